@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""The project's front door; needs nothing but Python 3.11+.
+
+    python3 tasks.py reports   # build every report from the shipped data into reports/
+    python3 tasks.py test      # run the whole test suite
+
+Both create ``.venv/`` on first use and install the project with its pinned dependencies
+(``requirements.lock``), so they work on a fresh machine with only Python and access to the
+package registry. Extra arguments after the task are passed on (to ``tsp-analysis run`` or to
+``pytest``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+STAMP = VENV / ".installed"
+
+
+def _install_key() -> str:
+    h = hashlib.sha256()
+    for name in ("pyproject.toml", "requirements.lock"):
+        p = ROOT / name
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def ensure_env() -> None:
+    """Create ``.venv`` and install the project (with dev extras) when it is missing or stale."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"tsp-analysis needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    key = _install_key()
+    if STAMP.exists() and STAMP.read_text() == key:
+        return
+    print("installing tsp-analysis and its pinned dependencies (first run takes a few minutes)", flush=True)
+    cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]"]
+    lock = ROOT / "requirements.lock"
+    if lock.exists():
+        cmd += ["-c", str(lock)]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    STAMP.write_text(key)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"test", "reports", "env"}:
+        print(__doc__)
+        return 2
+    task, rest = argv[0], argv[1:]
+    ensure_env()
+    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+    if task == "env":
+        return 0
+    if task == "test":
+        cmd = [str(PY), "-m", "pytest", *rest]
+        result = subprocess.run(cmd, cwd=ROOT, env=env)
+        if result.returncode == 5:  # pytest: no tests collected. Never a pass.
+            print("no tests were collected: failing", file=sys.stderr)
+            return 1
+        return result.returncode
+    cmd = [str(BIN / "tsp-analysis"), "run", *rest]
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""The package's exceptions.
+
+Every error a user can cause carries what they need to fix it: the file, the row, the column,
+the value and what was expected. Validation collects every :class:`Problem` before raising, so a
+user sees all of them at once rather than one per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input.
+
+    ``row`` is the 1-based data row as a spreadsheet user counts it (the header is row 1, so the
+    first data row is row 2); ``None`` when the problem concerns the whole file or a column.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        value = "" if self.value is None else f": got {self.value!r}"
+        return f"{where}{value}; expected {self.expected}"
+
+
+class TspError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(TspError):
+    """One or more inputs do not meet the codebook; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem] | Problem, message: str | None = None):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        head = message or f"{len(self.problems)} problem(s) in the input"
+        lines = [head] + [f"  - {p}" for p in self.problems[:50]]
+        if len(self.problems) > 50:
+            lines.append(f"  ... and {len(self.problems) - 50} more")
+        super().__init__("\n".join(lines))
+
+
+class ReferenceDataError(TspError):
+    """A shipped reference table is inconsistent (a bug in ``data/reference``, not in the input)."""
+
+
+class ParameterError(TspError):
+    """A parameter file or value is invalid; the message names the file and the key."""
+
+    def __init__(self, file: str, key: str | None, message: str):
+        self.file = file
+        self.key = key
+        where = f"{file}" + (f", key '{key}'" if key else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class EstimationSkipped:
+    """Returned instead of a result when the data cannot support an analysis."""
+
+    reason: str
+    details: dict = field(default_factory=dict)
+
+    def __bool__(self) -> bool:  # so ``if result:`` reads naturally
+        return False
