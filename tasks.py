@@ -37,7 +37,7 @@ def _install_key() -> str:
 
 def ensure_env() -> None:
     """Create ``.venv`` and install the project (with dev extras) when it is missing or stale."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must run under any python3
         sys.exit(f"tsp-analysis needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
@@ -45,7 +45,8 @@ def ensure_env() -> None:
     key = _install_key()
     if STAMP.exists() and STAMP.read_text() == key:
         return
-    print("installing tsp-analysis and its pinned dependencies (first run takes a few minutes)", flush=True)
+    print("installing tsp-analysis and its pinned dependencies (first run: a few minutes)",
+          flush=True)
     cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]"]
     lock = ROOT / "requirements.lock"
     if lock.exists():

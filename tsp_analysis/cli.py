@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every available sub-command."""
     parser = argparse.ArgumentParser(
         prog="tsp-analysis",
-        description="Needs analysis, data review and monitoring reports for TŠP integration services.",
+        description="Needs analysis, data review and monitoring reports on TŠP services.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

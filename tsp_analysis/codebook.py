@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -242,7 +242,7 @@ class Codebook:
         return dict(_parse_map(self, value_set))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _values(cb: Codebook, value_set: str) -> pd.DataFrame:
     if value_set.startswith("ref:"):
         name = value_set[4:]
@@ -266,7 +266,7 @@ def _values(cb: Codebook, value_set: str) -> pd.DataFrame:
     return v.drop(columns="value_set").sort_values("order").reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_map(cb: Codebook, value_set: str) -> tuple[tuple[str, str], ...]:
     v = _values(cb, value_set)
     out: dict[str, str] = {}

@@ -8,7 +8,7 @@ callers cannot change the cache). Labels come in Lithuanian (``label_lt``) and E
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,7 @@ TABLES: dict[str, str] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str, folder: str) -> pd.DataFrame:
     path = Path(folder) / f"{name}.csv"
     if not path.exists():
