@@ -1,0 +1,413 @@
+"""Monitoring of activities 2.1 and 3.1 (SPEC §2.3): consultations, strategic documents and
+the implementation of recommendations.
+
+Every function takes a *clean* table (see ``docs/architecture.md``: canonical codes, municipality
+slugs, dates as ``datetime64``) and returns a tidy :class:`pandas.DataFrame`. The functions count
+records; they never return a record, an identifier or a free-text field.
+
+Municipalities are listed in the order of Annex 1 of seed 003 (the source table of the strategic
+assessment): alphabetical by Lithuanian name, with the Lithuanian alphabet (``č`` after ``c``,
+``š`` after ``s``, ``y`` between ``į`` and ``j``). A municipality that is not in
+``data/reference/municipalities.csv`` sorts by its slug after the known ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import reference
+from .codebook import load_codebook
+from .errors import InputError, Problem
+
+#: The row that sums every municipality in the summaries.
+TOTAL = "total"
+#: The two evaluations of the recommendation register and their status columns.
+EVALUATIONS: dict[str, str] = {"interim": "status_interim", "final": "status_final"}
+#: Weight of each inclusion level in the completeness score (0–1, scaled to 0–100).
+LEVEL_POINTS: dict[str, float] = {"not_included": 0.0, "partly": 0.5, "included": 1.0}
+
+_LT_ALPHABET = "aąbcčdeęėfghiįyjklmnoprsštuųūvzž"
+_LT_RANK = {ch: i for i, ch in enumerate(_LT_ALPHABET)}
+
+
+def lithuanian_sort_key(text: str) -> tuple[tuple[int, int], ...]:
+    """Sort key that orders text by the Lithuanian alphabet, case-insensitively.
+
+    Characters outside the alphabet (blanks, digits, punctuation) sort before every letter, by
+    code point, so that "Kauno m." comes before "Kaunoa".
+
+    >>> sorted(["Šiaulių", "Vilniaus", "Skuodo", "Jonavos"], key=lithuanian_sort_key)
+    ['Jonavos', 'Skuodo', 'Šiaulių', 'Vilniaus']
+    """
+    return tuple((1, _LT_RANK[ch]) if ch in _LT_RANK else (0, ord(ch)) for ch in str(text).lower())
+
+
+def municipality_order(slugs) -> list[str]:
+    """Order municipality slugs as Annex 1 of seed 003 does: by Lithuanian name.
+
+    >>> municipality_order(["vilnius", "akmene", "siauliai", "kaunas"])
+    ['akmene', 'kaunas', 'siauliai', 'vilnius']
+    """
+    names = reference.labels("municipalities", "lt", column="name")
+    unique = list(dict.fromkeys(str(s) for s in slugs))
+    known = sorted((s for s in unique if s in names), key=lambda s: lithuanian_sort_key(names[s]))
+    unknown = sorted(s for s in unique if s not in names)
+    return known + unknown
+
+
+def _require(frame: pd.DataFrame, columns: list[str], dataset: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            [Problem(dataset, None, c, None, "a column of the clean table") for c in missing],
+            f"{dataset}: the clean table lacks {len(missing)} required column(s)",
+        )
+
+
+def _where(frame: pd.DataFrame, i: int) -> tuple[str, int | None]:
+    """File and spreadsheet row of row ``i`` (position) for error messages."""
+    file = str(frame["source_file"].iloc[i]) if "source_file" in frame else "<table>"
+    row = int(frame["source_row"].iloc[i]) if "source_row" in frame else i + 2
+    return file, row
+
+
+def _check_codes(frame: pd.DataFrame, column: str, allowed, dataset: str, optional=False) -> None:
+    """Raise :class:`InputError` listing every value of ``column`` that is not an allowed code."""
+    values = frame[column]
+    bad = ~values.isin(list(allowed))
+    if optional:
+        bad &= values.notna()
+    if bad.any():
+        problems = []
+        for i in np.flatnonzero(bad.to_numpy()):
+            file, row = _where(frame, int(i))
+            value = values.iloc[i]
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    column,
+                    None if pd.isna(value) else value,
+                    f"one of {sorted(allowed)} ({dataset})",
+                )
+            )
+        raise InputError(problems, f"{dataset}: {len(problems)} unexpected value(s) in {column!r}")
+
+
+# -- consultations -----------------------------------------------------------------------------
+
+
+def consultation_summary(consultations: pd.DataFrame) -> pd.DataFrame:
+    """Consultations planned, held, cancelled and still planned per municipality.
+
+    Parameters
+    ----------
+    consultations : DataFrame
+        Clean ``consultations`` table: one row per consultation that was ever planned, with
+        ``municipality`` and ``status`` (``held``/``planned``/``cancelled``).
+
+    Returns
+    -------
+    DataFrame
+        One row per municipality (Annex 1 order) and a last row ``municipality == "total"``, with
+        ``planned`` (every row: all consultations ever planned), ``held``, ``cancelled``,
+        ``still_planned`` (status still ``planned``) and ``share_held`` = held / planned (0–1;
+        NaN when nothing was planned).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"municipality": ["jonava", "jonava", "kaunas"],
+    ...                    "status": ["held", "cancelled", "planned"]})
+    >>> consultation_summary(df)[["municipality", "planned", "held", "share_held"]].round(2)
+      municipality  planned  held  share_held
+    0       jonava        2     1        0.50
+    1       kaunas        1     0        0.00
+    2        total        3     1        0.33
+    """
+    _require(consultations, ["municipality", "status"], "consultations")
+    statuses = load_codebook().codes("consultation_status")
+    _check_codes(consultations, "status", statuses, "consultations")
+    counts = pd.crosstab(consultations["municipality"], consultations["status"])
+    counts = counts.reindex(columns=statuses, fill_value=0)
+    counts = counts.reindex(municipality_order(counts.index))
+    counts.loc[TOTAL] = counts.sum()
+    out = pd.DataFrame(
+        {
+            "municipality": counts.index.astype(str),
+            "planned": counts.sum(axis=1).to_numpy(),
+            "held": counts["held"].to_numpy(),
+            "cancelled": counts["cancelled"].to_numpy(),
+            "still_planned": counts["planned"].to_numpy(),
+        }
+    )
+    out["share_held"] = out["held"] / out["planned"].where(out["planned"] > 0)
+    return out
+
+
+def consultations_over_time(consultations: pd.DataFrame, freq: str = "MS") -> pd.DataFrame:
+    """Consultations held per period and municipality, with running totals, for a line chart.
+
+    Parameters
+    ----------
+    consultations : DataFrame
+        Clean ``consultations`` table with ``municipality``, ``status``, ``held_date`` and
+        ``planned_date``.
+    freq : str
+        A pandas offset alias that labels a period by its start: ``"MS"`` (month, default),
+        ``"QS"`` (quarter), ``"YS"`` (year).
+
+    Returns
+    -------
+    DataFrame
+        ``municipality``, ``period`` (start of the period), ``held`` (consultations held in the
+        period) and ``held_cumulative``, one row per municipality and period on a common axis
+        from the first to the last period with a consultation held (zeros included, so lines do
+        not jump). Every municipality of the table appears, even with nothing held. A held
+        consultation without ``held_date`` is dated by its ``planned_date``: the status is the
+        authority on *whether* it was held; the planned date is the best estimate of *when*.
+        Empty (with those columns) when nothing was held.
+    """
+    _require(
+        consultations, ["municipality", "status", "held_date", "planned_date"], "consultations"
+    )
+    held = consultations[consultations["status"] == "held"]
+    when = pd.to_datetime(held["held_date"]).fillna(pd.to_datetime(held["planned_date"]))
+    if when.isna().any():
+        i = int(np.flatnonzero(when.isna().to_numpy())[0])
+        file, row = _where(held, i)
+        raise InputError(
+            Problem(
+                file,
+                row,
+                "held_date",
+                None,
+                "a date (held_date or planned_date) for a held consultation",
+            )
+        )
+    columns = ["municipality", "period", "held", "held_cumulative"]
+    if held.empty:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(columns, ["str", "datetime64[ns]", "int64", "int64"], strict=True)
+            }
+        )
+    events = pd.Series(1, index=pd.DatetimeIndex(when.to_numpy()))
+    axis = events.resample(freq).size().index  # every period from first to last held
+    frames = []
+    for slug in municipality_order(consultations["municipality"].dropna()):
+        mine = held["municipality"].to_numpy() == slug
+        per = pd.Series(1, index=pd.DatetimeIndex(when.to_numpy()[mine]))
+        counts = per.resample(freq).size() if mine.any() else pd.Series(dtype="int64")
+        counts = counts.reindex(axis, fill_value=0).astype("int64")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "municipality": slug,
+                    "period": axis,
+                    "held": counts.to_numpy(),
+                    "held_cumulative": counts.cumsum().to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+# -- strategic documents -----------------------------------------------------------------------
+
+
+def _latest_assessment(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """One row per municipality × component: the latest assessment (on or before ``as_of``)."""
+    _require(assessment, ["municipality", "component", "level"], "strategic_assessment")
+    components = reference.table("strategic_components")["component"].tolist()
+    _check_codes(assessment, "component", components, "strategic_assessment")
+    _check_codes(assessment, "level", list(LEVEL_POINTS), "strategic_assessment")
+    data = assessment.reset_index(drop=True)
+    if "assessed_on" in data:
+        dates = pd.to_datetime(data["assessed_on"])
+        if as_of is not None:
+            data = data[(dates <= pd.Timestamp(as_of)).to_numpy()]
+            dates = pd.to_datetime(data["assessed_on"])
+        data = data.assign(_date=dates).sort_values("_date", kind="stable", na_position="first")
+    else:
+        data = data.assign(_date=pd.NaT)
+    key = ["municipality", "component"]
+    last = data.drop_duplicates(key, keep="last")
+    # Two different levels for the same component on the same (latest) date cannot be resolved.
+    tied = data.merge(last[key + ["_date"]], on=key + ["_date"])
+    clash = tied.groupby(key)["level"].nunique()
+    clash = clash[clash > 1]
+    if not clash.empty:
+        problems = []
+        for muni, comp in clash.index:
+            rows = data[(data["municipality"] == muni) & (data["component"] == comp)]
+            for i in range(len(rows)):
+                file, row = _where(rows, i)
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "level",
+                        rows["level"].iloc[i],
+                        f"one level for {muni}/{comp} on its latest assessment date",
+                    )
+                )
+        raise InputError(problems, "strategic_assessment: contradictory assessments")
+    return last.drop(columns="_date")
+
+
+def strategic_matrix(assessment: pd.DataFrame, lang: str | None = None, as_of=None) -> pd.DataFrame:
+    """The strategic-document assessment: components × municipalities, as Annex 1 of seed 003.
+
+    Parameters
+    ----------
+    assessment : DataFrame
+        Clean ``strategic_assessment`` table (``municipality``, ``component``, ``level``,
+        ``assessed_on``). When a component was assessed more than once, the latest assessment
+        (on or before ``as_of``) counts.
+    lang : {"lt", "en"}, optional
+        ``None`` (default): cells hold level codes (``not_included``/``partly``/``included``),
+        the index holds component ids and the columns municipality slugs. With a language,
+        cells, index and columns hold labels in that language (for display).
+    as_of : date-like, optional
+        Ignore assessments made after this date.
+
+    Returns
+    -------
+    DataFrame
+        Rows: the 7 components in the order of ``data/reference/strategic_components.csv``.
+        Columns: the municipalities of the table in Annex 1 order (alphabetical by Lithuanian
+        name). A component that was not assessed for a municipality is missing (``NA``), never
+        shown as "not included".
+    """
+    last = _latest_assessment(assessment, as_of)
+    components = reference.table("strategic_components")["component"].tolist()
+    matrix = last.pivot(index="component", columns="municipality", values="level")
+    matrix = matrix.reindex(index=components, columns=municipality_order(last["municipality"]))
+    matrix.index.name = "component"
+    matrix.columns.name = "municipality"
+    if lang is None:
+        return matrix
+    levels = load_codebook().value_labels("inclusion_level", lang)
+    names = reference.labels("municipalities", lang, column="short")
+    comp = reference.labels("strategic_components", lang)
+    out = matrix.apply(lambda col: col.map(levels))
+    out.index = [comp[c] for c in out.index]
+    out.columns = [names.get(m, m) for m in out.columns]
+    return out
+
+
+def strategic_completeness(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """How complete each municipality's strategic document is, as a 0–100 score.
+
+    The score is the mean over the 7 components of 1 (included), 0.5 (partly) or 0 (not
+    included), times 100. A component without any assessment counts as not included (the
+    document does not show it) and is counted in ``not_assessed`` so that the reader sees it.
+
+    Returns
+    -------
+    DataFrame
+        ``municipality`` (Annex 1 order), ``included``, ``partly``, ``not_included``,
+        ``not_assessed`` (counts of components) and ``score`` (0–100).
+
+    Examples
+    --------
+    >>> comps = reference.table("strategic_components")["component"]
+    >>> df = pd.DataFrame({"municipality": "jonava", "component": comps,
+    ...                    "level": ["included"] * 6 + ["partly"]})
+    >>> round(float(strategic_completeness(df)["score"].iloc[0]), 2)
+    92.86
+    """
+    last = _latest_assessment(assessment, as_of)
+    n_components = len(reference.table("strategic_components"))
+    counts = pd.crosstab(last["municipality"], last["level"]).reindex(
+        columns=list(LEVEL_POINTS), fill_value=0
+    )
+    counts = counts.reindex(municipality_order(counts.index))
+    points = sum(counts[level] * p for level, p in LEVEL_POINTS.items())
+    return pd.DataFrame(
+        {
+            "municipality": counts.index.astype(str),
+            "included": counts["included"].to_numpy(),
+            "partly": counts["partly"].to_numpy(),
+            "not_included": counts["not_included"].to_numpy(),
+            "not_assessed": (n_components - counts.sum(axis=1)).to_numpy(),
+            "score": (100 * points / n_components).to_numpy(dtype=float),
+        }
+    )
+
+
+# -- implementation of recommendations ---------------------------------------------------------
+
+
+def implementation_summary(recommendations: pd.DataFrame) -> pd.DataFrame:
+    """Implementation status of the recommendations per municipality and evaluation.
+
+    Parameters
+    ----------
+    recommendations : DataFrame
+        Clean ``recommendations`` register: one row per recommendation with ``municipality``,
+        ``status_interim`` and ``status_final`` (``not_implemented``/``partly_implemented``/
+        ``implemented``; missing when that evaluation has not assessed it yet).
+
+    Returns
+    -------
+    DataFrame
+        One row per municipality (Annex 1 order, then ``"total"``) × evaluation (``interim``,
+        ``final``) with ``recommendations`` (rows in the register), ``assessed`` (with a status),
+        ``not_assessed``, the counts ``not_implemented``, ``partly_implemented``,
+        ``implemented`` and two completion rates over the assessed recommendations (0–1, NaN when
+        none was assessed):
+
+        * ``completion_rate`` = implemented / assessed (the strict measure);
+        * ``weighted_completion`` = (implemented + ½ · partly implemented) / assessed (gives
+          partial progress half credit, like the strategic completeness score).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"municipality": ["akmene"] * 4,
+    ...     "status_interim": ["implemented", "partly_implemented", "not_implemented", None],
+    ...     "status_final": ["implemented"] * 4})
+    >>> s = implementation_summary(df)
+    >>> row = s.iloc[0]
+    >>> row["evaluation"], int(row["assessed"]), float(row["weighted_completion"])
+    ('interim', 3, 0.5)
+    """
+    _require(recommendations, ["municipality", *EVALUATIONS.values()], "recommendations")
+    statuses = load_codebook().codes("implementation")
+    frames = []
+    for evaluation, column in EVALUATIONS.items():
+        _check_codes(recommendations, column, statuses, "recommendations", optional=True)
+        status = recommendations[column].fillna("_none")
+        counts = pd.crosstab(recommendations["municipality"], status)
+        counts = counts.reindex(columns=[*statuses, "_none"], fill_value=0)
+        counts = counts.reindex(municipality_order(counts.index))
+        counts.loc[TOTAL] = counts.sum()
+        assessed = counts[statuses].sum(axis=1)
+        frame = pd.DataFrame(
+            {
+                "municipality": counts.index.astype(str),
+                "evaluation": evaluation,
+                "recommendations": counts.sum(axis=1).to_numpy(),
+                "assessed": assessed.to_numpy(),
+                "not_assessed": counts["_none"].to_numpy(),
+                **{s: counts[s].to_numpy() for s in statuses},
+            }
+        )
+        base = frame["assessed"].where(frame["assessed"] > 0)
+        frame["completion_rate"] = frame["implemented"] / base
+        frame["weighted_completion"] = (
+            frame["implemented"] + 0.5 * frame["partly_implemented"]
+        ) / base
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    order = {m: i for i, m in enumerate(out["municipality"].drop_duplicates())}
+    out = out.sort_values(
+        ["municipality", "evaluation"],
+        key=lambda s: (
+            s.map(order) if s.name == "municipality" else s.map({"interim": 0, "final": 1})
+        ),
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
