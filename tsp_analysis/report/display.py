@@ -1,0 +1,383 @@
+"""HTML building blocks of the reports: headings, notes, banners, tables, embedded figures.
+
+Every function returns an :class:`Html` fragment; a notebook cell shows it with
+``display(...)`` (or as the cell's last expression). Rendering to HTML ourselves, rather than
+leaving it to pandas or the notebook front end, gives one rendering path for JupyterLab and the
+converted report, lets a test read the result without a kernel, and lets every figure carry
+machine-readable markers for the disclosure scan:
+
+* a cell or span showing an estimate carries ``data-kind`` (``share``, ``mean``, ``score``,
+  ``count``) and ``data-n`` (its unweighted base);
+* a suppressed figure shows :data:`~tsp_analysis.report.i18n.SUPPRESSED_MARK`, carries
+  ``data-suppressed="true"`` and no base (a base below the threshold is itself a small count).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+from .i18n import (
+    DASH,
+    SUPPRESSED_MARK,
+    Markup,
+    fmt_count,
+    fmt_interval,
+    label,
+    t,
+    t_html,
+)
+
+KINDS = ("share", "mean", "score", "count", "ratio")
+
+
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML and that concatenates with ``+``."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+    def __add__(self, other: object) -> Html:
+        return Html(str(self) + str(other))
+
+    def __radd__(self, other: object) -> Html:
+        return Html(str(other) + str(self))
+
+
+def join(parts: Iterable[object]) -> Html:
+    """Concatenate fragments (``None`` skipped)."""
+    return Html("".join(str(p) for p in parts if p is not None))
+
+
+def anchor(key: str) -> str:
+    """A stable element id derived from a text key ("needs.context" → "needs-context")."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+
+
+# -- text blocks ----------------------------------------------------------------------------
+def heading(key: str, lang: str, level: int = 2, **values: object) -> Html:
+    """A translated heading with a stable ``id`` (the runner builds its table of contents from
+    ``h2``/``h3``)."""
+    return Html(f'<h{level} id="{anchor(key)}">{t_html(key, lang, **values)}</h{level}>')
+
+
+def note(key: str, lang: str, **values: object) -> Html:
+    """The short plain-language "how to read this" note under a section."""
+    body = t_html(key, lang, **values)
+    return Html(f'<div class="tsp-note"><span class="tsp-note-label">'
+                f'{t_html("common.how_to_read", lang)}</span> {body}</div>')
+
+
+def section(key: str, lang: str, level: int = 2) -> Html:
+    """Heading ``key`` followed by its note ``key + ".note"``."""
+    return heading(key, lang, level) + note(f"{key}.note", lang)
+
+
+def paragraph(key: str, lang: str, **values: object) -> Html:
+    """A translated paragraph."""
+    return Html(f"<p>{t_html(key, lang, **values)}</p>")
+
+
+def text(value: str, css: str | None = None) -> Html:
+    """A paragraph of already-translated text (escaped)."""
+    cls = f' class="{css}"' if css else ""
+    return Html(f"<p{cls}>{escape(value)}</p>")
+
+
+def bullets(items: Sequence[str], css: str | None = None) -> Html:
+    """A list; ``Html`` items are inserted as they are, others escaped."""
+    cls = f' class="{css}"' if css else ""
+    inner = "".join(f"<li>{i if isinstance(i, Html | Markup) else escape(str(i))}</li>"
+                    for i in items)
+    return Html(f"<ul{cls}>{inner}</ul>")
+
+
+def message(key: str, lang: str, kind: str = "info", **values: object) -> Html:
+    """A boxed message (``info`` or ``warning``), e.g. an analysis skipped with its reason."""
+    return Html(f'<div class="tsp-message tsp-{kind}">{t_html(key, lang, **values)}</div>')
+
+
+# -- numbers in text --------------------------------------------------------------------------
+def figure_span(text_value: str, n: int | None, kind: str) -> Markup:
+    """A number inside a sentence, marked with its base for the disclosure scan."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    base = f' data-n="{int(n)}"' if n is not None else ""
+    return Markup(f'<span class="tsp-fig" data-kind="{kind}"{base}>{escape(text_value)}</span>')
+
+
+# -- table cells ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and, for an estimate, its kind and unweighted base."""
+
+    text: str
+    n: int | None = None
+    kind: str | None = None
+    suppressed: bool = False
+    css: str | None = None
+    title: str | None = None
+    data: tuple[tuple[str, str], ...] = ()
+
+    def html(self, tag: str = "td") -> str:
+        attrs = [f'data-{k}="{escape(str(v))}"' for k, v in self.data]
+        classes = [c for c in (self.css,) if c]
+        if self.suppressed:
+            classes.append("tsp-suppressed")
+            attrs.append('data-suppressed="true"')
+        if self.kind:
+            attrs.append(f'data-kind="{self.kind}"')
+        if self.n is not None and not self.suppressed:
+            attrs.append(f'data-n="{int(self.n)}"')
+        if self.title:
+            attrs.append(f'title="{escape(self.title)}"')
+        if classes:
+            attrs.insert(0, f'class="{" ".join(classes)}"')
+        head = " ".join([tag, *attrs])
+        return f"<{head}>{escape(self.text)}</{tag}>"
+
+
+def is_suppressed(suppressed: object, n: object, threshold: int) -> bool:
+    """True when a figure must not be shown: flagged by disclosure control, or (a guard, in case
+    a table reaches the report without it) its base is missing or below ``threshold``."""
+    if not _missing(suppressed) and bool(suppressed):
+        return True
+    if _missing(n):
+        return True
+    return int(n) < threshold
+
+
+def estimate_cell(
+    estimate: float | None,
+    ci_low: float | None,
+    ci_high: float | None,
+    n: int | None,
+    suppressed: bool,
+    kind: str,
+    lang: str,
+    min_base: int,
+    show_n: bool = True,
+    decimals: int = 0,
+    css: str | None = None,
+) -> Cell:
+    """A cell "42 % (35–49 %)  n = 57", or the suppression mark."""
+    if is_suppressed(suppressed, n, min_base) or _missing(estimate):
+        return Cell(SUPPRESSED_MARK, kind=kind, suppressed=True,
+                    title=t("common.suppressed_title", lang, threshold=min_base))
+    body = fmt_interval(estimate, ci_low, ci_high, lang, kind=kind, decimals=decimals)
+    if show_n:
+        body = f"{body}\n{t('common.base', lang, n=fmt_count(n, lang))}"
+    return Cell(body, n=int(n), kind=kind, css=css)
+
+
+def count_cell(count: float | None, lang: str, min_count: int, suppressed: bool = False) -> Cell:
+    """A count, or the suppression mark when it is flagged or above zero and below
+    ``min_count`` (a zero, an empty category, discloses nobody)."""
+    if _missing(count):
+        return Cell(DASH)
+    if suppressed or 0 < int(count) < min_count:
+        return Cell(SUPPRESSED_MARK, kind="count", suppressed=True,
+                    title=t("common.suppressed_count_title", lang, threshold=min_count))
+    return Cell(fmt_count(count, lang), n=int(count), kind="count", css="tsp-num")
+
+
+def estimates_wide(
+    data: pd.DataFrame,
+    index: str,
+    columns: str,
+    kind: str,
+    lang: str,
+    min_base: int,
+    index_labels: dict[str, str] | None = None,
+    column_labels: dict[str, str] | None = None,
+    index_order: Sequence[str] | None = None,
+    column_order: Sequence[str] | None = None,
+    show_n: bool = True,
+) -> pd.DataFrame:
+    """Pivot a tidy estimate table (``estimate``, ``ci_low``, ``ci_high``, ``n``,
+    ``suppressed``) into a frame of :class:`Cell` — rows ``index``, columns ``columns`` — with
+    labels. A combination missing from ``data`` shows as a dash (no estimate), not a zero."""
+    index_order = list(index_order) if index_order is not None else _unique(data[index])
+    column_order = list(column_order) if column_order is not None else _unique(data[columns])
+    lookup = {(r[index], r[columns]): r for r in data.to_dict("records")}
+    rows = {}
+    for i in index_order:
+        row = {}
+        for c in column_order:
+            rec = lookup.get((i, c))
+            if rec is None:
+                row[c] = Cell(DASH)
+            else:
+                row[c] = estimate_cell(rec["estimate"], rec.get("ci_low"), rec.get("ci_high"),
+                                       rec.get("n"), rec.get("suppressed", False), kind, lang,
+                                       min_base, show_n=show_n)
+        rows[i] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=column_order)
+    if index_labels:
+        frame.index = [index_labels.get(i, i) for i in frame.index]
+    if column_labels:
+        frame.columns = [column_labels.get(c, c) for c in frame.columns]
+    return frame
+
+
+def table(
+    frame: pd.DataFrame,
+    lang: str,
+    caption: str | None = None,
+    notes: Sequence[str] = (),
+    index: bool = True,
+    index_header: str = "",
+    min_base: int | None = None,
+    min_count: int | None = None,
+    css: str | None = None,
+) -> Html:
+    """Render a frame of :class:`Cell` (or plain values) as an HTML table.
+
+    A footnote explaining the suppression mark is added whenever a cell is suppressed
+    (``min_base``/``min_count`` name the thresholds in it).
+    """
+    head_cells = ([f"<th>{escape(index_header)}</th>"] if index else []) + [
+        f"<th>{escape(str(c))}</th>" for c in frame.columns
+    ]
+    body = []
+    has_base = has_count = False
+    for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
+        cells = [f'<th scope="row">{escape(str(idx))}</th>'] if index else []
+        for value in row:
+            cell = value if isinstance(value, Cell) else Cell(_plain(value, lang))
+            if cell.suppressed:
+                if cell.kind == "count":
+                    has_count = True
+                else:
+                    has_base = True
+            cells.append(cell.html())
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    foot = [escape(n) for n in notes]
+    if has_base:
+        foot.append(escape(t("common.suppressed_note", lang, mark=SUPPRESSED_MARK,
+                             threshold=min_base if min_base is not None else "?")))
+    if has_count:
+        foot.append(escape(t("common.suppressed_count_note", lang, mark=SUPPRESSED_MARK,
+                             threshold=min_count if min_count is not None else "?")))
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    cls = "tsp-table" + (f" {css}" if css else "")
+    out = (f'<div class="tsp-table-wrap"><table class="{cls}">{cap}<thead><tr>'
+           f"{''.join(head_cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    if foot:
+        out += '<div class="tsp-footnotes">' + "".join(f"<p>{f}</p>" for f in foot) + "</div>"
+    return Html(out + "</div>")
+
+
+def _plain(value: object, lang: str) -> str:
+    if _missing(value):
+        return DASH
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
+    if isinstance(value, int):
+        return fmt_count(value, lang)
+    if isinstance(value, float):
+        from .i18n import fmt_number
+
+        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _unique(values: Iterable) -> list:
+    return list(dict.fromkeys(values))
+
+
+# -- figures --------------------------------------------------------------------------------
+def figure(fig, alt: str, notes: Sequence[str] = ()) -> Html:
+    """Embed a matplotlib figure as a PNG (base64) and close it.
+
+    The PNG is written without a timestamp, so the same figure gives the same bytes. Closing
+    the figure keeps the notebook's inline backend from showing it a second time.
+    """
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    foot = "".join(f'<p class="tsp-figure-note">{escape(n)}</p>' for n in notes)
+    return Html(f'<figure class="tsp-figure"><img alt="{escape(alt)}" '
+                f'src="data:image/png;base64,{data}"/>{foot}</figure>')
+
+
+# -- the page top -----------------------------------------------------------------------------
+STYLE = """<style>
+.tsp-title{border-bottom:3px solid #1f4e79;margin-bottom:.6em;padding-bottom:.3em}
+.tsp-title h1{margin:0 0 .2em 0;font-size:1.9em;color:#1f4e79}
+.tsp-title .tsp-meta{color:#444;font-size:1.05em}
+.tsp-synthetic{background:#fff4ce;border:2px solid #c98a00;border-radius:6px;padding:.7em 1em;
+ margin:.8em 0;font-size:1.05em;color:#3d2c00}
+.tsp-synthetic strong{color:#8a4b00}
+.tsp-note{background:#eef4fa;border-left:4px solid #1f4e79;padding:.5em .8em;margin:.4em 0 1em 0;
+ color:#1c2b39;max-width:62em;line-height:1.45}
+.tsp-note-label{font-weight:600}
+.tsp-message{padding:.6em .9em;border-radius:4px;margin:.6em 0;max-width:62em}
+.tsp-info{background:#f1f1f1;border-left:4px solid #888}
+.tsp-warning{background:#fdecea;border-left:4px solid #b3261e}
+.tsp-table-wrap{overflow-x:auto;margin:.6em 0 1.2em 0}
+table.tsp-table{border-collapse:collapse;font-size:.92em;line-height:1.3}
+table.tsp-table caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0;
+ color:#1f4e79}
+table.tsp-table th,table.tsp-table td{border:1px solid #d0d7de;padding:.3em .55em;
+ vertical-align:top;text-align:left;white-space:pre-line}
+table.tsp-table thead th{background:#1f4e79;color:#fff;font-weight:600}
+table.tsp-table tbody tr:nth-child(even){background:#f6f8fa}
+table.tsp-table td[data-kind],table.tsp-table td.tsp-num{text-align:right}
+table.tsp-table td.tsp-suppressed{text-align:center;color:#8a4b00;background:#fbf3e4;
+ font-weight:700}
+td.tsp-level-included{background:#d4edda}
+td.tsp-level-partly{background:#fff3cd}
+td.tsp-level-not_included{background:#f8d7da}
+.tsp-footnotes p{font-size:.85em;color:#555;margin:.2em 0}
+.tsp-figure{margin:.6em 0 1.2em 0}
+.tsp-figure img{max-width:100%;height:auto}
+.tsp-figure-note{font-size:.85em;color:#555;margin:.2em 0}
+ul.tsp-findings li{margin:.35em 0;line-height:1.45;font-size:1.05em}
+.tsp-fig{font-weight:600}
+.tsp-run-time{font-family:monospace}
+</style>"""
+
+
+TITLE_KEYS = {
+    "needs_analysis": "needs.title",
+    "data_review": "review.title",
+    "monitoring": "monitoring.title",
+}
+
+
+def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
+    """The top of every report: title, municipality, language, and — whenever the inputs are
+    synthetic — a visible warning. Also carries the report's stylesheet."""
+    name = label("municipalities", municipality, lang, column="name") if municipality not in (
+        "all",) else t("common.all_municipalities", lang)
+    title = t_html(TITLE_KEYS[report], lang)
+    meta = t_html("common.meta", lang, municipality=name, language=t("common.language_name", lang))
+    parts = [STYLE, f'<div class="tsp-title"><h1>{title}</h1><div class="tsp-meta">{meta}</div>'
+             "</div>"]
+    if synthetic:
+        parts.append(f'<div class="tsp-synthetic" role="note" data-synthetic="true">'
+                     f'<strong>{t_html("common.synthetic_title", lang)}</strong> '
+                     f'{t_html("common.synthetic_banner", lang)}</div>')
+    return join(parts)

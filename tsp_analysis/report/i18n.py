@@ -1,0 +1,251 @@
+"""Report text in Lithuanian and English, and numbers formatted the way each language writes them.
+
+Every heading, note, table header, axis label and generated sentence comes from
+``data/reference/report_text.csv`` (columns ``key``, ``lt``, ``en``; UTF-8) through :func:`t`;
+labels of areas, criteria, municipalities and answers come from the reference tables and the
+codebook through :func:`label`. Nothing in a notebook spells out display text.
+
+Number style
+------------
+``lt``: decimal comma, a no-break space between thousands and before the per-cent sign:
+"1 234,5", "42,5 %". ``en``: "1,234.5", "42.5%". The no-break space (U+00A0) keeps "42 %"
+on one line in tables and charts.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import string
+from functools import cache
+from html import escape
+
+from .. import reference
+from ..paths import reference_dir
+
+LANGUAGES = reference.LANGUAGES
+NBSP = "\u00a0"
+#: Shown in place of a suppressed figure (never 0, never blank).
+SUPPRESSED_MARK = "‡"
+#: En dash used in intervals ("35–49") and ranges.
+DASH = "–"
+
+
+@cache
+def _load(folder: str) -> dict[str, dict[str, str]]:
+    path = f"{folder}/report_text.csv"
+    out: dict[str, dict[str, str]] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            key = row["key"]
+            if key in out:
+                raise ValueError(f"{path}: duplicate key {key!r}")
+            out[key] = {lang: row[lang] for lang in LANGUAGES}
+    return out
+
+
+def texts() -> dict[str, dict[str, str]]:
+    """Every report text: key → {language → text} (a copy)."""
+    return {k: dict(v) for k, v in _load(str(reference_dir())).items()}
+
+
+def has(key: str) -> bool:
+    """Whether ``report_text.csv`` defines ``key``."""
+    return key in _load(str(reference_dir()))
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """Text ``key`` in ``lang``, with ``{placeholders}`` filled by ``str.format``.
+
+    Format numbers before passing them (:func:`fmt_number`, :func:`fmt_percent`, ...): the
+    template only places them.
+
+    Examples
+    --------
+    >>> t("common.base", "en", n="57")
+    'n = 57'
+    """
+    template = _template(key, lang)
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError) as exc:
+        raise KeyError(f"report text {key!r} ({lang}) needs value {exc}") from None
+
+
+def _template(key: str, lang: str) -> str:
+    reference.check_lang(lang)
+    table = _load(str(reference_dir()))
+    try:
+        return table[key][lang]
+    except KeyError:
+        raise KeyError(f"report text {key!r} is not in data/reference/report_text.csv") from None
+
+
+def t_html(key: str, lang: str, **values: object) -> str:
+    """Like :func:`t` but HTML: the template is escaped; values that are :class:`Markup` are
+    inserted as they are, other values are escaped."""
+    template = _template(key, lang)
+    safe = {k: (v if isinstance(v, Markup) else escape(str(v))) for k, v in values.items()}
+    names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    missing = names - set(safe)
+    if missing:
+        raise KeyError(f"report text {key!r} ({lang}) needs value(s) {sorted(missing)}")
+    return escape(template, quote=False).format(**safe)
+
+
+class Markup(str):
+    """A string that is already HTML (not escaped again by :func:`t_html`)."""
+
+
+# -- numbers -------------------------------------------------------------------------------
+def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """A number in the language's style; missing values give an empty string.
+
+    >>> fmt_number(1234.5, "lt", 1) == "1\\u00a0234,5"
+    True
+    >>> fmt_number(1234.5, "en", 1)
+    '1,234.5'
+    """
+    reference.check_lang(lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        if value != value:  # pandas NA / numpy nan
+            return ""
+    except TypeError:  # pd.NA raises on comparison
+        return ""
+    text = f"{float(value):,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # "-0" reads as a mistake
+    if lang == "lt":
+        text = text.replace(",", NBSP).replace(".", ",")
+        text = text.replace("-", "−")
+    return text
+
+
+def fmt_count(value: float | int | None, lang: str) -> str:
+    """A whole number with thousands separators: "79 145" (lt), "79,145" (en)."""
+    return fmt_number(value, lang, 0)
+
+
+def fmt_percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """A proportion 0–1 as a percentage: "42,5 %" (lt), "42.5%" (en)."""
+    if share is None or _isnan(share):
+        return ""
+    number = fmt_number(share * 100, lang, decimals)
+    return f"{number}{NBSP}%" if lang == "lt" else f"{number}%"
+
+
+def fmt_score(score: float | None, lang: str, decimals: int = 0) -> str:
+    """A 0–100 score."""
+    return fmt_number(score, lang, decimals)
+
+
+def fmt_interval(
+    estimate: float | None,
+    low: float | None,
+    high: float | None,
+    lang: str,
+    kind: str = "share",
+    decimals: int = 0,
+) -> str:
+    """An estimate with its interval: "42 % (35–49 %)" (share), "62 (55–69)" (score/mean),
+    "1,25 (0,98–1,60)" (ratio, two decimals)."""
+    if kind == "share":
+        value = fmt_percent(estimate, lang, decimals)
+        if _isnan(low) or _isnan(high):
+            return value
+        lo = fmt_number(low * 100, lang, decimals)
+        hi = fmt_percent(high, lang, decimals)
+        return f"{value} ({lo}{DASH}{hi})"
+    if kind == "ratio":
+        decimals = max(decimals, 2)
+    value = fmt_number(estimate, lang, decimals)
+    if _isnan(low) or _isnan(high):
+        return value
+    return f"{value} ({fmt_number(low, lang, decimals)}{DASH}{fmt_number(high, lang, decimals)})"
+
+
+def fmt_p(p: float | None, lang: str) -> str:
+    """A p-value: "< 0,001" below one in a thousand, else three decimals."""
+    if p is None or _isnan(p):
+        return ""
+    if p < 0.001:
+        return f"<{NBSP}{fmt_number(0.001, lang, 3)}"
+    return fmt_number(p, lang, 3)
+
+
+def fmt_pp(diff: float | None, lang: str, decimals: int = 0) -> str:
+    """A difference of two proportions in percentage points, signed: "+12 proc. p." / "+12 pp"."""
+    if diff is None or _isnan(diff):
+        return ""
+    sign = "+" if diff > 0 else ""
+    return t("common.pp", lang, value=sign + fmt_number(diff * 100, lang, decimals))
+
+
+def fmt_list(items: list[str], lang: str) -> str:
+    """Join names as a reader would: "A, B ir C" / "A, B and C"."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    conj = t("common.and", lang)
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+def _isnan(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:  # pd.NA
+        return True
+
+
+# -- labels from the reference tables -------------------------------------------------------
+def label(table: str, code: str, lang: str, column: str = "label") -> str:
+    """Label of a reference-table code (``areas``, ``criteria``, ``municipalities`` ...).
+
+    For ``municipalities`` use ``column="name"`` (full name) or ``"short"``; ``lithuania``
+    gives the country's name.
+    """
+    if table == "municipalities" and code == "lithuania":
+        return t("common.lithuania", lang)
+    if table == "municipalities" and column == "label":
+        column = "short"
+    mapping = _labels(table, lang, column)
+    try:
+        return mapping[code]
+    except KeyError:
+        raise KeyError(f"{table} has no code {code!r}") from None
+
+
+def labels(table: str, lang: str, column: str = "label") -> dict[str, str]:
+    """Every label of a reference table in ``lang`` (code → label)."""
+    if table == "municipalities" and column == "label":
+        column = "short"
+    out = dict(_labels(table, lang, column))
+    if table == "municipalities":
+        out["lithuania"] = t("common.lithuania", lang)
+    return out
+
+
+@cache
+def _labels(table: str, lang: str, column: str) -> dict[str, str]:
+    if table == "countries":
+        frame = reference.countries()
+        return dict(zip(frame["iso2"], frame[f"name_{lang}"], strict=True))
+    return reference.labels(table, lang, column)
+
+
+def value_label(value_set: str, code: str, lang: str) -> str:
+    """Label of an answer code of the codebook (``language``, ``implementation`` ...)."""
+    from ..codebook import load_codebook
+
+    return load_codebook().value_labels(value_set, lang).get(str(code), str(code))
+
+
+def question_label(dataset: str, qid: str, lang: str) -> str:
+    """Short label of a codebook question ("Savivaldybės interneto svetainė")."""
+    from ..codebook import load_codebook
+
+    return load_codebook().question(dataset, qid).label(lang)
