@@ -1,0 +1,178 @@
+"""Weighted shares and means against samplics (an independent survey library) and hand-worked
+examples."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from tsp_analysis import estimate
+from tsp_analysis.errors import InputError
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", FutureWarning)  # "samplics is archived"
+    from samplics.estimation import TaylorEstimator
+    from samplics.utils.types import PopParam
+
+
+def _samplics(param, y, w, by=None, stratum=None):
+    est = TaylorEstimator(param)
+    kw = {}
+    if by is not None:
+        kw["by"] = by
+    if stratum is not None:
+        kw["stratum"] = stratum
+    est.estimate(y=y, samp_weight=w, remove_nan=True, **kw)
+    return est
+
+
+@pytest.fixture
+def survey():
+    rng = np.random.default_rng(7)
+    n = 400
+    return pd.DataFrame(
+        {
+            "years": np.where(rng.random(n) < 0.1, np.nan, rng.gamma(2, 3, n)),
+            "need": rng.choice(["yes", "no", "dont_know"], n, p=[0.35, 0.5, 0.15]),
+            "group": rng.choice(["a", "b", "c"], n),
+            "stratum": rng.choice(["s1", "s2"], n),
+            "w": rng.uniform(0.2, 5.0, n),
+        }
+    )
+
+
+def test_weighted_mean_and_standard_error_match_samplics(survey):
+    out = estimate.mean(survey, "years", weight="w", by="group", min_base=0)
+    for g, part in survey.groupby("group"):
+        ref = _samplics(PopParam.mean, part["years"].to_numpy(), part["w"].to_numpy())
+        row = out[out["group"] == g].iloc[0]
+        assert row["estimate"] == pytest.approx(ref.point_est, rel=1e-12)
+        assert row["se"] == pytest.approx(ref.stderror, rel=1e-10)
+        assert row["n"] == part["years"].notna().sum()
+
+
+def test_by_groups_equal_samplics_by_option(survey):
+    out = estimate.mean(survey, "years", weight="w", by="group", min_base=0)
+    ref = _samplics(PopParam.mean, survey["years"].to_numpy(), survey["w"].to_numpy(),
+                    by=survey["group"].to_numpy())
+    for g in "abc":
+        assert out.set_index("group").loc[g, "se"] == pytest.approx(ref.stderror[g], rel=1e-10)
+
+
+def test_weighted_share_standard_error_matches_samplics(survey):
+    out = estimate.share(survey, "need", "yes", weight="w", base=["no"], min_base=0)
+    sub = survey[survey["need"].isin(["yes", "no"])]
+    y = (sub["need"] == "yes").astype(float).to_numpy()
+    ref = _samplics(PopParam.prop, y, sub["w"].to_numpy())
+    assert out["estimate"].iloc[0] == pytest.approx(ref.point_est[1.0], rel=1e-12)
+    assert out["se"].iloc[0] == pytest.approx(ref.stderror[1.0], rel=1e-10)
+    assert out["n"].iloc[0] == len(sub)
+
+
+def test_stratified_variance_matches_samplics(survey):
+    out = estimate.mean(survey, "years", weight="w", strata="stratum", min_base=0)
+    ref = _samplics(PopParam.mean, survey["years"].to_numpy(), survey["w"].to_numpy(),
+                    stratum=survey["stratum"].to_numpy())
+    assert out["se"].iloc[0] == pytest.approx(ref.stderror, rel=1e-10)
+
+
+def test_hand_worked_weighted_mean():
+    # y = 1, 2, 3, 6 with weights 1, 1, 1, 3: mean = 24/6 = 4;
+    # z = w(y − 4)/6 = −1/2, −1/3, −1/6, 1; Σz² = 25/18; v = 4/3 · 25/18 = 50/27.
+    d = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "w": [1, 1, 1, 3]})
+    out = estimate.mean(d, "y", weight="w", min_base=0).iloc[0]
+    assert out["estimate"] == pytest.approx(4.0)
+    assert out["se"] == pytest.approx(np.sqrt(50 / 27))
+    assert out["ci_low"] == pytest.approx(4.0 - 1.959963985 * np.sqrt(50 / 27))
+    assert out["n_eff"] == pytest.approx(36 / 12)  # (Σw)²/Σw² = 36/12
+
+
+def test_share_interval_is_wilson_on_the_effective_sample_size(survey):
+    out = estimate.share(survey, "need", "yes", weight="w", base=["no"], min_base=0).iloc[0]
+    p, v = out["estimate"], out["se"] ** 2
+    n_star = min(p * (1 - p) / v, out["n"])
+    lo, hi = proportion_confint(p * n_star, n_star, alpha=0.05, method="wilson")
+    assert out["ci_low"] == pytest.approx(lo, rel=1e-9)
+    assert out["ci_high"] == pytest.approx(hi, rel=1e-9)
+
+
+def test_equal_weights_reduce_to_unweighted_estimates(survey):
+    d = survey.assign(w=2.5)
+    m = estimate.mean(d, "years", weight="w", min_base=0).iloc[0]
+    y = d["years"].dropna()
+    assert m["estimate"] == pytest.approx(y.mean())
+    assert m["se"] == pytest.approx(y.std(ddof=1) / np.sqrt(len(y)))
+    assert m["n_eff"] == pytest.approx(len(y))
+    s = estimate.share(d, "need", "yes", weight="w", base=["no"], min_base=0).iloc[0]
+    sub = d[d["need"].isin(["yes", "no"])]
+    p = (sub["need"] == "yes").mean()
+    assert s["estimate"] == pytest.approx(p)
+    assert s["se"] == pytest.approx(np.sqrt(p * (1 - p) / (len(sub) - 1)))
+    unweighted = estimate.share(d, "need", "yes", base=["no"], min_base=0).iloc[0]
+    assert unweighted["ci_low"] == pytest.approx(s["ci_low"])
+
+
+def test_group_with_one_respondent():
+    d = pd.DataFrame({"g": ["a"] * 20 + ["b"], "y": [3.0] * 10 + [4.0] * 10 + [5.0],
+                      "ans": ["yes"] * 10 + ["no"] * 10 + ["yes"]})
+    m = estimate.mean(d, "y", by="g").set_index("g")
+    assert m.loc["b", "suppressed"] and np.isnan(m.loc["b", "estimate"])
+    m1 = estimate.mean(d, "y", by="g", min_base=1).set_index("g")
+    assert m1.loc["b", "estimate"] == 5.0 and m1.loc["b", "n"] == 1
+    assert np.isnan(m1.loc["b", "ci_low"])  # no variance from one answer: no interval
+    s1 = estimate.share(d, "ans", "yes", by="g", min_base=1).set_index("g")
+    lo, hi = proportion_confint(1, 1, method="wilson")
+    assert s1.loc["b", "estimate"] == 1.0
+    assert (s1.loc["b", "ci_low"], s1.loc["b", "ci_high"]) == pytest.approx((lo, hi))
+
+
+def test_every_answer_dont_know_gives_an_empty_suppressed_share():
+    d = pd.DataFrame({"need": ["dont_know"] * 30})
+    out = estimate.share(d, "need", "yes", base=["no"]).iloc[0]
+    assert out["n"] == 0 and out["suppressed"] and np.isnan(out["estimate"])
+
+
+def test_unanimous_answers_use_kish_base_for_the_interval():
+    d = pd.DataFrame({"a": ["yes"] * 12, "w": [1.0] * 6 + [3.0] * 6})
+    out = estimate.share(d, "a", "yes", weight="w").iloc[0]
+    n_kish = 24**2 / 60
+    lo, _ = proportion_confint(n_kish, n_kish, method="wilson")
+    assert out["estimate"] == 1.0 and out["ci_high"] == 1.0
+    assert out["ci_low"] == pytest.approx(lo)
+
+
+def test_small_bases_are_suppressed_by_the_estimator_itself():
+    d = pd.DataFrame({"g": ["a"] * 9 + ["b"] * 10, "y": np.arange(19.0)})
+    out = estimate.mean(d, "y", by="g").set_index("g")
+    assert out["suppressed"].to_dict() == {"a": True, "b": False}
+    assert np.isnan(out.loc["a", "ci_high"])
+
+
+def test_missing_group_key_is_its_own_group_not_dropped():
+    d = pd.DataFrame({"g": pd.array(["a", None, "a"], dtype="str"), "y": [1.0, 2.0, 3.0]})
+    out = estimate.mean(d, "y", by="g", min_base=0)
+    assert out["n"].sum() == 3 and len(out) == 2
+
+
+def test_bad_weight_is_an_error_naming_the_row():
+    d = pd.DataFrame({"y": [1.0, 2.0], "w": [1.0, np.nan], "source_file": "s.csv",
+                      "source_row": [2, 3]})
+    with pytest.raises(InputError, match=r"s\.csv, row 3, column 'w'"):
+        estimate.mean(d, "y", weight="w")
+
+
+def test_likert_column_with_dont_know_codes_is_refused_without_codebook():
+    d = pd.DataFrame({"satisfaction": pd.array([1, 5, 8, 4], dtype="Int16")})
+    with pytest.raises(ValueError, match="don't know"):
+        estimate.mean(d, "satisfaction")
+    out = estimate.mean(d, "satisfaction", dataset="tsp_survey", min_base=0).iloc[0]
+    assert out["estimate"] == pytest.approx(10 / 3) and out["n"] == 3
+
+
+def test_method_note_in_both_languages():
+    assert "Wilson" in estimate.METHOD_NOTE["lt"] and "Wilson" in estimate.METHOD_NOTE["en"]
+    assert "linearisation" in estimate.METHOD_NOTE["en"]

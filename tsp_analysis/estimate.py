@@ -1,0 +1,421 @@
+"""Weighted shares and means with design-based 95% intervals.
+
+Every function takes a tidy survey frame and column names and returns a tidy frame: the grouping
+columns, then ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n`` (unweighted base: respondents
+with an answer that counts), ``n_eff`` (Kish effective base of that estimate,
+``(Σw)² / Σw²``) and ``suppressed``. Shares are proportions 0–1. Estimates whose base is below
+``min_base`` are suppressed by :func:`tsp_analysis.disclosure.suppress` here, so a caller cannot
+forget it.
+
+Method
+------
+The design is treated as a single-stage sample drawn with replacement in which the weights are
+the only design feature (no clusters; optionally strata, e.g. municipalities raked separately).
+A weighted share or mean is a ratio ``ŷ = Σ wᵢyᵢ / Σ wᵢ``; its variance is estimated by Taylor
+linearisation:
+
+    v(ŷ) = Σ_h n_h/(n_h − 1) Σ_i (z_hi − z̄_h)²,   z_i = w_i (y_i − ŷ) / Σ w
+
+where the sums run over the estimate's base (the respondents of the group who gave an answer
+that counts), ``h`` over strata (one stratum when none is given; a stratum with a single
+respondent contributes nothing). Each group of ``by`` is analysed as its own sample
+(subpopulation analysis; compared with full domain estimation this differs only by the factor
+``n_d/(n_d − 1)`` against ``n/(n − 1)``, and is slightly conservative). This is the estimator of
+R ``survey`` and of ``samplics`` ``TaylorEstimator(by=...)`` for this design; the tests check the
+numbers against ``samplics``.
+
+* **Means and scores**: normal interval ``ŷ ± z·√v``.
+* **Shares**: Wilson score interval computed on the effective sample size
+  ``n* = p(1 − p) / v`` (Korn & Graubard 1998), capped at the unweighted base ``n``; when
+  ``v = 0`` (every answer the same) the Kish effective base is used instead. Unlike a Wald
+  interval it stays inside [0, 1] and does not collapse to a point for small bases.
+
+With all weights equal, the estimates reduce to the unweighted ones and ``v`` to the familiar
+``s²/n`` (means) and ``p(1 − p)/(n − 1)`` (shares).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from . import disclosure
+from .errors import InputError, Problem
+
+#: Plain-language description of the intervals, quoted by the reports' method notes.
+METHOD_NOTE: dict[str, str] = {
+    "lt": (
+        "Visi procentai ir vidurkiai apskaičiuoti su svoriais, kad imtis atitiktų savivaldybėje "
+        "gyvenančių TŠP sudėtį pagal lytį, amžių, pilietybę ir leidimo gyventi pagrindą. "
+        "95 % pasikliautinieji intervalai atsižvelgia į svorius: dispersija įvertinta Teiloro "
+        "linearizacijos metodu (imtis laikoma vienos pakopos atsitiktine imtimi su grąžinimu, "
+        "o svoriai – vieninteliu imties plano ypatumu). Dalims naudojamas Wilsono intervalas, "
+        "apskaičiuotas pagal efektyvųjį imties dydį, todėl jis visada lieka tarp 0 ir 100 %; "
+        "vidurkiams ir 0–100 balų vertinimams – normalusis intervalas. Prie kiekvieno skaičiaus "
+        "nurodomas nesvertinis atsakiusiųjų skaičius (n) ir efektyvusis imties dydis. Skaičiai, "
+        "apskaičiuoti iš mažiau nei 10 atsakymų, neskelbiami ir pažymimi."
+    ),
+    "en": (
+        "All percentages and means are weighted so that the sample matches the composition of "
+        "the municipality's third-country nationals by sex, age, citizenship and residence "
+        "basis. The 95% confidence intervals take the weights into account: the variance is "
+        "estimated by Taylor linearisation (the sample is treated as a single-stage sample "
+        "drawn with replacement, with the weights as its only design feature). Shares use a "
+        "Wilson interval computed on the effective sample size, so it always stays between 0 "
+        "and 100%; means and 0–100 scores use a normal interval. Every figure shows its "
+        "unweighted number of respondents (n) and its effective sample size. Figures based on "
+        "fewer than 10 answers are withheld and marked."
+    ),
+}
+
+RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "suppressed"]
+
+
+# -- building blocks --------------------------------------------------------------------------
+def weights_of(data: pd.DataFrame, weight: str | None) -> np.ndarray:
+    """The weight column as floats (ones when ``weight`` is None), checked positive and finite.
+
+    Raises
+    ------
+    InputError
+        Naming every row whose weight is missing, zero, negative or infinite: a respondent is
+        never dropped silently because of a bad weight.
+    """
+    if weight is None:
+        return np.ones(len(data))
+    if weight not in data:
+        raise KeyError(f"weight column {weight!r} is not in the data")
+    w = pd.to_numeric(data[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~(np.isfinite(w) & (w > 0))
+    if bad.any():
+        raise InputError(
+            [
+                Problem(
+                    file=str(data["source_file"].iloc[i]) if "source_file" in data else "data",
+                    row=int(data["source_row"].iloc[i]) if "source_row" in data else i + 1,
+                    column=weight,
+                    value=data[weight].iloc[i],
+                    expected="a positive finite weight (run weights.weight_survey first)",
+                )
+                for i in np.flatnonzero(bad)
+            ],
+            message=f"{int(bad.sum())} respondent(s) without a usable weight",
+        )
+    return w
+
+
+def group_codes(
+    data: pd.DataFrame, by: str | Sequence[str] | None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group code per row and the table of group keys (one row per code).
+
+    Missing keys form their own group (shown as ``<NA>``) so that no respondent disappears.
+    """
+    if by is None:
+        return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=range(1))
+    cols = [by] if isinstance(by, str) else list(by)
+    if len(data) == 0:
+        return np.zeros(0, dtype=np.int64), pd.DataFrame(
+            {c: pd.Series([], dtype=data[c].dtype) for c in cols}
+        )
+    grouped = data.groupby(cols, dropna=False, sort=True, observed=True)
+    codes = grouped.ngroup().to_numpy(dtype=np.int64)
+    keys = grouped.size().index.to_frame(index=False)
+    for c in cols:  # keep the input dtypes (groupby may widen them)
+        keys[c] = keys[c].astype(data[c].dtype)
+    return codes, keys
+
+
+def ratio_stats(
+    y: np.ndarray,
+    w: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    strata: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Weighted ratio mean and its linearised variance per group, fully vectorised.
+
+    Parameters
+    ----------
+    y : float array
+        Values; NaN marks a respondent outside the estimate's base.
+    w : float array
+        Weights.
+    codes : int array
+        Group code of each row (0 … ``n_groups`` − 1).
+    strata : int array, optional
+        Stratum code of each row.
+
+    Returns
+    -------
+    dict with arrays ``n``, ``sw``, ``sw2``, ``estimate``, ``var`` (length ``n_groups``).
+    """
+    keep = ~np.isnan(y)
+    yk, wk, gk = y[keep], w[keep], codes[keep]
+    n = np.bincount(gk, minlength=n_groups).astype(float)
+    sw = np.bincount(gk, weights=wk, minlength=n_groups)
+    sw2 = np.bincount(gk, weights=wk * wk, minlength=n_groups)
+    swy = np.bincount(gk, weights=wk * yk, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = swy / sw
+        # Two passes (centre first) rather than Σw²y² − …: no cancellation with large weights.
+        z = wk * (yk - est[gk]) / sw[gk]
+        if strata is None:
+            var = n / (n - 1) * np.bincount(gk, weights=z * z, minlength=n_groups)
+        else:
+            sk = strata[keep]
+            n_strata = int(strata.max()) + 1 if len(strata) else 1
+            cell = gk * n_strata + sk
+            size = n_groups * n_strata
+            nh = np.bincount(cell, minlength=size).astype(float)
+            sz = np.bincount(cell, weights=z, minlength=size)
+            sz2 = np.bincount(cell, weights=z * z, minlength=size)
+            part = np.where(nh > 1, nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1)), 0.0)
+            var = part.reshape(n_groups, n_strata).sum(axis=1)
+    var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
+    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var}
+
+
+def wilson(p: np.ndarray, n_star: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for proportions ``p`` with (effective) sample sizes ``n_star``."""
+    z = norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = 1 + z * z / n_star
+        centre = (p + z * z / (2 * n_star)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n_star + z * z / (4 * n_star * n_star))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def summarise(
+    stats: dict[str, np.ndarray], kind: str, level: float = 0.95
+) -> dict[str, np.ndarray]:
+    """Turn :func:`ratio_stats` output into estimate, se, interval, n and n_eff columns."""
+    n, sw, sw2, est, var = (stats[k] for k in ("n", "sw", "sw2", "estimate", "var"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_eff = np.where(n > 0, sw * sw / sw2, 0.0)
+    se = np.sqrt(var)
+    if kind == "share":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n_design = np.minimum(est * (1 - est) / var, n)
+        degenerate = ~(np.isfinite(n_design) & (n_design > 0))
+        n_star = np.where(degenerate, n_eff, n_design)
+        lo, hi = wilson(est, n_star, level)
+        lo = np.where(n > 0, lo, np.nan)
+        hi = np.where(n > 0, hi, np.nan)
+    else:
+        z = norm.ppf(0.5 + level / 2)
+        lo, hi = est - z * se, est + z * se
+    return {
+        "estimate": est,
+        "se": se,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": n.astype(np.int64),
+        "n_eff": n_eff,
+    }
+
+
+def tidy(
+    keys: pd.DataFrame,
+    blocks: Iterable[tuple[dict[str, Hashable], dict[str, np.ndarray]]],
+    kind: str,
+    min_base: int,
+) -> pd.DataFrame:
+    """Stack per-variable result columns under the group keys and apply primary suppression.
+
+    ``blocks`` yields ``(labels, columns)``: ``labels`` are constant columns for the block
+    (e.g. ``{"area": "health", "criterion": "quality"}``) placed after the group keys.
+    """
+    frames = []
+    for labels, cols in blocks:
+        part = keys.copy()
+        for k, v in labels.items():
+            part[k] = v
+        for k, v in cols.items():
+            part[k] = v
+        frames.append(part)
+    if not frames:
+        out = keys.iloc[0:0].copy()
+        for c in RESULT_COLUMNS:
+            out[c] = pd.Series([], dtype=float)
+    else:
+        out = pd.concat(frames, ignore_index=True)
+    out["suppressed"] = False
+    out = disclosure.suppress(out, kind=kind, base="n", min_base=min_base)
+    return out.reset_index(drop=True)
+
+
+def _check_columns(data: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in data]
+    if missing:
+        raise KeyError(f"column(s) {missing} not in the data; got {list(data.columns)[:20]} ...")
+
+
+def _guard_missing_codes(data: pd.DataFrame, column: str, dataset: str | None) -> pd.Series:
+    """Return the column with user-missing codes removed when ``dataset`` names its codebook;
+    refuse to average a likert column that still holds 8/9 codes."""
+    from .codebook import load_codebook
+
+    cb = load_codebook()
+    col = data[column]
+    if dataset is not None:
+        q = cb.question(dataset, column)
+        return cb.substantive(col, dataset, column) if q.type == "likert" else col
+    for ds in ("tsp_survey", "provider_survey"):
+        try:
+            q = cb.question(ds, column)
+        except KeyError:
+            continue
+        if q.type == "likert":
+            codes = [int(c) for c in cb.missing_codes(q.value_set)]
+            if col.isin(codes).any():
+                raise ValueError(
+                    f"column {column!r} still holds the 'don't know'/'not applicable' codes "
+                    f"{codes}; pass dataset={ds!r} (or Codebook.substantive) so they count as "
+                    "missing, not as numbers"
+                )
+    return col
+
+
+def as_float(col: pd.Series) -> np.ndarray:
+    """A numeric column as a float array with NaN for missing."""
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+# -- public estimators ------------------------------------------------------------------------
+def share(
+    data: pd.DataFrame,
+    column: str,
+    success: object | Sequence[object],
+    weight: str | None = None,
+    by: str | Sequence[str] | None = None,
+    base: Sequence[object] | None = None,
+    strata: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Weighted share of respondents whose answer is in ``success``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy survey frame, one row per respondent.
+    column : str
+        The answer column.
+    success : value or list of values
+        Answers counted as a success (e.g. ``"yes"``).
+    weight : str, optional
+        Weight column; None = unweighted.
+    by : str or list of str, optional
+        Grouping columns; one estimate per group.
+    base : list of values, optional
+        Answers that form the denominator. Default: every non-missing answer. For example
+        ``base=["yes", "no"]`` leaves "don't know" out of the base.
+    strata : str, optional
+        Stratum column for the variance (e.g. ``"municipality"`` when several municipalities,
+        each raked separately, are pooled).
+    min_base : int
+        Shares with fewer respondents in the base are suppressed (default 10).
+    level : float
+        Confidence level (default 0.95).
+
+    Returns
+    -------
+    DataFrame
+        Grouping columns, ``estimate`` (0–1), ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``,
+        ``suppressed``. The interval is the Wilson interval on the effective sample size
+        ``p(1 − p)/v`` with ``v`` the linearised variance (see the module docstring).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"need": ["yes", "no", "yes", "dont_know"] * 5})
+    >>> share(d, "need", "yes", base=["yes", "no"])[["estimate", "n"]].to_dict("records")
+    [{'estimate': 0.6666666666666666, 'n': 15}]
+    """
+    _check_columns(
+        data, [column] + ([] if by is None else [by] if isinstance(by, str) else list(by))
+    )
+    w = weights_of(data, weight)
+    codes, keys = group_codes(data, by)
+    strata_codes = None if strata is None else pd.factorize(data[strata], use_na_sentinel=False)[0]
+    y = indicator(data[column], success, base)
+    stats = ratio_stats(y, w, codes, len(keys), strata_codes)
+    return tidy(keys, [({}, summarise(stats, "share", level))], "share", min_base)
+
+
+def indicator(
+    col: pd.Series, success: object | Sequence[object], base: Sequence[object] | None
+) -> np.ndarray:
+    """1.0 for a success, 0.0 for another answer in the base, NaN outside the base."""
+    many = isinstance(success, (list, tuple, set, frozenset, np.ndarray, pd.Index))
+    succ = list(success) if many else [success]
+    in_success = col.isin(succ).to_numpy(dtype=bool, na_value=False)
+    if base is None:
+        in_base = col.notna().to_numpy(dtype=bool)
+    else:
+        in_base = col.isin(list(base)).to_numpy(dtype=bool, na_value=False) | in_success
+    return np.where(in_base, in_success.astype(float), np.nan)
+
+
+def mean(
+    data: pd.DataFrame,
+    column: str | Sequence[str],
+    weight: str | None = None,
+    by: str | Sequence[str] | None = None,
+    strata: str | None = None,
+    dataset: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+    kind: str = "mean",
+) -> pd.DataFrame:
+    """Weighted mean of a numeric column (or of several, stacked with a ``variable`` column).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Tidy survey frame.
+    column : str or list of str
+        Numeric column(s). Missing values are outside the base.
+    weight, by, strata, min_base, level
+        As in :func:`share`.
+    dataset : str, optional
+        Codebook dataset of the columns (``"tsp_survey"``, ``"provider_survey"``): likert
+        columns then have their "don't know"/"not applicable" codes (8, 9) set to missing.
+        Without it, a likert column that still holds such codes is refused rather than
+        averaged with 8s and 9s.
+    kind : {"mean", "score"}
+        Only changes the suppression kind recorded (both use ``min_base``).
+
+    Returns
+    -------
+    DataFrame
+        Grouping columns, (``variable``,) ``estimate``, ``se``, ``ci_low``, ``ci_high``
+        (normal interval with the linearised standard error), ``n``, ``n_eff``, ``suppressed``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"years": [1.0, 2.0, 3.0, 6.0] * 3, "w": [1, 1, 1, 3] * 3})
+    >>> round(float(mean(d, "years", weight="w")["estimate"].iloc[0]), 4)
+    4.0
+    """
+    columns = [column] if isinstance(column, str) else list(column)
+    _check_columns(
+        data, columns + ([] if by is None else [by] if isinstance(by, str) else list(by))
+    )
+    w = weights_of(data, weight)
+    codes, keys = group_codes(data, by)
+    strata_codes = None if strata is None else pd.factorize(data[strata], use_na_sentinel=False)[0]
+
+    def blocks():
+        for c in columns:
+            y = as_float(_guard_missing_codes(data, c, dataset))
+            labels = {} if isinstance(column, str) else {"variable": c}
+            yield (
+                labels,
+                summarise(ratio_stats(y, w, codes, len(keys), strata_codes), "mean", level),
+            )
+
+    return tidy(keys, blocks(), kind, min_base)
