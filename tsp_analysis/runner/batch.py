@@ -1,0 +1,325 @@
+"""Build a batch of reports: plan, skip what is up to date, execute the rest in parallel,
+write the manifest and the index.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..params import ALL, COUNTRY, municipality_slugs
+from . import cache, index, manifest
+from .execute import JobOutcome, JobSpec, execute_job
+from .plan import REPORTS, Job, plan
+
+#: How the default executor runs reports: ``thread`` (threads of this process, each driving
+#: its kernel; see docs/runner.md for why this is the default) or ``process`` (a pool of
+#: worker processes).
+EXECUTOR_KINDS = ("thread", "process")
+
+
+@dataclass
+class BuildResult:
+    """What a build did.
+
+    ``records`` are the manifest records of this run's reports (build order); ``exit_code``
+    is 0 when every one is ``ok`` or ``up-to-date``, 1 when any failed.
+    """
+
+    out: Path
+    records: list[dict[str, Any]]
+    seconds: float
+    manifest: Path
+    index: Path
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(r["status"] == "failed" for r in self.records) else 0
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["status"] == "failed"]
+
+    def summary_lines(self) -> list[str]:
+        """One line per report, then a one-line summary."""
+        width = max((len(manifest.record_name(r)) for r in self.records), default=10)
+        lines = []
+        for r in self.records:
+            line = f"{r['status']:<10} {manifest.record_name(r):<{width}} {r['seconds']:6.1f} s"
+            if r.get("error"):
+                line += f"  {index.error_text(r['error'])}"
+            lines.append(line)
+        counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in manifest.STATUSES)
+        lines.append(
+            f"{len(self.records)} report(s): {counts} in {self.seconds:.1f} s; "
+            f"see {self.index}"
+        )
+        return lines
+
+
+def default_executor(workers: int, kind: str = "thread", initializer=None, initargs=()):
+    """The executor a build uses when none is given (``workers`` parallel reports)."""
+    if kind == "thread":
+        return cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tsp-report")
+    if kind == "process":
+        import multiprocessing
+
+        # spawn, never fork: the parent may hold threads (zmq, tqdm) that fork would copy
+        # half-way through whatever they were doing.
+        return cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=initializer,
+            initargs=initargs,
+        )
+    raise ValueError(f"unknown executor kind {kind!r}; expected one of {EXECUTOR_KINDS}")
+
+
+def _warm_worker(preload: tuple[str, ...] | None, key: str) -> None:
+    """Process-pool initializer: start the worker's zygote importing while the worker itself
+    imports papermill and nbconvert."""
+    if preload is not None:
+        from . import kernels
+
+        kernels.shared_zygote(preload, key)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    record = {
+        "report": job.report,
+        "municipality": job.slug,
+        "lang": job.lang,
+        "status": "failed",
+        "html": None,
+        "notebook": None,
+        "seconds": 0.0,
+        "error": None,
+        "hashes": hashes,
+        "html_sha256": None,
+        "parameters": {**job.parameters, "inputs": {
+            k: cache.display_path(v) for k, v in sorted(job.parameters.get("inputs", {}).items())
+        }},
+        "kernel": "none",
+        "in_last_run": True,
+    }
+    record.update(fields)
+    return record
+
+
+def _sort_key(record: dict[str, Any], slugs: list[str]) -> tuple:
+    report = REPORTS.index(record["report"]) if record["report"] in REPORTS else len(REPORTS)
+    slug = slugs.index(record["municipality"]) if record["municipality"] in slugs else len(slugs)
+    return (report, slug, record["municipality"], ("lt", "en").index(record["lang"])
+            if record["lang"] in ("lt", "en") else 2)
+
+
+def build(
+    jobs: Iterable[Job] | None = None,
+    *,
+    municipalities: Iterable[str] | None = None,
+    reports: Iterable[str] | None = None,
+    langs: Iterable[str] | str = ("lt",),
+    out: str | Path = "reports",
+    workers: int | None = None,
+    force: bool = False,
+    executor: cf.Executor | None = None,
+    executor_kind: str = "thread",
+    prewarm: bool = True,
+    progress: bool = True,
+    notebooks_dir: str | Path | None = None,
+    params_dir: str | Path | None = None,
+    timeout: int | None = None,
+) -> BuildResult:
+    """Build reports into ``out`` and write ``out/manifest.json`` and ``out/index.html``.
+
+    Parameters
+    ----------
+    jobs : iterable of Job, optional
+        What to build (from :func:`~tsp_analysis.runner.plan.plan`); when omitted, planned
+        from ``municipalities``, ``reports``, ``langs``, ``notebooks_dir``, ``params_dir``.
+        Planning validates every parameter file before anything starts.
+    out : path
+        Output folder (created); layout in :mod:`tsp_analysis.runner.manifest`.
+    workers : int, optional
+        Reports built at the same time (default: the machine's cores).
+    force : bool
+        Rebuild reports that are up to date.
+    executor : concurrent.futures.Executor, optional
+        Runs :func:`~tsp_analysis.runner.execute.execute_job` once per report; any
+        ``concurrent.futures``-style executor works, for example a Dask client's
+        ``client.get_executor()``. Not shut down by the build. Default: made from
+        ``executor_kind`` and ``workers``, and shut down at the end.
+    executor_kind : {"thread", "process"}
+        The default executor's kind (see docs/runner.md).
+    prewarm : bool
+        Fork each report's (fresh) kernel from a process that has already imported the heavy
+        libraries, instead of launching and importing from scratch.
+    progress : bool
+        Show a progress bar on stderr (only when stderr is a terminal).
+    timeout : int, optional
+        Seconds one notebook cell may run before its report fails (default: no limit).
+
+    Returns
+    -------
+    BuildResult
+        Its ``exit_code`` is 0 when every report is ok or up to date, else 1.
+
+    Raises
+    ------
+    tsp_analysis.runner.plan.ParameterErrors
+        A parameter file is invalid; nothing was executed.
+    """
+    started_at, t0 = _now(), time.perf_counter()
+    if jobs is None:
+        jobs = plan(
+            municipalities, reports, langs, notebooks_dir=notebooks_dir, params_dir=params_dir
+        )
+    jobs = list(jobs)
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    previous = manifest.read(out)
+
+    hasher, source, env = cache.Hasher(), cache.source_hash(), cache.environment()
+    records: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[Job, dict[str, Any]]] = []
+    for job in jobs:
+        hashes = cache.job_hashes(job.notebook, job.parameters, hasher, source, env)
+        before = previous.get(job.name)
+        if not force and cache.is_up_to_date(before, hashes["key"], out):
+            assert before is not None
+            records[job.name] = _record(
+                job, hashes, status="up-to-date", html=before["html"],
+                notebook=before["notebook"], html_sha256=before["html_sha256"],
+                kernel=before.get("kernel", "none"),
+            )
+        else:
+            todo.append((job, hashes))
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    if todo:
+        _run(
+            todo, records, out, workers, executor, executor_kind, prewarm, progress, timeout,
+            source,
+        )
+
+    this_run = [records[j.name] for j in jobs]
+    kept = [
+        {**r, "in_last_run": False} for name, r in previous.items() if name not in records
+    ]
+    slugs = [*municipality_slugs(), COUNTRY, ALL]
+    everything = sorted(this_run + kept, key=lambda r: _sort_key(r, slugs))
+    counts = {s: sum(r["status"] == s for r in this_run) for s in manifest.STATUSES}
+    seconds = round(time.perf_counter() - t0, 3)
+    result_exit = 1 if counts["failed"] else 0
+    run = {
+        "started": started_at,
+        "finished": _now(),
+        "seconds": seconds,
+        "workers": workers,
+        "force": force,
+        "exit_code": result_exit,
+        "counts": counts,
+    }
+    manifest_path = manifest.write(out, everything, run, f"tsp-analysis {__version__}")
+    index_path = index.write(out, everything, run)
+    return BuildResult(out, this_run, seconds, manifest_path, index_path, counts)
+
+
+def _run(
+    todo: list[tuple[Job, dict[str, Any]]],
+    records: dict[str, dict[str, Any]],
+    out: Path,
+    workers: int,
+    executor: cf.Executor | None,
+    executor_kind: str,
+    prewarm: bool,
+    progress: bool,
+    timeout: int | None,
+    source: str,
+) -> None:
+    from tqdm import tqdm
+
+    from . import kernels
+
+    preload = (
+        tuple(kernels.preload_modules(sorted({j.notebook for j, _ in todo}))) if prewarm else None
+    )
+    specs = {
+        job.name: JobSpec(
+            name=job.name,
+            report=job.report,
+            slug=job.slug,
+            lang=job.lang,
+            notebook=str(job.notebook.resolve()),
+            parameters=dict(job.parameters),
+            out=str(out),
+            html_path=job.html_path,
+            notebook_path=job.notebook_path,
+            cwd=str(job.notebook.resolve().parent),
+            preload=preload,
+            zygote_key=source,
+            timeout=timeout,
+        )
+        for job, _ in todo
+    }
+    own = executor is None
+    if own:
+        workers = min(workers, len(todo))
+        if executor_kind == "thread" and preload is not None:
+            # Start the zygote importing now, on the other core, while this process imports
+            # papermill and nbconvert for the first report.
+            kernels.shared_zygote(preload, source)
+        executor = default_executor(workers, executor_kind, _warm_worker, (preload, source))
+    assert executor is not None
+    bar = tqdm(
+        total=len(todo),
+        unit="report",
+        file=sys.stderr,
+        disable=not (progress and sys.stderr.isatty()),
+        dynamic_ncols=True,
+    )
+    futures: dict[cf.Future, tuple[Job, dict[str, Any]]] = {}
+    try:
+        for job, hashes in todo:
+            futures[executor.submit(execute_job, specs[job.name])] = (job, hashes)
+        for future in cf.as_completed(futures):
+            job, hashes = futures[future]
+            try:
+                outcome: JobOutcome = future.result()
+            except Exception as exc:  # the worker itself died or was lost
+                outcome = JobOutcome(
+                    name=job.name, status="failed", seconds=0.0, html=None, notebook=None,
+                    error={"name": type(exc).__name__, "message": str(exc) or repr(exc),
+                           "cell": None},
+                )
+            records[job.name] = _record(
+                job, hashes, status=outcome.status, html=outcome.html,
+                notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
+                html_sha256=outcome.html_sha256, kernel=outcome.kernel,
+            )
+            bar.set_postfix_str(f"{outcome.status} {job.name}", refresh=False)
+            bar.update()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    finally:
+        bar.close()
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+    for job, hashes in todo:  # anything cancelled by an interruption
+        records.setdefault(job.name, _record(job, hashes, error={
+            "name": "Cancelled", "message": "the build was interrupted", "cell": None}))

@@ -1,0 +1,84 @@
+"""``tsp-analysis run``: build reports (a thin shell over :func:`tsp_analysis.runner.build`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..paths import PROJECT_DIR
+from .plan import LANGUAGES, REPORTS
+
+
+def register(subparsers) -> None:
+    """Add the ``run`` command to the ``tsp-analysis`` parser."""
+    p = subparsers.add_parser(
+        "run",
+        help="build reports (notebooks → HTML) with an index and a manifest",
+        description=(
+            "Execute the report notebooks for the chosen municipalities, reports and languages "
+            "and convert them to HTML. Exit status: 0 every report built or up to date, "
+            "1 some report failed (the others are still built), 2 invalid parameters "
+            "(nothing was run)."
+        ),
+    )
+    p.add_argument(
+        "--municipality", "-m", nargs="+", metavar="SLUG", default=None,
+        help="municipality slugs, or 'lithuania' for the country data review "
+        "(default: every municipality and the country)",
+    )
+    p.add_argument(
+        "--report", "-r", nargs="+", metavar="REPORT", default=None,
+        choices=[*REPORTS, "all"], help=f"reports to build: {', '.join(REPORTS)} (default: all)",
+    )
+    p.add_argument(
+        "--lang", "-l", default="lt", choices=[*LANGUAGES, "all"],
+        help="report language; 'all' builds both (default: lt)",
+    )
+    p.add_argument("--out", "-o", default=str(PROJECT_DIR / "reports"),
+                   help="output folder (default: reports/ of the project)")
+    p.add_argument(
+        "--workers", "-j", type=int, default=os.cpu_count() or 1,
+        help="reports built at the same time (default: the machine's cores, %(default)s)",
+    )
+    p.add_argument("--force", "-f", action="store_true", help="rebuild reports that are up to date")
+    p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--params", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--cold-kernels", action="store_true",
+        help="launch every kernel from scratch instead of forking it warm (slower; for "
+        "comparison and debugging)",
+    )
+    p.add_argument("--executor", choices=["thread", "process"], default="thread",
+                   help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build what ``args`` select; print one line per report and a summary."""
+    from .batch import build
+
+    if args.workers < 1:
+        print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        result = build(
+            municipalities=args.municipality,
+            reports=args.report,
+            langs=args.lang,
+            out=args.out,
+            workers=args.workers,
+            force=args.force,
+            progress=not args.no_progress,
+            prewarm=not args.cold_kernels,
+            executor_kind=args.executor,
+            notebooks_dir=args.notebooks,
+            params_dir=args.params,
+        )
+    except ValueError as exc:  # an unknown municipality in the selection itself
+        print(f"tsp-analysis run: {exc}", file=sys.stderr)
+        return 2
+    for line in result.summary_lines():
+        print(line)
+    return result.exit_code

@@ -1,0 +1,219 @@
+"""Executed notebook → self-contained HTML report, in process.
+
+nbconvert's ``lab`` template with the code hidden (inputs and prompts), images embedded, a
+``<nav>`` table of contents built from the report's ``h2``/``h3`` headings, and no external
+scripts (require.js and mermaid are dropped; MathJax is kept only when the report has math).
+The output depends only on the notebook's outputs, so two builds of the same report differ
+only where the report itself prints the time (the provenance section's
+``<span class="tsp-run-time">``).
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_lib
+import re
+import threading
+import unicodedata
+from typing import Any
+
+#: Cells with one of these tags are never rendered (jupyter-book's convention, and the cell
+#: papermill adds with the run's parameters).
+REMOVE_TAGS = frozenset({"remove-cell", "remove_cell", "injected-parameters"})
+
+#: The table of contents' title in each report language.
+TOC_TITLE = {"lt": "Turinys", "en": "Contents"}
+
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+{%- if resources.tsp_math -%}{{ super() }}{%- endif -%}
+{%- endblock html_head_js_mathjax -%}
+{%- block extra_css -%}
+<style type="text/css">
+nav.tsp-toc { margin: 1em 0 2em; padding: 0.5em 1em; border-left: 3px solid #888; }
+nav.tsp-toc .tsp-toc-title { font-weight: bold; margin: 0 0 0.3em; }
+nav.tsp-toc ul { margin: 0; padding-left: 1.2em; }
+nav.tsp-toc li { margin: 0.15em 0; }
+</style>
+{%- endblock extra_css -%}
+"""
+
+_local = threading.local()
+
+
+def _exporter(lang: str):
+    """An HTMLExporter for this thread (exporters keep per-conversion state)."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        import logging
+
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            template_name="lab",
+            template_file="tsp_report.html.j2",
+            extra_loaders=[DictLoader({"tsp_report.html.j2": _TEMPLATE})],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        # nbconvert warns for every figure without alt text; the report's figures are
+        # described by the text around them, so the warning is noise in a batch run.
+        quiet = logging.getLogger("tsp_analysis.runner.convert")
+        quiet.setLevel(logging.ERROR)
+        exporter.log = quiet
+        _local.exporter = exporter
+    exporter.language_code = lang
+    return exporter
+
+
+def _text(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _has_math(nb) -> bool:
+    math = re.compile(r"\$|\\\(|\\\[")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and math.search(_text(cell.source)):
+            return True
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/latex" in data or math.search(_text(data.get("text/markdown", ""))):
+                return True
+    return False
+
+
+def report_cells(nb):
+    """A copy of ``nb`` holding only what a reader sees: markdown cells and code cells with
+    outputs, without tagged-for-removal cells; cell ids made stable (``cell-<n>``) where the
+    notebook has none."""
+    out = copy.deepcopy(nb)
+    kept = []
+    for cell in out.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_TAGS:
+            continue
+        if cell.cell_type == "code" and not cell.get("outputs"):
+            continue  # nothing to show once the code is hidden (the parameters cells, imports)
+        if cell.cell_type == "raw":
+            continue
+        kept.append(cell)
+    for i, cell in enumerate(kept):
+        if not cell.get("id"):
+            cell["id"] = f"cell-{i}"
+    out.cells = kept
+    return out
+
+
+_STYLER_ID = re.compile(r"\bT_([0-9a-f]{5})(?=[_\"'\s{,.:])")
+
+
+def _stable_styler_ids(nb) -> None:
+    """pandas' Styler names its table and CSS rules ``T_<random hex>`` unless given a uuid;
+    rename them in order of appearance so the HTML does not change between builds."""
+    mapping: dict[str, str] = {}
+
+    def rename(match: re.Match) -> str:
+        uid = match.group(1)
+        mapping.setdefault(uid, f"{len(mapping):05d}")
+        return f"T_{mapping[uid]}"
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html = data.get("text/html")
+            if html is not None and "<style" in _text(html):
+                data["text/html"] = _STYLER_ID.sub(rename, _text(html))
+
+
+def _slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-")
+    return slug or "section"
+
+
+def add_toc(html: str, lang: str) -> str:
+    """Insert a ``<nav class="tsp-toc">`` listing the ``h2``/``h3`` headings of the report.
+
+    Headings keep the ids nbconvert gave them (derived from their text, so stable); a heading
+    without one, or repeating another's, gets ``<slug>``/``<slug>-2``... The nav goes at the
+    top of ``<main>``. A report without such headings gets no nav.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, features="html.parser")
+    main = soup.find("main") or soup.body
+    if main is None:
+        return html
+    headings = main.find_all(["h2", "h3"])
+    if not headings:
+        return html
+    taken = {tag["id"] for tag in soup.find_all(id=True) if tag not in headings}
+    entries: list[tuple[int, str, str]] = []
+    for heading in headings:
+        anchor = heading.find("a", class_="anchor-link")
+        label = "".join(
+            s for s in heading.find_all(string=True) if anchor is None or s.parent is not anchor
+        ).strip()
+        base = heading.get("id") or _slug(label)
+        unique, n = base, 1
+        while unique in taken:
+            n += 1
+            unique = f"{base}-{n}"
+        taken.add(unique)
+        heading["id"] = unique
+        if anchor is not None:
+            anchor["href"] = f"#{unique}"
+        entries.append((int(heading.name[1]), unique, label))
+
+    parts = [
+        f'<nav class="tsp-toc" aria-label="{TOC_TITLE.get(lang, TOC_TITLE["en"])}">',
+        f'<p class="tsp-toc-title">{TOC_TITLE.get(lang, TOC_TITLE["en"])}</p>',
+        "<ul>",
+    ]
+    open_sub = False
+    for i, (level, ident, label) in enumerate(entries):
+        item = f'<a href="#{ident}">{html_lib.escape(label)}</a>'
+        if level == 3 and i > 0:
+            if not open_sub:
+                parts.append("<ul>")
+                open_sub = True
+            parts.append(f"<li>{item}</li>")
+            continue
+        if open_sub:
+            parts.append("</ul>")
+            open_sub = False
+        if i > 0:
+            parts.append("</li>")
+        parts.append(f"<li>{item}")
+    if open_sub:
+        parts.append("</ul>")
+    parts.append("</li></ul></nav>")
+    nav = BeautifulSoup("".join(parts), features="html.parser")
+    main.insert(0, nav)
+    return str(soup)
+
+
+def to_html(nb, lang: str, title: str) -> str:
+    """Render an executed notebook as the report's HTML page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    lang : {"lt", "en"}
+        Report language: the page's ``lang`` attribute and the table of contents' title.
+    title : str
+        Page title when the notebook has no ``title`` metadata.
+    """
+    shown = report_cells(nb)
+    _stable_styler_ids(shown)
+    exporter = _exporter(lang)
+    resources = {"metadata": {"name": title}, "tsp_math": _has_math(shown)}
+    body, _ = exporter.from_notebook_node(shown, resources=resources)
+    return add_toc(body, lang)

@@ -1,0 +1,157 @@
+"""Build one report: execute its notebook with papermill and convert it to HTML, in process.
+
+:func:`execute_job` is what the executor runs, once per report. It takes and returns plain
+picklable data, imports what it needs itself and keeps no state between calls except caches
+that are safe to share (the HTML exporter per thread, the kernel zygote per process), so it
+runs the same in a thread, a process pool worker or a Dask worker on another machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Seconds a kernel may take to start (a cold machine importing everything can be slow).
+START_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a worker needs to build one report (all paths absolute)."""
+
+    name: str
+    report: str
+    slug: str
+    lang: str
+    notebook: str
+    parameters: dict[str, Any]
+    out: str
+    html_path: str
+    notebook_path: str
+    cwd: str
+    #: ``None``: launch kernels normally; else fork them from a zygote with this preload.
+    preload: tuple[str, ...] | None = None
+    #: Identifies the code a zygote preloaded (a changed package means a new zygote).
+    zygote_key: str = ""
+    timeout: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class JobOutcome:
+    """What a worker reports back for one report."""
+
+    name: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    html: str | None
+    notebook: str | None
+    html_sha256: str | None = None
+    error: dict[str, Any] | None = None
+    kernel: str = "launched"  # or "forked" (from the zygote)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _error_record(exc: BaseException) -> dict[str, Any]:
+    """``name``, ``message`` and, for a notebook error, the failing ``cell`` (its execution
+    count, the ``In [n]`` a reader of the saved notebook sees)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        message = str(exc.evalue).strip().splitlines()
+        return {
+            "name": exc.ename,
+            "message": message[0] if message else "",
+            "cell": exc.exec_count,
+        }
+    text = str(exc).strip().splitlines()
+    return {"name": type(exc).__name__, "message": text[0] if text else "", "cell": None}
+
+
+def execute_job(spec: JobSpec) -> JobOutcome:
+    """Execute ``spec``'s notebook, save it, convert it to HTML; never raises for a failing
+    notebook (the outcome says ``failed`` and why, and the executed notebook is kept)."""
+    import papermill
+
+    from . import convert, kernels
+    from .cache import sha256_bytes
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    start = time.perf_counter()
+    out = Path(spec.out)
+    html_file = out / spec.html_path
+    nb_file = out / spec.notebook_path
+    nb_file.parent.mkdir(parents=True, exist_ok=True)
+    zygote = None
+    if spec.preload is not None:
+        zygote = kernels.shared_zygote(spec.preload, spec.zygote_key)
+    manager = kernels.kernel_manager_class(zygote)
+    kernels.last_launch.forked = None
+    try:
+        nb = papermill.execute_notebook(
+            spec.notebook,
+            str(nb_file),
+            parameters=spec.parameters,
+            progress_bar=False,
+            log_output=False,
+            # Save once at the end (or on error): saving after every cell rewrites the
+            # growing notebook, images included, dozens of times.
+            request_save_on_cell_execute=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=spec.timeout,
+            kernel_manager_class=manager,
+            # The outputs are in hand when the last cell ends; a polite shutdown only waits.
+            shutdown_kernel="immediate",
+            # The kernel's working folder, without papermill's process-wide chdir (unsafe when
+            # several reports run in threads of one process).
+            resources={"metadata": {"path": spec.cwd}},
+        )
+        html = convert.to_html(nb, spec.lang, spec.name)
+        _write_atomic(html_file, html)
+    except Exception as exc:  # one report's failure must not stop the batch
+        # A report that failed must not leave an older, successful HTML behind that the index
+        # would not link and a reader could mistake for current.
+        html_file.unlink(missing_ok=True)
+        error = _error_record(exc)
+        if not isinstance(exc, papermill.PapermillExecutionError):
+            error["traceback"] = "".join(traceback.format_exception(exc))[-4000:]
+        return JobOutcome(
+            name=spec.name,
+            status="failed",
+            seconds=round(time.perf_counter() - start, 3),
+            html=None,
+            notebook=spec.notebook_path if nb_file.exists() else None,
+            error=error,
+            kernel=_kernel_kind(kernels),
+        )
+    return JobOutcome(
+        name=spec.name,
+        status="ok",
+        seconds=round(time.perf_counter() - start, 3),
+        html=spec.html_path,
+        notebook=spec.notebook_path,
+        html_sha256=sha256_bytes(html.encode("utf-8")),
+        kernel=_kernel_kind(kernels),
+    )
+
+
+def _kernel_kind(kernels) -> str:
+    forked = kernels.last_launch.forked
+    return "none" if forked is None else ("forked" if forked else "launched")
