@@ -72,18 +72,32 @@ def _axis_formatter(kind: str, lang: str) -> FuncFormatter:
 
 def _keep(data: pd.DataFrame, min_base: int) -> pd.Series:
     return pd.Series(
-        [not is_suppressed(s, n, min_base) and pd.notna(e)
-         for s, n, e in zip(data.get("suppressed", pd.Series(False, index=data.index)),
-                            data["n"], data["estimate"], strict=True)],
-        index=data.index, dtype=bool,
+        [
+            not is_suppressed(s, n, min_base) and pd.notna(e)
+            for s, n, e in zip(
+                data.get("suppressed", pd.Series(False, index=data.index)),
+                data["n"],
+                data["estimate"],
+                strict=True,
+            )
+        ],
+        index=data.index,
+        dtype=bool,
     )
 
 
 def _omitted_note(omitted: Sequence[str], lang: str, min_base: int) -> list[str]:
     if not omitted:
         return []
-    return [t("charts.omitted", lang, items=fmt_list(list(omitted), lang), threshold=min_base,
-              mark=SUPPRESSED_MARK)]
+    return [
+        t(
+            "charts.omitted",
+            lang,
+            items=fmt_list(list(omitted), lang),
+            threshold=min_base,
+            mark=SUPPRESSED_MARK,
+        )
+    ]
 
 
 # -- bars with intervals ------------------------------------------------------------------------
@@ -128,13 +142,28 @@ def interval_bars_figure(
         fig, ax = new_figure(height=max(2.2, 0.9 + 0.32 * n_bars))
         if shown.empty:
             ax.set_axis_off()
-            ax.text(0.5, 0.5, t("charts.nothing_to_show", lang), ha="center", va="center",
-                    transform=ax.transAxes)
+            ax.text(
+                0.5,
+                0.5,
+                t("charts.nothing_to_show", lang),
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
             return fig, omitted
         sns.barplot(
-            data=shown, y="_cat", x="estimate", hue="_hue" if hue else None, order=cat_order,
-            hue_order=hue_names if hue else None, orient="h", errorbar=None, ax=ax,
-            palette=PALETTE if hue else None, color=None if hue else NAVY, saturation=0.85,
+            data=shown,
+            y="_cat",
+            x="estimate",
+            hue="_hue" if hue else None,
+            order=cat_order,
+            hue_order=hue_names if hue else None,
+            orient="h",
+            errorbar=None,
+            ax=ax,
+            palette=PALETTE if hue else None,
+            color=None if hue else NAVY,
+            saturation=0.85,
         )
         # Error bars from the precomputed intervals: match each drawn bar to its row by the
         # bar's position (category) and its container (hue level).
@@ -155,8 +184,15 @@ def interval_bars_figure(
                     continue
                 lo, hi = float(row["ci_low"].iloc[0]), float(row["ci_high"].iloc[0])
                 if np.isfinite(lo) and np.isfinite(hi):
-                    ax.errorbar(width, centre, xerr=[[width - lo], [hi - width]], fmt="none",
-                                ecolor="#222222", elinewidth=1.2, capsize=3)
+                    ax.errorbar(
+                        width,
+                        centre,
+                        xerr=[[width - lo], [hi - width]],
+                        fmt="none",
+                        ecolor="#222222",
+                        elinewidth=1.2,
+                        capsize=3,
+                    )
         upper = 1.0 if kind == "share" else 100.0
         ax.set_xlim(0, upper)
         ax.xaxis.set_major_formatter(_axis_formatter(kind, lang))
@@ -169,8 +205,9 @@ def interval_bars_figure(
     return fig, omitted
 
 
-def interval_bars(data: pd.DataFrame, category: str, lang: str, min_base: int, alt: str,
-                  **kwargs) -> Html:
+def interval_bars(
+    data: pd.DataFrame, category: str, lang: str, min_base: int, alt: str, **kwargs
+) -> Html:
     """:func:`interval_bars_figure`, embedded, with a note on omitted estimates and intervals."""
     fig, omitted = interval_bars_figure(data, category, lang, min_base, **kwargs)
     notes = [t("charts.interval_note", lang), *_omitted_note(omitted, lang, min_base)]
@@ -213,22 +250,50 @@ def heatmap_figure(
     annot = values.map(lambda v: "" if np.isnan(v) else fmt_number(v, lang, 0))
     with style():
         fig, ax = new_figure(height=0.55 * len(row_order) + 1.6)
-        sns.heatmap(values, mask=values.isna(), annot=annot.to_numpy(), fmt="", cmap="RdYlGn",
-                    vmin=vmin, vmax=vmax, linewidths=1, linecolor="white", ax=ax,
-                    cbar_kws={"label": t("charts.score_axis", lang), "shrink": 0.8},
-                    annot_kws={"fontsize": 10.5})
+        sns.heatmap(
+            values,
+            mask=values.isna(),
+            annot=annot.to_numpy(),
+            fmt="",
+            cmap="RdYlGn",
+            vmin=vmin,
+            vmax=vmax,
+            linewidths=1,
+            linecolor="white",
+            ax=ax,
+            cbar_kws={"label": t("charts.score_axis", lang), "shrink": 0.8},
+            annot_kws={"fontsize": 10.5},
+        )
         for i, r in enumerate(row_order):
             for j, c in enumerate(col_order):
                 if suppressed.loc[r, c] or np.isnan(values.loc[r, c]):
-                    ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#eeeeee", edgecolor="#9a9a9a",
-                                           hatch="///", linewidth=0))
-                    ax.text(j + 0.5, i + 0.5, SUPPRESSED_MARK if suppressed.loc[r, c] else "–",
-                            ha="center", va="center", fontsize=11, color="#6b4a00",
-                            fontweight="bold")
-        ax.set_yticks(np.arange(len(row_order)) + 0.5,
-                      [row_labels.get(r, r) for r in row_order], rotation=0)
-        ax.set_xticks(np.arange(len(col_order)) + 0.5,
-                      [col_labels.get(c, c) for c in col_order], rotation=0)
+                    ax.add_patch(
+                        Rectangle(
+                            (j, i),
+                            1,
+                            1,
+                            facecolor="#eeeeee",
+                            edgecolor="#9a9a9a",
+                            hatch="///",
+                            linewidth=0,
+                        )
+                    )
+                    ax.text(
+                        j + 0.5,
+                        i + 0.5,
+                        SUPPRESSED_MARK if suppressed.loc[r, c] else "–",
+                        ha="center",
+                        va="center",
+                        fontsize=11,
+                        color="#6b4a00",
+                        fontweight="bold",
+                    )
+        ax.set_yticks(
+            np.arange(len(row_order)) + 0.5, [row_labels.get(r, r) for r in row_order], rotation=0
+        )
+        ax.set_xticks(
+            np.arange(len(col_order)) + 0.5, [col_labels.get(c, c) for c in col_order], rotation=0
+        )
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=False, bottom=False)
         ax.set_xlabel("")
         ax.set_ylabel("")
@@ -237,12 +302,16 @@ def heatmap_figure(
     return fig, omitted
 
 
-def heatmap(data: pd.DataFrame, row: str, col: str, lang: str, min_base: int, alt: str,
-            **kwargs) -> Html:
+def heatmap(
+    data: pd.DataFrame, row: str, col: str, lang: str, min_base: int, alt: str, **kwargs
+) -> Html:
     """:func:`heatmap_figure`, embedded, with a note explaining hatched cells."""
     fig, omitted = heatmap_figure(data, row, col, lang, min_base, **kwargs)
-    notes = [t("charts.heatmap_note", lang, mark=SUPPRESSED_MARK, threshold=min_base)] if omitted \
+    notes = (
+        [t("charts.heatmap_note", lang, mark=SUPPRESSED_MARK, threshold=min_base)]
+        if omitted
         else []
+    )
     return figure(fig, alt, notes)
 
 
@@ -260,15 +329,22 @@ def forest_figure(
     with style():
         fig, ax = new_figure(height=0.45 * len(frame) + 1.4)
         y = np.arange(len(frame))[::-1]
-        ax.errorbar(frame["odds_ratio"], y,
-                    xerr=[frame["odds_ratio"] - frame["ci_low"],
-                          frame["ci_high"] - frame["odds_ratio"]],
-                    fmt="o", color=NAVY, ecolor="#444444", capsize=3, markersize=6)
+        ax.errorbar(
+            frame["odds_ratio"],
+            y,
+            xerr=[frame["odds_ratio"] - frame["ci_low"], frame["ci_high"] - frame["odds_ratio"]],
+            fmt="o",
+            color=NAVY,
+            ecolor="#444444",
+            capsize=3,
+            markersize=6,
+        )
         ax.axvline(1.0, color="#b3261e", linestyle="--", linewidth=1)
         ax.set_xscale("log")
         ax.set_yticks(y, names)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 2
-                                                                            if v < 1 else 1)))
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _p: fmt_number(v, lang, 2 if v < 1 else 1))
+        )
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
         if title:
@@ -300,8 +376,18 @@ def lines_figure(
     names = [hue_labels.get(h, h) for h in hue_order]
     with style():
         fig, ax = new_figure(height=4.2)
-        sns.lineplot(data=frame, x=x, y=y, hue="_hue", hue_order=names, palette=PALETTE,
-                     marker="o", ax=ax, errorbar=None, drawstyle=drawstyle)
+        sns.lineplot(
+            data=frame,
+            x=x,
+            y=y,
+            hue="_hue",
+            hue_order=names,
+            palette=PALETTE,
+            marker="o",
+            ax=ax,
+            errorbar=None,
+            drawstyle=drawstyle,
+        )
         if highlight is not None and highlight in hue_labels:
             for line in ax.get_lines():
                 if line.get_label() == hue_labels[highlight]:
@@ -343,8 +429,14 @@ def rank_range_figure(
         fig, ax = new_figure(height=0.42 * len(frame) + 1.5)
         y = np.arange(len(frame))
         ax.hlines(y, frame[low], frame[high], color="#9bb7d4", linewidth=8)
-        ax.plot(frame[centre], y, "o", color=NAVY, markersize=8,
-                label=centre_label or t("charts.base_rank", lang))
+        ax.plot(
+            frame[centre],
+            y,
+            "o",
+            color=NAVY,
+            markersize=8,
+            label=centre_label or t("charts.base_rank", lang),
+        )
         ax.set_yticks(y, names)
         ax.invert_yaxis()
         top = int(max(frame[high].max(), len(frame)))
@@ -384,8 +476,14 @@ def dumbbell_figure(
         a = frame[left].astype(float).to_numpy()
         b = frame[right].astype(float).to_numpy()
         both = np.isfinite(a) & np.isfinite(b)
-        ax.hlines(y[both], np.minimum(a, b)[both], np.maximum(a, b)[both], color="#bbbbbb",
-                  linewidth=3, zorder=1)
+        ax.hlines(
+            y[both],
+            np.minimum(a, b)[both],
+            np.maximum(a, b)[both],
+            color="#bbbbbb",
+            linewidth=3,
+            zorder=1,
+        )
         ax.scatter(a, y, s=70, color=colours[0], label=left_label, zorder=2)
         ax.scatter(b, y, s=70, color=colours[1], marker="D", label=right_label, zorder=2)
         ax.set_yticks(y, [item_labels.get(i, i) for i in order])
@@ -393,8 +491,12 @@ def dumbbell_figure(
         ax.set_xlim(0, upper)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(xlabel or "")
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 if not xlabel else -0.2), ncols=2,
-                  frameon=False)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(0, -0.12 if not xlabel else -0.2),
+            ncols=2,
+            frameon=False,
+        )
         if title:
             ax.set_title(title)
     return fig
@@ -418,8 +520,11 @@ def stacked_bars_figure(
     """Horizontal 100% stacked bars of counts (``value``) per ``category`` split by ``part``."""
     category_labels = category_labels or {}
     order = list(order) if order is not None else list(dict.fromkeys(data[category]))
-    wide = (data.pivot_table(index=category, columns=part, values=value, aggfunc="sum")
-            .reindex(index=order, columns=list(part_order)).fillna(0))
+    wide = (
+        data.pivot_table(index=category, columns=part, values=value, aggfunc="sum")
+        .reindex(index=order, columns=list(part_order))
+        .fillna(0)
+    )
     totals = wide.sum(axis=1).replace(0, np.nan)
     shares = wide.div(totals, axis=0).fillna(0)
     colours = list(colours) if colours else sns.color_palette(PALETTE, len(part_order))
@@ -429,20 +534,27 @@ def stacked_bars_figure(
         y = np.arange(len(order))
         for p, colour in zip(part_order, colours, strict=False):
             widths = shares[p].to_numpy()
-            ax.barh(y, widths, left=left, color=colour, label=part_labels.get(p, p),
-                    edgecolor="white")
+            ax.barh(
+                y, widths, left=left, color=colour, label=part_labels.get(p, p), edgecolor="white"
+            )
             for yi, (w, l0) in enumerate(zip(widths, left, strict=True)):
                 if w >= 0.08:
-                    ax.text(l0 + w / 2, yi, fmt_percent(w, lang), ha="center", va="center",
-                            fontsize=9.5, color="black")
+                    ax.text(
+                        l0 + w / 2,
+                        yi,
+                        fmt_percent(w, lang),
+                        ha="center",
+                        va="center",
+                        fontsize=9.5,
+                        color="black",
+                    )
             left = left + widths
         ax.set_yticks(y, [category_labels.get(c, c) for c in order])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(_axis_formatter("share", lang))
         ax.set_xlabel(xlabel or "")
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncols=len(part_order),
-                  frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncols=len(part_order), frameon=False)
         if title:
             ax.set_title(title)
     return fig

@@ -71,8 +71,10 @@ def heading(key: str, lang: str, level: int = 2, **values: object) -> Html:
 def note(key: str, lang: str, **values: object) -> Html:
     """The short plain-language "how to read this" note under a section."""
     body = t_html(key, lang, **values)
-    return Html(f'<div class="tsp-note"><span class="tsp-note-label">'
-                f'{t_html("common.how_to_read", lang)}</span> {body}</div>')
+    return Html(
+        f'<div class="tsp-note"><span class="tsp-note-label">'
+        f"{t_html('common.how_to_read', lang)}</span> {body}</div>"
+    )
 
 
 def section(key: str, lang: str, level: int = 2) -> Html:
@@ -94,8 +96,9 @@ def text(value: str, css: str | None = None) -> Html:
 def bullets(items: Sequence[str], css: str | None = None) -> Html:
     """A list; ``Html`` items are inserted as they are, others escaped."""
     cls = f' class="{css}"' if css else ""
-    inner = "".join(f"<li>{i if isinstance(i, Html | Markup) else escape(str(i))}</li>"
-                    for i in items)
+    inner = "".join(
+        f"<li>{i if isinstance(i, Html | Markup) else escape(str(i))}</li>" for i in items
+    )
     return Html(f"<ul{cls}>{inner}</ul>")
 
 
@@ -169,8 +172,12 @@ def estimate_cell(
 ) -> Cell:
     """A cell "42 % (35–49 %)  n = 57", or the suppression mark."""
     if is_suppressed(suppressed, n, min_base) or _missing(estimate):
-        return Cell(SUPPRESSED_MARK, kind=kind, suppressed=True,
-                    title=t("common.suppressed_title", lang, threshold=min_base))
+        return Cell(
+            SUPPRESSED_MARK,
+            kind=kind,
+            suppressed=True,
+            title=t("common.suppressed_title", lang, threshold=min_base),
+        )
     body = fmt_interval(estimate, ci_low, ci_high, lang, kind=kind, decimals=decimals)
     if show_n:
         body = f"{body}\n{t('common.base', lang, n=fmt_count(n, lang))}"
@@ -183,8 +190,12 @@ def count_cell(count: float | None, lang: str, min_count: int, suppressed: bool 
     if _missing(count):
         return Cell(DASH)
     if suppressed or 0 < int(count) < min_count:
-        return Cell(SUPPRESSED_MARK, kind="count", suppressed=True,
-                    title=t("common.suppressed_count_title", lang, threshold=min_count))
+        return Cell(
+            SUPPRESSED_MARK,
+            kind="count",
+            suppressed=True,
+            title=t("common.suppressed_count_title", lang, threshold=min_count),
+        )
     return Cell(fmt_count(count, lang), n=int(count), kind="count", css="tsp-num")
 
 
@@ -215,9 +226,17 @@ def estimates_wide(
             if rec is None:
                 row[c] = Cell(DASH)
             else:
-                row[c] = estimate_cell(rec["estimate"], rec.get("ci_low"), rec.get("ci_high"),
-                                       rec.get("n"), rec.get("suppressed", False), kind, lang,
-                                       min_base, show_n=show_n)
+                row[c] = estimate_cell(
+                    rec["estimate"],
+                    rec.get("ci_low"),
+                    rec.get("ci_high"),
+                    rec.get("n"),
+                    rec.get("suppressed", False),
+                    kind,
+                    lang,
+                    min_base,
+                    show_n=show_n,
+                )
         rows[i] = row
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=column_order)
     if index_labels:
@@ -261,15 +280,33 @@ def table(
         body.append(f"<tr>{''.join(cells)}</tr>")
     foot = [escape(n) for n in notes]
     if has_base:
-        foot.append(escape(t("common.suppressed_note", lang, mark=SUPPRESSED_MARK,
-                             threshold=min_base if min_base is not None else "?")))
+        foot.append(
+            escape(
+                t(
+                    "common.suppressed_note",
+                    lang,
+                    mark=SUPPRESSED_MARK,
+                    threshold=min_base if min_base is not None else "?",
+                )
+            )
+        )
     if has_count:
-        foot.append(escape(t("common.suppressed_count_note", lang, mark=SUPPRESSED_MARK,
-                             threshold=min_count if min_count is not None else "?")))
+        foot.append(
+            escape(
+                t(
+                    "common.suppressed_count_note",
+                    lang,
+                    mark=SUPPRESSED_MARK,
+                    threshold=min_count if min_count is not None else "?",
+                )
+            )
+        )
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     cls = "tsp-table" + (f" {css}" if css else "")
-    out = (f'<div class="tsp-table-wrap"><table class="{cls}">{cap}<thead><tr>'
-           f"{''.join(head_cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    out = (
+        f'<div class="tsp-table-wrap"><table class="{cls}">{cap}<thead><tr>'
+        f"{''.join(head_cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
     if foot:
         out += '<div class="tsp-footnotes">' + "".join(f"<p>{f}</p>" for f in foot) + "</div>"
     return Html(out + "</div>")
@@ -318,8 +355,10 @@ def figure(fig, alt: str, notes: Sequence[str] = ()) -> Html:
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     foot = "".join(f'<p class="tsp-figure-note">{escape(n)}</p>' for n in notes)
-    return Html(f'<figure class="tsp-figure"><img alt="{escape(alt)}" '
-                f'src="data:image/png;base64,{data}"/>{foot}</figure>')
+    return Html(
+        f'<figure class="tsp-figure"><img alt="{escape(alt)}" '
+        f'src="data:image/png;base64,{data}"/>{foot}</figure>'
+    )
 
 
 # -- the page top -----------------------------------------------------------------------------
@@ -370,14 +409,21 @@ TITLE_KEYS = {
 def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
     """The top of every report: title, municipality, language, and — whenever the inputs are
     synthetic — a visible warning. Also carries the report's stylesheet."""
-    name = label("municipalities", municipality, lang, column="name") if municipality not in (
-        "all",) else t("common.all_municipalities", lang)
+    name = (
+        label("municipalities", municipality, lang, column="name")
+        if municipality not in ("all",)
+        else t("common.all_municipalities", lang)
+    )
     title = t_html(TITLE_KEYS[report], lang)
     meta = t_html("common.meta", lang, municipality=name, language=t("common.language_name", lang))
-    parts = [STYLE, f'<div class="tsp-title"><h1>{title}</h1><div class="tsp-meta">{meta}</div>'
-             "</div>"]
+    parts = [
+        STYLE,
+        f'<div class="tsp-title"><h1>{title}</h1><div class="tsp-meta">{meta}</div></div>',
+    ]
     if synthetic:
-        parts.append(f'<div class="tsp-synthetic" role="note" data-synthetic="true">'
-                     f'<strong>{t_html("common.synthetic_title", lang)}</strong> '
-                     f'{t_html("common.synthetic_banner", lang)}</div>')
+        parts.append(
+            f'<div class="tsp-synthetic" role="note" data-synthetic="true">'
+            f"<strong>{t_html('common.synthetic_title', lang)}</strong> "
+            f"{t_html('common.synthetic_banner', lang)}</div>"
+        )
     return join(parts)

@@ -48,34 +48,62 @@ def summary(
     """Three to four sentences with the headline figures of the monitoring."""
     items: list[str] = []
     total = consultations[consultations["municipality"] == TOTAL].iloc[0]
-    items.append(Markup(t_html(
-        "monitoring.summary.consultations", lang, held=fmt_count(total["held"], lang),
-        planned=fmt_count(total["planned"], lang), share=fmt_percent(total["share_held"], lang))))
-    full = completeness[completeness["included"] == completeness[["included", "partly",
-                                                                   "not_included",
-                                                                   "not_assessed"]].sum(axis=1)]
+    items.append(
+        Markup(
+            t_html(
+                "monitoring.summary.consultations",
+                lang,
+                held=fmt_count(total["held"], lang),
+                planned=fmt_count(total["planned"], lang),
+                share=fmt_percent(total["share_held"], lang),
+            )
+        )
+    )
+    full = completeness[
+        completeness["included"]
+        == completeness[["included", "partly", "not_included", "not_assessed"]].sum(axis=1)
+    ]
     names = [label("municipalities", m, lang) for m in full["municipality"]]
     weakest = completeness.sort_values("score", kind="stable").iloc[0]
-    items.append(Markup(t_html(
-        "monitoring.summary.strategic", lang, complete=fmt_count(len(full), lang),
-        municipalities=fmt_count(len(completeness), lang),
-        names=_join(names, lang) if names else t("common.none", lang))))
+    items.append(
+        Markup(
+            t_html(
+                "monitoring.summary.strategic",
+                lang,
+                complete=fmt_count(len(full), lang),
+                municipalities=fmt_count(len(completeness), lang),
+                names=_join(names, lang) if names else t("common.none", lang),
+            )
+        )
+    )
     if float(weakest["score"]) < 100:
-        items.append(Markup(t_html(
-            "monitoring.summary.weakest", lang, municipality=label("municipalities",
-                                                                   weakest["municipality"], lang),
-            score=fmt_score(weakest["score"], lang))))
+        items.append(
+            Markup(
+                t_html(
+                    "monitoring.summary.weakest",
+                    lang,
+                    municipality=label("municipalities", weakest["municipality"], lang),
+                    score=fmt_score(weakest["score"], lang),
+                )
+            )
+        )
     totals = implementation[implementation["municipality"] == TOTAL].set_index("evaluation")
     for evaluation in EVALUATIONS:
         if evaluation not in totals.index or int(totals.loc[evaluation, "assessed"]) == 0:
             continue
         row = totals.loc[evaluation]
-        items.append(Markup(t_html(
-            SUMMARY_KEYS[evaluation], lang,
-            implemented=fmt_count(row["implemented"], lang),
-            assessed=fmt_count(row["assessed"], lang),
-            share=fmt_percent(row["completion_rate"], lang),
-            weighted=fmt_percent(row["weighted_completion"], lang))))
+        items.append(
+            Markup(
+                t_html(
+                    SUMMARY_KEYS[evaluation],
+                    lang,
+                    implemented=fmt_count(row["implemented"], lang),
+                    assessed=fmt_count(row["assessed"], lang),
+                    share=fmt_percent(row["completion_rate"], lang),
+                    weighted=fmt_percent(row["weighted_completion"], lang),
+                )
+            )
+        )
     return bullets(items, css="tsp-findings")
 
 
@@ -97,16 +125,23 @@ def consultations_table(summary_table: pd.DataFrame, lang: str) -> Html:
         rows[_muni(rec["municipality"], lang)] = {
             t("monitoring.col.planned", lang): Cell(fmt_count(rec["planned"], lang), css="tsp-num"),
             t("monitoring.col.held", lang): Cell(fmt_count(rec["held"], lang), css="tsp-num"),
-            t("monitoring.col.cancelled", lang): Cell(fmt_count(rec["cancelled"], lang),
-                                                      css="tsp-num"),
-            t("monitoring.col.still_planned", lang): Cell(fmt_count(rec["still_planned"], lang),
-                                                          css="tsp-num"),
-            t("monitoring.col.share_held", lang): Cell(fmt_percent(rec["share_held"], lang),
-                                                       css="tsp-num"),
+            t("monitoring.col.cancelled", lang): Cell(
+                fmt_count(rec["cancelled"], lang), css="tsp-num"
+            ),
+            t("monitoring.col.still_planned", lang): Cell(
+                fmt_count(rec["still_planned"], lang), css="tsp-num"
+            ),
+            t("monitoring.col.share_held", lang): Cell(
+                fmt_percent(rec["share_held"], lang), css="tsp-num"
+            ),
         }
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    return table(frame, lang, caption=t("monitoring.consultations.caption", lang),
-                 index_header=t("common.municipality", lang))
+    return table(
+        frame,
+        lang,
+        caption=t("monitoring.consultations.caption", lang),
+        index_header=t("common.municipality", lang),
+    )
 
 
 def consultations_chart(over_time: pd.DataFrame, lang: str) -> Html:
@@ -115,8 +150,13 @@ def consultations_chart(over_time: pd.DataFrame, lang: str) -> Html:
         return Html(f"<p>{t_html('monitoring.consultations.none_held', lang)}</p>")
     frame = over_time.assign(period=pd.to_datetime(over_time["period"]))
     fig = charts.lines_figure(
-        frame, x="period", y="held_cumulative", hue="municipality", lang=lang,
-        hue_labels=labels("municipalities", lang), drawstyle="steps-post",
+        frame,
+        x="period",
+        y="held_cumulative",
+        hue="municipality",
+        lang=lang,
+        hue_labels=labels("municipalities", lang),
+        drawstyle="steps-post",
         title=t("monitoring.consultations.chart_title", lang),
         ylabel=t("monitoring.consultations.chart_y", lang),
     )
@@ -144,14 +184,20 @@ def strategic_table(matrix: pd.DataFrame, completeness: pd.DataFrame, lang: str)
         for muni in matrix.columns:
             level = matrix.loc[component, muni]
             if pd.isna(level):
-                row[muni] = Cell(t("monitoring.strategic.not_assessed", lang),
-                                 data=(("component", component), ("municipality", muni),
-                                       ("level", "not_assessed")))
+                row[muni] = Cell(
+                    t("monitoring.strategic.not_assessed", lang),
+                    data=(
+                        ("component", component),
+                        ("municipality", muni),
+                        ("level", "not_assessed"),
+                    ),
+                )
             else:
-                row[muni] = Cell(value_label("inclusion_level", level, lang),
-                                 css=f"tsp-level-{level}",
-                                 data=(("component", component), ("municipality", muni),
-                                       ("level", level)))
+                row[muni] = Cell(
+                    value_label("inclusion_level", level, lang),
+                    css=f"tsp-level-{level}",
+                    data=(("component", component), ("municipality", muni), ("level", level)),
+                )
         rows[comp_labels.get(component, component)] = row
     scores = completeness.set_index("municipality")["score"]
     rows[t("monitoring.strategic.completeness", lang)] = {
@@ -160,11 +206,21 @@ def strategic_table(matrix: pd.DataFrame, completeness: pd.DataFrame, lang: str)
     }
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(matrix.columns))
     frame.columns = [label("municipalities", m, lang) for m in matrix.columns]
-    html = table(frame, lang, caption=t("monitoring.strategic.caption", lang),
-                 index_header=t("monitoring.strategic.component", lang),
-                 notes=[t("monitoring.strategic.legend", lang)], css="tsp-strategic")
-    return Html(html.replace('<table class="tsp-table tsp-strategic">',
-                             '<table class="tsp-table tsp-strategic" id="strategic-matrix">', 1))
+    html = table(
+        frame,
+        lang,
+        caption=t("monitoring.strategic.caption", lang),
+        index_header=t("monitoring.strategic.component", lang),
+        notes=[t("monitoring.strategic.legend", lang)],
+        css="tsp-strategic",
+    )
+    return Html(
+        html.replace(
+            '<table class="tsp-table tsp-strategic">',
+            '<table class="tsp-table tsp-strategic" id="strategic-matrix">',
+            1,
+        )
+    )
 
 
 # -- implementation of recommendations ---------------------------------------------------------
@@ -173,34 +229,56 @@ def implementation_table(summary_table: pd.DataFrame, lang: str) -> Html:
     rows = {}
     for rec in summary_table.to_dict("records"):
         rows[_row_label(rec["municipality"], rec["evaluation"], lang)] = {
-            t("monitoring.col.recommendations", lang): Cell(fmt_count(rec["recommendations"], lang),
-                                                            css="tsp-num"),
-            **{value_label("implementation", s, lang): Cell(fmt_count(rec[s], lang), css="tsp-num")
-               for s in STATUSES},
-            t("monitoring.col.not_assessed", lang): Cell(fmt_count(rec["not_assessed"], lang),
-                                                         css="tsp-num"),
-            t("monitoring.col.completion", lang): Cell(fmt_percent(rec["completion_rate"], lang),
-                                                       css="tsp-num"),
+            t("monitoring.col.recommendations", lang): Cell(
+                fmt_count(rec["recommendations"], lang), css="tsp-num"
+            ),
+            **{
+                value_label("implementation", s, lang): Cell(fmt_count(rec[s], lang), css="tsp-num")
+                for s in STATUSES
+            },
+            t("monitoring.col.not_assessed", lang): Cell(
+                fmt_count(rec["not_assessed"], lang), css="tsp-num"
+            ),
+            t("monitoring.col.completion", lang): Cell(
+                fmt_percent(rec["completion_rate"], lang), css="tsp-num"
+            ),
             t("monitoring.col.weighted_completion", lang): Cell(
-                fmt_percent(rec["weighted_completion"], lang), css="tsp-num"),
+                fmt_percent(rec["weighted_completion"], lang), css="tsp-num"
+            ),
         }
     frame = pd.DataFrame.from_dict(rows, orient="index")
-    return table(frame, lang, caption=t("monitoring.implementation.caption", lang),
-                 index_header=t("monitoring.implementation.row", lang),
-                 notes=[t("monitoring.implementation.rates_note", lang)])
+    return table(
+        frame,
+        lang,
+        caption=t("monitoring.implementation.caption", lang),
+        index_header=t("monitoring.implementation.row", lang),
+        notes=[t("monitoring.implementation.rates_note", lang)],
+    )
 
 
 def implementation_chart(summary_table: pd.DataFrame, lang: str) -> Html:
     """Share of recommendations per status, per municipality and evaluation (stacked bars)."""
     data = summary_table[summary_table["municipality"] != TOTAL]
-    long = data.melt(id_vars=["municipality", "evaluation"], value_vars=list(STATUSES),
-                     var_name="status", value_name="count")
-    long["row"] = [_row_label(m, e, lang)
-                   for m, e in zip(long["municipality"], long["evaluation"], strict=True)]
+    long = data.melt(
+        id_vars=["municipality", "evaluation"],
+        value_vars=list(STATUSES),
+        var_name="status",
+        value_name="count",
+    )
+    long["row"] = [
+        _row_label(m, e, lang)
+        for m, e in zip(long["municipality"], long["evaluation"], strict=True)
+    ]
     order = list(dict.fromkeys(long["row"]))
     fig = charts.stacked_bars_figure(
-        long, category="row", part="status", value="count", lang=lang, part_order=STATUSES,
-        part_labels={s: value_label("implementation", s, lang) for s in STATUSES}, order=order,
+        long,
+        category="row",
+        part="status",
+        value="count",
+        lang=lang,
+        part_order=STATUSES,
+        part_labels={s: value_label("implementation", s, lang) for s in STATUSES},
+        order=order,
         colours=["#2e7d32", "#f2c14e", "#c0392b"],
         title=t("monitoring.implementation.chart_title", lang),
     )

@@ -25,12 +25,29 @@ from .display import Cell, Html, join, table
 from .i18n import t, t_html
 
 #: Distributions whose versions the report lists (they compute or draw its figures).
-PACKAGES = ("tsp-analysis", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
-            "papermill", "nbconvert")
+PACKAGES = (
+    "tsp-analysis",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+)
 
 #: Statistics modules whose plain-language ``METHOD_NOTE`` the report quotes, if they have one.
-METHOD_MODULES = ("weights", "estimate", "scores", "compare", "models", "composite",
-                  "disclosure", "recommend")
+METHOD_MODULES = (
+    "weights",
+    "estimate",
+    "scores",
+    "compare",
+    "models",
+    "composite",
+    "disclosure",
+    "recommend",
+)
 
 
 def package_versions() -> dict[str, str]:
@@ -49,11 +66,20 @@ def code_version() -> str:
     """The git commit of the source tree (with "+changes" when the package, notebooks or data
     differ from it), or the package version when there is no git checkout."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_DIR,
-                                capture_output=True, text=True, timeout=10, check=True)
-        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "tsp_analysis",
-                                "notebooks", "data"], cwd=PROJECT_DIR, capture_output=True,
-                               timeout=10)
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "diff", "--quiet", "HEAD", "--", "tsp_analysis", "notebooks", "data"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return f"tsp-analysis {package_versions()['tsp-analysis']}"
     return commit.stdout.strip() + ("+changes" if dirty.returncode == 1 else "")
@@ -89,8 +115,10 @@ def _display_path(path: str | Path) -> str:
 def inputs_table(hashes: Mapping[str, str], lang: str) -> Html:
     """Each input file (relative to the project folder) with its SHA-256 hash."""
     frame = pd.DataFrame(
-        {t("provenance.col.file", lang): [_display_path(p) for p in hashes],
-         t("provenance.col.sha256", lang): [Cell(h, css="tsp-hash") for h in hashes.values()]}
+        {
+            t("provenance.col.file", lang): [_display_path(p) for p in hashes],
+            t("provenance.col.sha256", lang): [Cell(h, css="tsp-hash") for h in hashes.values()],
+        }
     )
     return table(frame, lang, index=False, caption=t("provenance.inputs", lang))
 
@@ -101,18 +129,26 @@ def params_table(params: Mapping[str, object], lang: str) -> Html:
     for key, value in params.items():
         if key == "inputs":
             value = ", ".join(f"{k}: {_display_path(v)}" for k, v in dict(value).items()) or t(
-                "provenance.demo_inputs", lang)
-        rows.append({t("provenance.col.parameter", lang): key,
-                     t("provenance.col.value", lang): str(value)})
+                "provenance.demo_inputs", lang
+            )
+        rows.append(
+            {t("provenance.col.parameter", lang): key, t("provenance.col.value", lang): str(value)}
+        )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.parameters", lang))
 
 
 def versions_table(lang: str) -> Html:
     """Versions of Python, the packages and the code."""
-    rows = [{t("provenance.col.package", lang): k, t("provenance.col.version", lang): v}
-            for k, v in package_versions().items()]
-    rows.append({t("provenance.col.package", lang): t("provenance.code_version", lang),
-                 t("provenance.col.version", lang): code_version()})
+    rows = [
+        {t("provenance.col.package", lang): k, t("provenance.col.version", lang): v}
+        for k, v in package_versions().items()
+    ]
+    rows.append(
+        {
+            t("provenance.col.package", lang): t("provenance.code_version", lang),
+            t("provenance.col.version", lang): code_version(),
+        }
+    )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.versions", lang))
 
 
@@ -123,12 +159,22 @@ def run_time(now: dt.datetime | None = None) -> Html:
     return Html(f'<span class="tsp-run-time">{stamp}</span>')
 
 
-def provenance(hashes: Mapping[str, str], params: Mapping[str, object], lang: str,
-               now: dt.datetime | None = None) -> Html:
+def provenance(
+    hashes: Mapping[str, str],
+    params: Mapping[str, object],
+    lang: str,
+    now: dt.datetime | None = None,
+) -> Html:
     """Input hashes, parameters, versions and the run time."""
     when = t_html("provenance.run_at", lang, time=_markup(run_time(now)))
-    return join([f"<p>{when}</p>", inputs_table(hashes, lang), params_table(params, lang),
-                 versions_table(lang)])
+    return join(
+        [
+            f"<p>{when}</p>",
+            inputs_table(hashes, lang),
+            params_table(params, lang),
+            versions_table(lang),
+        ]
+    )
 
 
 def method_quotes(lang: str) -> Html:
