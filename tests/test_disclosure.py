@@ -13,8 +13,13 @@ from tsp_analysis.disclosure import secondary_suppress, suppress
 
 def test_share_with_small_base_is_blanked_and_marked_not_zero():
     t = pd.DataFrame(
-        {"area": ["a", "b", "c"], "estimate": [0.4, 0.7, 0.0], "ci_low": [0.3, 0.5, 0.0],
-         "ci_high": [0.5, 0.9, 0.1], "n": [25, 9, 10]}
+        {
+            "area": ["a", "b", "c"],
+            "estimate": [0.4, 0.7, 0.0],
+            "ci_low": [0.3, 0.5, 0.0],
+            "ci_high": [0.5, 0.9, 0.1],
+            "n": [25, 9, 10],
+        }
     )
     out = suppress(t, "share")
     assert out["suppressed"].tolist() == [False, True, False]
@@ -63,11 +68,13 @@ def test_secondary_suppression_hand_built_rectangle():
     # Worked by hand: 3 is primary; row r1 would reveal it via its total, so the smallest other
     # cell of r1 (12) goes; column A then has one hidden cell, so 8 goes; column B likewise, so
     # 9 goes; now every row and column has two hidden cells or none.
-    t = pd.DataFrame({"A": [12, 15, 8], "B": [3, 18, 9], "C": [20, 25, 30]},
-                     index=["r1", "r2", "r3"])
+    t = pd.DataFrame(
+        {"A": [12, 15, 8], "B": [3, 18, 9], "C": [20, 25, 30]}, index=["r1", "r2", "r3"]
+    )
     s = secondary_suppress(t, min_count=5)
-    expected = pd.DataFrame(False, index=["r1", "r2", "r3", "total"],
-                            columns=["A", "B", "C", "total"])
+    expected = pd.DataFrame(
+        False, index=["r1", "r2", "r3", "total"], columns=["A", "B", "C", "total"]
+    )
     expected.loc["r1", ["A", "B"]] = True
     expected.loc["r3", ["A", "B"]] = True
     pd.testing.assert_frame_equal(s.mask, expected)

@@ -57,8 +57,12 @@ def test_weighted_mean_and_standard_error_match_samplics(survey):
 
 def test_by_groups_equal_samplics_by_option(survey):
     out = estimate.mean(survey, "years", weight="w", by="group", min_base=0)
-    ref = _samplics(PopParam.mean, survey["years"].to_numpy(), survey["w"].to_numpy(),
-                    by=survey["group"].to_numpy())
+    ref = _samplics(
+        PopParam.mean,
+        survey["years"].to_numpy(),
+        survey["w"].to_numpy(),
+        by=survey["group"].to_numpy(),
+    )
     for g in "abc":
         assert out.set_index("group").loc[g, "se"] == pytest.approx(ref.stderror[g], rel=1e-10)
 
@@ -75,8 +79,12 @@ def test_weighted_share_standard_error_matches_samplics(survey):
 
 def test_stratified_variance_matches_samplics(survey):
     out = estimate.mean(survey, "years", weight="w", strata="stratum", min_base=0)
-    ref = _samplics(PopParam.mean, survey["years"].to_numpy(), survey["w"].to_numpy(),
-                    stratum=survey["stratum"].to_numpy())
+    ref = _samplics(
+        PopParam.mean,
+        survey["years"].to_numpy(),
+        survey["w"].to_numpy(),
+        stratum=survey["stratum"].to_numpy(),
+    )
     assert out["se"].iloc[0] == pytest.approx(ref.stderror, rel=1e-10)
 
 
@@ -117,8 +125,13 @@ def test_equal_weights_reduce_to_unweighted_estimates(survey):
 
 
 def test_group_with_one_respondent():
-    d = pd.DataFrame({"g": ["a"] * 20 + ["b"], "y": [3.0] * 10 + [4.0] * 10 + [5.0],
-                      "ans": ["yes"] * 10 + ["no"] * 10 + ["yes"]})
+    d = pd.DataFrame(
+        {
+            "g": ["a"] * 20 + ["b"],
+            "y": [3.0] * 10 + [4.0] * 10 + [5.0],
+            "ans": ["yes"] * 10 + ["no"] * 10 + ["yes"],
+        }
+    )
     m = estimate.mean(d, "y", by="g").set_index("g")
     assert m.loc["b", "suppressed"] and np.isnan(m.loc["b", "estimate"])
     m1 = estimate.mean(d, "y", by="g", min_base=1).set_index("g")
@@ -159,8 +172,9 @@ def test_missing_group_key_is_its_own_group_not_dropped():
 
 
 def test_bad_weight_is_an_error_naming_the_row():
-    d = pd.DataFrame({"y": [1.0, 2.0], "w": [1.0, np.nan], "source_file": "s.csv",
-                      "source_row": [2, 3]})
+    d = pd.DataFrame(
+        {"y": [1.0, 2.0], "w": [1.0, np.nan], "source_file": "s.csv", "source_row": [2, 3]}
+    )
     with pytest.raises(InputError, match=r"s\.csv, row 3, column 'w'"):
         estimate.mean(d, "y", weight="w")
 

@@ -1,0 +1,674 @@
+"""Survey weights: raking (iterative proportional fitting) of the TŠP survey to population margins.
+
+A municipality's respondents are weighted so that their weighted distributions of sex, age
+group, citizenship group and residence basis match the adult third-country nationals living
+there (``population.csv``, latest year by default). The weights are expansion weights: they sum
+to the adult TŠP population of the municipality, so pooling several municipalities weights each
+by its size.
+
+Rules, all recorded in the :class:`RakeResult`:
+
+* **Supported margins.** A margin is used when both the survey and the population table break
+  it down into at least two categories for that municipality; otherwise it is listed in
+  ``dropped`` with the reason.
+* **Citizenship groups.** The citizenships with at least ``min_group_n`` respondents (up to
+  ``max_citizenships`` of them, largest population first) are their own category; every other
+  citizenship is ``other``.
+* **Empty cells are collapsed, never ignored.** A population category with no respondents
+  cannot be met by any weight; a respondent category with no population cannot be weighted. Such
+  a category is merged: an ordered variable (age group) with its adjacent category (the smaller
+  of the two neighbours), an unordered one into ``other`` (``other`` itself, when empty, into the
+  smallest category). Each merge is a row of ``RakeResult.collapsed``. With ``collapse=False``
+  the same situation raises :class:`~tsp_analysis.errors.InputError` instead.
+* **Respondents with a missing margin variable** (e.g. sex "prefer not to say") are kept. In the
+  step for that margin their weight is left as it is, and the respondents who did answer are
+  raked to the population *shares* of the categories, scaled so that the total still equals the
+  population. The weighted distribution among those who answered then matches the population and
+  nobody is dropped or given an arbitrary weight.
+* **Trimming.** After every raking sweep the weights are clipped to ``trim`` × the mean weight
+  (default 0.3–3.0) and raking continues, until margins and bounds hold together (converged) or
+  ``max_iter`` is reached (``converged=False`` with a warning; ``max_error`` says how far off).
+
+The Kish design effect ``deff = n Σw² / (Σw)²`` and effective sample size ``(Σw)² / Σw²``
+summarise the precision lost to weighting.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import reference
+from .codebook import load_codebook
+from .errors import InputError, Problem
+
+#: Margins used when the population table supports them, in raking order.
+MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
+OTHER = "other"
+
+
+def kish_deff(w: np.ndarray | pd.Series) -> float:
+    """Kish design effect due to unequal weights, ``n Σw² / (Σw)²`` (1 for equal weights).
+
+    >>> kish_deff([1, 1, 1, 1])
+    1.0
+    >>> round(kish_deff([1, 1, 1, 3]), 4)
+    1.3333
+    """
+    w = np.asarray(w, dtype=float)
+    return float(len(w) * np.sum(w * w) / np.sum(w) ** 2)
+
+
+def effective_n(w: np.ndarray | pd.Series) -> float:
+    """Kish effective sample size ``(Σw)² / Σw²`` = n / deff.
+
+    >>> effective_n([1, 1, 1, 3])
+    3.0
+    """
+    w = np.asarray(w, dtype=float)
+    return float(np.sum(w) ** 2 / np.sum(w * w))
+
+
+@dataclass
+class RakeResult:
+    """Weights and a full account of how they were obtained.
+
+    Attributes
+    ----------
+    weights : Series
+        One weight per respondent, indexed like the sample; sums to the population total.
+    converged : bool
+        Margins met within ``tol`` and every weight within the trimming bounds.
+    iterations : int
+        Raking sweeps used.
+    max_error : float
+        Largest absolute difference between a weighted share and its population share, over
+        every category of every margin (0.001 = 0.1 percentage point).
+    collapsed : DataFrame
+        One row per merge of categories: ``margin``, ``categories`` (merged, ``+``-joined),
+        ``into`` (resulting category), ``reason``.
+    margins : dict
+        Population targets actually used (after collapsing), margin → Series category → total.
+    dropped : dict
+        Margins not used, with the reason.
+    n_missing : dict
+        Respondents without a value, per margin used (kept; see the module docstring).
+    n_trimmed : int
+        Weights that ended at a trimming bound.
+    """
+
+    weights: pd.Series
+    converged: bool
+    iterations: int
+    max_error: float
+    collapsed: pd.DataFrame
+    margins: dict[str, pd.Series]
+    achieved: dict[str, pd.Series]
+    sample_n: dict[str, pd.Series]
+    dropped: dict[str, str] = field(default_factory=dict)
+    n_missing: dict[str, int] = field(default_factory=dict)
+    n_trimmed: int = 0
+    trim: tuple[float, float] | None = None
+    municipality: str | None = None
+    year: int | None = None
+
+    @property
+    def deff(self) -> float:
+        """Kish design effect of the weights."""
+        return kish_deff(self.weights)
+
+    @property
+    def n_eff(self) -> float:
+        """Kish effective sample size of the weights."""
+        return effective_n(self.weights)
+
+    def report(self) -> pd.DataFrame:
+        """Convergence report: one row per margin × category.
+
+        Columns ``margin``, ``category``, ``sample_n`` (respondents), ``target`` (population),
+        ``target_share``, ``achieved_share`` (weighted share among respondents with a value),
+        ``error`` (achieved − target share).
+        """
+        rows = []
+        for m, target in self.margins.items():
+            share = target / target.sum()
+            got = self.achieved[m]
+            for cat in target.index:
+                rows.append(
+                    {
+                        "margin": m,
+                        "category": cat,
+                        "sample_n": int(self.sample_n[m].get(cat, 0)),
+                        "target": float(target[cat]),
+                        "target_share": float(share[cat]),
+                        "achieved_share": float(got[cat]),
+                        "error": float(got[cat] - share[cat]),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def summary(self) -> dict[str, object]:
+        """Key figures for the report's sample section."""
+        w = self.weights.to_numpy()
+        return {
+            "municipality": self.municipality,
+            "year": self.year,
+            "n": len(w),
+            "population": float(w.sum()),
+            "margins": list(self.margins),
+            "dropped": dict(self.dropped),
+            "collapsed": len(self.collapsed),
+            "converged": self.converged,
+            "iterations": self.iterations,
+            "max_error": self.max_error,
+            "n_trimmed": self.n_trimmed,
+            "weight_min": float(w.min()) if len(w) else float("nan"),
+            "weight_max": float(w.max()) if len(w) else float("nan"),
+            "deff": self.deff,
+            "n_eff": self.n_eff,
+        }
+
+
+# -- raking -----------------------------------------------------------------------------------
+def rake(
+    sample: pd.DataFrame,
+    margins: Mapping[str, pd.Series | Mapping[str, float]],
+    weight: str | None = None,
+    trim: tuple[float, float] | None = None,
+    ordered: Mapping[str, Sequence[str]] | None = None,
+    collapse: bool = True,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+) -> RakeResult:
+    """Rake ``sample`` to population ``margins``.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        One row per respondent with a column per margin (missing values allowed).
+    margins : dict
+        Margin column → population totals per category (Series or dict). Totals that differ
+        between margins are rescaled to the first margin's total.
+    weight : str, optional
+        Column of starting (design) weights; default equal.
+    trim : (low, high), optional
+        Bounds as multiples of the mean weight, e.g. ``(0.3, 3.0)``.
+    ordered : dict, optional
+        Margin → category order, for margins whose empty categories merge with a neighbour.
+    collapse : bool
+        Merge empty categories (default) or raise :class:`InputError`.
+    max_iter, tol
+        Stop after ``max_iter`` sweeps or when every weighted share is within ``tol`` of its
+        target (and the weights within the bounds).
+
+    Returns
+    -------
+    RakeResult
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"sex": ["female", "male", "male", "male"]})
+    >>> r = rake(s, {"sex": {"female": 60, "male": 40}})
+    >>> r.weights.round(2).tolist()
+    [60.0, 13.33, 13.33, 13.33]
+    """
+    if len(sample) == 0:
+        raise InputError(
+            Problem("survey", None, None, None, "at least one respondent to weight"),
+            message="cannot rake an empty sample",
+        )
+    ordered = dict(ordered or {})
+    targets: dict[str, pd.Series] = {}
+    for m, t in margins.items():
+        if m not in sample:
+            raise KeyError(f"margin {m!r} is not a column of the sample")
+        t = pd.Series(t, dtype=float)
+        t.index = t.index.astype(str)
+        if (t < 0).any() or not np.isfinite(t.to_numpy()).all():
+            raise InputError(
+                Problem("population", None, m, t[~(t >= 0)].to_dict(), "non-negative totals")
+            )
+        targets[m] = t
+    if not targets:
+        raise ValueError("no margins to rake to")
+    total = float(next(iter(targets.values())).sum())
+    if total <= 0:
+        raise InputError(Problem("population", None, None, total, "a positive population"))
+
+    collapsed_rows: list[dict[str, str]] = []
+    dropped: dict[str, str] = {}
+    codes: dict[str, np.ndarray] = {}
+    used: dict[str, pd.Series] = {}
+    sample_n: dict[str, pd.Series] = {}
+    for m, t in targets.items():
+        values = sample[m].astype("string")
+        groups, rows = _collapse(m, t, values, ordered.get(m), collapse)
+        collapsed_rows.extend(rows)
+        if len(groups) < 2:
+            dropped[m] = "only one category left after collapsing empty cells"
+            continue
+        labels = list(groups)
+        lookup = {orig: i for i, g in enumerate(labels) for orig in groups[g]}
+        code = values.map(lookup).astype("Float64").fillna(-1).to_numpy(dtype=np.int64)
+        target = pd.Series([t.reindex(groups[g]).fillna(0).sum() for g in labels], index=labels)
+        codes[m] = code
+        used[m] = target / target.sum() * total
+        sample_n[m] = pd.Series(np.bincount(code[code >= 0], minlength=len(labels)), index=labels)
+
+    n = len(sample)
+    w = (
+        np.full(n, total / n)
+        if weight is None
+        else pd.to_numeric(sample[weight]).to_numpy(dtype=float) * 1.0
+    )
+    if weight is not None:
+        w = w / w.sum() * total
+    lo = hi = None
+    if trim is not None:
+        lo, hi = trim[0] * total / n, trim[1] * total / n
+        if not 0 <= trim[0] <= 1 <= trim[1]:
+            raise ValueError(f"trim bounds must satisfy 0 ≤ low ≤ 1 ≤ high, got {trim}")
+    shares = {m: (t / t.sum()).to_numpy() for m, t in used.items()}
+    known = {m: c >= 0 for m, c in codes.items()}
+
+    iterations, error, converged = 0, np.inf, False
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
+        for m, c in codes.items():
+            k = known[m]
+            missing_w = w[~k].sum()
+            current = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
+            want = shares[m] * (total - missing_w)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(current > 0, want / current, 1.0)
+            w[k] *= factor[c[k]]
+        if trim is not None:
+            np.clip(w, lo, hi, out=w)
+        error = _max_error(w, codes, known, shares, total)
+        if error < tol:
+            converged = True
+            break
+    achieved = {}
+    for m, c in codes.items():
+        k = known[m]
+        got = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
+        achieved[m] = pd.Series(got / got.sum(), index=used[m].index)
+    n_trimmed = 0
+    if trim is not None:
+        n_trimmed = int(np.sum(np.isclose(w, lo, rtol=1e-9) | np.isclose(w, hi, rtol=1e-9)))
+    if not converged:
+        warnings.warn(
+            f"raking did not converge in {max_iter} sweeps: largest margin error "
+            f"{error:.2%}{' (the trimming bounds may be too tight)' if trim else ''}; "
+            "see RakeResult.report()",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return RakeResult(
+        weights=pd.Series(w, index=sample.index, name="weight"),
+        converged=converged,
+        iterations=iterations,
+        max_error=float(error),
+        collapsed=pd.DataFrame(collapsed_rows, columns=["margin", "categories", "into", "reason"]),
+        margins=used,
+        achieved=achieved,
+        sample_n=sample_n,
+        dropped=dropped,
+        n_missing={m: int((~k).sum()) for m, k in known.items()},
+        n_trimmed=n_trimmed,
+        trim=trim,
+    )
+
+
+def _max_error(w, codes, known, shares, total) -> float:
+    err = abs(w.sum() - total) / total
+    for m, c in codes.items():
+        k = known[m]
+        got = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
+        err = max(err, float(np.max(np.abs(got / got.sum() - shares[m]))))
+    return err
+
+
+def _collapse(
+    margin: str,
+    target: pd.Series,
+    values: pd.Series,
+    order: Sequence[str] | None,
+    allowed: bool,
+) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
+    """Merge categories until every one has both respondents and population.
+
+    Returns the groups (label → original categories, in order) and one log row per merge.
+    """
+    counts = values.value_counts(dropna=True)
+    cats = list(dict.fromkeys(list(target.index) + list(counts.index)))
+    if order is not None:
+        unknown = [c for c in cats if c not in order]
+        if unknown:
+            raise InputError(
+                Problem("survey", None, margin, unknown, f"one of {list(order)}"),
+                message=f"unknown categories in ordered margin {margin!r}",
+            )
+        cats = [c for c in order if c in cats]
+    groups: dict[str, list[str]] = {c: [c] for c in cats}
+    pop = {c: float(target.get(c, 0.0)) for c in cats}
+    smp = {c: int(counts.get(c, 0)) for c in cats}
+    rows: list[dict[str, str]] = []
+    while len(groups) > 1:
+        labels = list(groups)
+        g_pop = {g: sum(pop[c] for c in groups[g]) for g in labels}
+        g_smp = {g: sum(smp[c] for c in groups[g]) for g in labels}
+        empty = [g for g in labels if (g_pop[g] > 0) != (g_smp[g] > 0) or g_pop[g] == g_smp[g] == 0]
+        if not empty:
+            break
+        g = empty[0]
+        if g_pop[g] == 0 and g_smp[g] == 0:  # absent everywhere: simply not a category
+            del groups[g]
+            continue
+        reason = (
+            "no respondents in this population category"
+            if g_smp[g] == 0
+            else "respondents in a category with no population"
+        )
+        if not allowed:
+            raise InputError(
+                Problem("survey", None, margin, g, "respondents in every population category"),
+                message=f"margin {margin!r} cannot be met: {reason} ({g}); "
+                "rake with collapse=True to merge it",
+            )
+        i = labels.index(g)
+        if order is not None:
+            neighbours = [labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels)]
+            into = min(neighbours, key=lambda x: (g_pop[x], labels.index(x)))
+        elif g != OTHER and OTHER in groups:
+            into = OTHER
+        else:
+            rest = [x for x in labels if x != g]
+            into = min(rest, key=lambda x: (g_pop[x], x))
+        merged = groups[into] + groups[g] if labels.index(into) < i else groups[g] + groups[into]
+        new_label = OTHER if into == OTHER else "+".join(merged)
+        rows.append(
+            {"margin": margin, "categories": f"{g} + {into}", "into": new_label, "reason": reason}
+        )
+        # rebuild in order, the merged group taking the earlier position
+        rebuilt: dict[str, list[str]] = {}
+        for x in labels:
+            if x == g:
+                continue
+            if x == into:
+                rebuilt[new_label] = merged
+            else:
+                rebuilt[x] = groups[x]
+        if order is not None:
+            rebuilt = dict(sorted(rebuilt.items(), key=lambda kv: list(order).index(kv[1][0])))
+        groups = rebuilt
+    return groups, rows
+
+
+# -- the TŠP survey ---------------------------------------------------------------------------
+def adult_age_groups() -> list[str]:
+    """Age groups of adults (the survey's population), in order."""
+    ag = reference.table("age_groups")
+    return ag.loc[ag["adult"], "age_group"].tolist()
+
+
+def _population_slice(
+    population: pd.DataFrame, municipality: str, year: int | None
+) -> tuple[pd.DataFrame, int]:
+    for col in ("municipality", "year", "age_group", "count"):
+        if col not in population:
+            raise InputError(
+                Problem("population", None, col, None, "the population table's columns"),
+                message=f"population table has no column {col!r}",
+            )
+    pop = population[population["municipality"] == municipality]
+    if pop.empty:
+        raise InputError(
+            Problem("population", None, "municipality", municipality, "rows for this municipality"),
+            message=f"the population table has no rows for {municipality!r}",
+        )
+    years = sorted(pd.to_numeric(pop["year"]).dropna().astype(int).unique())
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise InputError(
+            Problem("population", None, "year", year, f"one of {years}"),
+            message=f"the population table has no year {year} for {municipality!r}",
+        )
+    pop = pop[(pd.to_numeric(pop["year"]) == year) & pop["age_group"].isin(adult_age_groups())]
+    return pop, int(year)
+
+
+def survey_values(tsp: pd.DataFrame, column: str) -> pd.Series:
+    """Survey answers with the codebook's "refused"/"don't know" codes set to missing."""
+    col = tsp[column].astype("string")
+    cb = load_codebook()
+    try:
+        q = cb.question("tsp_survey", column)
+    except KeyError:
+        return col
+    miss = cb.missing_codes(q.value_set) if q.value_set else []
+    if miss:
+        col = col.mask(col.isin(miss))
+    return col
+
+
+def citizenship_groups(
+    sample: pd.Series, population: pd.DataFrame, min_group_n: int = 20, max_groups: int = 8
+) -> list[str]:
+    """Citizenships kept as their own weighting category: at least ``min_group_n`` respondents,
+    present in the population, largest population first, at most ``max_groups``."""
+    pop = population.groupby("citizenship")["count"].sum()
+    pop = pop[pop > 0].sort_values(ascending=False, kind="stable")
+    counts = sample.value_counts()
+    keep = [c for c in pop.index if counts.get(c, 0) >= min_group_n and c != OTHER]
+    return keep[:max_groups]
+
+
+def weight_survey(
+    tsp: pd.DataFrame,
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None = None,
+    trim: tuple[float, float] | None = (0.3, 3.0),
+    margins: Sequence[str] = MARGINS,
+    min_group_n: int = 20,
+    max_citizenships: int = 8,
+    collapse: bool = True,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+) -> RakeResult:
+    """Rake one municipality's TŠP respondents to its adult TŠP population.
+
+    Parameters
+    ----------
+    tsp : DataFrame
+        Clean TŠP survey (all municipalities; the municipality's rows are selected).
+    population : DataFrame
+        Clean population table (``municipality``, ``year``, ``citizenship``, ``sex``,
+        ``age_group``, ``residence_basis``, ``count``).
+    municipality : str
+        Municipality slug.
+    year : int, optional
+        Population year; default the latest available for the municipality.
+    trim : (low, high) or None
+        Trimming bounds as multiples of the mean weight.
+    margins : sequence of str
+        Margins to use when supported (default sex, age group, citizenship, residence basis).
+    min_group_n, max_citizenships : int
+        Citizenship grouping (see :func:`citizenship_groups`).
+
+    Returns
+    -------
+    RakeResult
+        ``weights`` indexed like the municipality's rows of ``tsp``; they sum to the adult TŠP
+        population of the municipality in ``year``.
+
+    Raises
+    ------
+    InputError
+        No respondents or no population rows for the municipality, or an unknown year.
+    """
+    sample = tsp[tsp["municipality"] == municipality]
+    if sample.empty:
+        raise InputError(
+            Problem("tsp_survey", None, "municipality", municipality, "respondents to weight"),
+            message=f"the survey has no respondents in {municipality!r}",
+        )
+    pop, year = _population_slice(population, municipality, year)
+    columns: dict[str, pd.Series] = {}
+    targets: dict[str, pd.Series] = {}
+    dropped: dict[str, str] = {}
+    for m in margins:
+        if m not in sample:
+            dropped[m] = "not a column of the survey"
+            continue
+        if m not in pop:
+            dropped[m] = "not a column of the population table"
+            continue
+        values = survey_values(sample, m)
+        pop_m = pop[[m, "count"]].copy()
+        pop_m[m] = pop_m[m].astype("string")
+        if m == "citizenship":
+            keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+            values = values.where(~values.notna() | values.isin(keep), OTHER)
+            pop_m[m] = pop_m[m].where(pop_m[m].isin(keep), OTHER)
+        totals = pop_m.groupby(m, dropna=True)["count"].sum().astype(float)
+        totals = totals[totals > 0]
+        if len(totals) < 2:
+            dropped[m] = "the population table gives no breakdown for this municipality"
+            continue
+        if values.notna().sum() == 0:
+            dropped[m] = "no respondent answered"
+            continue
+        columns[m] = values
+        targets[m] = totals
+    if not targets:
+        raise InputError(
+            Problem("population", None, None, municipality, "at least one usable margin"),
+            message=f"no margin can be used to weight {municipality!r}: {dropped}",
+        )
+    frame = pd.DataFrame(columns, index=sample.index)
+    result = rake(
+        frame,
+        targets,
+        trim=trim,
+        ordered={"age_group": adult_age_groups()},
+        collapse=collapse,
+        max_iter=max_iter,
+        tol=tol,
+    )
+    result.dropped = {**dropped, **result.dropped}
+    result.municipality = municipality
+    result.year = year
+    return result
+
+
+def add_weights(
+    tsp: pd.DataFrame,
+    population: pd.DataFrame,
+    municipalities: Sequence[str] | None = None,
+    column: str = "weight",
+    **kwargs,
+) -> tuple[pd.DataFrame, dict[str, RakeResult]]:
+    """Weight every municipality of the survey separately and put the weights in one column.
+
+    Returns a copy of ``tsp`` with ``column`` added (expansion weights, so pooled estimates
+    weight each municipality by its adult TŠP population) and the :class:`RakeResult` of each
+    municipality. ``kwargs`` go to :func:`weight_survey`.
+    """
+    present = list(dict.fromkeys(tsp["municipality"].dropna()))
+    order = [m for m in reference.municipality_slugs() if m in present]
+    order += [m for m in present if m not in order]
+    chosen = order if municipalities is None else list(municipalities)
+    out = tsp.copy()
+    w = np.full(len(out), np.nan)
+    results: dict[str, RakeResult] = {}
+    position = pd.Series(np.arange(len(out)), index=out.index)
+    for m in chosen:
+        res = weight_survey(out, population, m, **kwargs)
+        w[position.loc[res.weights.index].to_numpy()] = res.weights.to_numpy()
+        results[m] = res
+    out[column] = w
+    return out, results
+
+
+def sample_vs_population(
+    tsp: pd.DataFrame,
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None = None,
+    weight: str | None = None,
+    max_citizenships: int = 8,
+    min_count: int = 5,
+) -> pd.DataFrame:
+    """The sample against the population, per margin category (the report's sample table).
+
+    Columns: ``margin``, ``category``, ``sample_n``, ``sample_share`` (among respondents who
+    answered), ``weighted_share`` (when ``weight`` is given), ``population``,
+    ``population_share``, ``difference`` (sample − population share, percentage points as a
+    fraction), ``suppressed``. Citizenships are the ``max_citizenships`` largest in the
+    population plus ``other``. Respondent counts below ``min_count`` are suppressed, with
+    secondary suppression within each margin (whose total is published), so a small category
+    cannot be recovered by subtraction; the public population figures are never suppressed.
+    """
+    from .disclosure import secondary_suppress
+
+    sample = tsp[tsp["municipality"] == municipality]
+    pop, year = _population_slice(population, municipality, year)
+    rows = []
+    for m in MARGINS:
+        if m not in sample or m not in pop:
+            continue
+        values = survey_values(sample, m)
+        pop_m = pop[[m, "count"]].copy()
+        pop_m[m] = pop_m[m].astype("string")
+        if m == "citizenship":
+            top = pop_m.groupby(m)["count"].sum().sort_values(ascending=False, kind="stable")
+            keep = [c for c in top.index if c != OTHER][:max_citizenships]
+            values = values.where(~values.notna() | values.isin(keep), OTHER)
+            pop_m[m] = pop_m[m].where(pop_m[m].isin(keep), OTHER)
+            order = keep + [OTHER]
+        elif m == "age_group":
+            order = adult_age_groups()
+        elif m == "residence_basis":
+            order = reference.table("residence_bases")["residence_basis"].tolist()
+        else:
+            order = sorted(set(pop_m[m].dropna()) | set(values.dropna()))
+        totals = pop_m.groupby(m)["count"].sum().astype(float).reindex(order, fill_value=0.0)
+        counts = values.value_counts().reindex(order, fill_value=0)
+        if weight is not None:
+            wsum = sample[weight].groupby(values).sum().reindex(order, fill_value=0.0)
+            wshare = wsum / wsum.sum() if wsum.sum() > 0 else wsum * np.nan
+        hidden = secondary_suppress(counts.to_frame().T, min_count=min_count).mask
+        for cat in order:
+            if totals[cat] == 0 and counts[cat] == 0:
+                continue
+            row = {
+                "margin": m,
+                "category": cat,
+                "sample_n": int(counts[cat]),
+                "sample_share": counts[cat] / counts.sum() if counts.sum() else np.nan,
+                "population": totals[cat],
+                "population_share": totals[cat] / totals.sum() if totals.sum() else np.nan,
+            }
+            if weight is not None:
+                row["weighted_share"] = float(wshare[cat])
+            row["suppressed"] = bool(hidden.iloc[0][cat])
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["difference"] = out["sample_share"] - out["population_share"]
+    out["sample_n"] = out["sample_n"].astype("Int64")
+    blank = ["sample_n", "sample_share", "difference"] + (
+        ["weighted_share"] if weight is not None else []
+    )
+    for c in blank:
+        out[c] = out[c].mask(out["suppressed"])
+    out.insert(0, "year", year)
+    out.insert(0, "municipality", municipality)
+    return out
