@@ -429,6 +429,11 @@ def test_sample_profile_suppresses_small_counts():
     assert female["suppressed"] and pd.isna(female["sample_n"]) and np.isnan(female["difference"])
     protection = rep[(rep["variable"] == "residence_basis") & (rep["category"] == "protection")]
     assert not protection["suppressed"].item()  # zeros are not suppressed
+    strict = datareview.quality_audit(fake_inputs(), "vilnius", min_count=60)["representativeness"]
+    other = strict[(strict["variable"] == "residence_basis") & (strict["category"] == "other")]
+    other = other.iloc[0]  # 50 KZ citizens in the population, no respondent
+    assert other["suppressed"] and pd.isna(other["population_n"]) and other["sample_n"] == 0
+    assert np.isnan(other["population_share"]) and np.isnan(other["difference"])
 
 
 def test_audit_never_returns_ids_values_or_free_text():

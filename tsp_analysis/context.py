@@ -16,7 +16,8 @@ a small municipality can still point at a person. Every count below ``min_count`
 and above zero is suppressed: ``count`` (or ``tsp``) becomes missing, its share NaN and
 ``suppressed`` True. Zeros are shown (an empty cell discloses nothing about a person). Shares are
 always computed from the unsuppressed numbers. Secondary suppression (a suppressed cell that
-could be recovered from a total) is not done here; see :mod:`tsp_analysis.disclosure`.
+could be recovered from a total) is not done here; a display that publishes a distribution with
+its total should pass the counts through :func:`tsp_analysis.disclosure.secondary_suppress`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
+from .disclosure import suppress
 from .errors import InputError, Problem
 
 #: Slug that stands for the whole country in population tables.
@@ -106,15 +108,15 @@ def _year(tsp: pd.DataFrame, municipality: str, year: int | None) -> int:
 
 
 def _suppress(frame: pd.DataFrame, column: str, shares: list[str], min_count: int) -> pd.DataFrame:
-    """Flag 0 < count < min_count; blank the count and the shares derived from it."""
-    values = frame[column]
-    small = (values > 0) & (values < min_count)
-    out = frame.copy()
-    out[column] = values.astype("Int64").mask(small)
-    for col in shares:
-        out[col] = out[col].astype(float).mask(small)
-    out["suppressed"] = small.to_numpy(dtype=bool)
-    return out
+    """Flag 0 < count < min_count; blank the count and the figures derived from it."""
+    return suppress(
+        frame,
+        "count",
+        value=column,
+        columns=[column, *shares],
+        min_count=min_count,
+        suppress_zeros=False,  # an empty cell discloses nothing about a person
+    )
 
 
 def _unit_order(units) -> list[str]:
@@ -392,7 +394,6 @@ def compare_municipalities(
     out["tsp"] = out["tsp"].astype("Int64")
     out["residents"] = out["residents"].astype("Int64")
     out["top_citizenship"] = out["top_citizenship"].astype("str")
-    shares = ["share_pct", "share_female", *(f"share_{b}" for b in bases), "top_citizenship_share"]
-    out = _suppress(out, "tsp", shares, min_count)
-    out["top_citizenship"] = out["top_citizenship"].mask(out["suppressed"])
-    return out
+    shares = ["share_pct", "share_female", *(f"share_{b}" for b in bases)]
+    shares += ["top_citizenship", "top_citizenship_share"]
+    return _suppress(out, "tsp", shares, min_count)

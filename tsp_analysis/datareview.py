@@ -33,6 +33,7 @@ import pandas as pd
 
 from . import reference
 from .codebook import DATASETS, Codebook, fold, load_codebook
+from .disclosure import suppress
 from .errors import ReferenceDataError
 
 LEVELS = ("national", "municipal")
@@ -763,14 +764,15 @@ def _representativeness(
                 )
     rep_frame = pd.DataFrame(rep, columns=rep_cols[:-2])
     rep_frame["difference"] = rep_frame["sample_share"] - rep_frame["population_share"]
-    small_s = (rep_frame["sample_n"] > 0) & (rep_frame["sample_n"] < min_count)
-    small_p = (rep_frame["population_n"] > 0) & (rep_frame["population_n"] < min_count)
-    rep_frame["sample_n"] = rep_frame["sample_n"].astype("Int64").mask(small_s)
-    rep_frame["sample_share"] = rep_frame["sample_share"].mask(small_s)
-    rep_frame["population_n"] = rep_frame["population_n"].astype("Int64").mask(small_p)
-    rep_frame["population_share"] = rep_frame["population_share"].mask(small_p)
-    rep_frame["difference"] = rep_frame["difference"].mask(small_s | small_p)
-    rep_frame["suppressed"] = (small_s | small_p).to_numpy(dtype=bool)
+    for side in ("sample", "population"):  # zeros are shown: they disclose nobody
+        rep_frame = suppress(
+            rep_frame,
+            "count",
+            value=f"{side}_n",
+            columns=[f"{side}_n", f"{side}_share", "difference"],
+            min_count=min_count,
+            suppress_zeros=False,
+        )
     dis_frame = pd.DataFrame(dis, columns=dis_cols)
     for frame in (rep_frame, dis_frame):
         frame["year"] = frame["year"].astype("Int64")
