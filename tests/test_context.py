@@ -167,3 +167,10 @@ def test_unknown_citizenship_code_is_an_input_error_naming_the_row(population, r
 def test_unknown_municipality_is_a_clear_error(population):
     with pytest.raises(ValueError, match="'siauliai' has no TŠP rows"):
         context.by_residence_basis(population, "siauliai")
+
+
+def test_blank_key_in_population_is_an_error_not_a_vanished_row(population, residents):
+    population["sex"] = population["sex"].astype("str")
+    population.loc[2, "sex"] = None
+    with pytest.raises(InputError, match=r"row 4, column 'sex'"):
+        context.tsp_totals(population, residents)

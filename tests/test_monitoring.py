@@ -316,3 +316,11 @@ def test_lithuanian_sort_puts_s_caron_after_s_and_y_before_j():
         "Sasnava",
         "Šakiai",
     ]
+
+
+def test_blank_municipality_is_an_error_not_a_vanished_row():
+    table = consultations_table()
+    table["municipality"] = table["municipality"].astype("str")
+    table.loc[1, "municipality"] = None
+    with pytest.raises(InputError, match=r"consultations.csv, row 3, column 'municipality'"):
+        monitoring.consultation_summary(table)

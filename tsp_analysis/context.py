@@ -46,13 +46,25 @@ _POPULATION = [
 _RESIDENTS = ["municipality", "year", "residents"]
 
 
-def _require(frame: pd.DataFrame, columns: list[str], dataset: str) -> None:
+def _require(
+    frame: pd.DataFrame, columns: list[str], dataset: str, not_blank: list[str] | None = None
+) -> None:
+    """Raise :class:`InputError` unless every column is there and none of ``not_blank``
+    (default: all of them) is blank: a blank key would make a row vanish from a group-by."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
             [Problem(dataset, None, c, None, "a column of the clean table") for c in missing],
             f"{dataset}: the clean table lacks {len(missing)} required column(s)",
         )
+    problems = []
+    for column in columns if not_blank is None else not_blank:
+        for i in np.flatnonzero(frame[column].isna().to_numpy())[:50]:
+            file = str(frame["source_file"].iloc[i]) if "source_file" in frame else dataset
+            row = int(frame["source_row"].iloc[i]) if "source_row" in frame else int(i) + 2
+            problems.append(Problem(file, row, column, None, "a value (required)"))
+    if problems:
+        raise InputError(problems, f"{dataset}: blank required values")
 
 
 def _tsp(population: pd.DataFrame) -> pd.DataFrame:
@@ -76,9 +88,6 @@ def _tsp(population: pd.DataFrame) -> pd.DataFrame:
                 )
             )
         raise InputError(problems, "population: unknown citizenship codes")
-    if population["count"].isna().any():
-        i = int(np.flatnonzero(population["count"].isna().to_numpy())[0])
-        raise InputError(Problem("population", i + 2, "count", None, "a count (0 or more)"))
     out = population.loc[flag.astype(bool).to_numpy()].copy()
     out["count"] = out["count"].astype("int64")
     out["year"] = out["year"].astype("int64")

@@ -56,13 +56,25 @@ def municipality_order(slugs) -> list[str]:
     return known + unknown
 
 
-def _require(frame: pd.DataFrame, columns: list[str], dataset: str) -> None:
+def _require(
+    frame: pd.DataFrame, columns: list[str], dataset: str, not_blank: list[str] | None = None
+) -> None:
+    """Raise :class:`InputError` unless every column is there and none of ``not_blank``
+    (default: all of them) is blank: a blank key would make a row vanish from a group-by."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
             [Problem(dataset, None, c, None, "a column of the clean table") for c in missing],
             f"{dataset}: the clean table lacks {len(missing)} required column(s)",
         )
+    problems = []
+    for column in columns if not_blank is None else not_blank:
+        for i in np.flatnonzero(frame[column].isna().to_numpy())[:50]:
+            file = str(frame["source_file"].iloc[i]) if "source_file" in frame else dataset
+            row = int(frame["source_row"].iloc[i]) if "source_row" in frame else int(i) + 2
+            problems.append(Problem(file, row, column, None, "a value (required)"))
+    if problems:
+        raise InputError(problems, f"{dataset}: blank required values")
 
 
 def _where(frame: pd.DataFrame, i: int) -> tuple[str, int | None]:
@@ -169,7 +181,10 @@ def consultations_over_time(consultations: pd.DataFrame, freq: str = "MS") -> pd
         Empty (with those columns) when nothing was held.
     """
     _require(
-        consultations, ["municipality", "status", "held_date", "planned_date"], "consultations"
+        consultations,
+        ["municipality", "status", "held_date", "planned_date"],
+        "consultations",
+        not_blank=["municipality", "status"],
     )
     held = consultations[consultations["status"] == "held"]
     when = pd.to_datetime(held["held_date"]).fillna(pd.to_datetime(held["planned_date"]))
@@ -374,7 +389,12 @@ def implementation_summary(recommendations: pd.DataFrame) -> pd.DataFrame:
     >>> row["evaluation"], int(row["assessed"]), float(row["weighted_completion"])
     ('interim', 3, 0.5)
     """
-    _require(recommendations, ["municipality", *EVALUATIONS.values()], "recommendations")
+    _require(
+        recommendations,
+        ["municipality", *EVALUATIONS.values()],
+        "recommendations",
+        not_blank=["municipality"],
+    )
     statuses = load_codebook().codes("implementation")
     frames = []
     for evaluation, column in EVALUATIONS.items():
