@@ -1,0 +1,563 @@
+"""Read an input file (or a folder of them) into a table of text, exactly as the user sees it.
+
+:func:`read_table` does no interpretation beyond turning bytes into cells: every cell is text
+(pandas ``str``; an empty cell is ``NA``), header names are kept as written, and two columns say
+where each row came from: ``source_file`` and ``source_row`` (the spreadsheet row number; the
+header is row 1). Interpretation against the codebook is the job of :mod:`tsp_analysis.clean`.
+
+Formats
+-------
+CSV (also ``.tsv``/``.txt``)
+    Encoding: a declared one is used as is, and a file that does not decode in it is an error
+    ("declared cp1257, but byte 0xC5 at line 3 ..."). Otherwise a byte-order mark decides
+    (UTF-8 or UTF-16); else the file is UTF-8 if it decodes as UTF-8; else Windows-1257 (the
+    Baltic code page Excel uses in Lithuania), provided the result reads as Lithuanian text
+    rather than mojibake. Separator: ``;``, ``,`` or tab, whichever the header line uses most
+    (outside quotes). Lines with more or fewer fields than the header are an error that names
+    every such row. Empty files, header-only files and binary files with a text name (an
+    ``.xlsx`` or a PNG renamed to ``.csv``) are errors that say so.
+Excel ``.xlsx``
+    The first worksheet, read with openpyxl; the first non-empty row is the header; numbers are
+    written without a spurious ``.0``, dates as ISO dates.
+SPSS ``.sav``
+    Read with pyreadstat with value labels applied (a code with a label arrives as its label,
+    which cleaning maps back to the code) and user-missing values kept (8 = "don't know" is an
+    answer, not a blank).
+A folder
+    Every ``.csv``, ``.xlsx`` and ``.sav`` file in it, sorted by name, concatenated (columns
+    unioned, in order of first appearance).
+
+The CSV reader parses with pyarrow (multi-threaded, fast enough for a million-row survey) and
+falls back to the :mod:`csv` module when it must account for every line: blank lines (so that
+row numbers still match the file) and ragged rows (so that every bad row is named at once).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from .errors import InputError, Problem
+
+#: Suffixes read as delimited text.
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+#: Suffixes read from a folder (text files other than ``.csv`` are too often notes).
+FOLDER_SUFFIXES = (".csv", ".xlsx", ".sav")
+SEPARATORS = (";", ",", "\t")
+PROVENANCE = ("source_file", "source_row")
+
+#: Magic numbers of formats that users save or rename to ``.csv`` by mistake.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (an Excel .xlsx or OpenDocument workbook saved under a text name?)",
+    ),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls (OLE2) workbook"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"$FL2", "an SPSS .sav file"),
+    (b"$FL3", "an SPSS .sav file (compressed)"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+#: Characters that Lithuanian text in Windows-1257 produces (letters and typographic marks).
+_LITHUANIAN = frozenset("ąčęėįšųūžĄČĘĖĮŠŲŪŽ„“”–—€§°«»’‘…×·")
+
+
+def read_table(
+    path: str | Path, *, encoding: str | None = None, sep: str | None = None
+) -> pd.DataFrame:
+    """Read a CSV, ``.xlsx`` or ``.sav`` file, or a folder of them, as a table of text.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file, or a folder whose ``.csv``/``.xlsx``/``.sav`` files are read in name order.
+    encoding : str, optional
+        The CSV encoding, when known (``"utf-8"``, ``"cp1257"``, ...). Detected if omitted.
+    sep : str, optional
+        The CSV separator. Sniffed from the header line if omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``str`` column per input column (empty cells ``NA``), then ``source_file`` (the
+        path as given) and ``source_row`` (spreadsheet row number: the header is row 1).
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, header-only, binary, not in the declared encoding, has
+        rows with the wrong number of fields, or is of an unsupported type. The message names
+        the file and, where it applies, every offending row.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "x.csv"), "w", encoding="utf-8") as f:
+    ...     _ = f.write("resp_id;years_in_lt\\nA1;3,5\\n")
+    >>> read_table(os.path.join(folder, "x.csv"))[["years_in_lt", "source_row"]].to_dict("list")
+    {'years_in_lt': ['3,5'], 'source_row': [2]}
+    """
+    p = Path(path)
+    name = str(path)
+    if p.is_dir():
+        return _read_folder(p, name, encoding=encoding, sep=sep)
+    if not p.exists():
+        raise InputError(
+            Problem(name, None, None, None, "an existing file or folder"),
+            f"{name}: no such file or folder",
+        )
+    suffix = p.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return read_csv(p, name, encoding=encoding, sep=sep)
+    if suffix == ".xlsx":
+        return read_xlsx(p, name)
+    if suffix == ".sav":
+        return read_sav(p, name, encoding=encoding)
+    raise InputError(
+        Problem(name, None, None, suffix or "(no suffix)", "a .csv, .xlsx or .sav file"),
+        f"{name}: unsupported file type {suffix or '(no suffix)'!r}",
+    )
+
+
+# -- folders ------------------------------------------------------------------------------------
+def _read_folder(folder: Path, name: str, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
+    files = sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file()
+        and f.suffix.lower() in FOLDER_SUFFIXES
+        and not f.name.startswith((".", "~$"))  # hidden files and Excel lock files
+    )
+    if not files:
+        raise InputError(
+            Problem(name, None, None, None, "a folder with .csv, .xlsx or .sav files"),
+            f"{name}: the folder holds no .csv, .xlsx or .sav file",
+        )
+    frames, problems = [], []
+    for f in files:
+        try:
+            frames.append(read_table(Path(name) / f.name, encoding=encoding, sep=sep))
+        except InputError as exc:  # read every file, then report every problem at once
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems, f"{name}: {len(problems)} problem(s) in the folder's files")
+    data = pd.concat(frames, ignore_index=True, sort=False)
+    return data[[c for c in data.columns if c not in PROVENANCE] + list(PROVENANCE)]
+
+
+# -- delimited text -----------------------------------------------------------------------------
+def read_csv(
+    path: Path, name: str | None = None, *, encoding: str | None = None, sep: str | None = None
+) -> pd.DataFrame:
+    """Read one delimited text file (see :func:`read_table`); ``name`` is used in messages."""
+    name = name or str(path)
+    data = path.read_bytes()
+    text, _ = decode(data, name, encoding)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        what = "is empty (0 bytes)" if not data else "contains only blank lines"
+        raise InputError(
+            Problem(name, None, None, None, "a header row and data rows"),
+            f"{name}: the file {what}",
+        )
+    text = re.sub(r"(\r?\n[ \t\r]*)+\Z", "", text) + "\n"  # trailing blank lines are not rows
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    sep = sep or sniff_separator(first_line)
+    header = next(csv.reader([first_line], delimiter=sep))
+    header = _check_header(header, name)
+    has_blank_lines = re.search(r"\n[ \t\r]*\n", text) is not None
+    frame = None if has_blank_lines else _parse_fast(text, header, sep)
+    if frame is None:  # blank lines or ragged rows: account for every line
+        frame = _parse_exact(text, header, sep, name)
+    if frame.empty:
+        raise InputError(
+            Problem(name, None, None, None, "at least one data row under the header"),
+            f"{name}: the file has a header but no data rows",
+        )
+    return _finish(frame, name)
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a text file's bytes; return ``(text, encoding used)``.
+
+    A declared ``encoding`` must fit the bytes; otherwise the encoding is detected (BOM, then
+    UTF-8, then Windows-1257 if the result reads as Lithuanian). Raises :class:`InputError` for
+    binary content and for bytes that fit neither.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_strict(data, "utf-16", name, declared=encoding), "utf-16"
+    kind = _binary_kind(data)
+    if kind:
+        raise InputError(
+            Problem(name, None, None, kind, "comma- or semicolon-separated text"),
+            f"{name}: the file is {kind}, not text; save it as CSV (or give it its real suffix)",
+        )
+    if encoding:
+        enc = codecs.lookup(encoding).name
+        if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            enc = "utf-8-sig"
+        text = _decode_strict(data, enc, name, declared=encoding)
+        if not enc.startswith("utf") and _is_utf8_with_non_ascii(data):
+            line, sample = _first_non_ascii_line(text)
+            raise InputError(
+                Problem(name, line, None, sample, f"text in the declared encoding {encoding}"),
+                f"{name}: declared {encoding}, but the file is UTF-8 (line {line} would read "
+                f"{sample!r}); read it without declaring an encoding, or declare utf-8",
+            )
+        return text, enc
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_strict(data, "utf-8-sig", name, declared=None), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = _decode_strict(data, "cp1257", name, declared=None)
+    # Lithuanian text in cp1257 uses few letters outside ą č ę ė į š ų ū ž (foreign names);
+    # text in another code page (Russian in cp1251, say) decoded as cp1257 is mostly others.
+    foreign = sum(1 for ch in text if ord(ch) > 127 and ch not in _LITHUANIAN)
+    lithuanian = sum(1 for ch in text if ch in _LITHUANIAN)
+    if foreign >= 3 and foreign > 0.25 * (foreign + lithuanian):
+        line, sample = _first_non_ascii_line(text)
+        raise InputError(
+            Problem(name, line, None, sample, "UTF-8 or Windows-1257 (Lithuanian) text"),
+            f"{name}: the file is not UTF-8 and does not read as Windows-1257 Lithuanian text "
+            f"(line {line} would read {sample!r}); save it as UTF-8 or declare its encoding",
+        )
+    return text, "cp1257"
+
+
+def _decode_strict(data: bytes, enc: str, name: str, declared: str | None) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        if declared:
+            guess = _guess_encoding(data)
+            msg = (
+                f"{name}: declared {declared}, but byte 0x{byte:02X} at line {line} is not "
+                f"valid {declared}" + (f" (the file looks like {guess})" if guess else "")
+            )
+            expected = f"text in the declared encoding {declared}"
+        else:
+            msg = (
+                f"{name}: byte 0x{byte:02X} at line {line} is valid neither in UTF-8 nor in "
+                f"Windows-1257; save the file as UTF-8"
+            )
+            expected = "UTF-8 or Windows-1257 text"
+        raise InputError(Problem(name, line, None, f"byte 0x{byte:02X}", expected), msg) from None
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    try:
+        data.decode("utf-8")
+        return "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1257")
+    except UnicodeDecodeError:
+        return None
+    return "Windows-1257 (cp1257)" if any(ch in _LITHUANIAN for ch in text) else None
+
+
+def _is_utf8_with_non_ascii(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_non_ascii_line(text: str) -> tuple[int, str]:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.isascii():
+            return i, line.strip()[:60]
+    return 1, text[:60]
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:65536]
+    if b"\x00" in head:
+        return "binary data (it contains NUL bytes)"
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    if head and controls / len(head) > 0.01:
+        return "binary data (it contains control characters)"
+    return None
+
+
+def sniff_separator(header_line: str) -> str:
+    """The separator a header line uses most outside quotes (``,`` if it uses none).
+
+    >>> sniff_separator('resp_id;municipality;"age, years"')
+    ';'
+    """
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {s: unquoted.count(s) for s in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _check_header(header: list[str], name: str) -> list[str]:
+    header = [h.strip() for h in header]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header, start=1):
+        if h and h in seen:
+            problems.append(Problem(name, 1, h, h, f"unique column names (also column {seen[h]})"))
+        seen.setdefault(h, i)
+    if problems:
+        raise InputError(problems, f"{name}: the header repeats column names")
+    # Unnamed columns get placeholders; _finish drops them if empty and complains otherwise.
+    # An input that already carries provenance (a re-read clean or quarantine file) keeps it
+    # under another name: the reader's own provenance always describes this file.
+    return [
+        (f"original_{h}" if h in PROVENANCE else h) or f"__unnamed_{i}"
+        for i, h in enumerate(header, start=1)
+    ]
+
+
+def _parse_fast(text: str, header: list[str], sep: str) -> pd.DataFrame | None:
+    """Parse with pyarrow; ``None`` when a row has the wrong number of fields."""
+    ragged: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        ragged.append(row)
+        return "skip"
+
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=True),
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep, newlines_in_values='"' in text, invalid_row_handler=on_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in header},
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    if ragged:
+        return None
+    frame = table.to_pandas()
+    frame["source_row"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return frame
+
+
+def _parse_exact(text: str, header: list[str], sep: str, name: str) -> pd.DataFrame:
+    """Parse with the csv module, numbering every line and naming every ragged row."""
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        next(reader)  # the header, already parsed
+        for row_number, record in enumerate(reader, start=2):
+            if not record or all(not f.strip() for f in record) and len(record) <= 1:
+                continue  # a blank line: not a row, but it keeps its number
+            if len(record) != width:
+                problems.append(
+                    Problem(
+                        name,
+                        row_number,
+                        None,
+                        f"{len(record)} field" + ("" if len(record) == 1 else "s"),
+                        f"{width} fields, as in the header",
+                    )
+                )
+                continue
+            rows.append(row_number)
+            for col, value in zip(columns, record, strict=True):
+                col.append(value if value != "" else None)
+    except csv.Error as exc:
+        raise InputError(
+            Problem(name, reader.line_num, None, None, "well-formed CSV"),
+            f"{name}: line {reader.line_num}: {exc}",
+        ) from None
+    if problems:
+        raise InputError(
+            problems,
+            f"{name}: {len(problems)} row(s) have a different number of "
+            f"fields from the header ({width})",
+        )
+    frame = pd.DataFrame(
+        {h: pd.array(c, dtype="str") for h, c in zip(header, columns, strict=True)}
+    )
+    frame["source_row"] = np.asarray(rows, dtype=np.int64)
+    return frame
+
+
+def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Drop empty unnamed columns, add ``source_file``, move provenance last."""
+    unnamed = [c for c in frame.columns if str(c).startswith("__unnamed_")]
+    problems = []
+    for c in unnamed:
+        if frame[c].notna().any():
+            first = int(frame.loc[frame[c].notna(), "source_row"].iloc[0])
+            problems.append(
+                Problem(
+                    name,
+                    first,
+                    f"column {c.removeprefix('__unnamed_')}",
+                    frame.loc[frame[c].notna(), c].iloc[0],
+                    "a column name in the header",
+                )
+            )
+    if problems:
+        raise InputError(problems, f"{name}: values under a column without a name")
+    frame = frame.drop(columns=unnamed)
+    frame["source_file"] = name
+    frame["source_file"] = frame["source_file"].astype("str")
+    cols = [c for c in frame.columns if c not in PROVENANCE] + list(PROVENANCE)
+    return frame[cols].reset_index(drop=True)
+
+
+# -- Excel --------------------------------------------------------------------------------------
+def read_xlsx(path: Path, name: str | None = None) -> pd.DataFrame:
+    """Read the first worksheet of an ``.xlsx`` workbook (see :func:`read_table`)."""
+    import openpyxl  # imported here: only Excel inputs need it
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = name or str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputError(
+            Problem(name, None, None, None, "a valid .xlsx workbook"),
+            f"{name}: not a valid .xlsx workbook ({type(exc).__name__}: {exc})",
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        header: list[str] | None = None
+        records: list[list[str | None]] = []
+        rows: list[int] = []
+        problems: list[Problem] = []
+        for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if not cells:
+                continue
+            if header is None:
+                header = _check_header([c or "" for c in cells], name)
+                header_row = row_number
+                continue
+            if len(cells) > len(header):
+                col = len(header) + 1
+                extra = next(i for i in range(len(header), len(cells)) if cells[i] is not None)
+                col = extra + 1
+                problems.append(
+                    Problem(
+                        name,
+                        row_number,
+                        f"column {get_column_letter(col)}",
+                        cells[extra],
+                        f"no values beyond the header's {len(header)} columns",
+                    )
+                )
+                continue
+            cells += [None] * (len(header) - len(cells))
+            records.append(cells)
+            rows.append(row_number)
+    finally:
+        book.close()
+    if header is None:
+        raise InputError(
+            Problem(name, None, None, None, "a header row and data rows"),
+            f"{name}: the first worksheet is empty",
+        )
+    if problems:
+        raise InputError(problems, f"{name}: values beyond the header's columns")
+    if not records:
+        raise InputError(
+            Problem(name, None, None, None, "at least one data row under the header"),
+            f"{name}: the worksheet has a header (row {header_row}) but no data rows",
+        )
+    frame = pd.DataFrame(
+        {h: pd.array([r[i] for r in records], dtype="str") for i, h in enumerate(header)}
+    )
+    frame["source_row"] = np.asarray(rows, dtype=np.int64)
+    return _finish(frame, name)
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell as the text a user would type for it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+# -- SPSS ---------------------------------------------------------------------------------------
+def read_sav(path: Path, name: str | None = None, *, encoding: str | None = None) -> pd.DataFrame:
+    """Read an SPSS ``.sav`` file with value labels applied (see :func:`read_table`)."""
+    import pyreadstat  # imported here: only SPSS inputs need it
+
+    name = name or str(path)
+    try:
+        raw, _meta = pyreadstat.read_sav(
+            str(path),
+            apply_value_formats=True,
+            formats_as_category=False,
+            user_missing=True,
+            encoding=encoding,
+        )
+    except Exception as exc:  # pyreadstat raises its own ReadstatError and plain errors
+        raise InputError(
+            Problem(name, None, None, None, "a valid SPSS .sav file"),
+            f"{name}: not a readable SPSS .sav file ({exc})",
+        ) from None
+    if raw.shape[1] == 0:
+        raise InputError(
+            Problem(name, None, None, None, "variables and cases"),
+            f"{name}: the file has no variables",
+        )
+    if raw.empty:
+        raise InputError(
+            Problem(name, None, None, None, "at least one case"),
+            f"{name}: the file has variables but no cases",
+        )
+    header = _check_header([str(c) for c in raw.columns], name)
+    frame = pd.DataFrame(
+        {
+            h: pd.array([_cell_text(v) for v in raw[c].tolist()], dtype="str")
+            for h, c in zip(header, raw.columns, strict=True)
+        }
+    )
+    # a .sav file has no rows of its own; number them as the spreadsheet it exports to
+    frame["source_row"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return _finish(frame, name)
