@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from tsp_analysis import cli
-from tsp_analysis.runner import ParameterErrors, build, plan
-from tsp_analysis.runner import convert, kernels
+from tsp_analysis.runner import ParameterErrors, build, convert, kernels, plan
 
 pytestmark = pytest.mark.slow
 
