@@ -89,8 +89,9 @@ class RakeResult:
         Largest absolute difference between a weighted share and its population share, over
         every category of every margin (0.001 = 0.1 percentage point).
     collapsed : DataFrame
-        One row per merge of categories: ``margin``, ``categories`` (merged, ``+``-joined),
-        ``into`` (resulting category), ``reason``.
+        One row per merge of categories: ``margin``, ``categories`` (every original category of
+        the merged cell, ``+``-joined codes), ``into`` (resulting category label: ``other``, or
+        the ``+``-joined codes), ``reason``.
     margins : dict
         Population targets actually used (after collapsing), margin → Series category → total.
     dropped : dict
@@ -391,7 +392,7 @@ def _collapse(
         merged = groups[into] + groups[g] if labels.index(into) < i else groups[g] + groups[into]
         new_label = OTHER if into == OTHER else "+".join(merged)
         rows.append(
-            {"margin": margin, "categories": f"{g} + {into}", "into": new_label, "reason": reason}
+            {"margin": margin, "categories": "+".join(merged), "into": new_label, "reason": reason}
         )
         # rebuild in order, the merged group taking the earlier position
         rebuilt: dict[str, list[str]] = {}

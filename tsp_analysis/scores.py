@@ -1,0 +1,409 @@
+"""Needs, service scores, provider capacity and priorities per integration area.
+
+All functions read the question lists from the codebook (``need_<area>``, ``got_<area>``,
+``rate_<area>_<criterion>``, ``competence_<area>``, ``resources_<area>``, ``info_<channel>``),
+estimate with :mod:`tsp_analysis.estimate` (weighted, linearised 95% intervals, bases, primary
+suppression) and return tidy frames.
+
+Definitions
+-----------
+* ``need`` — share of respondents who needed services of the area in the last 12 months,
+  among those who answered yes or no. "Don't know" and unanswered are outside the base (they
+  say nothing about need), so the base ``n`` can differ between areas.
+* ``unmet`` — among respondents who needed the services and said whether they got them
+  (fully / partly / no), the share who got them only partly or not at all. "Don't know" is
+  outside the base.
+* ``partly`` — the part of ``unmet`` that was met partly (got = partly), same base; the
+  share not met at all is ``unmet − partly``.
+* criterion score — Likert 1–5 mapped to 0–100 as (x − 1)/4 × 100; "don't know" (8) and
+  "not applicable" (9) are missing, not zero.
+* area score — each respondent's mean over the criteria they rated in the area (0–100), then
+  the weighted mean over respondents.
+* provider ``competence`` / ``resources`` — providers' self-ratings 1–5 mapped to 0–100 the
+  same way (unweighted: the provider survey is not a probability sample); ``capacity`` — each
+  provider's mean of the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import composite, estimate
+from .codebook import load_codebook
+
+MEASURES = ("need", "unmet", "partly")
+#: Priority components, all on a 0–100 scale where higher = more urgent.
+COMPONENTS = ("c_need", "c_unmet", "c_low_score", "c_gap")
+_STANDARD = set(estimate.RESULT_COLUMNS) | {
+    "area",
+    "measure",
+    "criterion",
+    "variable",
+    "kind",
+    "category",
+}
+
+
+def likert_to_score(values: np.ndarray) -> np.ndarray:
+    """Map Likert 1–5 to 0–100 as (x − 1)/4 × 100 (NaN stays NaN).
+
+    >>> likert_to_score(np.array([1.0, 3.0, 5.0, np.nan])).tolist()
+    [0.0, 50.0, 100.0, nan]
+    """
+    return (values - 1.0) / 4.0 * 100.0
+
+
+def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.ndarray:
+    """A likert column as 0–100 scores, its codebook missing codes (8, 9) set to NaN.
+
+    Equivalent to ``Codebook.substantive`` followed by :func:`likert_to_score`, done on the
+    numpy array because it runs 45 times over up to a million rows.
+    """
+    cb = load_codebook()
+    q = cb.question(dataset, column)
+    if column not in data:
+        raise KeyError(f"{dataset} column {column!r} is missing from the data")
+    x = estimate.as_float(data[column])
+    miss = [float(c) for c in cb.missing_codes(q.value_set)]
+    if miss:
+        x[np.isin(x, miss)] = np.nan
+    lo, hi = (float(c) for c in (cb.codes(q.value_set, substantive=True)[i] for i in (0, -1)))
+    if np.nanmin(x, initial=lo) < lo or np.nanmax(x, initial=hi) > hi:
+        bad = x[(x < lo) | (x > hi)][:5]
+        raise ValueError(f"{dataset}.{column}: values {bad.tolist()} outside {lo:g}–{hi:g}")
+    return likert_to_score(x)
+
+
+def _by_list(by: str | Sequence[str] | None) -> list[str]:
+    return [] if by is None else [by] if isinstance(by, str) else list(by)
+
+
+def _setup(data: pd.DataFrame, weight: str | None, by, strata):
+    w = estimate.weights_of(data, weight) if weight is not None else np.ones(len(data))
+    codes, keys = estimate.group_codes(data, by)
+    s = None if strata is None else pd.factorize(data[strata], use_na_sentinel=False)[0]
+    return w, codes, keys, s
+
+
+def need_unmet(
+    tsp: pd.DataFrame,
+    weight: str | None = "weight",
+    by: str | Sequence[str] | None = None,
+    strata: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Need and unmet-need rates per area (see the module docstring for the exact bases).
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``area``, ``measure`` (``need``, ``unmet``, ``partly``), ``estimate`` (0–1),
+        ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``, ``suppressed``; Wilson intervals on the
+        effective sample size.
+    """
+    cb = load_codebook()
+    w, codes, keys, s = _setup(tsp, weight, by, strata)
+
+    def blocks():
+        for q in cb.questions("tsp_survey", group="need"):
+            area = q.area
+            need_col, got_col = f"need_{area}", f"got_{area}"
+            for c in (need_col, got_col):
+                if c not in tsp:
+                    raise KeyError(f"tsp_survey column {c!r} is missing from the data")
+            need = estimate.indicator(tsp[need_col], "yes", base=["no"])
+            needed = tsp[need_col].eq("yes").to_numpy(dtype=bool, na_value=False)
+            got = tsp[got_col]
+            unmet = np.where(needed, estimate.indicator(got, ["partly", "no"], ["fully"]), np.nan)
+            partly = np.where(needed, estimate.indicator(got, "partly", ["fully", "no"]), np.nan)
+            for measure, y in (("need", need), ("unmet", unmet), ("partly", partly)):
+                st = estimate.ratio_stats(y, w, codes, len(keys), s)
+                yield {"area": area, "measure": measure}, estimate.summarise(st, "share", level)
+
+    return estimate.tidy(keys, blocks(), "share", min_base)
+
+
+def criterion_scores(
+    tsp: pd.DataFrame,
+    weight: str | None = "weight",
+    by: str | Sequence[str] | None = None,
+    strata: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The area × criterion matrix of 0–100 scores with intervals.
+
+    Each cell is the weighted mean of (x − 1)/4 × 100 over respondents who rated that criterion
+    (1–5); "don't know" and "not applicable" are outside the base. Normal 95% interval with the
+    linearised standard error; cells with a base below ``min_base`` are suppressed.
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``area``, ``criterion``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+        ``n_eff``, ``suppressed``; 45 rows per group, in codebook order.
+    """
+    cb = load_codebook()
+    w, codes, keys, s = _setup(tsp, weight, by, strata)
+
+    def blocks():
+        for q in cb.questions("tsp_survey", group="rating"):
+            y = _substantive_scores(tsp, "tsp_survey", q.id)
+            st = estimate.ratio_stats(y, w, codes, len(keys), s)
+            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "mean", level)
+
+    return estimate.tidy(keys, blocks(), "score", min_base)
+
+
+def area_scores(
+    tsp: pd.DataFrame,
+    weight: str | None = "weight",
+    by: str | Sequence[str] | None = None,
+    strata: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One 0–100 score per area: each respondent's mean over the criteria they rated, then the
+    weighted mean over respondents (base: respondents who rated at least one criterion).
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``area``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``, ``n_eff``,
+        ``suppressed``.
+    """
+    cb = load_codebook()
+    w, codes, keys, s = _setup(tsp, weight, by, strata)
+    areas = list(dict.fromkeys(q.area for q in cb.questions("tsp_survey", group="rating")))
+
+    def blocks():
+        for area in areas:
+            cols = [q.id for q in cb.questions("tsp_survey", group="rating", area=area)]
+            total = np.zeros(len(tsp))
+            count = np.zeros(len(tsp))
+            for c in cols:
+                x = _substantive_scores(tsp, "tsp_survey", c)
+                ok = ~np.isnan(x)
+                total[ok] += x[ok]
+                count += ok
+            with np.errstate(invalid="ignore", divide="ignore"):
+                y = np.where(count > 0, total / count, np.nan)
+            st = estimate.ratio_stats(y, w, codes, len(keys), s)
+            yield {"area": area}, estimate.summarise(st, "mean", level)
+
+    return estimate.tidy(keys, blocks(), "score", min_base)
+
+
+def provider_scores(
+    provider: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    weight: str | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Providers' and municipal staff's competence and resources per area, 0–100.
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``area``, ``measure`` (``competence``, ``resources``, ``capacity`` = each
+        provider's mean of the two), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+        ``n_eff``, ``suppressed``. Unweighted unless ``weight`` is given.
+    """
+    cb = load_codebook()
+    w, codes, keys, _ = _setup(provider, weight, by, None)
+    areas = list(dict.fromkeys(q.area for q in cb.questions("provider_survey", group="competence")))
+
+    def blocks():
+        for area in areas:
+            comp = _substantive_scores(provider, "provider_survey", f"competence_{area}")
+            res = _substantive_scores(provider, "provider_survey", f"resources_{area}")
+            both = np.vstack([comp, res])
+            n_ok = (~np.isnan(both)).sum(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cap = np.where(n_ok > 0, np.nansum(both, axis=0) / n_ok, np.nan)
+            for measure, y in (("competence", comp), ("resources", res), ("capacity", cap)):
+                st = estimate.ratio_stats(y, w, codes, len(keys), None)
+                yield {"area": area, "measure": measure}, estimate.summarise(st, "mean", level)
+
+    return estimate.tidy(keys, blocks(), "score", min_base)
+
+
+def information_channels(
+    tsp: pd.DataFrame,
+    weight: str | None = "weight",
+    by: str | Sequence[str] | None = None,
+    min_base: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Where TŠP look for information on services, and in which language.
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``kind`` (``channel`` or ``language``), ``category`` (the channel, e.g.
+        ``municipal_website``, or the language code), ``estimate`` (0–1), intervals, ``n``,
+        ``n_eff``, ``suppressed``. A channel's share is among respondents who answered the
+        channel question; the language shares are the distribution of ``info_language`` among
+        respondents who named one (they sum to 1).
+    """
+    cb = load_codebook()
+    w, codes, keys, _ = _setup(tsp, weight, by, None)
+
+    def blocks():
+        for q in cb.questions("tsp_survey", group="info_channel"):
+            y = estimate.indicator(tsp[q.id], 1, base=[0])
+            st = estimate.ratio_stats(y, w, codes, len(keys), None)
+            yield (
+                {"kind": "channel", "category": q.id.removeprefix("info_")},
+                estimate.summarise(st, "share", level),
+            )
+        lang = cb.question("tsp_survey", "info_language")
+        for code in cb.codes(lang.value_set, substantive=True):
+            y = estimate.indicator(tsp["info_language"], code, base=None)
+            st = estimate.ratio_stats(y, w, codes, len(keys), None)
+            yield {"kind": "language", "category": code}, estimate.summarise(st, "share", level)
+
+    return estimate.tidy(keys, blocks(), "share", min_base)
+
+
+# -- combining needs, scores and capacity ---------------------------------------------------------
+def _group_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in _STANDARD]
+
+
+def _pick(frame: pd.DataFrame, measure: str | None, name: str, keys: list[str]) -> pd.DataFrame:
+    part = frame if measure is None else frame[frame["measure"] == measure]
+    return part[keys + ["estimate", "n"]].rename(columns={"estimate": name, "n": f"{name}_n"})
+
+
+def _area_score_table(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Area score from :func:`area_scores`, or the mean of an area's criterion scores."""
+    if "criterion" not in scores:
+        return _pick(scores, None, "score", keys)
+    ok = scores[~scores["suppressed"]]
+    agg = ok.groupby(keys, dropna=False, sort=False).agg(
+        score=("estimate", "mean"), score_n=("n", "max")
+    )
+    full = scores[keys].drop_duplicates()
+    return full.merge(agg.reset_index(), on=keys, how="left")
+
+
+def need_capacity_gap(needs: pd.DataFrame, provider: pd.DataFrame) -> pd.DataFrame:
+    """Need against providers' capacity per area (the report's need × capacity chart).
+
+    Parameters
+    ----------
+    needs : DataFrame
+        Output of :func:`need_unmet`.
+    provider : DataFrame
+        Output of :func:`provider_scores` (grouped like ``needs`` or not grouped).
+
+    Returns
+    -------
+    DataFrame
+        (groups,) ``area``, ``need`` and ``unmet`` (percent of respondents, 0–100), ``need_n``,
+        ``unmet_n``, ``competence``, ``resources``, ``capacity`` (0–100), ``capacity_n``,
+        ``gap`` = need − capacity (percentage points; positive: need exceeds what providers say
+        they can offer). Missing wherever an input was suppressed.
+    """
+    groups = _group_columns(needs)
+    keys = groups + ["area"]
+    out = _pick(needs, "need", "need", keys).merge(_pick(needs, "unmet", "unmet", keys), on=keys)
+    out["need"] = out["need"] * 100
+    out["unmet"] = out["unmet"] * 100
+    pkeys = [c for c in _group_columns(provider) if c in groups] + ["area"]
+    cap = _pick(provider, "capacity", "capacity", pkeys)
+    for m in ("competence", "resources"):
+        cap = cap.merge(_pick(provider, m, m, pkeys).drop(columns=f"{m}_n"), on=pkeys)
+    out = out.merge(cap, on=pkeys, how="left")
+    out["gap"] = out["need"] - out["capacity"]
+    return out
+
+
+def priority(
+    needs: pd.DataFrame,
+    scores: pd.DataFrame,
+    provider: pd.DataFrame,
+    weights: Mapping[str, float] | None = None,
+    aggregation: str = "arithmetic",
+) -> pd.DataFrame:
+    """Priority score and rank of each area (within each group, e.g. municipality).
+
+    Components, each on a 0–100 scale where higher means more urgent ("goalposts"
+    normalisation with fixed goalposts, so a score keeps its meaning between areas and runs):
+
+    * ``c_need`` = 100 × need share;
+    * ``c_unmet`` = 100 × unmet share;
+    * ``c_low_score`` = 100 − area score (the respondents' mean criterion score);
+    * ``c_gap`` = (100 × need − capacity + 100) / 2, the need–capacity gap rescaled from
+      −100…100 to 0–100.
+
+    With weights ``w_k`` (equal by default), the arithmetic priority is
+
+        priority = Σ_k w_k c_k / Σ_k w_k
+
+    over the components available for the area (a suppressed component is left out and the
+    weights renormalised; ``complete`` is False then). ``aggregation="geometric"`` uses
+    ``exp(Σ w_k ln max(c_k, 1) / Σ w_k)`` instead. ``rank`` 1 = highest priority.
+
+    Parameters
+    ----------
+    needs : DataFrame
+        :func:`need_unmet` output.
+    scores : DataFrame
+        :func:`area_scores` output (preferred), or :func:`criterion_scores` output, in which
+        case the area score is the mean of its non-suppressed criterion scores and ``score_n``
+        the largest criterion base.
+    provider : DataFrame
+        :func:`provider_scores` output.
+    weights : dict, optional
+        Component → weight, keys from :data:`COMPONENTS`.
+
+    Returns
+    -------
+    DataFrame
+        (groups,) ``area``, ``need``, ``need_n``, ``unmet``, ``unmet_n`` (shares 0–1),
+        ``score``, ``score_n``, ``capacity``, ``capacity_n`` (0–100), ``gap``, the four
+        components, ``priority``, ``rank``, ``complete``.
+    """
+    gap = need_capacity_gap(needs, provider)
+    groups = _group_columns(needs)
+    keys = groups + ["area"]
+    skeys = [c for c in _group_columns(scores) if c in groups] + ["area"]
+    out = gap.merge(_area_score_table(scores, skeys), on=skeys, how="left")
+    out["need"] = out["need"] / 100
+    out["unmet"] = out["unmet"] / 100
+    out["c_need"] = 100 * out["need"]
+    out["c_unmet"] = 100 * out["unmet"]
+    out["c_low_score"] = 100 - out["score"]
+    out["c_gap"] = (out["gap"] + 100) / 2
+    comp = out[list(COMPONENTS)].astype(float)
+    out["priority"] = composite.aggregate(comp, weights, aggregation).to_numpy()
+    out["complete"] = comp.notna().all(axis=1).to_numpy()
+    ranked = []
+    for _, part in out.groupby(groups, sort=False, dropna=False) if groups else [(None, out)]:
+        part = part.copy()
+        part["rank"] = part["priority"].rank(ascending=False, method="min").astype("Int64")
+        ranked.append(part)
+    out = pd.concat(ranked).sort_index()
+    cols = keys + [
+        "need",
+        "need_n",
+        "unmet",
+        "unmet_n",
+        "score",
+        "score_n",
+        "capacity",
+        "capacity_n",
+        "gap",
+        *COMPONENTS,
+        "priority",
+        "rank",
+        "complete",
+    ]
+    return out[cols].reset_index(drop=True)
