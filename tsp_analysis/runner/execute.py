@@ -93,7 +93,9 @@ def execute_job(spec: JobSpec) -> JobOutcome:
     from . import convert, kernels
     from .cache import sha256_bytes
 
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    # Parameters were validated before any kernel started; papermill's own guesses about
+    # the parameters cell (it warns about values it cannot parse) would only be noise.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     start = time.perf_counter()
     out = Path(spec.out)
     html_file = out / spec.html_path
