@@ -244,9 +244,22 @@ def test_exact_copy_is_a_duplicate_row_and_a_reused_id_a_duplicate_id():
         "duplicate_id",
         "duplicate_row",
     ]
-    assert "exact copy of row 2" in q["detail"].iloc[0]
+    assert "repeats row 2 with the same answers" in q["detail"].iloc[0]
     assert "row 2 already has it" in q["detail"].iloc[1]
-    assert "exact copy of row 5" in q["detail"].iloc[3]  # a copy of the reused-id row
+    assert "repeats row 5" in q["detail"].iloc[3]  # a copy of the reused-id row
+
+
+def test_the_same_answers_in_other_spellings_make_a_duplicate_row():
+    raw = pd.DataFrame(
+        {
+            "resp_id": ["A", "A", "A"],
+            "municipality": ["Kauno m.", "Kaunas", "Kaunas"],
+            "sex": ["Moteris", "female", "Vyras"],
+        },
+        dtype="str",
+    )
+    result = clean(raw, "tsp_survey")
+    assert result.quarantine["reason"].tolist() == ["duplicate_row", "duplicate_id"]
 
 
 # -- skip logic -----------------------------------------------------------------------------------

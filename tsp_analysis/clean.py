@@ -37,9 +37,10 @@ order and every problem in ``detail``.
 Duplicates: the first row with an id is kept and later ones are quarantined. Keeping one copy
 keeps the sample at one row per respondent without guessing which answers are right; dropping
 every copy would lose a genuine respondent because of a data-entry slip; and the later copies
-stay in the quarantine for a researcher to resolve. An exact copy (the same raw answers) is a
-``duplicate_row`` (harmless double entry); the same id with different answers is a
-``duplicate_id`` (a real conflict to look at).
+stay in the quarantine for a researcher to resolve. A copy (the same answer in every codebook
+column once recoded: "Moteris" and "female" are one answer) is a ``duplicate_row`` (a harmless
+double entry); the same id with different answers is a ``duplicate_id`` (a real conflict to
+look at).
 
 Skip logic: ``applies_if`` reads ``column=value1|value2`` (several conditions joined by ``&``;
 ``!=`` negates). A question whose condition column holds a *known* answer outside the listed
@@ -511,6 +512,14 @@ class _CodedColumn:
     def raw_at(self, rows: np.ndarray) -> np.ndarray:
         return np.array([*self.uniques, None], dtype=object)[self.codes[rows]]
 
+    def key_at(self, rows: np.ndarray) -> np.ndarray:
+        """The answer for comparing rows: the clean code, or the raw text if it was rejected."""
+        keys = [
+            t if p is None else f"\x00{u}"
+            for t, p, u in zip(self.code_text, self.decision.problem, self.uniques, strict=False)
+        ]
+        return np.array([*keys, None], dtype=object)[self.codes[rows]]
+
     def issues(self) -> _Issues | None:
         bad_u = [i for i, p in enumerate(self.decision.problem) if p is not None]
         if not bad_u:
@@ -592,6 +601,9 @@ class _TextColumn:
 
     def raw_at(self, rows: np.ndarray) -> np.ndarray:
         return self.raw.iloc[rows].to_numpy(dtype=object, na_value=None)
+
+    def key_at(self, rows: np.ndarray) -> np.ndarray:
+        return pd.Series(self.values).iloc[rows].to_numpy(dtype=object, na_value=None)
 
     def issues(self) -> _Issues | None:
         return None
@@ -695,7 +707,7 @@ class _Cleaner:
             if found is not None:
                 self.issues.append(found)
         self._required(cols)
-        self._duplicates(cols, columns)
+        self._duplicates(cols)
         self._applies_if(cols)
         self._straight_lining(cols)
         return self._assemble(cols), self.structural
@@ -800,7 +812,7 @@ class _Cleaner:
                     f"a value: '{col.question.id}' is required",
                 )
 
-    def _duplicates(self, cols: dict, columns: dict[str, str]) -> None:
+    def _duplicates(self, cols: dict) -> None:
         for col in cols.values():
             if not (col.question.unique and col.present):
                 continue
@@ -809,10 +821,10 @@ class _Cleaner:
             if not dup.any():
                 continue
             idx = np.flatnonzero(dup)
-            # exact copies: the same raw answers in every codebook column (outer blanks ignored)
-            sub = self.raw.loc[idx, list(columns.values())].astype("str")
-            sub = sub.apply(lambda s: s.str.strip()).fillna("")
-            signature = pd.util.hash_pandas_object(sub, index=False).to_numpy()
+            # copies: the same answer in every codebook column after recoding ("Moteris" and
+            # "female" are one answer); a value cleaning rejected is compared as written
+            sub = pd.DataFrame({qid: c.key_at(idx) for qid, c in cols.items() if c.present})
+            signature = pd.util.hash_pandas_object(sub.astype("str"), index=False).to_numpy()
             first_of_id: dict[object, int] = {}
             first_of_sig: dict[tuple, int] = {}
             copies, reused, copy_of, reused_of = [], [], [], []
@@ -834,7 +846,7 @@ class _Cleaner:
                 "duplicate_row",
                 qid,
                 ids.iloc[copies].to_numpy(dtype=object),
-                [f"a new {qid}: this row is an exact copy of row {r}" for r in copy_of],
+                [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of],
             )
             self._add(
                 reused,
