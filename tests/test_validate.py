@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tsp_analysis.cli import main
 from tsp_analysis.clean_cli import clean_file
+from tsp_analysis.cli import main
 from tsp_analysis.errors import InputError
 from tsp_analysis.readers import read_table
 from tsp_analysis.validate import infer_dataset, validate
