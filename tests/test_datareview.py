@@ -458,3 +458,48 @@ def test_terms_reject_an_unknown_kind():
 def test_reference_folder_is_the_shipped_one():
     # guards the fixtures above: they copy this folder
     assert (Path(paths.reference_dir()) / "codebook.csv").exists()
+
+
+def test_audit_of_a_real_cleaning_result():
+    from tsp_analysis.clean import clean
+
+    raw = pd.DataFrame(
+        {
+            "resp_id": ["a1", "a2", "a2", "a3", "a4", "a5"],
+            "municipality": [
+                "Vilniaus m.",
+                "Vilnius",
+                "Vilnius",
+                "Trakų r.",
+                "Šiaulių m.",
+                "Vilnius",
+            ],
+            "age": ["30", "41", "41", "35", "150", "28"],
+            "sex": ["Moteris", "Vyras", "Vyras", "Moteris", "female", "Nenoriu atsakyti"],
+            "need_education": ["Taip", "Ne", "Ne", "Taip", "Taip", ""],
+            "got_education": ["Iš dalies", "", "", "Taip, visiškai", "Ne", ""],
+        },
+        dtype="str",
+    )
+    raw["source_file"] = "tsp.csv"
+    raw["source_row"] = range(2, 2 + len(raw))
+    result = clean(raw, "tsp_survey")
+    audit = datareview.quality_audit(SimpleNamespace(tsp_survey=result), "vilnius")
+    rows = audit["rows"].set_index("dataset").loc["tsp_survey"]
+    # Vilnius: a1, a2 and a5 accepted, the copy of a2 quarantined; Trakai is no municipality
+    # of the project, Šiauliai's age is out of range
+    assert (rows["rows_in"], rows["balanced"]) == (6, True)
+    assert (rows["accepted"], rows["quarantined"], rows["quarantined_unattributed"]) == (3, 1, 1)
+    dup = audit["duplicates"].set_index("dataset").loc["tsp_survey"]
+    assert dup["quarantined_duplicate_row"] == 1
+    nr = audit["nonresponse"].set_index("question")
+    # need asked of 3, a5 blank; got asked of a1 only (need = yes); a5's routing unknown
+    assert nr.loc["need_education", ["asked", "answered", "blank"]].tolist() == [3, 2, 1]
+    assert nr.loc["got_education", ["asked", "answered", "routing_unknown"]].tolist() == [1, 1, 1]
+    assert nr.loc["sex", ["asked", "answered", "refused"]].tolist() == [3, 2, 1]
+    country = datareview.quality_audit(SimpleNamespace(tsp_survey=result))["quarantine"]
+    assert country.set_index("reason")["rows"].to_dict() == {
+        "duplicate_row": 1,
+        "out_of_range": 1,
+        "unknown_municipality": 1,
+    }
