@@ -87,6 +87,9 @@ def default_executor(workers: int, kind: str = "thread", initializer=None, inita
 def _warm_worker(preload: tuple[str, ...] | None, key: str) -> None:
     """Process-pool initializer: start the worker's zygote importing while the worker itself
     imports papermill and nbconvert."""
+    from .execute import skip_slow_iri_checker
+
+    skip_slow_iri_checker()
     if preload is not None:
         from . import kernels
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import time
 import traceback
@@ -55,6 +56,21 @@ class JobOutcome:
     html_sha256: str | None = None
     error: dict[str, Any] | None = None
     kernel: str = "launched"  # or "forked" (from the zygote)
+
+
+def skip_slow_iri_checker() -> None:
+    """Keep ``jsonschema`` from importing ``rfc3987_syntax`` in this process.
+
+    papermill and nbconvert validate notebooks with nbformat, which imports ``jsonschema``,
+    which imports ``rfc3987_syntax`` for its optional ``iri`` format checker; that module
+    compiles dozens of Earley grammars at import, about 2 s of CPU, and no notebook schema
+    uses the format (python-jsonschema/jsonschema#1428). ``jsonschema`` treats the module as
+    optional, so blocking it changes nothing but start-up time. Only for processes the runner
+    owns (the ``tsp-analysis run`` command, its worker processes); a no-op once ``jsonschema``
+    is imported.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def _write_atomic(path: Path, text: str) -> None:
