@@ -67,9 +67,9 @@ def test_significant_differences_are_reported_with_adjusted_p():
     out = [_text(s) for s in findings.differences(_comparison(), "en", min_base=10)]
     assert len(out) == 2
     assert out[0].startswith("In Employment, services were needed more often")
-    assert "48% against 30% (difference +18 pp; adjusted p = 0.003)" in out[0]
+    assert "48% against 30% (difference +18 pp; adjusted p =\u00a00.003)" in out[0]
     assert out[1].startswith("Accessibility in Health care is rated lower")
-    assert "38 out of 100 against 55 (difference 17 points; adjusted p = 0.020)" in out[1]
+    assert "38 out of 100 against 55 (difference 17 points; adjusted p =\u00a00.020)" in out[1]
 
 
 def test_no_significant_difference_gives_one_plain_sentence():

@@ -32,7 +32,6 @@ from .i18n import SUPPRESSED_MARK, fmt_list, fmt_number, fmt_percent, t
 RC = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "savefig.bbox": "tight",
     "font.family": "DejaVu Sans",  # ships with matplotlib; has every Lithuanian letter
     "font.size": 11,
     "axes.titlesize": 12.5,
@@ -62,6 +61,21 @@ def new_figure(height: float, width: float = WIDTH) -> tuple[Figure, object]:
     """A figure with one axes (call inside :func:`style`)."""
     fig = Figure(figsize=(width, height), layout="constrained")
     return fig, fig.subplots()
+
+
+def _decimals(value: float) -> int:
+    """Decimals needed to write a tick value exactly: 2 → 0, 0.5 → 1, 0.25 → 2."""
+    for d in range(3):
+        if abs(round(value, d) - value) < 1e-9:
+            return d
+    return 2
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long tick label over lines so that neighbouring labels do not overlap."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
 def _axis_formatter(kind: str, lang: str) -> FuncFormatter:
@@ -201,7 +215,9 @@ def interval_bars_figure(
         if title:
             ax.set_title(title)
         if hue:
-            ax.legend(title=None, loc="lower right", frameon=True)
+            # Below the axes: inside them the legend would hide bars or whiskers.
+            ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.07),
+                      ncols=len(hue_order), frameon=False)
     return fig, omitted
 
 
@@ -261,7 +277,9 @@ def heatmap_figure(
             linewidths=1,
             linecolor="white",
             ax=ax,
-            cbar_kws={"label": t("charts.score_axis", lang), "shrink": 0.8},
+            # A horizontal colour bar below leaves the width to the five criterion columns.
+            cbar_kws={"label": t("charts.score_axis", lang), "orientation": "horizontal",
+                      "shrink": 0.6, "pad": 0.04, "aspect": 40},
             annot_kws={"fontsize": 10.5},
         )
         for i, r in enumerate(row_order):
@@ -292,7 +310,9 @@ def heatmap_figure(
             np.arange(len(row_order)) + 0.5, [row_labels.get(r, r) for r in row_order], rotation=0
         )
         ax.set_xticks(
-            np.arange(len(col_order)) + 0.5, [col_labels.get(c, c) for c in col_order], rotation=0
+            np.arange(len(col_order)) + 0.5,
+            [_wrap(col_labels.get(c, c), 14) for c in col_order],
+            rotation=0,
         )
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=False, bottom=False)
         ax.set_xlabel("")
@@ -342,8 +362,13 @@ def forest_figure(
         ax.axvline(1.0, color="#b3261e", linestyle="--", linewidth=1)
         ax.set_xscale("log")
         ax.set_yticks(y, names)
+        low = float(np.nanmin(frame["ci_low"])) if len(frame) else 0.5
+        high = float(np.nanmax(frame["ci_high"])) if len(frame) else 2.0
+        ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+                 if low / 1.5 <= v <= high * 1.5]
+        ax.set_xticks(ticks)
         ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _p: fmt_number(v, lang, 2 if v < 1 else 1))
+            FuncFormatter(lambda v, _p: fmt_number(v, lang, _decimals(v)))
         )
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
@@ -443,7 +468,7 @@ def rank_range_figure(
         ax.set_xticks(range(1, top + 1))
         ax.set_xlim(0.5, top + 0.5)
         ax.set_xlabel(t("charts.rank_axis", lang))
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
         if title:
             ax.set_title(title)
     return fig

@@ -144,7 +144,9 @@ class Cell:
         if classes:
             attrs.insert(0, f'class="{" ".join(classes)}"')
         head = " ".join([tag, *attrs])
-        return f"<{head}>{escape(self.text)}</{tag}>"
+        # One line per "\n"; each line is kept whole (no wrap inside "42 % (35–49 %)").
+        lines = "<br>".join(escape(line) for line in self.text.split("\n"))
+        return f"<{head}>{lines}</{tag}>"
 
 
 def is_suppressed(suppressed: object, n: object, threshold: int) -> bool:
@@ -380,10 +382,10 @@ table.tsp-table{border-collapse:collapse;font-size:.92em;line-height:1.3}
 table.tsp-table caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0;
  color:#1f4e79}
 table.tsp-table th,table.tsp-table td{border:1px solid #d0d7de;padding:.3em .55em;
- vertical-align:top;text-align:left;white-space:pre-line}
+ vertical-align:top;text-align:left}
 table.tsp-table thead th{background:#1f4e79;color:#fff;font-weight:600}
 table.tsp-table tbody tr:nth-child(even){background:#f6f8fa}
-table.tsp-table td[data-kind],table.tsp-table td.tsp-num{text-align:right}
+table.tsp-table td[data-kind],table.tsp-table td.tsp-num{text-align:right;white-space:nowrap}
 table.tsp-table td.tsp-suppressed{text-align:center;color:#8a4b00;background:#fbf3e4;
  font-weight:700}
 td.tsp-level-included{background:#d4edda}
@@ -395,6 +397,9 @@ td.tsp-level-not_included{background:#f8d7da}
 .tsp-figure-note{font-size:.85em;color:#555;margin:.2em 0}
 ul.tsp-findings li{margin:.35em 0;line-height:1.45;font-size:1.05em}
 .tsp-fig{font-weight:600}
+table.tsp-recommendations td{max-width:34em}
+.tsp-practices-title{font-weight:600;color:#1f4e79;margin-top:1em}
+ul.tsp-practices li{margin:.3em 0;line-height:1.4;max-width:62em}
 .tsp-run-time{font-family:monospace}
 </style>"""
 
@@ -427,3 +432,20 @@ def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
             f"{t_html('common.synthetic_banner', lang)}</div>"
         )
     return join(parts)
+
+
+def quiet_warnings() -> None:
+    """Keep Python warnings out of the rendered report.
+
+    A warning would appear in the HTML as raw English text from deep inside a library. What a
+    reader needs from them is reported in words instead (e.g. the weighting table says whether
+    raking converged). The warnings go to the ``py.warnings`` logger, which has a no-op handler;
+    add a handler to it to see them while exploring.
+    """
+    import logging
+
+    logging.captureWarnings(True)
+    logger = logging.getLogger("py.warnings")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False

@@ -17,7 +17,7 @@ from .i18n import (
     fmt_count,
     fmt_list,
     fmt_number,
-    fmt_p,
+    fmt_p_eq,
     fmt_percent,
     fmt_pp,
     label,
@@ -58,12 +58,6 @@ def _interval(rec: dict, lang: str, kind: str) -> str:
     else:
         lo, hi = fmt_number(rec["ci_low"], lang, 0), fmt_number(rec["ci_high"], lang, 0)
     return f"{lo}–{hi}"
-
-
-def p_phrase(p: float, lang: str) -> str:
-    """ "= 0,012" or "< 0,001": a p-value after its symbol."""
-    text = fmt_p(p, lang)
-    return text if text.startswith("<") else f"= {text}"
 
 
 def largest_unmet(comparison: pd.DataFrame, lang: str, min_base: int) -> str | None:
@@ -155,7 +149,7 @@ def differences(comparison: pd.DataFrame, lang: str, min_base: int, k: int = 2) 
                 value=value,
                 rest=rest,
                 diff=diff,
-                p=p_phrase(rec["p_adjusted"], lang),
+                p=fmt_p_eq(rec["p_adjusted"], lang),
             )
         )
     return out

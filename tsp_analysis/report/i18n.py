@@ -175,6 +175,12 @@ def fmt_p(p: float | None, lang: str) -> str:
     return fmt_number(p, lang, 3)
 
 
+def fmt_p_eq(p: float | None, lang: str) -> str:
+    """A p-value after its relation sign: "= 0,012" or "< 0,001"."""
+    text = fmt_p(p, lang)
+    return text if not text or text.startswith("<") else f"={NBSP}{text}"
+
+
 def fmt_pp(diff: float | None, lang: str, decimals: int = 0) -> str:
     """A difference of two proportions in percentage points, signed: "+12 proc. p." / "+12 pp"."""
     if diff is None or _isnan(diff):

@@ -31,6 +31,7 @@ from .i18n import (
     fmt_interval,
     fmt_number,
     fmt_p,
+    fmt_p_eq,
     fmt_percent,
     label,
     labels,
@@ -353,11 +354,15 @@ def sample_table(svp: pd.DataFrame, lang: str, min_count: int) -> Html:
     share, population share."""
     rows = []
     has_weighted = "weighted_share" in svp
+    previous = None
     for rec in svp.to_dict("records"):
         suppressed = bool(rec["suppressed"])
         n = rec["sample_n"]
+        # The variable's name on its first row only: the rows below belong to it.
+        margin = _margin_label(rec["margin"], lang) if rec["margin"] != previous else ""
+        previous = rec["margin"]
         row = {
-            t("needs.sample.col.margin", lang): _margin_label(rec["margin"], lang),
+            t("needs.sample.col.margin", lang): margin,
             t("needs.sample.col.category", lang): _category_label(
                 rec["margin"], rec["category"], lang
             ),
@@ -381,6 +386,7 @@ def sample_table(svp: pd.DataFrame, lang: str, min_count: int) -> Html:
         index=False,
         min_count=min_count,
         caption=t("needs.sample.profile_caption", lang, year=year),
+        css="tsp-grouped",
     )
 
 
@@ -396,54 +402,44 @@ def _significance_mark(rec: dict) -> str:
 
 
 def _rest_cell(rec: dict, kind: str, lang: str, min_base: int) -> Cell:
+    """The pooled other municipalities' figure with its base and the adjusted p-value of the
+    difference (▲/▼ when significant)."""
     est, n = rec.get("rest_estimate"), rec.get("rest_n")
     if pd.isna(est) or pd.isna(n) or int(n) < min_base:
         return Cell(SUPPRESSED_MARK, kind=kind, suppressed=True)
     text = fmt_percent(est, lang) if kind == "share" else fmt_number(est, lang, 0)
-    return Cell(f"{text}\n{t('common.base', lang, n=fmt_count(n, lang))}", n=int(n), kind=kind)
-
-
-def _p_cell(rec: dict, lang: str) -> Cell:
+    lines = [text, t("common.base", lang, n=fmt_count(n, lang))]
     p = rec.get("p_adjusted")
-    return Cell(DASH if pd.isna(p) else fmt_p(p, lang) + _significance_mark(rec), css="tsp-num")
+    if not pd.isna(p):
+        lines.append(t("needs.needs.p", lang, p=fmt_p_eq(p, lang)) + _significance_mark(rec))
+    return Cell("\n".join(lines), n=int(n), kind=kind)
+
+
+NEEDS_COLUMNS = (
+    ("need", "needs.needs.col.need", "needs.needs.col.need_rest"),
+    ("unmet", "needs.needs.col.unmet", "needs.needs.col.unmet_rest"),
+)
 
 
 def needs_table(comparison: pd.DataFrame, lang: str, min_base: int) -> Html:
     """Need and unmet need per area with intervals and bases, against the other municipalities
     (adjusted p-values; ▲/▼ marks a significant difference)."""
-    areas = reference.area_ids()
     names = _area_labels(lang)
     rows = {}
-    for area in areas:
+    for area in reference.area_ids():
         row = {}
-        for measure, key_m, key_r, key_p in (
-            ("need", "needs.needs.col.need", "needs.needs.col.need_rest", "needs.needs.col.need_p"),
-            (
-                "unmet",
-                "needs.needs.col.unmet",
-                "needs.needs.col.unmet_rest",
-                "needs.needs.col.unmet_p",
-            ),
-        ):
+        for measure, key_m, key_r in NEEDS_COLUMNS:
             part = comparison[(comparison["measure"] == measure) & (comparison["area"] == area)]
             if part.empty:
                 row[t(key_m, lang)] = Cell(DASH)
                 row[t(key_r, lang)] = Cell(DASH)
-                row[t(key_p, lang)] = Cell(DASH)
                 continue
             rec = part.iloc[0].to_dict()
             row[t(key_m, lang)] = estimate_cell(
-                rec["estimate"],
-                rec["ci_low"],
-                rec["ci_high"],
-                rec["n"],
-                rec["suppressed"],
-                "share",
-                lang,
-                min_base,
+                rec["estimate"], rec["ci_low"], rec["ci_high"], rec["n"], rec["suppressed"],
+                "share", lang, min_base,
             )
             row[t(key_r, lang)] = _rest_cell(rec, "share", lang, min_base)
-            row[t(key_p, lang)] = _p_cell(rec, lang)
         rows[names[area]] = row
     frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
@@ -626,12 +622,14 @@ def _level_label(variable: str, code: str, lang: str) -> str:
     return code
 
 
-def _term_label(rec: dict, lang: str) -> str:
+def _term_label(rec: dict, lang: str, reference_too: bool = True) -> str:
     variable = rec["variable"]
     name = t(MODEL_VARIABLE_KEYS[variable], lang) if variable in MODEL_VARIABLE_KEYS else variable
     if not rec.get("level"):
         return name
     level = " + ".join(_level_label(variable, c, lang) for c in str(rec["level"]).split("+"))
+    if not reference_too:
+        return f"{name}: {level}"
     ref = " + ".join(_level_label(variable, c, lang) for c in str(rec["reference"]).split("+"))
     return t("needs.drivers.term", lang, variable=name, level=level, reference=ref)
 
@@ -652,7 +650,7 @@ def drivers(result, lang: str, min_count: int) -> Html:
     term_labels = {}
     for rec in tab.to_dict("records"):
         name = _term_label(rec, lang)
-        term_labels[rec["term"]] = name
+        term_labels[rec["term"]] = _term_label(rec, lang, reference_too=False)
         rows.append(
             {
                 t("needs.drivers.col.term", lang): name,
@@ -847,38 +845,52 @@ def index_table(index: pd.DataFrame, stability: pd.DataFrame, municipality: str,
     )
 
 
-def recommendations(recs: pd.DataFrame, lang: str) -> Html:
-    """Recommendations fired by the rules, each with its evidence and a good practice."""
+def recommendations(
+    recs: pd.DataFrame, lang: str, priorities: pd.DataFrame | None = None, top: int = 3
+) -> Html:
+    """Recommendations fired by the rules: a table (area, recommendation, the figures that
+    triggered it, a good practice), then each cited good practice described once.
+
+    With ``priorities``, only the recommendations for the ``top`` priority areas and for the
+    municipality as a whole are listed (a note says how many rules fired in all): the same rule
+    firing for every area would otherwise bury the ones that matter most.
+    """
     if recs is None or len(recs) == 0:
         return message("needs.recommendations.none", lang)
+    fired = len(recs)
+    if priorities is not None:
+        keep = set(priorities.loc[priorities["rank"].notna() & (priorities["rank"] <= top),
+                                  "area"])
+        recs = recs[recs["area"].isin(keep) | ~recs["area"].isin(reference.area_ids())]
     names = _area_labels(lang)
-    items = []
+    rows = []
+    practices: dict[str, str] = {}
     for i, rec in enumerate(recs.to_dict("records"), start=1):
-        area = names.get(rec.get("area"), rec.get("area") or "")
-        parts = [
-            f'<div class="tsp-rec"><p class="tsp-rec-title"><strong>{i}. '
-            f"{_esc(rec['text'])}</strong>"
-            + (f' <span class="tsp-rec-area">({_esc(area)})</span>' if area else "")
-            + "</p>"
-        ]
-        if rec.get("evidence"):
-            parts.append(
-                f"<p>{t_html('needs.recommendations.evidence', lang)} {_esc(rec['evidence'])}</p>"
-            )
-        if rec.get("practice_name"):
-            parts.append(
-                f"<p>{t_html('needs.recommendations.practice', lang)} "
-                f"<em>{_esc(rec['practice_name'])}</em>"
-                + (
-                    f": {_esc(rec['practice_description'])}"
-                    if rec.get("practice_description")
-                    else ""
-                )
-                + "</p>"
-            )
-        parts.append("</div>")
-        items.append("".join(parts))
-    return Html("".join(items))
+        area = rec.get("area")
+        practice = rec.get("practice_name")
+        practice = practice if isinstance(practice, str) and practice else ""
+        if practice and isinstance(rec.get("practice_description"), str):
+            practices.setdefault(practice, rec["practice_description"])
+        rows.append({
+            t("needs.recommendations.col.number", lang): Cell(str(i), css="tsp-num"),
+            t("needs.col.area", lang): (names[area] if area in names
+                                        else t("needs.recommendations.municipality_wide", lang)),
+            t("needs.recommendations.col.text", lang): str(rec["text"]),
+            t("needs.recommendations.col.evidence", lang): str(rec.get("evidence") or DASH),
+            t("needs.recommendations.col.practice", lang): practice or DASH,
+        })
+    notes = []
+    if priorities is not None:
+        notes.append(t("needs.recommendations.selection", lang, top=top, shown=len(recs),
+                       fired=fired))
+    out = table(pd.DataFrame(rows), lang, index=False, css="tsp-recommendations",
+                caption=t("needs.recommendations.caption", lang), notes=notes)
+    if practices:
+        items = "".join(f"<li><strong>{_esc(name)}</strong>: {_esc(text)}</li>"
+                        for name, text in practices.items())
+        out += (f'<p class="tsp-practices-title">{t_html("needs.recommendations.practices", lang)}'
+                f'</p><ul class="tsp-practices">{items}</ul>')
+    return Html(out)
 
 
 def _esc(value: object) -> str:
@@ -901,6 +913,9 @@ METHOD_KEYS = (
 
 def method_text(lang: str, min_base: int, min_count: int) -> Html:
     """The method in plain words, one paragraph per step."""
-    return join(
-        f"<p>{t_html(k, lang, min_base=min_base, min_count=min_count)}</p>" for k in METHOD_KEYS
-    )
+    out = []
+    for key in METHOD_KEYS:
+        # Each paragraph opens with its topic ("Weights.", "Svoriai."), set in bold.
+        topic, _, rest = t_html(key, lang, min_base=min_base, min_count=min_count).partition(". ")
+        out.append(f"<p><strong>{topic}.</strong> {rest}</p>")
+    return join(out)
