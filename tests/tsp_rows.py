@@ -10,6 +10,7 @@ quarantine reason cleaning must give it; :func:`make_bad` applies one.
 from __future__ import annotations
 
 import random
+from functools import cache
 
 import pandas as pd
 
@@ -29,9 +30,20 @@ GOOD_MUNICIPALITIES = [
 GOOD_CITIZENSHIPS = ["UA", "BY", "Ukraina", "Belarus", "IND", "RU", "kz", "Uzbekija"]
 
 
+@cache
+def _spellings(value_set: str) -> dict[str, dict[str, str]]:
+    values = load_codebook().values(value_set)
+    return {rec["code"]: rec for rec in values.astype(str).to_dict("records")}
+
+
+@cache
+def _codes(value_set: str) -> list[str]:
+    return load_codebook().codes(value_set)
+
+
 def _answer(rnd: random.Random, cb, value_set: str, code: str) -> str:
     """``code`` written as the code, the SPSS number or a label (any case)."""
-    v = cb.values(value_set).set_index("code").loc[code]
+    v = _spellings(value_set)[code]
     form = rnd.choice(["code", "code", "spss", "label_lt", "label_en", "upper"])
     if form == "upper":
         return str(v["label_lt"]).upper()
@@ -59,7 +71,7 @@ def good_row(rnd: random.Random, resp_id: str) -> dict[str, str | None]:
             need = row[f"need_{q.area}"]
             asked = need is not None and _code(cb, "yes_no_dk", need) == "yes"
             row[q.id] = (
-                _answer(rnd, cb, q.value_set, rnd.choice(cb.codes(q.value_set))) if asked else None
+                _answer(rnd, cb, q.value_set, rnd.choice(_codes(q.value_set))) if asked else None
             )
         elif q.group == "rating":
             got = row[f"got_{q.area}"]
@@ -67,7 +79,7 @@ def good_row(rnd: random.Random, resp_id: str) -> dict[str, str | None]:
             code = rnd.choice(["1", "2", "3", "4", "5", "5", "4", "8", "9"])
             row[q.id] = _answer(rnd, cb, q.value_set, code) if asked else None
         elif q.type in {"category", "likert", "binary"}:
-            code = rnd.choice(cb.codes(q.value_set))
+            code = rnd.choice(_codes(q.value_set))
             row[q.id] = _answer(rnd, cb, q.value_set, code) if rnd.random() < 0.9 else None
     row["data_origin"] = "synthetic"
     _break_straight_line(row, cb)
@@ -80,8 +92,13 @@ def _code(cb, value_set: str, text: str) -> str | None:
     return cb.parse_map(value_set).get(fold(text))
 
 
+@cache
+def _rating_ids() -> list[str]:
+    return [q.id for q in load_codebook().questions(DATASET, group="rating")]
+
+
 def _break_straight_line(row: dict, cb) -> None:
-    ratings = [q.id for q in cb.questions(DATASET, group="rating")]
+    ratings = _rating_ids()
     substantive = [
         r for r in ratings if row[r] is not None and _code(cb, "likert5", row[r]) in set("12345")
     ]

@@ -1,0 +1,213 @@
+"""Row accounting: rows in = rows accepted + rows quarantined, for any mix of good and bad rows.
+
+The property test builds a survey from good rows and rows with one known defect each (see
+``tsp_rows.DEFECTS``), writes it as a CSV in a random encoding and separator, reads and cleans
+it, and checks the result against what was built: exactly the defective rows are quarantined,
+each with the reason of its defect; every other row is accepted; and the accepted rows satisfy
+the codebook, checked here by an independent reading of the codebook tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tsp_rows import DEFECTS, good_row, make_bad
+
+from tsp_analysis import paths, reference
+from tsp_analysis.clean import clean
+from tsp_analysis.codebook import DATASETS, load_codebook
+from tsp_analysis.errors import InputError
+from tsp_analysis.inputs import Inputs, load_inputs
+from tsp_analysis.readers import read_table
+
+KINDS = ["good"] * 4 + sorted(DEFECTS)
+
+
+def build(kinds: list[str], seed: int) -> tuple[list[dict], dict[int, str | None]]:
+    """Rows for ``kinds`` and the expected reason per spreadsheet row (``None``: accepted)."""
+    rnd = random.Random(seed)
+    rows: list[dict] = []
+    good: list[dict] = []
+    expected: dict[int, str | None] = {}
+    for i, kind in enumerate(kinds):
+        if kind == "good" or (kind in {"exact_copy", "reused_id"} and not good):
+            row = good_row(rnd, f"G{i}")
+            good.append(row)
+            reason = None
+        else:
+            row = make_bad(rnd, kind, f"B{i}", good)
+            reason = DEFECTS[kind]
+        rows.append(row)
+        expected[i + 2] = reason
+    return rows, expected
+
+
+def write_csv(rows: list[dict], path, encoding: str, sep: str) -> None:
+    columns = list(dict.fromkeys(c for r in rows for c in r))
+    with open(path, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f, delimiter=sep)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else r[c] for c in columns])
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=30),
+    seed=st.integers(0, 2**31),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1257"]),
+    sep=st.sampled_from([";", ",", "\t"]),
+)
+def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encoding, sep):
+    rows, expected = build(kinds, seed)
+    path = tmp_path / f"tsp_survey_{seed}.csv"
+    write_csv(rows, path, encoding, sep)
+    result = clean(read_table(path), "tsp_survey")
+
+    assert result.rows_in == len(rows) == result.accepted + result.quarantined
+    q = result.quarantine
+    assert q["reason"].notna().all() and (q["reason"] != "").all()
+    assert q["detail"].notna().all()
+    got = dict(zip(q["source_row"], q["reason"], strict=True))
+    want = {row: reason for row, reason in expected.items() if reason is not None}
+    assert got == want
+    accepted = {row for row, reason in expected.items() if reason is None}
+    assert set(result.data["source_row"]) == accepted
+    assert_satisfies_codebook(result.data)
+
+
+def assert_satisfies_codebook(data: pd.DataFrame) -> None:
+    """Check a clean TŠP table against the codebook tables, without the cleaning code."""
+    cb = load_codebook()
+    values = reference.table("value_sets")
+    slugs = set(reference.municipality_slugs())
+    countries = reference.countries()
+    third = set(countries.loc[countries["third_country"], "iso2"])
+    for q in cb.questions("tsp_survey"):
+        col = data[q.id].dropna()
+        if q.type in {"category", "likert", "binary"}:
+            allowed = set(values.loc[values["value_set"] == q.value_set, "code"])
+            if q.value_set.startswith("ref:"):
+                name = q.value_set[4:]
+                allowed = set(reference.table(name)[reference.TABLES[name]])
+            assert set(col.astype(str)) <= allowed, q.id
+        elif q.type == "municipality":
+            assert set(col) <= slugs
+        elif q.type == "country":
+            assert set(col) <= third
+        elif q.type in {"integer", "number"}:
+            assert ((col >= q.min) & (col <= q.max)).all(), q.id
+    if len(data):
+        assert not data["resp_id"].duplicated().any()
+        assert data["municipality"].notna().all()
+    for area in reference.area_ids():
+        need, got = data[f"need_{area}"], data[f"got_{area}"]
+        ratings = data[[q.id for q in cb.questions("tsp_survey", area=area, group="rating")]]
+        substantive = ratings.isin([1, 2, 3, 4, 5]).fillna(False).any(axis=1)
+        no_need = need.isin(["no", "dont_know"]).fillna(False)
+        assert not (no_need & got.isin(["fully", "partly", "no"]).fillna(False)).any(), area
+        not_used = no_need | got.isin(["no", "dont_know"]).fillna(False)
+        assert not (not_used & substantive).any(), area
+    rating_cols = [q.id for q in cb.questions("tsp_survey", group="rating")]
+    grid = data[rating_cols].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    grid[(grid > 5)] = np.nan
+    count = (~np.isnan(grid)).sum(axis=1)
+    spread = np.nanmax(np.where(np.isnan(grid), -1, grid), axis=1) - np.nanmin(
+        np.where(np.isnan(grid), 99, grid), axis=1
+    )
+    assert not ((count >= 10) & (spread == 0)).any()
+
+
+def test_a_worked_mix_is_accounted_for(tmp_path):
+    """Seven rows, worked by hand: 3 good, a copy, a reused id, an EU citizen, a straight-liner."""
+    kinds = ["good", "good", "exact_copy", "good", "reused_id", "eu_citizen", "straight_liner"]
+    rows, expected = build(kinds, seed=7)
+    path = tmp_path / "mix.csv"
+    write_csv(rows, path, "utf-8", ";")
+    result = clean(read_table(path), "tsp_survey")
+    assert result.accounting_line() == "in 7 = accepted 3 + quarantined 4"
+    assert result.quarantine["reason"].tolist() == [
+        "duplicate_row",
+        "duplicate_id",
+        "not_third_country",
+        "straight_lining",
+    ]
+    assert result.quarantine["source_row"].tolist() == [4, 6, 7, 8]
+
+
+# -- the Inputs bundle --------------------------------------------------------------------------
+def _write(path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_load_inputs_cleans_hashes_and_accounts(tmp_path):
+    residents = _write(
+        tmp_path / "res.csv",
+        "municipality;year;residents;data_origin\n"
+        "Kauno m.;2021;1000;synthetic\nRiga;2021;5;synthetic\n",
+    )
+    consultations = _write(
+        tmp_path / "cons.csv",
+        "consultation_id,municipality,planned_date,status\nK1,Jonava,2021-11-09,held\n",
+    )
+    inputs = load_inputs(
+        {"residents": residents, "consultations": consultations},
+        datasets=["residents", "consultations"],
+    )
+    assert isinstance(inputs, Inputs)
+    assert inputs.residents.data["municipality"].tolist() == ["kaunas"]
+    assert inputs["consultations"].accepted == 1
+    acc = inputs.accounting().set_index("dataset")
+    assert acc.loc["residents"].tolist() == [2, 1, 1]
+    assert acc.loc["consultations"].tolist() == [1, 1, 0]
+    with open(residents, "rb") as f:
+        assert inputs.hashes[residents] == hashlib.sha256(f.read()).hexdigest()
+    assert inputs.synthetic
+    written = inputs.write_quarantine(tmp_path / "q")
+    assert sorted(p.name for p in written) == [
+        "consultations_quarantine.csv",
+        "residents_quarantine.csv",
+    ]
+    assert read_table(tmp_path / "q" / "residents_quarantine.csv")["municipality"].tolist() == [
+        "Riga"
+    ]
+
+
+def test_inputs_without_synthetic_rows_are_not_synthetic(tmp_path):
+    residents = _write(tmp_path / "r.csv", "municipality;year;residents\nKaunas;2021;1\n")
+    assert not load_inputs({"residents": residents}, datasets=["residents"]).synthetic
+
+
+def test_missing_input_paths_are_named_together(tmp_path):
+    with pytest.raises(InputError) as err:
+        load_inputs(
+            {"residents": tmp_path / "nope.csv", "population": tmp_path / "gone.csv"},
+            datasets=["residents", "population"],
+        )
+    message = str(err.value)
+    assert "nope.csv" in message and "gone.csv" in message
+
+
+def test_unknown_dataset_name_in_inputs(tmp_path):
+    with pytest.raises(InputError, match="tsp_surveys"):
+        load_inputs({"tsp_surveys": tmp_path / "x.csv"})
+
+
+def test_default_inputs_are_the_demo_files():
+    from tsp_analysis.inputs import default_paths
+
+    demo = default_paths()
+    assert demo["tsp_survey"] == paths.demo_dir() / "tsp_survey.csv"
+    assert list(demo) == list(DATASETS)
