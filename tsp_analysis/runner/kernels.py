@@ -57,6 +57,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "IPython.display",
     "IPython.extensions",
     "IPython.core.completer",
+    "IPython.core.oinspect",
     "pdb",
     "psutil",
     "sqlite3",
