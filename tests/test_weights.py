@@ -156,11 +156,45 @@ def test_trimming_keeps_weights_within_bounds_and_margins_met(sample):
     assert res.n_trimmed > 0
 
 
-def test_impossible_trimming_is_reported_not_silent(sample):
+def test_trimmed_weights_are_the_bounded_raking_optimum(sample):
+    # KKT of bounded raking: for every weight strictly inside the bounds, log(w) is additive in
+    # the margin categories (the raking form); check by least squares on the free weights.
+    res = weights.rake(sample, MARGINS, trim=(0.4, 2.5))
+    mean = 1000.0 / len(sample)
+    w = res.weights.to_numpy()
+    free = (w > 0.4 * mean * (1 + 1e-9)) & (w < 2.5 * mean * (1 - 1e-9))
+    design = pd.get_dummies(sample[list(MARGINS)], drop_first=True, dtype=float)
+    design.insert(0, "const", 1.0)
+    x = design.to_numpy()[free]
+    coef, *_ = np.linalg.lstsq(x, np.log(w[free]), rcond=None)
+    assert np.max(np.abs(x @ coef - np.log(w[free]))) < 1e-8
+    assert free.sum() < len(w)  # the bounds did bind
+
+
+def test_margins_take_precedence_over_impossible_trimming(sample):
+    with pytest.warns(RuntimeWarning, match="cannot be met"):
+        res = weights.rake(sample, MARGINS, trim=(0.9, 1.1))
+    assert res.converged and res.max_error < 1e-5
+    assert res.notes and "not trimmed" in res.notes[0]
+    assert res.n_trimmed == 0
+    untrimmed = weights.rake(sample, MARGINS)
+    np.testing.assert_allclose(res.weights, untrimmed.weights)
+
+
+def test_categories_with_too_few_respondents_are_merged(sample):
+    s = sample.copy()
+    idx = s.index[s["age"] == "18_24"]
+    s.loc[idx[3:], "age"] = "25_34"  # 3 respondents aged 18–24 left
+    res = weights.rake(s, MARGINS, ordered=ORDER, min_cell=5)
+    row = res.collapsed.iloc[0]
+    assert (row["margin"], row["category"], row["into"]) == ("age", "18_24", "18_24+25_34")
+    assert "only 3" in row["reason"]
+
+
+def test_raking_that_cannot_converge_says_so(sample):
     with pytest.warns(RuntimeWarning, match="did not converge"):
-        res = weights.rake(sample, MARGINS, trim=(0.9, 1.1), max_iter=50)
-    assert not res.converged and res.max_error > 0.01
-    assert res.summary()["converged"] is False
+        res = weights.rake(sample, MARGINS, max_iter=1)
+    assert not res.converged and res.summary()["converged"] is False
 
 
 @pytest.fixture

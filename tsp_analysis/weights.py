@@ -11,23 +11,30 @@ Rules, all recorded in the :class:`RakeResult`:
 * **Supported margins.** A margin is used when both the survey and the population table break
   it down into at least two categories for that municipality; otherwise it is listed in
   ``dropped`` with the reason.
-* **Citizenship groups.** The citizenships with at least ``min_group_n`` respondents (up to
-  ``max_citizenships`` of them, largest population first) are their own category; every other
-  citizenship is ``other``.
+* **Citizenship groups.** The citizenships with at least ``min_group_n`` respondents (default
+  5% of the sample, at least 10; up to ``max_citizenships`` of them, largest population first)
+  are their own category; every other citizenship is ``other``.
 * **Empty cells are collapsed, never ignored.** A population category with no respondents
-  cannot be met by any weight; a respondent category with no population cannot be weighted. Such
-  a category is merged: an ordered variable (age group) with its adjacent category (the smaller
-  of the two neighbours), an unordered one into ``other`` (``other`` itself, when empty, into the
-  smallest category). Each merge is a row of ``RakeResult.collapsed``. With ``collapse=False``
-  the same situation raises :class:`~tsp_analysis.errors.InputError` instead.
+  cannot be met by any weight; a respondent category with no population cannot be weighted; a
+  category with fewer than ``min_cell`` respondents (default 5 in :func:`weight_survey`) would
+  get weights too extreme to trim. Such a category is merged: an ordered variable (age group)
+  with its adjacent category (the smaller of the two neighbours), an unordered one into
+  ``other`` (``other`` itself, when empty, into the smallest category). Each merge is a row of
+  ``RakeResult.collapsed``. With ``collapse=False`` the same situation raises
+  :class:`~tsp_analysis.errors.InputError` instead.
 * **Respondents with a missing margin variable** (e.g. sex "prefer not to say") are kept. In the
   step for that margin their weight is left as it is, and the respondents who did answer are
   raked to the population *shares* of the categories, scaled so that the total still equals the
-  population. The weighted distribution among those who answered then matches the population and
+  population (a better rule than giving them the mean weight, which would ignore what they did
+  answer). The weighted distribution among those who answered then matches the population and
   nobody is dropped or given an arbitrary weight.
-* **Trimming.** After every raking sweep the weights are clipped to ``trim`` × the mean weight
-  (default 0.3–3.0) and raking continues, until margins and bounds hold together (converged) or
-  ``max_iter`` is reached (``converged=False`` with a warning; ``max_error`` says how far off).
+* **Trimming.** Weights are kept within ``trim`` × the mean weight (default 0.3–3.0). Plain
+  raking runs first; if its weights leave the bounds, the bounded raking problem is solved
+  instead (the weights closest to the starting weights in the raking sense that meet every
+  margin within the bounds; Newton's method on its dual). When such weights exist they are
+  found. When they do not (typically a tiny sample), the margins take precedence: the untrimmed
+  raking weights are kept, a warning is raised and ``notes`` says so with the weights' range.
+  ``converged`` is False only when the margins themselves were not met within ``max_iter``.
 
 The Kish design effect ``deff = n Σw² / (Σw)²`` and effective sample size ``(Σw)² / Σw²``
 summarise the precision lost to weighting.
@@ -89,9 +96,10 @@ class RakeResult:
         Largest absolute difference between a weighted share and its population share, over
         every category of every margin (0.001 = 0.1 percentage point).
     collapsed : DataFrame
-        One row per merge of categories: ``margin``, ``categories`` (every original category of
-        the merged cell, ``+``-joined codes), ``into`` (resulting category label: ``other``, or
-        the ``+``-joined codes), ``reason``.
+        One row per merge of categories: ``margin``, ``category`` (the empty or too small one),
+        ``categories`` (every original category of the merged cell, ``+``-joined codes),
+        ``into`` (resulting category label: ``other``, or the ``+``-joined codes), ``reason``
+        (about ``category``).
     margins : dict
         Population targets actually used (after collapsing), margin → Series category → total.
     dropped : dict
@@ -100,6 +108,8 @@ class RakeResult:
         Respondents without a value, per margin used (kept; see the module docstring).
     n_trimmed : int
         Weights that ended at a trimming bound.
+    notes : list of str
+        Anything the reader of the weights must know (e.g. trimming bounds that could not be met).
     """
 
     weights: pd.Series
@@ -114,6 +124,7 @@ class RakeResult:
     n_missing: dict[str, int] = field(default_factory=dict)
     n_trimmed: int = 0
     trim: tuple[float, float] | None = None
+    notes: list[str] = field(default_factory=list)
     municipality: str | None = None
     year: int | None = None
 
@@ -167,6 +178,7 @@ class RakeResult:
             "iterations": self.iterations,
             "max_error": self.max_error,
             "n_trimmed": self.n_trimmed,
+            "notes": list(self.notes),
             "weight_min": float(w.min()) if len(w) else float("nan"),
             "weight_max": float(w.max()) if len(w) else float("nan"),
             "deff": self.deff,
@@ -182,7 +194,8 @@ def rake(
     trim: tuple[float, float] | None = None,
     ordered: Mapping[str, Sequence[str]] | None = None,
     collapse: bool = True,
-    max_iter: int = 200,
+    min_cell: int = 0,
+    max_iter: int = 500,
     tol: float = 1e-6,
 ) -> RakeResult:
     """Rake ``sample`` to population ``margins``.
@@ -202,6 +215,10 @@ def rake(
         Margin → category order, for margins whose empty categories merge with a neighbour.
     collapse : bool
         Merge empty categories (default) or raise :class:`InputError`.
+    min_cell : int
+        Also merge categories with fewer respondents than this (default 0: only empty ones).
+        A handful of respondents standing for a large population group gets extreme weights
+        that trimming then cannot reconcile with the margins.
     max_iter, tol
         Stop after ``max_iter`` sweeps or when every weighted share is within ``tol`` of its
         target (and the weights within the bounds).
@@ -247,7 +264,7 @@ def rake(
     sample_n: dict[str, pd.Series] = {}
     for m, t in targets.items():
         values = sample[m].astype("string")
-        groups, rows = _collapse(m, t, values, ordered.get(m), collapse)
+        groups, rows = _collapse(m, t, values, ordered.get(m), collapse, min_cell)
         collapsed_rows.extend(rows)
         if len(groups) < 2:
             dropped[m] = "only one category left after collapsing empty cells"
@@ -276,35 +293,49 @@ def rake(
     shares = {m: (t / t.sum()).to_numpy() for m, t in used.items()}
     known = {m: c >= 0 for m, c in codes.items()}
 
+    d = w.copy()  # starting (design) weights
     iterations, error, converged = 0, np.inf, False
     for iterations in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
         for m, c in codes.items():
             k = known[m]
-            missing_w = w[~k].sum()
-            current = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
-            want = shares[m] * (total - missing_w)
+            ck, wk = c[k], w[k]
+            want = shares[m] * (total - (w.sum() - wk.sum()))
+            current = np.bincount(ck, weights=wk, minlength=len(want))
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = np.where(current > 0, want / current, 1.0)
-            w[k] *= factor[c[k]]
-        if trim is not None:
-            np.clip(w, lo, hi, out=w)
+            w[k] = wk * factor[ck]
         error = _max_error(w, codes, known, shares, total)
         if error < tol:
             converged = True
             break
+    notes: list[str] = []
+    if converged and trim is not None and (w.min() < lo or w.max() > hi):
+        # the raking weights leave the bounds: solve the bounded problem instead
+        wb, it_b = _bounded_rake(d, codes, known, shares, total, lo, hi, min(max_iter, 100))
+        error_b = _max_error(wb, codes, known, shares, total)
+        if error_b < tol:
+            w, iterations, error = wb, iterations + it_b, error_b
+        else:
+            # no weights within the bounds meet the margins: keep the (untrimmed) raking
+            # weights, which do, and say so
+            notes.append(
+                f"the trimming bounds {trim[0]:g}–{trim[1]:g} × mean weight cannot be met "
+                f"together with the margins; the weights are not trimmed (they range "
+                f"{w.min() * n / total:.2f}–{w.max() * n / total:.2f} × mean weight)"
+            )
+            warnings.warn("; ".join(notes), RuntimeWarning, stacklevel=2)
     achieved = {}
     for m, c in codes.items():
         k = known[m]
         got = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
         achieved[m] = pd.Series(got / got.sum(), index=used[m].index)
     n_trimmed = 0
-    if trim is not None:
+    if trim is not None and not notes:
         n_trimmed = int(np.sum(np.isclose(w, lo, rtol=1e-9) | np.isclose(w, hi, rtol=1e-9)))
     if not converged:
         warnings.warn(
             f"raking did not converge in {max_iter} sweeps: largest margin error "
-            f"{error:.2%}{' (the trimming bounds may be too tight)' if trim else ''}; "
-            "see RakeResult.report()",
+            f"{error:.2%}; see RakeResult.report()",
             RuntimeWarning,
             stacklevel=2,
         )
@@ -313,7 +344,9 @@ def rake(
         converged=converged,
         iterations=iterations,
         max_error=float(error),
-        collapsed=pd.DataFrame(collapsed_rows, columns=["margin", "categories", "into", "reason"]),
+        collapsed=pd.DataFrame(
+            collapsed_rows, columns=["margin", "category", "categories", "into", "reason"]
+        ),
         margins=used,
         achieved=achieved,
         sample_n=sample_n,
@@ -321,7 +354,77 @@ def rake(
         n_missing={m: int((~k).sum()) for m, k in known.items()},
         n_trimmed=n_trimmed,
         trim=trim,
+        notes=notes,
     )
+
+
+def _bounded_rake(
+    d: np.ndarray,
+    codes: dict[str, np.ndarray],
+    known: dict[str, np.ndarray],
+    shares: dict[str, np.ndarray],
+    total: float,
+    lo: float,
+    hi: float,
+    max_iter: int,
+) -> tuple[np.ndarray, int]:
+    """Raking with bounds: the weights closest to ``d`` in the raking (Kullback–Leibler) sense
+    that meet every margin and lie in [lo, hi].
+
+    The solution has the form ``w_i = clip(d_i exp(x_iᵀλ), lo, hi)``, where ``x_i`` holds, per
+    margin, the respondent's category indicator minus the population shares (zero for a
+    respondent without a value, so the missing-value rule of :func:`rake` carries over) and a
+    constant for the total. ``λ`` minimises the convex dual ``Σ_i G_i(x_iᵀλ) − λᵀt`` (``G_i`` is
+    the integral of the clipped exponential); Newton steps with backtracking find it. Without
+    binding bounds this is exactly the raking solution. When no weights within the bounds meet
+    the margins, the dual has no minimum and the returned weights miss the margins (the caller
+    reports non-convergence).
+    """
+    cols = []
+    for m, c in codes.items():
+        k = known[m].astype(float)
+        for g in range(len(shares[m]) - 1):  # one category per margin is redundant
+            cols.append((c == g).astype(float) - shares[m][g] * k)
+    cols.append(np.ones(len(d)))
+    x = np.column_stack(cols)
+    t = np.zeros(x.shape[1])
+    t[-1] = total
+    a, b = np.log(lo / d), np.log(hi / d)
+
+    def weights_at(u):
+        return np.clip(d * np.exp(np.clip(u, a, b)), lo, hi)
+
+    def dual(lam):
+        u = x @ lam
+        inner = d * np.exp(np.clip(u, a, b))
+        g = np.where(u < a, lo * (u - a) + lo, np.where(u > b, hi * (u - b) + hi, inner))
+        return g.sum() - lam @ t
+
+    lam = np.zeros(x.shape[1])
+    value = dual(lam)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - returned
+        u = x @ lam
+        w = weights_at(u)
+        grad = x.T @ w - t
+        if np.max(np.abs(grad)) <= 1e-10 * total:
+            break
+        free = (u > a) & (u < b)
+        hess = (x * (w * free)[:, None]).T @ x
+        step = np.linalg.lstsq(hess + 1e-12 * total * np.eye(len(lam)), -grad, rcond=None)[0]
+        slope = grad @ step
+        if not slope < 0:  # Newton direction unusable (all clipped): fall back to the gradient
+            step, slope = -grad / total, -(grad @ grad) / total
+        size = 1.0
+        while size > 1e-12:
+            new = dual(lam + size * step)
+            if new <= value + 1e-4 * size * slope:
+                break
+            size /= 2
+        else:
+            break  # no progress possible: the margins cannot be met within the bounds
+        lam, value = lam + size * step, new
+    return weights_at(x @ lam), iterations
 
 
 def _max_error(w, codes, known, shares, total) -> float:
@@ -339,8 +442,10 @@ def _collapse(
     values: pd.Series,
     order: Sequence[str] | None,
     allowed: bool,
+    min_cell: int = 0,
 ) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
-    """Merge categories until every one has both respondents and population.
+    """Merge categories until every one has both respondents (at least ``min_cell``) and
+    population.
 
     Returns the groups (label → original categories, in order) and one log row per merge.
     """
@@ -363,17 +468,19 @@ def _collapse(
         g_pop = {g: sum(pop[c] for c in groups[g]) for g in labels}
         g_smp = {g: sum(smp[c] for c in groups[g]) for g in labels}
         empty = [g for g in labels if (g_pop[g] > 0) != (g_smp[g] > 0) or g_pop[g] == g_smp[g] == 0]
-        if not empty:
+        small = sorted((g for g in labels if 0 < g_smp[g] < min_cell), key=lambda x: g_smp[x])
+        if not empty and not small:
             break
-        g = empty[0]
+        g = empty[0] if empty else small[0]
         if g_pop[g] == 0 and g_smp[g] == 0:  # absent everywhere: simply not a category
             del groups[g]
             continue
-        reason = (
-            "no respondents in this population category"
-            if g_smp[g] == 0
-            else "respondents in a category with no population"
-        )
+        if g_smp[g] == 0:
+            reason = "no respondents in this population category"
+        elif g_pop[g] == 0:
+            reason = "respondents in a category with no population"
+        else:
+            reason = f"only {g_smp[g]} respondent(s), fewer than {min_cell}"
         if not allowed:
             raise InputError(
                 Problem("survey", None, margin, g, "respondents in every population category"),
@@ -392,7 +499,13 @@ def _collapse(
         merged = groups[into] + groups[g] if labels.index(into) < i else groups[g] + groups[into]
         new_label = OTHER if into == OTHER else "+".join(merged)
         rows.append(
-            {"margin": margin, "categories": "+".join(merged), "into": new_label, "reason": reason}
+            {
+                "margin": margin,
+                "category": g,
+                "categories": "+".join(merged),
+                "into": new_label,
+                "reason": reason,
+            }
         )
         # rebuild in order, the merged group taking the earlier position
         rebuilt: dict[str, list[str]] = {}
@@ -476,10 +589,11 @@ def weight_survey(
     year: int | None = None,
     trim: tuple[float, float] | None = (0.3, 3.0),
     margins: Sequence[str] = MARGINS,
-    min_group_n: int = 20,
+    min_group_n: int | None = None,
     max_citizenships: int = 8,
     collapse: bool = True,
-    max_iter: int = 200,
+    min_cell: int = 5,
+    max_iter: int = 500,
     tol: float = 1e-6,
 ) -> RakeResult:
     """Rake one municipality's TŠP respondents to its adult TŠP population.
@@ -500,7 +614,10 @@ def weight_survey(
     margins : sequence of str
         Margins to use when supported (default sex, age group, citizenship, residence basis).
     min_group_n, max_citizenships : int
-        Citizenship grouping (see :func:`citizenship_groups`).
+        Citizenship grouping (see :func:`citizenship_groups`); ``min_group_n`` defaults to 5%
+        of the municipality's respondents, at least 10.
+    min_cell : int
+        Categories with fewer respondents are merged like empty ones (default 5).
 
     Returns
     -------
@@ -520,6 +637,8 @@ def weight_survey(
             message=f"the survey has no respondents in {municipality!r}",
         )
     pop, year = _population_slice(population, municipality, year)
+    if min_group_n is None:
+        min_group_n = max(10, len(sample) // 20)
     columns: dict[str, pd.Series] = {}
     targets: dict[str, pd.Series] = {}
     dropped: dict[str, str] = {}
@@ -535,6 +654,9 @@ def weight_survey(
         pop_m[m] = pop_m[m].astype("string")
         if m == "citizenship":
             keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+            if not keep:
+                dropped[m] = f"no citizenship has {min_group_n} respondents"
+                continue
             values = values.where(~values.notna() | values.isin(keep), OTHER)
             pop_m[m] = pop_m[m].where(pop_m[m].isin(keep), OTHER)
         totals = pop_m.groupby(m, dropna=True)["count"].sum().astype(float)
@@ -559,6 +681,7 @@ def weight_survey(
         trim=trim,
         ordered={"age_group": adult_age_groups()},
         collapse=collapse,
+        min_cell=min_cell,
         max_iter=max_iter,
         tol=tol,
     )
