@@ -52,6 +52,13 @@ def test_missing_indicator_is_left_out_with_weights_renormalised(long):
     assert out.loc["jonava", "n_indicators"] == 2 and not out.loc["jonava", "complete"]
 
 
+def test_units_with_too_few_indicators_get_no_index(long):
+    d = long[~((long["municipality"] == "jonava") & (long["area"] != "x"))]
+    out = composite.composite_index(d, min_indicators=2).set_index("municipality")
+    assert np.isnan(out.loc["jonava", "index"]) and pd.isna(out.loc["jonava", "rank"])
+    assert out["rank"].dropna().to_dict() == {"akmene": 3, "kaunas": 1, "vilnius": 2}
+
+
 def test_geometric_aggregation_floors_zero():
     m = pd.DataFrame({"a": [0.0], "b": [100.0]})
     assert composite.aggregate(m, method="geometric").iloc[0] == pytest.approx(10.0)

@@ -165,6 +165,7 @@ def composite_index(
     aggregation: str = "arithmetic",
     normalisation: str = "goalposts",
     by: str | Sequence[str] | None = None,
+    min_indicators: int | None = None,
 ) -> pd.DataFrame:
     """One composite index per unit.
 
@@ -182,12 +183,15 @@ def composite_index(
     normalisation : {"goalposts", "minmax", "zscore"}
     by : str or list, optional
         Separate indices within each group.
+    min_indicators : int, optional
+        Units with fewer available (non-suppressed) indicators get no index and no rank: an
+        index over one or two areas is not comparable with one over nine. Default: no minimum.
 
     Returns
     -------
     DataFrame
-        (``by``,) ``unit``, ``index`` (0–100), ``rank`` (1 = highest), ``n_indicators``,
-        ``complete`` (every indicator available).
+        (``by``,) ``unit``, ``index`` (0–100), ``rank`` (1 = highest; missing for units
+        without an index), ``n_indicators``, ``complete`` (every indicator available).
 
     Examples
     --------
@@ -202,6 +206,8 @@ def composite_index(
         m = normalise(raw, normalisation)
         w = _weight_vector(list(m.columns), weights)
         idx = _aggregate(m.to_numpy(dtype=float), w[None, :], aggregation, GEOMETRIC_FLOOR)[0]
+        if min_indicators is not None:
+            idx = np.where((~raw.isna()).sum(axis=1).to_numpy() >= min_indicators, idx, np.nan)
         out = pd.DataFrame({unit: m.index, "index": idx})
         for k, v in key.items():
             out.insert(0, k, v)
