@@ -189,15 +189,15 @@ def estimate_cell(
 def count_cell(count: float | None, lang: str, min_count: int, suppressed: bool = False) -> Cell:
     """A count, or the suppression mark when it is flagged or above zero and below
     ``min_count`` (a zero, an empty category, discloses nobody)."""
-    if _missing(count):
-        return Cell(DASH)
-    if suppressed or 0 < int(count) < min_count:
+    if suppressed or (not _missing(count) and 0 < int(count) < min_count):
         return Cell(
             SUPPRESSED_MARK,
             kind="count",
             suppressed=True,
             title=t("common.suppressed_count_title", lang, threshold=min_count),
         )
+    if _missing(count):
+        return Cell(DASH)
     return Cell(fmt_count(count, lang), n=int(count), kind="count", css="tsp-num")
 
 
@@ -396,6 +396,7 @@ td.tsp-level-not_included{background:#f8d7da}
 .tsp-figure img{max-width:100%;height:auto}
 .tsp-figure-note{font-size:.85em;color:#555;margin:.2em 0}
 ul.tsp-findings li{margin:.35em 0;line-height:1.45;font-size:1.05em}
+ul.tsp-gaps li{margin:.45em 0;line-height:1.4;max-width:62em}
 .tsp-fig{font-weight:600}
 table.tsp-recommendations td{max-width:34em}
 .tsp-practices-title{font-weight:600;color:#1f4e79;margin-top:1em}
