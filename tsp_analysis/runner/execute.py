@@ -8,6 +8,7 @@ runs the same in a thread, a process pool worker or a Dask worker on another mac
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -38,8 +39,10 @@ class JobSpec:
     cwd: str
     #: ``None``: launch kernels normally; else fork them from a zygote with this preload.
     preload: tuple[str, ...] | None = None
-    #: Identifies the code a zygote preloaded (a changed package means a new zygote).
+    #: Identifies the code and data a zygote preloaded (a change means a new zygote).
     zygote_key: str = ""
+    #: Warm-up calls for the zygote (:mod:`tsp_analysis.runner.warm`), as JSON.
+    warm: str = "[]"
     timeout: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -119,7 +122,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
     nb_file.parent.mkdir(parents=True, exist_ok=True)
     zygote = None
     if spec.preload is not None:
-        zygote = kernels.shared_zygote(spec.preload, spec.zygote_key)
+        zygote = kernels.shared_zygote(spec.preload, spec.zygote_key, json.loads(spec.warm))
     manager = kernels.kernel_manager_class(zygote)
     kernels.last_launch.forked = None
     try:

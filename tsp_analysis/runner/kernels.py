@@ -170,12 +170,21 @@ class Zygote:
     env : mapping, optional
         Environment of the zygote (default: the current one plus :data:`KERNEL_ENV`). Kernels
         whose interpreter-level variables (``PYTHON*``) differ from it are not forked from it.
+    warm : list of dict, optional
+        Calls ``{"call": "module:function", "args": [...]}`` made once after the imports,
+        whose results every kernel inherits (see :mod:`tsp_analysis.runner.warm`).
 
     The zygote starts importing at once, in the background; :meth:`spawn` waits for it.
     """
 
-    def __init__(self, preload: Iterable[str], env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        preload: Iterable[str],
+        env: Mapping[str, str] | None = None,
+        warm: list[dict] | None = None,
+    ):
         self.preload = list(dict.fromkeys(preload))
+        self.warm = list(warm or [])
         self.env = dict(env if env is not None else {**os.environ, **KERNEL_ENV})
         self._lock = threading.Lock()
         self._ready: dict | None = None
@@ -194,7 +203,7 @@ class Zygote:
         self._sock = parent
         self._rfile = parent.makefile("rb")
         self._wfile = parent.makefile("wb")
-        self._send({"preload": self.preload})
+        self._send({"preload": self.preload, "warm": self.warm})
 
     def _send(self, obj: dict) -> None:
         self._wfile.write(json.dumps(obj).encode() + b"\n")
@@ -346,24 +355,27 @@ _zygotes: dict[tuple, Zygote] = {}
 _zygotes_lock = threading.Lock()
 
 
-def shared_zygote(preload: Iterable[str], key: str = "") -> Zygote | None:
+def shared_zygote(
+    preload: Iterable[str], key: str = "", warm: list[dict] | None = None
+) -> Zygote | None:
     """The process's zygote for ``preload`` and ``key``, started if needed; ``None`` where
     kernels cannot be forked (no ``fork``).
 
-    ``key`` identifies the code the zygote preloaded (the runner passes the hash of the
-    ``tsp_analysis`` sources): a zygote with another key is stopped and replaced, so a worker
-    that lives across builds never forks kernels holding stale code.
+    ``key`` identifies the code and data the zygote preloaded (the runner passes a hash of the
+    ``tsp_analysis`` sources and of the build's input files): a zygote with another key, or
+    other warm-up calls, is stopped and replaced, so a worker that lives across builds never
+    forks kernels holding stale code.
     """
     if not hasattr(os, "fork"):
         return None
-    wanted = (tuple(dict.fromkeys(preload)), key)
+    wanted = (tuple(dict.fromkeys(preload)), key, json.dumps(warm or [], sort_keys=True))
     with _zygotes_lock:
         zygote = _zygotes.get(wanted)
         if zygote is not None and zygote.alive():
             return zygote
         for other in list(_zygotes):
             _zygotes.pop(other).close()
-        zygote = Zygote(wanted[0])
+        zygote = Zygote(wanted[0], warm=warm)
         _zygotes[wanted] = zygote
         return zygote
 
