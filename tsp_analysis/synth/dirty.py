@@ -9,11 +9,11 @@ Kinds (``kind``: what it looks like → what cleaning should do):
 
 ``duplicate_respondent``  an exact copy of a respondent (same id, same answers), appended at
                           the end → quarantine the later copy as a duplicate.
-``reused_id``             two rows share a ``resp_id`` but differ in their answers → quarantine
-                          both (neither can be trusted to be the respondent).
-``age_out_of_range``      ``age`` 7 or 150 → set ``age`` to missing and log it; keep the row.
+``reused_id``             two rows of one municipality share a ``resp_id`` but differ in their
+                          answers → keep the first, quarantine the later one (duplicate id).
+``age_out_of_range``      ``age`` 7 or 150 (the survey is of adults, 18–99) → quarantine.
 ``rating_without_use``    a ``rate_<area>_<criterion>`` answered although ``need_<area>`` is
-                          ``no`` → set the rating to missing (skip-logic violation) and log it.
+                          ``no`` → quarantine (an impossible combination: skip logic broken).
 ``straight_liner``        the same rating on every rating item (at least 10) → quarantine as
                           straight-lining.
 ``unknown_municipality``  ``Trakų r. sav.``, not a project municipality → quarantine.
@@ -59,9 +59,9 @@ STRAIGHT_LINE_ITEMS = 10
 #: What cleaning should do, per kind (also in data/README.md).
 CLEANING = {
     "duplicate_respondent": "quarantine the later copy (exact duplicate)",
-    "reused_id": "quarantine both rows (same resp_id, different answers)",
-    "age_out_of_range": "set age to missing and log it; keep the row",
-    "rating_without_use": "set the rating to missing (skip logic: need is no) and log it",
+    "reused_id": "keep the first row, quarantine the later one (same resp_id, other answers)",
+    "age_out_of_range": "quarantine (age outside 18-99)",
+    "rating_without_use": "quarantine (impossible combination: rated although need is no)",
     "straight_liner": "quarantine (straight-lining: the same answer to every rating item)",
     "unknown_municipality": "quarantine (not a project municipality)",
     "eu_citizen": "quarantine (EU citizen, not a third-country national)",
