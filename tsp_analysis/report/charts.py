@@ -392,13 +392,25 @@ def lines_figure(
     xlabel: str | None = None,
     ylabel: str | None = None,
     drawstyle: str = "default",
+    reference: str | None = None,
 ) -> Figure:
-    """One line per ``hue`` group (municipality) over ``x``; ``highlight`` drawn thicker."""
+    """One line per ``hue`` group (municipality) over ``x``; ``highlight`` drawn thicker and
+    ``reference`` (e.g. the whole country) as a black dashed line."""
+    from matplotlib.colors import to_hex
+    from matplotlib.lines import Line2D
+
     hue_labels = hue_labels or {}
     frame = data.copy()
     hue_order = list(hue_order) if hue_order is not None else list(dict.fromkeys(frame[hue]))
     frame["_hue"] = frame[hue].map(lambda h: hue_labels.get(h, h))
     names = [hue_labels.get(h, h) for h in hue_order]
+    colours = dict(zip(names, sns.color_palette(PALETTE, len(names)), strict=True))
+    if reference in hue_order:
+        colours[hue_labels.get(reference, reference)] = (0.0, 0.0, 0.0)
+    styles = {}
+    for code, name in zip(hue_order, names, strict=True):
+        styles[name] = {"linewidth": 3.4 if code == highlight else 1.6,
+                        "linestyle": "--" if code == reference else "-"}
     with style():
         fig, ax = new_figure(height=4.2)
         sns.lineplot(
@@ -407,16 +419,23 @@ def lines_figure(
             y=y,
             hue="_hue",
             hue_order=names,
-            palette=PALETTE,
+            palette=colours,
             marker="o",
             ax=ax,
             errorbar=None,
             drawstyle=drawstyle,
+            legend=False,
         )
-        if highlight is not None and highlight in hue_labels:
-            for line in ax.get_lines():
-                if line.get_label() == hue_labels[highlight]:
-                    line.set_linewidth(3.2)
+        # Lines are matched to their group by colour (each group has its own).
+        by_colour = {to_hex(c): n for n, c in colours.items()}
+        for line in ax.get_lines():
+            name = by_colour.get(to_hex(line.get_color()))
+            if name is not None:
+                line.set_linewidth(styles[name]["linewidth"])
+                line.set_linestyle(styles[name]["linestyle"])
+        handles = [Line2D([], [], color=colours[n], marker="o", **styles[n]) for n in names
+                   if n in set(frame["_hue"])]
+        shown = [n for n in names if n in set(frame["_hue"])]
         if kind == "share":
             ax.yaxis.set_major_formatter(_axis_formatter("share", lang))
         else:
@@ -427,7 +446,8 @@ def lines_figure(
         ax.set_xlabel(xlabel or "")
         ax.set_ylabel(ylabel or "")
         ax.set_ylim(bottom=0)
-        ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        ax.legend(handles, shown, title=None, loc="upper left", bbox_to_anchor=(1.01, 1),
+                  frameon=False)
         if title:
             ax.set_title(title)
     return fig

@@ -44,6 +44,10 @@ class Html(str):
     def _repr_html_(self) -> str:
         return str(self)
 
+    def _repr_pretty_(self, p, cycle) -> None:
+        # The notebook stores a plain-text form next to the HTML; keep it short.
+        p.text("<HTML>")
+
     def __add__(self, other: object) -> Html:
         return Html(str(self) + str(other))
 

@@ -53,10 +53,13 @@ def _score(value: float, n: int, lang: str) -> Markup:
 
 
 def _interval(rec: dict, lang: str, kind: str) -> str:
+    # Within the scale, as in the tables (see i18n.fmt_interval).
     if kind == "share":
-        lo, hi = fmt_number(rec["ci_low"] * 100, lang, 0), fmt_percent(rec["ci_high"], lang)
+        low, high = max(rec["ci_low"], 0.0), min(rec["ci_high"], 1.0)
+        lo, hi = fmt_number(low * 100, lang, 0), fmt_percent(high, lang)
     else:
-        lo, hi = fmt_number(rec["ci_low"], lang, 0), fmt_number(rec["ci_high"], lang, 0)
+        low, high = max(rec["ci_low"], 0.0), min(rec["ci_high"], 100.0)
+        lo, hi = fmt_number(low, lang, 0), fmt_number(high, lang, 0)
     return f"{lo}–{hi}"
 
 

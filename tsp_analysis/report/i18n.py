@@ -150,7 +150,16 @@ def fmt_interval(
     decimals: int = 0,
 ) -> str:
     """An estimate with its interval: "42 % (35–49 %)" (share), "62 (55–69)" (score/mean),
-    "1,25 (0,98–1,60)" (ratio, two decimals)."""
+    "1,25 (0,98–1,60)" (ratio, two decimals).
+
+    A normal interval can reach past the ends of its scale (a score of 9 with a wide interval
+    gives "−3"); shares are shown within 0–100 % and scores within 0–100, where the true value
+    must lie.
+    """
+    if kind == "share" and not (_isnan(low) or _isnan(high)):
+        low, high = max(low, 0.0), min(high, 1.0)
+    if kind == "score" and not (_isnan(low) or _isnan(high)):
+        low, high = max(low, 0.0), min(high, 100.0)
     if kind == "share":
         value = fmt_percent(estimate, lang, decimals)
         if _isnan(low) or _isnan(high):

@@ -141,6 +141,7 @@ def trend_chart(totals: pd.DataFrame, municipality: str, lang: str) -> Html:
         lang=lang,
         hue_labels=labels("municipalities", lang),
         highlight=municipality,
+        reference=COUNTRY,
         title=t("needs.context.trend_title", lang),
         ylabel=t("needs.context.trend_y", lang),
     )
@@ -182,11 +183,32 @@ def _signed(value: float, lang: str) -> str:
     return f"+{text}" if value > 0 else text
 
 
+def secondary_mask(
+    data: pd.DataFrame, index: str | None, columns: str, min_count: int
+) -> dict[tuple, bool]:
+    """Which cells of a published distribution must be hidden: the ones already suppressed plus
+    those :func:`tsp_analysis.disclosure.secondary_suppress` adds so that no suppressed count can
+    be recovered from a total the report also shows (e.g. all TŠP of the municipality)."""
+    from ..disclosure import secondary_suppress
+
+    frame = data.assign(_row="all") if index is None else data
+    row = "_row" if index is None else index
+    counts = frame.pivot(index=row, columns=columns, values="count")
+    primary = frame.pivot(index=row, columns=columns, values="suppressed").astype(bool)
+    counts = counts.astype("Float64").fillna(0).astype("int64")
+    result = secondary_suppress(counts, min_count=min_count, primary=primary,
+                                suppress_zeros=False)
+    mask = result.mask.loc[counts.index, counts.columns]
+    return {(r, c): bool(mask.loc[r, c]) for r in counts.index for c in counts.columns}
+
+
 def citizenship_table(top: pd.DataFrame, lang: str, min_count: int) -> Html:
-    """The most common citizenships of TŠP in the municipality."""
+    """The most common citizenships of TŠP in the municipality (with secondary suppression:
+    the municipality's total is published in the comparison table)."""
+    hidden = secondary_mask(top, None, "citizenship", min_count)
     rows = []
     for rec in top.to_dict("records"):
-        suppressed = bool(rec["suppressed"])
+        suppressed = bool(rec["suppressed"]) or hidden[("all", rec["citizenship"])]
         name = (
             t("needs.context.other_citizenships", lang)
             if rec["citizenship"] == "other"
@@ -217,14 +239,14 @@ def sex_age_table(sex_age: pd.DataFrame, lang: str, min_count: int) -> Html:
     """TŠP by age group (rows) and sex (columns): counts and shares of all TŠP."""
     ages = labels("age_groups", lang)
     sexes = {"female": value_label("sex", "female", lang), "male": value_label("sex", "male", lang)}
+    hidden = secondary_mask(sex_age, "age_group", "sex", min_count)
     rows: dict[str, dict[str, Cell]] = {}
     for rec in sex_age.to_dict("records"):
         row = rows.setdefault(ages.get(rec["age_group"], rec["age_group"]), {})
         sex = sexes.get(rec["sex"], rec["sex"])
-        row[sex] = count_cell(rec["count"], lang, min_count, bool(rec["suppressed"]))
-        row[f"{sex} (%)"] = _share_cell(
-            rec["share"], rec["count"], bool(rec["suppressed"]), lang, min_count
-        )
+        suppressed = bool(rec["suppressed"]) or hidden[(rec["age_group"], rec["sex"])]
+        row[sex] = count_cell(rec["count"], lang, min_count, suppressed)
+        row[f"{sex} (%)"] = _share_cell(rec["share"], rec["count"], suppressed, lang, min_count)
     year = int(sex_age["year"].iloc[0])
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),

@@ -1,0 +1,231 @@
+"""The report notebooks: stored clean, run for every municipality in both languages, render.
+
+The session fixture :func:`rendered` executes every report with papermill (and each notebook once
+with its own defaults, as JupyterLab would, through nbclient without papermill), converts each
+to HTML with nbconvert's ``HTMLExporter(exclude_input=True)`` and keeps the result in memory.
+It runs two notebooks at a time. ``tests/test_privacy.py`` scans the same HTML. The batch runner
+(``tsp_analysis.runner``) can replace :func:`build_reports` wholesale: it only has to return the
+same mapping.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+REPORTS = ("needs_analysis", "data_review", "monitoring")
+LANGS = ("lt", "en")
+DEFAULT_MUNICIPALITY = {"needs_analysis": "vilnius", "data_review": "vilnius", "monitoring": "all"}
+WORKERS = 2
+
+pytestmark = pytest.mark.slow
+
+
+def municipalities() -> list[str]:
+    with open(ROOT / "data/reference/municipalities.csv", encoding="utf-8") as fh:
+        return [row["slug"] for row in csv.DictReader(fh)]
+
+
+def jobs() -> list[tuple[str, str, str]]:
+    """(report, municipality, language) of every report the batch builds."""
+    slugs = municipalities()
+    units = {"needs_analysis": slugs, "data_review": [*slugs, "lithuania"], "monitoring": ["all"]}
+    return [(r, m, lang) for r in REPORTS for m in units[r] for lang in LANGS]
+
+
+def _html(nb) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _execute(job: tuple[str, str | None, str | None]) -> dict:
+    """Run one notebook in a fresh kernel; papermill when parameters are given, else plain
+    nbclient (the notebook's own defaults, as in JupyterLab)."""
+    import nbformat
+
+    report, municipality, lang = job
+    path = NOTEBOOKS / f"{report}.ipynb"
+    error = None
+    nb = None
+    try:
+        if municipality is None:
+            from nbclient import NotebookClient
+
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, kernel_name="python3", timeout=600,
+                           resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+        else:
+            import papermill as pm
+
+            nb = pm.execute_notebook(
+                str(path), None, parameters={"municipality": municipality, "lang": lang},
+                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
+            )
+    except Exception as exc:  # the test reports it; the other notebooks go on
+        error = f"{type(exc).__name__}: {exc}"[:4000]
+    html = None
+    if nb is not None and error is None:
+        html = _html(nb)
+    return {"job": job, "error": error, "html": html}
+
+
+@cache
+def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
+    """Every report (and each notebook with its defaults), executed and rendered."""
+    todo = [*jobs(), *[(r, None, None) for r in REPORTS]]
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        results = list(pool.map(_execute, todo))
+    return {r["job"]: r for r in results}
+
+
+@pytest.fixture(scope="session")
+def rendered() -> dict:
+    return build_reports()
+
+
+# -- the notebooks as stored ------------------------------------------------------------------
+@pytest.mark.parametrize("report", REPORTS)
+def test_notebook_is_stored_without_outputs(report):
+    nb = json.loads((NOTEBOOKS / f"{report}.ipynb").read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code
+    for cell in code:
+        assert cell["outputs"] == [], "outputs stored"
+        assert cell["execution_count"] is None
+    # Markdown would be shown untranslated in the report: all text comes from report_text.csv.
+    assert all(c["cell_type"] == "code" for c in nb["cells"])
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_first_cell_holds_the_parameters_with_their_defaults(report):
+    from tsp_analysis.params import DEFAULTS, validate_params
+
+    nb = json.loads((NOTEBOOKS / f"{report}.ipynb").read_text(encoding="utf-8"))
+    first = nb["cells"][0]
+    assert "parameters" in first["metadata"].get("tags", [])
+    values: dict = {}
+    exec(compile("".join(first["source"]), "parameters", "exec"), {}, values)  # noqa: S102
+    assert set(values) == set(DEFAULTS)
+    assert values["municipality"] == DEFAULT_MUNICIPALITY[report]
+    assert {k: v for k, v in values.items() if k != "municipality"} == {
+        k: v for k, v in DEFAULTS.items() if k != "municipality"}
+    validate_params(values, "parameters cell", report=report)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_cells_are_thin(report):
+    """A cell calls and displays; loops and branches belong in tsp_analysis.report."""
+    nb = json.loads((NOTEBOOKS / f"{report}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        tree = ast.parse("".join(cell["source"]))
+        loops = [n for n in ast.walk(tree)
+                 if isinstance(n, ast.For | ast.While | ast.If | ast.FunctionDef | ast.ClassDef)]
+        assert not loops, "".join(cell["source"])
+
+
+# -- running them -------------------------------------------------------------------------------
+@pytest.mark.parametrize("job", jobs(), ids=lambda j: "-".join(j))
+def test_report_runs_and_renders(rendered, job):
+    result = rendered[job]
+    assert result["error"] is None, result["error"]
+    assert "<h1>" in result["html"]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_notebook_runs_with_its_defaults_without_papermill(rendered, report):
+    result = rendered[(report, None, None)]
+    assert result["error"] is None, result["error"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_smallest_municipality_shows_suppression_marks(rendered, lang):
+    html = rendered[("needs_analysis", "akmene", lang)]["html"]
+    assert html is not None
+    marks = html.count('data-suppressed="true"')
+    assert marks > 0
+    footnote = {"lt": "mažiau nei 10 atsakymų", "en": "fewer than 10 answers"}[lang]
+    assert footnote in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_language_is_the_requested_one(rendered, lang):
+    html = rendered[("needs_analysis", "kaunas", lang)]["html"]
+    title = {"lt": "poreikių analizė", "en": "Needs analysis"}[lang]
+    assert title in html
+    other = {"lt": "Needs analysis", "en": "poreikių analizė"}[lang]
+    assert other not in html
+
+
+# -- the monitoring report's Annex 1 -----------------------------------------------------------
+class _LevelCells(HTMLParser):
+    """Cells of the strategic-document table: (component, municipality) → level."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: dict[tuple[str, str], str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "td" and "data-level" in a:
+            self.cells[(a["data-component"], a["data-municipality"])] = a["data-level"]
+
+
+def _annex1_expected() -> dict[tuple[str, str], str]:
+    from tsp_analysis import reference
+    from tsp_analysis.names import normalise_municipality
+
+    lines = (ROOT / "tests/fixtures/seed003_annex1.txt").read_text(encoding="utf-8").splitlines()
+    lines = [ln for ln in lines if ln.strip()]
+    header = lines[0].split("\t")[1:]
+    slugs = [normalise_municipality(h) for h in header]
+    assert None not in slugs, header
+    components = reference.table("strategic_components")
+    by_label = dict(zip(components["label_lt"], components["component"], strict=True))
+    expected = {}
+    for line in lines[1:]:
+        label, *marks = line.split("\t")
+        marks += [""] * (len(slugs) - len(marks))
+        for slug, mark in zip(slugs, marks, strict=True):
+            expected[(by_label[label.strip()], slug)] = (
+                "included" if mark.strip() == "+" else "not_included")
+    return expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_monitoring_strategic_table_matches_annex1_cell_by_cell(rendered, lang):
+    html = rendered[("monitoring", "all", lang)]["html"]
+    table = html[html.index('id="strategic-matrix"'):]
+    table = table[: table.index("</table>")]
+    parser = _LevelCells()
+    parser.feed(table)
+    expected = _annex1_expected()
+    assert len(expected) == 42
+    assert parser.cells == expected
+
+
+def test_rendered_cells_show_their_level_label():
+    """The data-level code and the visible label agree (so the test above checks what a reader
+    sees)."""
+    import pandas as pd
+
+    from tsp_analysis.report import monitor
+
+    matrix = pd.DataFrame({"akmene": ["included", "partly"]}, index=["goal", "financing"])
+    completeness = pd.DataFrame({"municipality": ["akmene"], "score": [75.0]})
+    html = monitor.strategic_table(matrix, completeness, "lt")
+    assert re.search(r'data-level="included"[^>]*>Įtraukta<', html)
+    assert re.search(r'data-level="partly"[^>]*>Įtraukta iš dalies<', html)
