@@ -35,12 +35,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))
-
-from tsp_analysis.runner import kernels, plan  # noqa: E402
-from tsp_analysis.runner.plan import REPORTS  # noqa: E402
-
 QUICK = ["vilnius", "akmene"]
+REPORTS = ("needs_analysis", "data_review", "monitoring")
+#: What the snapshot holds: everything a build reads.
+SNAPSHOT = ("tsp_analysis", "notebooks", "params", "data")
+
+
+def snapshot(folder: Path) -> Path:
+    """Copy the code, notebooks, parameters and data into ``folder`` and import the package
+    from there (here and, through PYTHONPATH, in every process the benchmark starts): the
+    measured builds then see the same code from start to end even while people edit the
+    working tree, and the unchanged rerun really is unchanged."""
+    for name in SNAPSHOT:
+        shutil.copytree(ROOT / name, folder / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(folder), *filter(None, [os.environ.get("PYTHONPATH")])])
+    sys.path.insert(0, str(folder))
+    return folder
 
 
 def timed(cmd: list[str], **kw) -> tuple[float, int]:
@@ -63,6 +75,8 @@ def import_only_notebooks(real: Path, folder: Path) -> list[str]:
     """Write, for each report, a notebook with the real one's parameters cell and one cell
     importing every module the real notebooks import; return those modules."""
     import nbformat
+
+    from tsp_analysis.runner import kernels
 
     modules = kernels.preload_modules(sorted(real.glob("*.ipynb")), base=())
     folder.mkdir(parents=True, exist_ok=True)
@@ -111,26 +125,33 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"only {QUICK}: 5 reports")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--lang", default="lt", choices=["lt", "en"])
-    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
-    parser.add_argument("--params", type=Path, default=ROOT / "params")
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help="report notebooks (default: the snapshot's notebooks/)")
+    parser.add_argument("--params", type=Path, default=None,
+                        help="parameter files (default: the snapshot's params/)")
     parser.add_argument("--skip-naive", action="store_true", help="skip (b), the slowest part")
     parser.add_argument("--variants", action="store_true",
                         help="also time cold-launched kernels and a process pool")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
 
+    tmp = Path(tempfile.mkdtemp(prefix="tsp-bench-"))
+    snap = snapshot(tmp / "project")
+    from tsp_analysis.runner import plan
+
+    args.notebooks = args.notebooks or snap / "notebooks"
+    args.params = args.params or snap / "params"
     if not all((args.notebooks / f"{r}.ipynb").is_file() for r in REPORTS):
         print(f"no report notebooks in {args.notebooks}; using the test fixtures",
               file=sys.stderr)
         args.notebooks = ROOT / "tests" / "fixtures" / "notebooks"
     jobs = plan(QUICK if args.quick else None, None, args.lang,
                 notebooks_dir=args.notebooks, params_dir=args.params)
-    tmp = Path(tempfile.mkdtemp(prefix="tsp-bench-"))
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
     rows: list[tuple[str, float, str]] = []
     try:
-        print(f"{len(jobs)} reports, {args.workers} workers, notebooks from {args.notebooks}",
-              flush=True)
+        print(f"{len(jobs)} reports, {args.workers} workers, notebooks from {args.notebooks}, "
+              f"code from {snap}", flush=True)
         floor_nbs = tmp / "floor-notebooks"
         modules = import_only_notebooks(args.notebooks, floor_nbs)
         print(f"floor notebooks import: {', '.join(modules)}", flush=True)

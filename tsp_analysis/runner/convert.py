@@ -137,12 +137,24 @@ def _slug(text: str) -> str:
     return slug or "section"
 
 
+def _title_from_h1(soup, main) -> None:
+    """The page title is the report's first ``h1`` (nbconvert uses the notebook's name)."""
+    h1, title = main.find("h1"), soup.find("title")
+    if h1 is None or title is None:
+        return
+    anchor = h1.find("a", class_="anchor-link")
+    text = "".join(s for s in h1.find_all(string=True) if anchor is None or s.parent is not anchor)
+    if text.strip():
+        title.string = " ".join(text.split())
+
+
 def add_toc(html: str, lang: str) -> str:
     """Insert a ``<nav class="tsp-toc">`` listing the ``h2``/``h3`` headings of the report.
 
     Headings keep the ids nbconvert gave them (derived from their text, so stable); a heading
     without one, or repeating another's, gets ``<slug>``/``<slug>-2``... The nav goes at the
-    top of ``<main>``. A report without such headings gets no nav.
+    top of ``<main>``. A report without such headings gets no nav. The page's ``<title>``
+    becomes the text of the first ``h1``.
     """
     from bs4 import BeautifulSoup
 
@@ -150,9 +162,10 @@ def add_toc(html: str, lang: str) -> str:
     main = soup.find("main") or soup.body
     if main is None:
         return html
+    _title_from_h1(soup, main)
     headings = main.find_all(["h2", "h3"])
     if not headings:
-        return html
+        return str(soup)
     taken = {tag["id"] for tag in soup.find_all(id=True) if tag not in headings}
     entries: list[tuple[int, str, str]] = []
     for heading in headings:
