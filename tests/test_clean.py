@@ -501,3 +501,13 @@ def test_categorical_input_is_cleaned_like_text():
     as_cat = raw.astype({"need_health": "category", "sex": "category"})
     a, b = clean(raw, "tsp_survey"), clean(as_cat, "tsp_survey")
     pd.testing.assert_frame_equal(a.data, b.data)
+
+
+@pytest.mark.parametrize("module", ["readers", "names", "clean", "validate", "inputs"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"tsp_analysis.{module}")
+    failures, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert failures == 0

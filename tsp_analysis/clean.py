@@ -79,6 +79,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import reference
@@ -484,6 +485,7 @@ class _CodedColumn:
         self._blank = np.array(
             [v is None and p is None for v, p in zip(d.clean, d.problem, strict=True)] + [True]
         )
+        self._subst_rows: np.ndarray | None = None
 
     def materialise(self, rows: np.ndarray | None = None):
         """The clean column for every row, or for ``rows`` only (one take, not two)."""
@@ -501,7 +503,9 @@ class _CodedColumn:
         return self._blank[self.codes]
 
     def substantive_rows(self) -> np.ndarray:
-        return self._subst[self.codes]
+        if self._subst_rows is None:  # asked for by both skip logic and straight-lining
+            self._subst_rows = self._subst[self.codes]
+        return self._subst_rows
 
     def condition(self, allowed: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rows whose clean code is in ``allowed``, and rows with a clean code at all."""
@@ -630,6 +634,23 @@ class _TextColumn:
         ]
 
 
+def _may_have_duplicates(values: pd.Series) -> bool:
+    """False when the non-missing values are certainly distinct.
+
+    Sorting a million ids in pyarrow and comparing neighbours is several times cheaper than
+    the hash table that ``duplicated`` builds; that runs only when this says there may be any.
+    """
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is None:
+        return True
+    present = pc.drop_null(arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0))
+    if len(present) < 2:
+        return False
+    ordered = present.take(pc.sort_indices(present))
+    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    return bool(pc.any(same).as_py())
+
+
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
     """``(codes, distinct values)``; code -1 marks a missing cell. ``int32`` codes halve the
     memory traffic of the per-row takes that follow."""
@@ -641,27 +662,51 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
     if arrow is None:  # the python-backed string dtype
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         return codes.astype(np.int32), uniques.tolist()
-    encoded = pc.dictionary_encode(arrow, null_encoding="mask").combine_chunks()
-    indices = pc.fill_null(encoded.indices, -1) if encoded.indices.null_count else encoded.indices
-    codes = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    return codes, encoded.dictionary.to_pylist()
+    if arrow.num_chunks == 1:  # the usual case: no need to concatenate chunks
+        arrow = arrow.chunk(0)
+    # Missing cells get a dictionary entry of their own ("encode"), so that the indices have
+    # no nulls and reach numpy without a copy; that entry is then renumbered -1.
+    encoded = pc.dictionary_encode(arrow, null_encoding="encode")
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    uniques = encoded.dictionary.to_pylist()
+    if None in uniques:
+        gap = uniques.index(None)
+        codes = np.where(codes == gap, -1, codes - (codes > gap)).astype(np.int32)
+        del uniques[gap]
+    return codes, uniques
 
 
 def _materialise(qtype: str, clean: list, codes: np.ndarray):
-    """The clean column for every row: per-distinct-value results taken by ``codes``."""
+    """The clean column for every row: per-distinct-value results taken by ``codes``.
+
+    Code -1 (a blank cell) reads the extra last slot of each table. Integer columns take one
+    gather: missing values get a sentinel outside the column's codes, and the mask is a
+    comparison with it.
+    """
     dtype = _CLEAN_DTYPES.get(qtype, "str")
-    na = np.array([v is None for v in clean] + [True], dtype=bool)[codes]
+    idx = codes.astype(np.intp)  # numpy gathers with intp indices at twice the speed
     if dtype in ("Int8", "Int16", "Int64"):
-        table = np.array([0 if v is None else v for v in clean] + [0], dtype=dtype.lower())
-        return pd.arrays.IntegerArray(table[codes], na)
+        np_dtype = np.dtype(dtype.lower())
+        sentinel = np.iinfo(np_dtype).min
+        present = [v for v in clean if v is not None]
+        if sentinel in present:  # never for codebook codes; keep the exact path just in case
+            na = np.array([v is None for v in clean] + [True], dtype=bool)[idx]
+            table = np.array([0 if v is None else v for v in clean] + [0], dtype=np_dtype)
+            return pd.arrays.IntegerArray(table[idx], na)
+        table = np.array([sentinel if v is None else v for v in clean] + [sentinel], np_dtype)
+        values = table[idx]
+        return pd.arrays.IntegerArray(values, values == sentinel)
     if dtype == "Float64":
         table = np.array([np.nan if v is None else v for v in clean] + [np.nan], dtype=float)
-        return pd.arrays.FloatingArray(table[codes], na)
+        values = table[idx]
+        return pd.arrays.FloatingArray(values, np.isnan(values))
     if dtype == "datetime64[ns]":
         table = pd.DatetimeIndex([pd.NaT if v is None else v for v in clean] + [pd.NaT])
-        return table.astype("datetime64[ns]").to_numpy()[codes]
+        return table.astype("datetime64[ns]").to_numpy()[idx]
     table = pd.array([*clean, None], dtype="str")
-    return table.take(np.where(codes < 0, len(clean), codes))
+    return table.take(np.where(idx < 0, len(clean), idx))
 
 
 # -- the cleaner --------------------------------------------------------------------------------
@@ -676,17 +721,25 @@ class _Cleaner:
         self.log: list[tuple] = []
         self.issues: list[_Issues] = []
         self.structural: list[Problem] = []
+        # source files as codes into a short list of names: a million rows share one or few
         if "source_file" in self.raw:
-            files = self.raw["source_file"].astype("str").fillna(_NO_FILE)
+            codes, names = _factorize(self.raw["source_file"])
         else:
-            files = pd.Series([_NO_FILE] * self.n, dtype="str")
-        self.files = files.to_numpy(dtype=object)
+            codes, names = np.zeros(self.n, dtype=np.int32), []
+        if (codes < 0).any() or not names:  # rows of a hand-built frame
+            codes = np.where(codes < 0, len(names), codes)
+            names = [*names, _NO_FILE]
+        self.file_codes, self.file_names = codes, [str(x) for x in names]
         if "source_row" in self.raw:
             self.rows = pd.to_numeric(self.raw["source_row"]).to_numpy(dtype=np.int64)
         else:  # a hand-built frame: number rows as a spreadsheet would
             self.rows = np.arange(2, self.n + 2, dtype=np.int64)
-        names = list(dict.fromkeys(self.files.tolist())) or [_NO_FILE]
-        self.file_label = names[0] if len(names) == 1 else ", ".join(names)
+        used = [self.file_names[i] for i in np.unique(self.file_codes)] or [_NO_FILE]
+        self.file_label = used[0] if len(used) == 1 else ", ".join(used)
+
+    def files_at(self, rows: np.ndarray) -> np.ndarray:
+        """The source file of each of ``rows``."""
+        return np.asarray(self.file_names, dtype=object)[self.file_codes[rows]]
 
     def run(self) -> tuple[CleanResult, list[Problem]]:
         columns = self._map_header()
@@ -817,6 +870,8 @@ class _Cleaner:
             if not (col.question.unique and col.present):
                 continue
             ids = pd.Series(col.materialise())
+            if not _may_have_duplicates(ids):
+                continue
             dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy()
             if not dup.any():
                 continue
@@ -888,18 +943,20 @@ class _Cleaner:
         with ``got_x`` rightly blank). A blank condition column that may have been asked leaves
         the routing unknown: not evidence of anything.
         """
-        if qid in memo:
-            return memo[qid]
-        not_asked = np.zeros(self.n, dtype=bool)
-        memo[qid] = not_asked  # guards against a cycle in the codebook
         rule = cols[qid].question.applies_if
+        if not rule:
+            return np.zeros(self.n, dtype=bool)
+        if rule in memo:  # the five ratings of an area share one rule
+            return memo[rule]
+        not_asked = np.zeros(self.n, dtype=bool)
+        memo[rule] = not_asked  # guards against a cycle in the codebook
         for column, negate, allowed in _parse_applies_if(rule) if rule else []:
             if column not in cols:
                 raise ValueError(f"codebook: applies_if {rule!r} names unknown {column!r}")
             inside, answered = cols[column].condition(allowed)
             fails = answered & (inside if negate else ~inside)
             not_asked = not_asked | fails | self._not_asked(column, cols, memo)
-        memo[qid] = not_asked
+        memo[rule] = not_asked
         return not_asked
 
     def _routing_text(self, qid: str, cols: dict, rows: np.ndarray) -> list[str]:
@@ -994,7 +1051,7 @@ class _Cleaner:
 
         quarantine = self.raw.iloc[q_rows].reset_index(drop=True)
         if "source_file" not in quarantine:
-            quarantine["source_file"] = pd.array(self.files[q_rows], dtype="str")
+            quarantine["source_file"] = pd.array(self.files_at(q_rows), dtype="str")
         if "source_row" not in quarantine:
             quarantine["source_row"] = self.rows[q_rows]
         quarantine["reason"] = pd.array(reasons[first], dtype="str")
@@ -1010,10 +1067,9 @@ class _Cleaner:
             for source, name, func in derived:
                 if source == qid:
                     data[name] = func(pd.Series(data[qid])).array
-        frame = pd.DataFrame(data)
-        file_codes, file_names = pd.factorize(pd.Series(self.files[keep], dtype=object))
-        file_codes = np.asarray(file_codes, dtype=np.intp)
-        frame["source_file"] = pd.array([*file_names, None], dtype="str").take(file_codes)
+        frame = pd.DataFrame(data, copy=False)  # the arrays are new: no need to copy them
+        file_codes, file_names = self.file_codes[keep], self.file_names
+        frame["source_file"] = pd.array(file_names, dtype="str").take(file_codes)
         frame["source_row"] = self.rows[keep]
 
         for col in cols.values():
@@ -1036,7 +1092,7 @@ class _Cleaner:
         head = pd.DataFrame(self.log, columns=list(LOG_COLUMNS))
         tail = pd.DataFrame(
             {
-                "source_file": self.files[rows],
+                "source_file": self.files_at(rows),
                 "source_row": self.rows[rows],
                 "column": column,
                 "old": value,
@@ -1157,12 +1213,8 @@ def age_group(age: pd.Series) -> pd.Series:
     valid = ~np.isnan(a) & (pos >= 0)
     pos = np.clip(pos, 0, len(lo) - 1)
     valid &= a <= hi[pos]
-    labels = np.append(groups["age_group"].to_numpy(dtype=object), None)
-    return pd.Series(
-        pd.array(labels[np.where(valid, pos, len(lo))], dtype="str"),
-        index=age.index,
-        name="age_group",
-    )
+    labels = pd.array([*groups["age_group"], None], dtype="str")
+    return pd.Series(labels.take(np.where(valid, pos, len(lo))), index=age.index, name="age_group")
 
 
 #: Derived columns: (source column, dataset or None for any) → (new column, function).
