@@ -174,3 +174,13 @@ def test_blank_key_in_population_is_an_error_not_a_vanished_row(population, resi
     population.loc[2, "sex"] = None
     with pytest.raises(InputError, match=r"row 4, column 'sex'"):
         context.tsp_totals(population, residents)
+
+
+def test_demo_country_total_is_the_published_2021_figure():
+    # SPEC §3 / data/README.md: 79,145 TŠP lived in Lithuania on 1 January 2021
+    from tsp_analysis.inputs import load_inputs
+
+    data = load_inputs(datasets=["population", "residents"])
+    totals = context.tsp_totals(data.population.data, data.residents.data)
+    country = totals[(totals["municipality"] == "lithuania") & (totals["year"] == 2021)]
+    assert country["tsp"].item() == 79145

@@ -503,3 +503,20 @@ def test_audit_of_a_real_cleaning_result():
         "out_of_range": 1,
         "unknown_municipality": 1,
     }
+
+
+def test_audit_of_the_demo_inputs_is_balanced_and_shows_no_respondent():
+    from tsp_analysis.inputs import load_inputs
+
+    data = load_inputs()
+    ids = set(data.tsp_survey.data["resp_id"]) | set(data.provider_survey.data["resp_id"])
+    comments = set(data.tsp_survey.data["comment"].dropna())
+    for municipality in [None, "akmene"]:
+        audit = datareview.quality_audit(data, municipality, lang="lt")
+        assert audit["rows"]["balanced"].all()
+        rates = audit["nonresponse"]["nonresponse_rate"].dropna()
+        assert rates.between(0, 1).all()
+        assert audit["dissimilarity"]["dissimilarity"].between(0, 1).all()
+        for name, frame in audit.items():
+            cells = {str(v) for v in frame.to_numpy().ravel()}
+            assert not (cells & (ids | comments)), name

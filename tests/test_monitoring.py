@@ -324,3 +324,45 @@ def test_blank_municipality_is_an_error_not_a_vanished_row():
     table.loc[1, "municipality"] = None
     with pytest.raises(InputError, match=r"consultations.csv, row 3, column 'municipality'"):
         monitoring.consultation_summary(table)
+
+
+# -- the shipped demo data ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from tsp_analysis.inputs import load_inputs
+
+    return load_inputs(datasets=["consultations", "strategic_assessment", "recommendations"])
+
+
+def test_demo_strategic_assessment_reproduces_annex1_cell_by_cell(demo):
+    result = demo.strategic_assessment
+    assert result.quarantine.empty
+    matrix = monitoring.strategic_matrix(result.data)
+    slugs, marks = read_annex1()
+    assert matrix.columns.tolist() == slugs
+    assert matrix.index.tolist() == COMPONENTS
+    for (component, slug), marked in marks.items():
+        expected = "included" if marked else "not_included"  # data/README.md: mark = included
+        assert matrix.loc[component, slug] == expected, (component, slug)
+
+
+def test_demo_consultations_match_seed003_24_of_48(demo):
+    # seed 003: "įgyvendintos 24 iš 48 (su)planuotų konsultacijų"; Jonava held 6
+    out = monitoring.consultation_summary(demo.consultations.data).set_index("municipality")
+    assert (out.loc["total", "planned"], out.loc["total", "held"]) == (48, 24)
+    assert out.loc["jonava", "held"] == 6
+    chart = monitoring.consultations_over_time(demo.consultations.data)
+    last = chart.groupby("municipality")["held_cumulative"].last()
+    assert last.to_dict() == out.drop(index="total")["held"].to_dict()
+
+
+def test_demo_implementation_totals_add_up(demo):
+    data = demo.recommendations.data
+    out = monitoring.implementation_summary(data).set_index(["municipality", "evaluation"])
+    for evaluation, column in monitoring.EVALUATIONS.items():
+        total = out.loc[("total", evaluation)]
+        assert total["recommendations"] == len(data)
+        assert total["implemented"] == (data[column] == "implemented").sum()
+        assert total["assessed"] + total["not_assessed"] == len(data)
