@@ -538,6 +538,7 @@ class _Routing:
 
 def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.DataFrame:
     out = []
+    missing: dict[tuple[str, str], list[str]] = {}  # value set, kind → codes (looked up once)
     for dataset in ("tsp_survey", "provider_survey"):
         if dataset not in results:
             continue
@@ -556,7 +557,11 @@ def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.Da
             rec["blank"] = int((asked & blank).sum())
             missing_any = np.zeros(len(data), dtype=bool)
             for kind in ("dont_know", "not_applicable", "refused"):
-                codes = cb.missing_codes(q.value_set, kind) if q.value_set else []
+                if (q.value_set, kind) not in missing:
+                    missing[(q.value_set, kind)] = (
+                        cb.missing_codes(q.value_set, kind) if q.value_set else []
+                    )
+                codes = missing[(q.value_set, kind)]
                 hit = values.isin(codes).to_numpy(dtype=bool)
                 missing_any |= hit
                 rec[kind] = int((asked & hit).sum())
@@ -582,9 +587,13 @@ def _straightlining(results, municipality, cb: Codebook) -> pd.DataFrame:
         qids = [q.id for q in cb.questions("tsp_survey", group="rating", area=area) if q.id in data]
         if len(qids) < 2:
             continue
-        sub = cb.substantive(data[qids], "tsp_survey")
-        complete = sub.notna().all(axis=1).to_numpy(dtype=bool)
-        same = (sub.nunique(axis=1) == 1).to_numpy(dtype=bool) & complete
+        sub = cb.substantive(data[qids], "tsp_survey").to_numpy(dtype=float, na_value=np.nan)
+        complete = ~np.isnan(sub).any(axis=1)
+        # one answer to every criterion: the row's largest rating equals its smallest
+        with np.errstate(invalid="ignore"):
+            same = complete & (
+                np.nanmax(sub, axis=1, initial=-np.inf) == np.nanmin(sub, axis=1, initial=np.inf)
+            )
         n = int(complete.sum())
         out.append(
             {
