@@ -263,3 +263,14 @@ def test_raw_file_is_not_modified(tmp_path):
     path.write_bytes(data)
     read_table(path)
     assert path.read_bytes() == data
+
+
+def test_excel_lithuanian_export_crlf_cp1257_semicolon(tmp_path):
+    """What Excel writes in Lithuania: Windows-1257, semicolons, CRLF, decimal commas."""
+    text = "resp_id;municipality;years_in_lt\r\nA1;Šiaulių m.;3,5\r\nA2;Kėdainių r.;0,5\r\n\r\n"
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("cp1257"))
+    frame = read_table(path)
+    assert frame["municipality"].tolist() == ["Šiaulių m.", "Kėdainių r."]
+    assert frame["years_in_lt"].tolist() == ["3,5", "0,5"]
+    assert frame["source_row"].tolist() == [2, 3]
