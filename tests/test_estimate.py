@@ -190,3 +190,34 @@ def test_likert_column_with_dont_know_codes_is_refused_without_codebook():
 def test_method_note_in_both_languages():
     assert "Wilson" in estimate.METHOD_NOTE["lt"] and "Wilson" in estimate.METHOD_NOTE["en"]
     assert "linearisation" in estimate.METHOD_NOTE["en"]
+
+
+@pytest.mark.parametrize("with_strata", [False, True])
+def test_category_sums_give_the_same_estimates_as_the_respondent_level_pass(with_strata):
+    rng = np.random.default_rng(5)
+    n = 3000
+    k = rng.integers(-1, 5, n)  # −1: outside the base
+    codes = rng.integers(0, 4, n)
+    codes[:1] = 3  # group 3 also gets a lone respondent in a stratum
+    w = rng.uniform(0.2, 6, n)
+    strata = rng.integers(0, 3, n) if with_strata else None
+    values = np.array([0.0, 25.0, 50.0, 75.0, 100.0])
+    y = np.append(values, np.nan)[k]
+    direct = estimate.ratio_stats(y, w, codes, 4, strata)
+    fast = estimate.stats_from_sums(estimate.category_sums(k, 5, w, codes, 4, strata), values)
+    for key in ("n", "sw", "sw2", "estimate", "var"):
+        np.testing.assert_allclose(fast[key], direct[key], rtol=1e-10)
+    # a share from the same sums: categories 3 and 4 are successes, category 0 outside
+    shares = np.array([np.nan, 0.0, 0.0, 1.0, 1.0])
+    y2 = np.append(shares, np.nan)[k]
+    direct = estimate.ratio_stats(y2, w, codes, 4, strata)
+    fast = estimate.stats_from_sums(estimate.category_sums(k, 5, w, codes, 4, strata), shares)
+    np.testing.assert_allclose(fast["var"], direct["var"], rtol=1e-10)
+    np.testing.assert_allclose(fast["n"], direct["n"])
+
+
+def test_category_codes_on_arrow_text_and_on_objects():
+    col = pd.Series(["yes", None, "no", "dont_know", "yes"], dtype="str")
+    assert estimate.category_codes(col, ["yes", "no"]).tolist() == [0, -1, 1, -1, 0]
+    obj = col.astype(object)
+    assert estimate.category_codes(obj, ["yes", "no"]).tolist() == [0, -1, 1, -1, 0]

@@ -153,8 +153,9 @@ def ratio_stats(
     -------
     dict with arrays ``n``, ``sw``, ``sw2``, ``estimate``, ``var`` (length ``n_groups``).
     """
-    keep = ~np.isnan(y)
-    yk, wk, gk = y[keep], w[keep], codes[keep]
+    # integer positions + take: several times faster than boolean masks on large arrays
+    keep = np.flatnonzero(~np.isnan(y))
+    yk, wk, gk = y.take(keep), w.take(keep), codes.take(keep)
     n = np.bincount(gk, minlength=n_groups).astype(float)
     sw = np.bincount(gk, weights=wk, minlength=n_groups)
     sw2 = np.bincount(gk, weights=wk * wk, minlength=n_groups)
@@ -166,7 +167,7 @@ def ratio_stats(
         if strata is None:
             var = n / (n - 1) * np.bincount(gk, weights=z * z, minlength=n_groups)
         else:
-            sk = strata[keep]
+            sk = strata.take(keep)
             n_strata = int(strata.max()) + 1 if len(strata) else 1
             cell = gk * n_strata + sk
             size = n_groups * n_strata
@@ -175,6 +176,74 @@ def ratio_stats(
             sz2 = np.bincount(cell, weights=z * z, minlength=size)
             part = np.where(nh > 1, nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1)), 0.0)
             var = part.reshape(n_groups, n_strata).sum(axis=1)
+    var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
+    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var}
+
+
+def category_sums(
+    kcodes: np.ndarray,
+    n_cat: int,
+    w: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    strata: np.ndarray | None = None,
+    w2: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Sufficient statistics of a categorical answer: per group × stratum × category, the
+    count, Σw and Σw².
+
+    ``kcodes`` is the category of each respondent (0 … ``n_cat`` − 1) or −1 outside the base.
+    Any estimate of a value attached to the categories (a share: 1 for the successes, 0 for the
+    rest; a 0–100 score per Likert answer) follows from these sums by
+    :func:`stats_from_sums` without another pass over the respondents: three ``bincount``s
+    replace the per-estimate passes of :func:`ratio_stats`, which is what makes a million
+    responses × 63 estimates fast.
+    """
+    n_strata = 1 if strata is None else (int(strata.max()) + 1 if len(strata) else 1)
+    if w2 is None:
+        w2 = w * w
+    inside = kcodes >= 0
+    if inside.mean() < 0.5:
+        # a small base (ratings are asked of service users only): gather it first
+        keep = np.flatnonzero(inside)
+        kcodes, w, w2, codes = kcodes.take(keep), w.take(keep), w2.take(keep), codes.take(keep)
+        strata = None if strata is None else strata.take(keep)
+    width = n_cat + 1  # the extra slot collects respondents outside the base
+    k = np.where(kcodes < 0, n_cat, kcodes)
+    cell = codes * width + k if strata is None else (codes * n_strata + strata) * width + k
+    size = n_groups * n_strata * width
+    shape = (n_groups, n_strata, width)
+    count = np.bincount(cell, minlength=size).reshape(shape)[..., :n_cat]
+    s1 = np.bincount(cell, weights=w, minlength=size).reshape(shape)[..., :n_cat]
+    s2 = np.bincount(cell, weights=w2, minlength=size).reshape(shape)[..., :n_cat]
+    return {"count": count.astype(float), "s1": s1, "s2": s2}
+
+
+def stats_from_sums(sums: dict[str, np.ndarray], values: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`ratio_stats` output for the variable taking ``values[k]`` in category ``k``.
+
+    Same estimator: ``ŷ = Σ wy / Σ w`` and ``v = Σ_h n_h/(n_h − 1) Σ_i (z_hi − z̄_h)²`` with
+    ``z_i = w_i (y_i − ŷ)/Σw``, computed from the per-category sums (``z`` is constant within a
+    category, so ``Σz`` and ``Σz²`` are sums over categories of ``Σw`` and ``Σw²`` times it).
+    Categories whose value is NaN are outside the base.
+    """
+    values = np.asarray(values, dtype=float)
+    inside = ~np.isnan(values)
+    v = np.where(inside, values, 0.0)
+    count = sums["count"] * inside
+    s1 = sums["s1"] * inside
+    s2 = sums["s2"] * inside
+    n = count.sum(axis=(1, 2))
+    sw = s1.sum(axis=(1, 2))
+    sw2 = s2.sum(axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est = (s1 * v).sum(axis=(1, 2)) / sw
+        dev = v[None, :] - est[:, None]  # group × category
+        sz = (s1 * dev[:, None, :]).sum(axis=2) / sw[:, None]
+        sz2 = (s2 * dev[:, None, :] ** 2).sum(axis=2) / (sw * sw)[:, None]
+        nh = count.sum(axis=2)
+        part = np.where(nh > 1, nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1)), 0.0)
+    var = part.sum(axis=1)
     var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
     return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var}
 
@@ -229,20 +298,31 @@ def tidy(
     ``blocks`` yields ``(labels, columns)``: ``labels`` are constant columns for the block
     (e.g. ``{"area": "health", "criterion": "quality"}``) placed after the group keys.
     """
-    frames = []
+    label_cols: dict[str, list] = {}
+    value_cols: dict[str, list] = {}
+    n_blocks = 0
     for labels, cols in blocks:
-        part = keys.copy()
-        for k, v in labels.items():
-            part[k] = v
+        for k in labels:
+            label_cols.setdefault(k, [None] * n_blocks)
+        for k in label_cols:
+            label_cols[k].append(labels.get(k))
         for k, v in cols.items():
-            part[k] = v
-        frames.append(part)
-    if not frames:
+            value_cols.setdefault(k, []).append(np.asarray(v))
+        n_blocks += 1
+    if n_blocks == 0:
         out = keys.iloc[0:0].copy()
         for c in RESULT_COLUMNS:
             out[c] = pd.Series([], dtype=float)
     else:
-        out = pd.concat(frames, ignore_index=True)
+        n_keys = len(keys)
+        # one DataFrame built at once: the group keys tiled under each block's labels
+        out = keys.iloc[np.tile(np.arange(n_keys), n_blocks)].reset_index(drop=True)
+        for k, vals in label_cols.items():
+            out[k] = np.repeat(np.array(vals, dtype=object), n_keys)
+            if all(isinstance(v, str) for v in vals):
+                out[k] = out[k].astype("str")
+        for k, arrays in value_cols.items():
+            out[k] = np.concatenate(arrays)
     out["suppressed"] = False
     out = disclosure.suppress(out, kind=kind, base="n", min_base=min_base)
     return out.reset_index(drop=True)
@@ -282,7 +362,9 @@ def _guard_missing_codes(data: pd.DataFrame, column: str, dataset: str | None) -
 
 def as_float(col: pd.Series) -> np.ndarray:
     """A numeric column as a float array with NaN for missing."""
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        col = pd.to_numeric(col, errors="coerce")
+    return col.to_numpy(dtype=float, na_value=np.nan)
 
 
 # -- public estimators ------------------------------------------------------------------------
@@ -346,18 +428,45 @@ def share(
     return tidy(keys, [({}, summarise(stats, "share", level))], "share", min_base)
 
 
+def category_codes(col: pd.Series, categories: Sequence[object]) -> np.ndarray:
+    """Position of each answer in ``categories``; −1 for a missing or any other answer.
+
+    One hashing pass over the column (pyarrow ``index_in`` for Arrow-backed text, the default
+    string storage of pandas 3), which matters at a million answers.
+    """
+    cats = list(categories)
+    dtype = col.dtype
+    if (
+        isinstance(dtype, pd.StringDtype)
+        and dtype.storage == "pyarrow"
+        and all(isinstance(c, str) for c in cats)
+    ):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(col.array)
+        idx = pc.index_in(arr, value_set=pa.array(cats, type=arr.type))
+        return pc.fill_null(idx, -1).to_numpy().astype(np.int64, copy=False)
+    codes, uniques = pd.factorize(col)
+    position = {c: i for i, c in enumerate(cats)}
+    lut = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    return lut[codes]
+
+
 def indicator(
     col: pd.Series, success: object | Sequence[object], base: Sequence[object] | None
 ) -> np.ndarray:
-    """1.0 for a success, 0.0 for another answer in the base, NaN outside the base."""
+    """1.0 for a success, 0.0 for another answer in the base, NaN outside the base
+    (``base=None``: every non-missing answer is in the base)."""
     many = isinstance(success, (list, tuple, set, frozenset, np.ndarray, pd.Index))
-    succ = list(success) if many else [success]
-    in_success = col.isin(succ).to_numpy(dtype=bool, na_value=False)
+    succ = list(dict.fromkeys(list(success) if many else [success]))
     if base is None:
-        in_base = col.notna().to_numpy(dtype=bool)
-    else:
-        in_base = col.isin(list(base)).to_numpy(dtype=bool, na_value=False) | in_success
-    return np.where(in_base, in_success.astype(float), np.nan)
+        codes, uniques = pd.factorize(col)
+        lut = np.array([1.0 if u in succ else 0.0 for u in uniques] + [np.nan])
+        return lut[codes]
+    others = [b for b in dict.fromkeys(base) if b not in succ]
+    lut = np.array([1.0] * len(succ) + [0.0] * len(others) + [np.nan])
+    return lut[category_codes(col, succ + others)]
 
 
 def mean(

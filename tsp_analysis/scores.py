@@ -27,6 +27,7 @@ Definitions
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -56,25 +57,48 @@ def likert_to_score(values: np.ndarray) -> np.ndarray:
     return (values - 1.0) / 4.0 * 100.0
 
 
-def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.ndarray:
-    """A likert column as 0–100 scores, its codebook missing codes (8, 9) set to NaN.
-
-    Equivalent to ``Codebook.substantive`` followed by :func:`likert_to_score`, done on the
-    numpy array because it runs 45 times over up to a million rows.
-    """
+@cache
+def _likert_codes(dataset: str, column: str) -> tuple[tuple[float, ...], float, float]:
+    """Missing codes and the substantive range of a likert question (read once)."""
     cb = load_codebook()
     q = cb.question(dataset, column)
+    miss = tuple(float(c) for c in cb.missing_codes(q.value_set))
+    valid = cb.codes(q.value_set, substantive=True)
+    return miss, float(valid[0]), float(valid[-1])
+
+
+def _likert_categories(
+    data: pd.DataFrame, dataset: str, column: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """A likert column as category codes 0 … K−1 (answer 1 … 5; −1 for "don't know", "not
+    applicable" and unanswered) and the 0–100 score of each category.
+
+    The codebook's missing codes (8, 9) are outside the base, as ``Codebook.substantive``
+    makes them; any other value outside the scale is an error.
+    """
     if column not in data:
         raise KeyError(f"{dataset} column {column!r} is missing from the data")
-    x = estimate.as_float(data[column])
-    miss = [float(c) for c in cb.missing_codes(q.value_set)]
-    if miss:
-        x[np.isin(x, miss)] = np.nan
-    lo, hi = (float(c) for c in (cb.codes(q.value_set, substantive=True)[i] for i in (0, -1)))
-    if np.nanmin(x, initial=lo) < lo or np.nanmax(x, initial=hi) > hi:
-        bad = x[(x < lo) | (x > hi)][:5]
-        raise ValueError(f"{dataset}.{column}: values {bad.tolist()} outside {lo:g}–{hi:g}")
-    return likert_to_score(x)
+    miss, lo, hi = _likert_codes(dataset, column)
+    col = data[column]
+    values = likert_to_score(np.arange(lo, hi + 1, dtype=float))
+    x = estimate.as_float(col)
+    valid = (x >= lo) & (x <= hi) & (x == np.floor(x))
+    outside = ~valid & ~np.isnan(x)
+    if outside.any():
+        bad = np.setdiff1d(np.unique(x[outside]), np.array(miss, dtype=float))
+        if len(bad):
+            raise ValueError(
+                f"{dataset}.{column}: values {bad[:5].tolist()} outside {lo:g}–{hi:g} and not "
+                f"a missing code {list(miss)}"
+            )
+    return np.where(valid, x - lo, -1).astype(np.int64), values
+
+
+def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.ndarray:
+    """A likert column as 0–100 scores per respondent, "don't know"/"not applicable" missing
+    (``Codebook.substantive`` followed by :func:`likert_to_score`)."""
+    k, values = _likert_categories(data, dataset, column)
+    return np.append(values, np.nan)[k]
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
@@ -107,6 +131,7 @@ def need_unmet(
     """
     cb = load_codebook()
     w, codes, keys, s = _setup(tsp, weight, by, strata)
+    w2 = w * w
 
     def blocks():
         for q in cb.questions("tsp_survey", group="need"):
@@ -115,13 +140,19 @@ def need_unmet(
             for c in (need_col, got_col):
                 if c not in tsp:
                     raise KeyError(f"tsp_survey column {c!r} is missing from the data")
-            need = estimate.indicator(tsp[need_col], "yes", base=["no"])
-            needed = tsp[need_col].eq("yes").to_numpy(dtype=bool, na_value=False)
-            got = tsp[got_col]
-            unmet = np.where(needed, estimate.indicator(got, ["partly", "no"], ["fully"]), np.nan)
-            partly = np.where(needed, estimate.indicator(got, "partly", ["fully", "no"]), np.nan)
-            for measure, y in (("need", need), ("unmet", unmet), ("partly", partly)):
-                st = estimate.ratio_stats(y, w, codes, len(keys), s)
+            # one pass per column: category codes and their weighted sums; each measure is
+            # then a value per category
+            need_code = estimate.category_codes(tsp[need_col], ["yes", "no"])
+            got_code = estimate.category_codes(tsp[got_col], ["fully", "partly", "no"])
+            got_code = np.where(need_code == 0, got_code, -1)  # asked only when need = yes
+            need_sums = estimate.category_sums(need_code, 2, w, codes, len(keys), s, w2)
+            got_sums = estimate.category_sums(got_code, 3, w, codes, len(keys), s, w2)
+            for measure, sums, values in (
+                ("need", need_sums, [1.0, 0.0]),
+                ("unmet", got_sums, [0.0, 1.0, 1.0]),
+                ("partly", got_sums, [0.0, 1.0, 0.0]),
+            ):
+                st = estimate.stats_from_sums(sums, values)
                 yield {"area": area, "measure": measure}, estimate.summarise(st, "share", level)
 
     return estimate.tidy(keys, blocks(), "share", min_base)
@@ -150,10 +181,13 @@ def criterion_scores(
     cb = load_codebook()
     w, codes, keys, s = _setup(tsp, weight, by, strata)
 
+    w2 = w * w
+
     def blocks():
         for q in cb.questions("tsp_survey", group="rating"):
-            y = _substantive_scores(tsp, "tsp_survey", q.id)
-            st = estimate.ratio_stats(y, w, codes, len(keys), s)
+            k, values = _likert_categories(tsp, "tsp_survey", q.id)
+            sums = estimate.category_sums(k, len(values), w, codes, len(keys), s, w2)
+            st = estimate.stats_from_sums(sums, values)
             yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "mean", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)

@@ -263,15 +263,20 @@ def rake(
     used: dict[str, pd.Series] = {}
     sample_n: dict[str, pd.Series] = {}
     for m, t in targets.items():
-        values = sample[m].astype("string")
+        values = sample[m]
+        if not pd.api.types.is_string_dtype(values):
+            values = values.astype("str")
         groups, rows = _collapse(m, t, values, ordered.get(m), collapse, min_cell)
         collapsed_rows.extend(rows)
         if len(groups) < 2:
             dropped[m] = "only one category left after collapsing empty cells"
             continue
         labels = list(groups)
-        lookup = {orig: i for i, g in enumerate(labels) for orig in groups[g]}
-        code = values.map(lookup).astype("Float64").fillna(-1).to_numpy(dtype=np.int64)
+        group_of = {orig: i for i, g in enumerate(labels) for orig in groups[g]}
+        # factorize (fast on Arrow strings), then map the few distinct answers to their group
+        raw_codes, uniques = pd.factorize(values)
+        lut = np.array([group_of.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
+        code = lut[raw_codes]  # -1 (missing) stays -1
         target = pd.Series([t.reindex(groups[g]).fillna(0).sum() for g in labels], index=labels)
         codes[m] = code
         used[m] = target / target.sum() * total
@@ -293,37 +298,56 @@ def rake(
     shares = {m: (t / t.sum()).to_numpy() for m, t in used.items()}
     known = {m: c >= 0 for m, c in codes.items()}
 
-    d = w.copy()  # starting (design) weights
+    # Respondents with the same categories on every margin and the same starting weight get
+    # the same weight, so the computation runs on these cells (a few hundred) rather than on
+    # every respondent; only the final weights are expanded back.
+    key = np.zeros(n, dtype=np.int64)
+    for m, c in codes.items():
+        key = key * (len(shares[m]) + 1) + (c + 1)
+    if weight is not None:
+        key = key * n + pd.factorize(w)[0]
+    _, first, inverse, cnt = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
+    cnt = cnt.astype(float)
+    d = w[first]  # starting weight per respondent of each cell
+    cell_codes = {m: c[first] for m, c in codes.items()}
+    cell_known = {m: k[first] for m, k in known.items()}
+    big_w = d * cnt  # total weight of each cell
     iterations, error, converged = 0, np.inf, False
     for iterations in range(1, max_iter + 1):  # noqa: B007 - reported after the loop
-        for m, c in codes.items():
-            k = known[m]
-            ck, wk = c[k], w[k]
-            want = shares[m] * (total - (w.sum() - wk.sum()))
+        for m, c in cell_codes.items():
+            k = cell_known[m]
+            ck, wk = c[k], big_w[k]
+            want = shares[m] * (total - (big_w.sum() - wk.sum()))
             current = np.bincount(ck, weights=wk, minlength=len(want))
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = np.where(current > 0, want / current, 1.0)
-            w[k] = wk * factor[ck]
-        error = _max_error(w, codes, known, shares, total)
+            big_w[k] = wk * factor[ck]
+        error = _max_error(big_w, cell_codes, cell_known, shares, total)
         if error < tol:
             converged = True
             break
+    w_cell = big_w / cnt
     notes: list[str] = []
-    if converged and trim is not None and (w.min() < lo or w.max() > hi):
+    if converged and trim is not None and (w_cell.min() < lo or w_cell.max() > hi):
         # the raking weights leave the bounds: solve the bounded problem instead
-        wb, it_b = _bounded_rake(d, codes, known, shares, total, lo, hi, min(max_iter, 100))
-        error_b = _max_error(wb, codes, known, shares, total)
+        wb, it_b = _bounded_rake(
+            d, cnt, cell_codes, cell_known, shares, total, lo, hi, min(max_iter, 100)
+        )
+        error_b = _max_error(wb * cnt, cell_codes, cell_known, shares, total)
         if error_b < tol:
-            w, iterations, error = wb, iterations + it_b, error_b
+            w_cell, iterations, error = wb, iterations + it_b, error_b
         else:
             # no weights within the bounds meet the margins: keep the (untrimmed) raking
             # weights, which do, and say so
             notes.append(
                 f"the trimming bounds {trim[0]:g}–{trim[1]:g} × mean weight cannot be met "
                 f"together with the margins; the weights are not trimmed (they range "
-                f"{w.min() * n / total:.2f}–{w.max() * n / total:.2f} × mean weight)"
+                f"{w_cell.min() * n / total:.2f}–{w_cell.max() * n / total:.2f} × mean weight)"
             )
             warnings.warn("; ".join(notes), RuntimeWarning, stacklevel=2)
+    w = w_cell[inverse]
     achieved = {}
     for m, c in codes.items():
         k = known[m]
@@ -360,6 +384,7 @@ def rake(
 
 def _bounded_rake(
     d: np.ndarray,
+    cnt: np.ndarray,
     codes: dict[str, np.ndarray],
     known: dict[str, np.ndarray],
     shares: dict[str, np.ndarray],
@@ -370,6 +395,10 @@ def _bounded_rake(
 ) -> tuple[np.ndarray, int]:
     """Raking with bounds: the weights closest to ``d`` in the raking (Kullback–Leibler) sense
     that meet every margin and lie in [lo, hi].
+
+    Works on cells of identical respondents: ``d`` is the starting weight of one respondent of
+    each cell and ``cnt`` the number of respondents in it; returns one weight per respondent
+    of each cell.
 
     The solution has the form ``w_i = clip(d_i exp(x_iᵀλ), lo, hi)``, where ``x_i`` holds, per
     margin, the respondent's category indicator minus the population shares (zero for a
@@ -398,7 +427,7 @@ def _bounded_rake(
         u = x @ lam
         inner = d * np.exp(np.clip(u, a, b))
         g = np.where(u < a, lo * (u - a) + lo, np.where(u > b, hi * (u - b) + hi, inner))
-        return g.sum() - lam @ t
+        return cnt @ g - lam @ t
 
     lam = np.zeros(x.shape[1])
     value = dual(lam)
@@ -406,11 +435,11 @@ def _bounded_rake(
     for iterations in range(1, max_iter + 1):  # noqa: B007 - returned
         u = x @ lam
         w = weights_at(u)
-        grad = x.T @ w - t
+        grad = x.T @ (cnt * w) - t
         if np.max(np.abs(grad)) <= 1e-10 * total:
             break
         free = (u > a) & (u < b)
-        hess = (x * (w * free)[:, None]).T @ x
+        hess = (x * (cnt * w * free)[:, None]).T @ x
         step = np.linalg.lstsq(hess + 1e-12 * total * np.eye(len(lam)), -grad, rcond=None)[0]
         slope = grad @ step
         if not slope < 0:  # Newton direction unusable (all clipped): fall back to the gradient
@@ -558,7 +587,9 @@ def _population_slice(
 
 def survey_values(tsp: pd.DataFrame, column: str) -> pd.Series:
     """Survey answers with the codebook's "refused"/"don't know" codes set to missing."""
-    col = tsp[column].astype("string")
+    col = tsp[column]
+    if not pd.api.types.is_string_dtype(col):
+        col = col.astype("str")
     cb = load_codebook()
     try:
         q = cb.question("tsp_survey", column)
@@ -630,7 +661,9 @@ def weight_survey(
     InputError
         No respondents or no population rows for the municipality, or an unknown year.
     """
-    sample = tsp[tsp["municipality"] == municipality]
+    # only the margin columns: copying every survey column per municipality is what costs
+    needed = [c for c in ("municipality", *margins) if c in tsp]
+    sample = tsp.loc[(tsp["municipality"] == municipality).to_numpy(dtype=bool), needed]
     if sample.empty:
         raise InputError(
             Problem("tsp_survey", None, "municipality", municipality, "respondents to weight"),
@@ -704,20 +737,20 @@ def add_weights(
     weight each municipality by its adult TŠP population) and the :class:`RakeResult` of each
     municipality. ``kwargs`` go to :func:`weight_survey`.
     """
-    present = list(dict.fromkeys(tsp["municipality"].dropna()))
+    if not tsp.index.is_unique:
+        raise ValueError("the survey's index must be unique (use reset_index)")
+    present = tsp["municipality"].dropna().unique().tolist()
     order = [m for m in reference.municipality_slugs() if m in present]
-    order += [m for m in present if m not in order]
+    order += sorted(m for m in present if m not in order)
     chosen = order if municipalities is None else list(municipalities)
-    out = tsp.copy()
-    w = np.full(len(out), np.nan)
+    narrow = tsp[[c for c in ("municipality", *MARGINS) if c in tsp]]
+    w = np.full(len(tsp), np.nan)
     results: dict[str, RakeResult] = {}
-    position = pd.Series(np.arange(len(out)), index=out.index)
     for m in chosen:
-        res = weight_survey(out, population, m, **kwargs)
-        w[position.loc[res.weights.index].to_numpy()] = res.weights.to_numpy()
+        res = weight_survey(narrow, population, m, **kwargs)
+        w[tsp.index.get_indexer(res.weights.index)] = res.weights.to_numpy()
         results[m] = res
-    out[column] = w
-    return out, results
+    return tsp.assign(**{column: w}), results  # copy-on-write: the columns are shared
 
 
 def sample_vs_population(
