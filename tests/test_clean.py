@@ -511,3 +511,52 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f"tsp_analysis.{module}")
     failures, _ = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+def test_free_text_is_not_copied_into_the_log():
+    result = clean(tsp(comment=["  Mano vardas Jonas, tel. 8600  ", "ok"]), "tsp_survey")
+    assert result.data["comment"].tolist() == ["Mano vardas Jonas, tel. 8600", "ok"]
+    log = result.log[result.log["column"] == "comment"]
+    assert log["count"].tolist() == [1]
+    assert log["old"].isna().all() and log["new"].isna().all()
+
+
+def test_spss_file_with_value_labels_cleans_back_to_codes(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    df = pd.DataFrame(
+        {
+            "resp_id": ["A1", "A2"],
+            "municipality": ["Vilniaus m. sav.", "Kauno m. sav."],
+            "need_health": [1.0, 1.0],
+            "got_health": [1.0, 2.0],
+            "rate_health_quality": [5.0, 8.0],
+            "age": [34.0, 51.0],
+        }
+    )
+    labels = {
+        "need_health": {1: "Taip", 2: "Ne", 8: "Nežinau"},
+        "got_health": {1: "Taip, visiškai", 2: "Iš dalies", 3: "Ne", 8: "Nežinau"},
+        "rate_health_quality": {1: "Labai blogai", 5: "Labai gerai", 8: "Nežinau"},
+    }
+    path = tmp_path / "tsp_survey.sav"
+    pyreadstat.write_sav(df, path, variable_value_labels=labels)
+    result = clean(read_table(path), "tsp_survey")
+    assert result.quarantined == 0
+    assert result.data["got_health"].tolist() == ["fully", "partly"]
+    assert result.data["rate_health_quality"].tolist() == [5, 8]
+    assert result.data["age"].tolist() == [34, 51]
+
+
+def test_excel_workbook_cleans_like_csv(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["resp_id", "municipality", "age", "years_in_lt", "info_ngo"])
+    book.active.append(["A1", "Klaipėdos m.", 34, 2.5, True])
+    book.active.append(["A2", "Šiaulių m.", 40.0, 10, False])
+    path = tmp_path / "tsp_survey.xlsx"
+    book.save(path)
+    result = clean(read_table(path), "tsp_survey")
+    assert result.data["municipality"].tolist() == ["klaipeda", "siauliai"]
+    assert result.data["age"].tolist() == [34, 40]
+    assert result.data["years_in_lt"].tolist() == [2.5, 10.0]
+    assert result.data["info_ngo"].tolist() == [1, 0]

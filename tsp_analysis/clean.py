@@ -624,6 +624,8 @@ class _TextColumn:
             }
         )
         frame["action"] = np.where(pd.isna(frame["new"]), "set_missing", "normalised")
+        if self.question.type == "text":  # free text is never copied into the log
+            frame["old"] = frame["new"] = None
         counts = (
             frame.groupby(["file", "old", "action"], sort=False, dropna=False)
             .agg(new=("new", "first"), count=("new", "size"))
