@@ -211,3 +211,96 @@ def test_default_inputs_are_the_demo_files():
     demo = default_paths()
     assert demo["tsp_survey"] == paths.demo_dir() / "tsp_survey.csv"
     assert list(demo) == list(DATASETS)
+
+
+# -- the committed demo inputs --------------------------------------------------------------------
+#: What cleaning must do with each kind of dirty row the generator documents in MANIFEST.json.
+DIRTY_QUARANTINED = {
+    "duplicate_respondent": "duplicate_row",
+    "reused_id": "duplicate_id",  # the later of the two rows only
+    "age_out_of_range": "out_of_range",
+    "rating_without_use": "impossible_combination",
+    "straight_liner": "straight_lining",
+    "unknown_municipality": "unknown_municipality",
+    "eu_citizen": "not_third_country",
+}
+DIRTY_ACCEPTED = {"municipality_spelling", "likert_label", "decimal_comma", "country_name"}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    import json
+
+    manifest_path = paths.demo_dir() / "MANIFEST.json"
+    if not manifest_path.exists():
+        pytest.fail("data/demo/MANIFEST.json is missing: the demo inputs are part of the repo")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return load_inputs(), manifest
+
+
+def test_demo_inputs_clean_with_exactly_the_documented_dirty_rows_quarantined(demo):
+    inputs, manifest = demo
+    dirty = manifest["dirty_rows"]["tsp_survey.csv"]
+    kinds = {e["kind"] for e in dirty}
+    assert kinds <= set(DIRTY_QUARANTINED) | DIRTY_ACCEPTED
+    assert set(DIRTY_QUARANTINED) <= kinds  # every quarantine rule is exercised by the demo
+    expected: dict[int, str] = {}
+    for e in dirty:
+        if e["kind"] == "reused_id":
+            later = max(
+                x["source_row"]
+                for x in dirty
+                if x["resp_id"] == e["resp_id"] and x["kind"] == "reused_id"
+            )
+            if e["source_row"] == later:
+                expected[later] = "duplicate_id"
+        elif e["kind"] in DIRTY_QUARANTINED:
+            expected[e["source_row"]] = DIRTY_QUARANTINED[e["kind"]]
+    tsp = inputs.tsp_survey
+    got = dict(zip(tsp.quarantine["source_row"], tsp.quarantine["reason"], strict=True))
+    assert got == expected
+    assert tsp.rows_in == manifest["files"]["tsp_survey.csv"]["rows"]
+
+
+def test_demo_dirty_but_valid_rows_are_accepted_with_canonical_values(demo):
+    from tsp_analysis.codebook import fold
+
+    inputs, manifest = demo
+    cb = load_codebook()
+    countries = reference.countries()
+    iso = {
+        fold(n): c
+        for col in ("name_en", "name_lt")
+        for n, c in zip(countries[col], countries["iso2"], strict=True)
+    }
+    data = inputs.tsp_survey.data.set_index("source_row")
+    for e in manifest["dirty_rows"]["tsp_survey.csv"]:
+        if e["kind"] not in DIRTY_ACCEPTED:
+            continue
+        cell = data.loc[e["source_row"], e["column"]]
+        if e["kind"] == "municipality_spelling":
+            assert cell == e["detail"].removeprefix("spelling of ")
+        elif e["kind"] == "likert_label":
+            q = cb.question("tsp_survey", e["column"])
+            labels = cb.values(q.value_set)
+            code = labels.loc[
+                (labels["label_lt"] == e["value"]) | (labels["label_en"] == e["value"]), "code"
+            ].item()
+            assert cell == int(code)
+        elif e["kind"] == "decimal_comma":
+            assert cell == float(e["value"].replace(",", "."))
+        elif e["kind"] == "country_name":
+            assert cell == iso[fold(e["value"])]
+
+
+def test_demo_inputs_account_for_every_row_and_say_they_are_synthetic(demo):
+    inputs, manifest = demo
+    acc = inputs.accounting()
+    assert (acc["rows_in"] == acc["accepted"] + acc["quarantined"]).all()
+    for name, info in manifest["files"].items():
+        dataset = info["dataset"]
+        assert inputs[dataset].rows_in == info["rows"], dataset
+        assert inputs.hashes[str(paths.demo_dir() / name)] == info["sha256"], name
+        if dataset != "tsp_survey":
+            assert inputs[dataset].quarantined == 0, dataset
+    assert inputs.synthetic

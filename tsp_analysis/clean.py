@@ -127,6 +127,7 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%dT%H:%M:%S",
 )
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _INTEGRAL = re.compile(r"^([+-]?\d+)[.,]0+$")
 _DIGIT_GROUP = re.compile(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}(?:\D|$))")
 _BINARY_EXTRA = {"true": "1", "false": "0"}
@@ -368,7 +369,9 @@ def _number_parser(q: Question) -> Callable[[str], tuple]:
         if (q.min is not None and x < q.min) or (q.max is not None and x > q.max):
             return None, text, ("out_of_range", expected)
         value = int(x) if integer else x
-        return value, str(value), None
+        # a plain number ("3", "34.0") is the value as written: not a change to log
+        canonical = text if _PLAIN_NUMBER.fullmatch(text) else str(value)
+        return value, canonical, None
 
     return parse
 
@@ -1044,8 +1047,7 @@ class _Cleaner:
         bounds = np.append(first, len(rows))
         each = [
             f"{r}: "
-            + (f"column '{c}'" if c else "row")
-            + ("" if v is None else f" = {v!r}")
+            + (f"column '{c}'" + ("" if v is None else f" = {v!r}") if c else str(v or "row"))
             + f"; expected {e}"
             for r, c, v, e in zip(reasons, column, value, expected, strict=True)
         ]
