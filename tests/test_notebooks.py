@@ -118,7 +118,8 @@ def test_first_cell_holds_the_parameters_with_their_defaults(report):
     first = nb["cells"][0]
     assert "parameters" in first["metadata"].get("tags", [])
     values: dict = {}
-    exec(compile("".join(first["source"]), "parameters", "exec"), {}, values)  # noqa: S102
+    exec(compile("".join(first["source"]), "parameters", "exec"), {}, values)
+    values = {k: v for k, v in values.items() if not k.startswith("__")}  # __annotations__
     assert set(values) == set(DEFAULTS)
     assert values["municipality"] == DEFAULT_MUNICIPALITY[report]
     assert {k: v for k, v in values.items() if k != "municipality"} == {

@@ -382,19 +382,26 @@ STYLE = """<style>
 .tsp-info{background:#f1f1f1;border-left:4px solid #888}
 .tsp-warning{background:#fdecea;border-left:4px solid #b3261e}
 .tsp-table-wrap{overflow-x:auto;margin:.6em 0 1.2em 0}
-table.tsp-table{border-collapse:collapse;font-size:.92em;line-height:1.3}
-table.tsp-table caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0;
- color:#1f4e79}
-table.tsp-table th,table.tsp-table td{border:1px solid #d0d7de;padding:.3em .55em;
- vertical-align:top;text-align:left}
-table.tsp-table thead th{background:#1f4e79;color:#fff;font-weight:600}
-table.tsp-table tbody tr:nth-child(even){background:#f6f8fa}
-table.tsp-table td[data-kind],table.tsp-table td.tsp-num{text-align:right;white-space:nowrap}
-table.tsp-table td.tsp-suppressed{text-align:center;color:#8a4b00;background:#fbf3e4;
- font-weight:700}
-td.tsp-level-included{background:#d4edda}
-td.tsp-level-partly{background:#fff3cd}
-td.tsp-level-not_included{background:#f8d7da}
+/* Prefixed with .tsp-table-wrap so that these rules outrank JupyterLab's own table style
+   (right-aligned, centred, fixed layout) in the converted report. */
+.tsp-table-wrap table.tsp-table{border-collapse:collapse;font-size:14px;line-height:1.35;
+ table-layout:auto;margin:0}
+.tsp-table-wrap table.tsp-table caption{caption-side:top;text-align:left;font-weight:600;
+ padding:.3em 0;color:#1f4e79}
+.tsp-table-wrap table.tsp-table th,.tsp-table-wrap table.tsp-table td{border:1px solid #d0d7de;
+ padding:.3em .55em;vertical-align:top;text-align:left;white-space:normal}
+.tsp-table-wrap table.tsp-table thead th{background:#1f4e79;color:#fff;font-weight:600;
+ vertical-align:bottom}
+.tsp-table-wrap table.tsp-table tbody tr:nth-child(odd){background:#fff}
+.tsp-table-wrap table.tsp-table tbody tr:nth-child(even){background:#f6f8fa}
+.tsp-table-wrap table.tsp-table td[data-kind],.tsp-table-wrap table.tsp-table td.tsp-num{
+ text-align:right;white-space:nowrap}
+.tsp-table-wrap table.tsp-table td.tsp-suppressed{text-align:center;color:#8a4b00;
+ background:#fbf3e4;font-weight:700}
+.tsp-table-wrap table.tsp-table td.tsp-level-included{background:#d4edda}
+.tsp-table-wrap table.tsp-table td.tsp-level-partly{background:#fff3cd}
+.tsp-table-wrap table.tsp-table td.tsp-level-not_included{background:#f8d7da}
+.tsp-table-wrap table.tsp-recommendations td{max-width:34em}
 .tsp-footnotes p{font-size:.85em;color:#555;margin:.2em 0}
 .tsp-figure{margin:.6em 0 1.2em 0}
 .tsp-figure img{max-width:100%;height:auto}
@@ -402,7 +409,6 @@ td.tsp-level-not_included{background:#f8d7da}
 ul.tsp-findings li{margin:.35em 0;line-height:1.45;font-size:1.05em}
 ul.tsp-gaps li{margin:.45em 0;line-height:1.4;max-width:62em}
 .tsp-fig{font-weight:600}
-table.tsp-recommendations td{max-width:34em}
 .tsp-practices-title{font-weight:600;color:#1f4e79;margin-top:1em}
 ul.tsp-practices li{margin:.3em 0;line-height:1.4;max-width:62em}
 .tsp-run-time{font-family:monospace}
