@@ -560,3 +560,11 @@ def test_excel_workbook_cleans_like_csv(tmp_path):
     assert result.data["age"].tolist() == [34, 40]
     assert result.data["years_in_lt"].tolist() == [2.5, 10.0]
     assert result.data["info_ngo"].tolist() == [1, 0]
+
+
+def test_attrs_of_the_raw_frame_are_left_alone_and_not_carried_over():
+    raw = tsp(age=["30", "150"])
+    raw.attrs["dirty_rows"] = [{"row": 1, "kind": "age_out_of_range"}]
+    result = clean(raw, "tsp_survey")
+    assert raw.attrs == {"dirty_rows": [{"row": 1, "kind": "age_out_of_range"}]}
+    assert result.data.attrs == {} and result.quarantine.attrs == {}

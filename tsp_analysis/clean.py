@@ -717,7 +717,11 @@ def _materialise(qtype: str, clean: list, codes: np.ndarray):
 # -- the cleaner --------------------------------------------------------------------------------
 class _Cleaner:
     def __init__(self, raw: pd.DataFrame, dataset: str, cb: Codebook, straight_line_min: int):
-        self.raw = raw.reset_index(drop=True)
+        # pandas deep-copies ``attrs`` into every derived object, and a generator's notes
+        # there (thousands of entries) would be copied once per column. The DataFrame
+        # constructor shares the columns without them (copy-on-write keeps the caller's frame
+        # safe), so they are never copied at all.
+        self.raw = pd.DataFrame(raw, copy=False).reset_index(drop=True)
         self.dataset = dataset
         self.cb = cb
         self.straight_line_min = straight_line_min
