@@ -268,3 +268,10 @@ def test_sample_vs_population_table(tsp_and_population):
     small = tab["suppressed"]
     assert tab.loc[small, "sample_n"].isna().all()
     assert not (tab.loc[~small, "sample_n"] < 5).any()
+
+
+def test_weight_survey_warnings_name_the_municipality(tsp_and_population):
+    tsp, pop = tsp_and_population
+    with pytest.warns(RuntimeWarning, match="^kaunas: the trimming bounds"):
+        res = weights.weight_survey(tsp, pop, "kaunas", trim=(0.99, 1.01))
+    assert res.notes and res.converged

@@ -708,16 +708,20 @@ def weight_survey(
             message=f"no margin can be used to weight {municipality!r}: {dropped}",
         )
     frame = pd.DataFrame(columns, index=sample.index)
-    result = rake(
-        frame,
-        targets,
-        trim=trim,
-        ordered={"age_group": adult_age_groups()},
-        collapse=collapse,
-        min_cell=min_cell,
-        max_iter=max_iter,
-        tol=tol,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = rake(
+            frame,
+            targets,
+            trim=trim,
+            ordered={"age_group": adult_age_groups()},
+            collapse=collapse,
+            min_cell=min_cell,
+            max_iter=max_iter,
+            tol=tol,
+        )
+    for w in caught:  # say which municipality the warning is about
+        warnings.warn(f"{municipality}: {w.message}", w.category, stacklevel=2)
     result.dropped = {**dropped, **result.dropped}
     result.municipality = municipality
     result.year = year
