@@ -300,6 +300,30 @@ def _margin_label(margin: str, lang: str) -> str:
     return t(MARGIN_KEYS[margin], lang) if margin in MARGIN_KEYS else margin
 
 
+def final_groups(collapsed: pd.DataFrame) -> dict[str, list[list[str]]]:
+    """The merged weighting categories as they ended up, per margin.
+
+    Raking merges step by step ("55–64 + 65+", then "45–54 + 55–64 + 65+"); a reader needs only
+    the final groups, the largest sets of categories merged together.
+    """
+    out: dict[str, list[list[str]]] = {}
+    for margin, part in collapsed.groupby("margin", sort=False):
+        sets = [frozenset(str(c).split("+")) for c in part["categories"]]
+        final = [s_ for s_ in dict.fromkeys(sets) if not any(s_ < other for other in sets)]
+        order = {c: i for i, c in enumerate(_category_order(margin))}
+        groups = [sorted(g, key=lambda c: (order.get(c, len(order)), c)) for g in final]
+        out[str(margin)] = sorted(groups, key=lambda g: (order.get(g[0], len(order)), g[0]))
+    return out
+
+
+def _category_order(margin: str) -> list[str]:
+    if margin == "age_group":
+        return reference.table("age_groups")["age_group"].tolist()
+    if margin == "residence_basis":
+        return reference.table("residence_bases")["residence_basis"].tolist()
+    return []
+
+
 def weighting_summary(rake, lang: str, min_count: int) -> Html:
     """Key figures of the weighting: respondents, population represented, margins, convergence,
     weight range, design effect and effective sample size."""
@@ -354,13 +378,19 @@ def weighting_summary(rake, lang: str, min_count: int) -> Html:
         )
     collapsed = getattr(rake, "collapsed", None)
     if collapsed is not None and len(collapsed):
-        merged = [
-            _margin_label(r["margin"], lang)
+        groups = [
+            _margin_label(margin, lang)
             + ": "
-            + _category_label(r["margin"], r["categories"], lang)
-            for r in collapsed.to_dict("records")
+            + "; ".join(_category_label(margin, "+".join(g), lang) for g in merged)
+            for margin, merged in final_groups(collapsed).items()
         ]
-        notes.append(t("needs.sample.collapsed", lang, merged="; ".join(merged)))
+        notes.append(t("needs.sample.collapsed", lang, merged="; ".join(groups)))
+    trim = getattr(rake, "trim", None)
+    if trim and s["n"] and (s["weight_min"] / mean_w < trim[0] - 1e-6
+                            or s["weight_max"] / mean_w > trim[1] + 1e-6):
+        notes.append(t("needs.sample.untrimmed", lang,
+                       low=fmt_number(trim[0], lang, 0 if float(trim[0]).is_integer() else 1),
+                       high=fmt_number(trim[1], lang, 0 if float(trim[1]).is_integer() else 1)))
     return table(
         frame,
         lang,
