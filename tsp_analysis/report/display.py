@@ -425,13 +425,17 @@ TITLE_KEYS = {
 def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
     """The top of every report: title, municipality, language, and — whenever the inputs are
     synthetic — a visible warning. Also carries the report's stylesheet."""
-    name = (
-        label("municipalities", municipality, lang, column="name")
-        if municipality not in ("all",)
-        else t("common.all_municipalities", lang)
-    )
+    language = t("common.language_name", lang)
+    if municipality == "all":
+        meta = t_html("common.meta_scope", lang, scope=t("common.all_municipalities", lang),
+                      language=language)
+    elif municipality == "lithuania":
+        meta = t_html("common.meta_scope", lang, scope=t("common.lithuania", lang),
+                      language=language)
+    else:
+        name = label("municipalities", municipality, lang, column="name")
+        meta = t_html("common.meta", lang, municipality=name, language=language)
     title = t_html(TITLE_KEYS[report], lang)
-    meta = t_html("common.meta", lang, municipality=name, language=t("common.language_name", lang))
     parts = [
         STYLE,
         f'<div class="tsp-title"><h1>{title}</h1><div class="tsp-meta">{meta}</div></div>',
