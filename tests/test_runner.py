@@ -544,3 +544,37 @@ def test_zygote_input_cache_serves_copies_only_for_identical_files(tmp_path, mon
     files["residents"].write_text("a\n2\n", encoding="utf-8")  # same path, new content
     module.load_inputs()
     assert len(calls) == 3
+
+
+def test_cell_timeout_fails_that_report_only(project, tmp_path):
+    nb_path = project / "notebooks" / "monitoring.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    nb["cells"].insert(2, {"cell_type": "code", "execution_count": None, "id": "sleepy",
+                           "metadata": {}, "outputs": [],
+                           "source": "import time\ntime.sleep(120)"})
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    result = run(project, tmp_path / "out", municipalities=["vilnius"],
+                 reports=["needs_analysis", "monitoring"], timeout=3)
+    status = {r["report"]: r for r in result.records}
+    assert status["needs_analysis"]["status"] == "ok"
+    assert status["monitoring"]["status"] == "failed"
+    assert "Timeout" in status["monitoring"]["error"]["name"]
+    assert result.exit_code == 1
+
+
+def test_interrupted_build_still_writes_manifest_and_index(project, tmp_path):
+    from tsp_analysis.runner.batch import BuildInterrupted
+
+    class InterruptingExecutor(cf.Executor):
+        def submit(self, fn, /, *args, **kwargs):
+            future: cf.Future = cf.Future()
+            future.set_exception(KeyboardInterrupt())
+            return future
+
+    with pytest.raises(BuildInterrupted) as info:
+        run(project, tmp_path / "out", executor=InterruptingExecutor())
+    records = info.value.result.records
+    assert [r["error"]["name"] for r in records] == ["Interrupted", "Interrupted"]
+    listed = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["reports"]
+    assert [r["status"] for r in listed] == ["failed", "failed"]
+    assert "the build was interrupted" in (tmp_path / "out" / "index.html").read_text("utf-8")

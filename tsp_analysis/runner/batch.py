@@ -67,6 +67,15 @@ class BuildResult:
         return lines
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a build: running kernels were stopped, the manifest and the index were
+    written for what had finished; ``result`` is the :class:`BuildResult`."""
+
+    def __init__(self, result: BuildResult):
+        super().__init__("the build was interrupted")
+        self.result = result
+
+
 def default_executor(workers: int, kind: str = "thread", initializer=None, initargs=()):
     """The executor a build uses when none is given (``workers`` parallel reports)."""
     if kind == "thread":
@@ -213,8 +222,9 @@ def build(
             todo.append((job, hashes))
 
     workers = max(1, workers or os.cpu_count() or 1)
+    interrupted = False
     if todo:
-        _run(
+        interrupted = _run(
             todo, records, out, workers, executor, executor_kind, prewarm, progress, timeout,
             source,
         )
@@ -239,7 +249,11 @@ def build(
     }
     manifest_path = manifest.write(out, everything, run, f"tsp-analysis {__version__}")
     index_path = index.write(out, everything, run)
-    return BuildResult(out, this_run, seconds, manifest_path, index_path, counts)
+    result = BuildResult(out, this_run, seconds, manifest_path, index_path, counts)
+    if interrupted:
+        # The manifest and index record what was built; the caller still learns of Ctrl-C.
+        raise BuildInterrupted(result)
+    return result
 
 
 def _run(
@@ -253,7 +267,8 @@ def _run(
     progress: bool,
     timeout: int | None,
     source: str,
-) -> None:
+) -> bool:
+    """Execute ``todo``; record every outcome in ``records``; True when interrupted."""
     from tqdm import tqdm
 
     from . import kernels
@@ -313,6 +328,7 @@ def _run(
         dynamic_ncols=True,
     )
     futures: dict[cf.Future, tuple[Job, dict[str, Any]]] = {}
+    interrupted = False
     try:
         for job, hashes in todo:
             futures[executor.submit(execute_job, specs[job.name])] = (job, hashes)
@@ -333,14 +349,31 @@ def _run(
             )
             bar.set_postfix_str(f"{outcome.status} {job.name}", refresh=False)
             bar.update()
-    except BaseException:
+    except KeyboardInterrupt:
+        interrupted = True
         for future in futures:
             future.cancel()
-        raise
+        # Reports running in this process's threads end when their kernels do; kernels run in
+        # their own sessions, so Ctrl-C did not reach them.
+        kernels.kill_all()
     finally:
         bar.close()
         if own:
             executor.shutdown(wait=True, cancel_futures=True)
-    for job, hashes in todo:  # anything cancelled by an interruption
+    for future, (job, hashes) in futures.items():  # finished while we were stopping
+        if (
+            job.name not in records
+            and future.done()
+            and not future.cancelled()
+            and future.exception() is None
+        ):
+            outcome = future.result()
+            records[job.name] = _record(
+                job, hashes, status=outcome.status, html=outcome.html,
+                notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
+                html_sha256=outcome.html_sha256, kernel=outcome.kernel,
+            )
+    for job, hashes in todo:  # cancelled by an interruption
         records.setdefault(job.name, _record(job, hashes, error={
-            "name": "Cancelled", "message": "the build was interrupted", "cell": None}))
+            "name": "Interrupted", "message": "the build was interrupted", "cell": None}))
+    return interrupted

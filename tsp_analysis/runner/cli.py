@@ -46,6 +46,10 @@ def register(subparsers) -> None:
     p.add_argument("--params", default=None, help=argparse.SUPPRESS)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
+        "--timeout", type=int, default=None, metavar="SECONDS",
+        help="a notebook cell running longer fails its report (default: no limit)",
+    )
+    p.add_argument(
         "--cold-kernels", action="store_true",
         help="launch every kernel from scratch instead of forking it warm (slower; for "
         "comparison and debugging)",
@@ -57,7 +61,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build what ``args`` select; print one line per report and a summary."""
-    from .batch import build
+    from .batch import BuildInterrupted, build
     from .execute import skip_slow_iri_checker
 
     skip_slow_iri_checker()
@@ -77,10 +81,16 @@ def run(args: argparse.Namespace) -> int:
             executor_kind=args.executor,
             notebooks_dir=args.notebooks,
             params_dir=args.params,
+            timeout=args.timeout,
         )
     except ValueError as exc:  # an unknown municipality in the selection itself
         print(f"tsp-analysis run: {exc}", file=sys.stderr)
         return 2
+    except BuildInterrupted as exc:
+        for line in exc.result.summary_lines():
+            print(line)
+        print("tsp-analysis run: interrupted", file=sys.stderr)
+        return 130
     for line in result.summary_lines():
         print(line)
     return result.exit_code

@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,25 @@ def _ipc_dir() -> Path:
         return _ipc_folder
 
 
+#: Every kernel process this process started and has not seen end (weakly: a finished
+#: kernel's manager drops it), so that an interrupted build can stop them all.
+_live: weakref.WeakSet = weakref.WeakSet()
+
+
+def kill_all() -> int:
+    """Kill every kernel this process started that is still running (an interrupted build);
+    return how many."""
+    killed = 0
+    for process in list(_live):
+        try:
+            if process.poll() is None:
+                process.kill()
+                killed += 1
+        except OSError:
+            pass
+    return killed
+
+
 #: ``last_launch.forked``: how this thread's last kernel started (True: forked from a zygote,
 #: False: launched, None: not started). For the build's records and the benchmark.
 last_launch = threading.local()
@@ -325,11 +345,19 @@ class ReportKernelManager(AsyncKernelManager):
         if zygote is None or argv is None or not hasattr(os, "fork") or not zygote.accepts(env):
             self.forked = last_launch.forked = False
             await super()._async_launch_kernel(kernel_cmd, **kw)
+            _live.add(self.provisioner.process)  # type: ignore[union-attr]
             return
         cwd = kw.get("cwd")
-        # spawn() blocks on a socket (and, the first time, on the preload): keep the event
-        # loop free for the other kernels this thread may be serving.
-        process = await asyncio.to_thread(zygote.spawn, argv, env, str(cwd) if cwd else None)
+        try:
+            # spawn() blocks on a socket (and, the first time, on the preload): keep the event
+            # loop free for the other kernels this thread may be serving.
+            process = await asyncio.to_thread(zygote.spawn, argv, env, str(cwd) if cwd else None)
+        except (OSError, RuntimeError):  # the zygote died (out of memory?): launch normally
+            self.forked = last_launch.forked = False
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            _live.add(self.provisioner.process)  # type: ignore[union-attr]
+            return
+        _live.add(process)
         provisioner = self.provisioner
         assert provisioner is not None
         provisioner.process = process  # type: ignore[attr-defined]
