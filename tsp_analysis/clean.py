@@ -488,7 +488,12 @@ class _CodedColumn:
         self._blank = np.array(
             [v is None and p is None for v, p in zip(d.clean, d.problem, strict=True)] + [True]
         )
-        self._subst_rows: np.ndarray | None = None
+        self._rating_rows: np.ndarray | None = None
+        self._ratings_nonzero = q.type == "likert" and all(
+            isinstance(v, int) and v != 0
+            for v, sub in zip(d.clean, self._subst, strict=False)
+            if sub
+        )
 
     def materialise(self, rows: np.ndarray | None = None):
         """The clean column for every row, or for ``rows`` only (one take, not two)."""
@@ -497,24 +502,31 @@ class _CodedColumn:
         codes = self.codes if rows is None else self.codes[rows]
         return _materialise(self.question.type, self.decision.clean, codes)
 
-    def int_rows(self) -> np.ndarray:
-        """Integer codes per row (0 where blank or not an integer); for likert columns."""
-        table = np.array([v if isinstance(v, int) else 0 for v in self.decision.clean] + [0])
-        return table.astype(np.int16)[self.codes]
+    def rating_rows(self) -> np.ndarray:
+        """Per row the substantive integer answer, 0 where there is none (blank, invalid,
+        don't know, not applicable); for likert columns. One gather serves both skip logic
+        and straight-lining."""
+        if self._rating_rows is None:
+            table = [
+                v if isinstance(v, int) and sub else 0
+                for v, sub in zip(self.decision.clean, self._subst, strict=False)
+            ]
+            self._rating_rows = _gather(np.array([*table, 0], dtype=np.int16), self.codes)
+        return self._rating_rows
 
     def blank_rows(self) -> np.ndarray:
-        return self._blank[self.codes]
+        return _gather(self._blank, self.codes)
 
     def substantive_rows(self) -> np.ndarray:
-        if self._subst_rows is None:  # asked for by both skip logic and straight-lining
-            self._subst_rows = self._subst[self.codes]
-        return self._subst_rows
+        if self._ratings_nonzero:  # the usual likert scale: reuse the cached gather
+            return self.rating_rows() != 0
+        return _gather(self._subst, self.codes)
 
     def condition(self, allowed: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rows whose clean code is in ``allowed``, and rows with a clean code at all."""
         inside = np.array([t in allowed for t in self.code_text], dtype=bool)
         known = np.array([t is not None for t in self.code_text], dtype=bool)
-        return inside[self.codes], known[self.codes]
+        return _gather(inside, self.codes), _gather(known, self.codes)
 
     def raw_at(self, rows: np.ndarray) -> np.ndarray:
         return np.array([*self.uniques, None], dtype=object)[self.codes[rows]]
@@ -541,17 +553,19 @@ class _CodedColumn:
         )
         return _Issues(rows, rank[u], self.question.id, self.raw_at(rows), expected[u])
 
-    def changes(self, keep: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
-        """``(file, old, new, action, count)`` over the accepted rows."""
+    def changes(self, dropped: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
+        """``(file, old, new, action, count)`` over the accepted rows (all rows but
+        ``dropped``; counting all and subtracting the few dropped saves a million-row gather)."""
         changed = [i for i, a in enumerate(self.decision.action) if a is not None]
         if not changed:
             return []
-        k = len(self.uniques)
-        codes = self.codes[keep]
-        ok = codes >= 0
-        nfiles = max(len(file_names), 1)
-        counts = np.bincount(file_codes[ok] * k + codes[ok], minlength=nfiles * k)
-        counts = counts.reshape(nfiles, k)
+        k = len(self.uniques) + 1  # slot 0 counts blanks (code -1)
+        nfiles = len(file_names)
+        key = self.codes + 1 if nfiles == 1 else file_codes * k + self.codes + 1
+        counts = np.bincount(key, minlength=nfiles * k)
+        if len(dropped):
+            counts = counts - np.bincount(key[dropped], minlength=nfiles * k)
+        counts = counts.reshape(nfiles, k)[:, 1:]
         out = []
         for f, fname in enumerate(file_names):
             for u in changed:
@@ -588,7 +602,6 @@ class _TextColumn:
         blank = (stripped == "").fillna(False).to_numpy(dtype=bool)
         values = stripped.mask(blank) if blank.any() else stripped
         self.values = values.array
-        self.int_rows = None
         self._na = values.isna().to_numpy()
         differs = (stripped != self.raw).fillna(False).to_numpy(dtype=bool)
         self._changed = (differs & self.raw.notna().to_numpy()) | blank  # NA != NA is True
@@ -615,13 +628,15 @@ class _TextColumn:
     def issues(self) -> _Issues | None:
         return None
 
-    def changes(self, keep: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
-        rows = keep[self._changed[keep]]
+    def changes(self, dropped: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
+        changed = self._changed.copy()
+        changed[dropped] = False
+        rows = np.flatnonzero(changed)
         if not len(rows):
             return []
         frame = pd.DataFrame(
             {
-                "file": np.asarray(file_names, dtype=object)[file_codes[self._changed[keep]]],
+                "file": np.asarray(file_names, dtype=object)[file_codes[rows]],
                 "old": self.raw.iloc[rows].to_numpy(dtype=object),
                 "new": pd.Series(self.values).iloc[rows].to_numpy(dtype=object, na_value=None),
             }
@@ -637,6 +652,12 @@ class _TextColumn:
         return [
             (r.file, r.old, r.new, r.action, int(r.count)) for r in counts.itertuples(index=False)
         ]
+
+
+def _gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[codes]``; numpy gathers with ``intp`` indices at twice the speed of ``int32``,
+    and converting first costs less than the difference."""
+    return table[codes.astype(np.intp)]
 
 
 def _may_have_duplicates(values: pd.Series) -> bool:
@@ -892,8 +913,9 @@ class _Cleaner:
             first_of_id: dict[object, int] = {}
             first_of_sig: dict[tuple, int] = {}
             copies, reused, copy_of, reused_of = [], [], [], []
+            keys = ids.iloc[idx].tolist()  # one conversion, not one scalar lookup per row
             for j, i in enumerate(idx):
-                key = ids.iat[i]
+                key = keys[j]
                 sig = (key, signature[j])
                 if key not in first_of_id:
                     first_of_id[key] = first_of_sig[sig] = i
@@ -1000,8 +1022,8 @@ class _Cleaner:
         high = np.zeros(self.n, dtype=np.int16)
         low = np.full(self.n, np.iinfo(np.int16).max, dtype=np.int16)
         for c in ratings:
-            sub = c.substantive_rows()
-            vals = c.int_rows()
+            vals = c.rating_rows()
+            sub = vals != 0
             count += sub
             np.maximum(high, np.where(sub, vals, 0), out=high)
             np.minimum(low, np.where(sub, vals, np.iinfo(np.int16).max), out=low)
@@ -1081,7 +1103,8 @@ class _Cleaner:
         frame["source_row"] = self.rows[keep]
 
         for col in cols.values():
-            for fname, old, new, action, count in col.changes(keep, file_codes, file_names):
+            changes = col.changes(q_rows, self.file_codes, file_names)
+            for fname, old, new, action, count in changes:
                 self._log(fname, None, col.question.id, old, new, action, None, count, None)
         for source, name, _func in derived:
             for value_, count in frame[name].value_counts(sort=False).items():
