@@ -226,7 +226,7 @@ def build(
     if todo:
         interrupted = _run(
             todo, records, out, workers, executor, executor_kind, prewarm, progress, timeout,
-            source,
+            source, {name: float(r.get("seconds") or 0) for name, r in previous.items()},
         )
 
     this_run = [records[j.name] for j in jobs]
@@ -267,6 +267,7 @@ def _run(
     progress: bool,
     timeout: int | None,
     source: str,
+    previous_seconds: dict[str, float],
 ) -> bool:
     """Execute ``todo``; record every outcome in ``records``; True when interrupted."""
     from tqdm import tqdm
@@ -329,8 +330,11 @@ def _run(
     )
     futures: dict[cf.Future, tuple[Job, dict[str, Any]]] = {}
     interrupted = False
+    # Longest first (by the last build's time, where known), so that a long report does not
+    # start last and leave the other workers idle at the end.
+    order = sorted(range(len(todo)), key=lambda i: -previous_seconds.get(todo[i][0].name, 1e9))
     try:
-        for job, hashes in todo:
+        for job, hashes in (todo[i] for i in order):
             futures[executor.submit(execute_job, specs[job.name])] = (job, hashes)
         for future in cf.as_completed(futures):
             job, hashes = futures[future]

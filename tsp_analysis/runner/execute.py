@@ -93,15 +93,17 @@ def _error_record(exc: BaseException) -> dict[str, Any]:
     count, the ``In [n]`` a reader of the saved notebook sees)."""
     from papermill.exceptions import PapermillExecutionError
 
+    # The first line only, and not all of it: the message lands in the index page, and the
+    # details (the full traceback) are in the saved notebook for whoever debugs it.
     if isinstance(exc, PapermillExecutionError):
         message = str(exc.evalue).strip().splitlines()
         return {
             "name": exc.ename,
-            "message": message[0] if message else "",
+            "message": message[0][:300] if message else "",
             "cell": exc.exec_count,
         }
     text = str(exc).strip().splitlines()
-    return {"name": type(exc).__name__, "message": text[0] if text else "", "cell": None}
+    return {"name": type(exc).__name__, "message": text[0][:300] if text else "", "cell": None}
 
 
 def execute_job(spec: JobSpec) -> JobOutcome:
