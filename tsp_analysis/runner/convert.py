@@ -32,7 +32,8 @@ _TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- endblock html_head_js_mathjax -%}
 {%- block extra_css -%}
 <style type="text/css">
-nav.tsp-toc { margin: 1em 0 2em; padding: 0.5em 1em; border-left: 3px solid #888; }
+nav.tsp-toc { margin: 1em 0 2em; padding: 0.5em 1em; border-left: 3px solid #888;
+  font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 0.95em; }
 nav.tsp-toc .tsp-toc-title { font-weight: bold; margin: 0 0 0.3em; }
 nav.tsp-toc ul { margin: 0; padding-left: 1.2em; }
 nav.tsp-toc li { margin: 0.15em 0; }
@@ -152,9 +153,9 @@ def add_toc(html: str, lang: str) -> str:
     """Insert a ``<nav class="tsp-toc">`` listing the ``h2``/``h3`` headings of the report.
 
     Headings keep the ids nbconvert gave them (derived from their text, so stable); a heading
-    without one, or repeating another's, gets ``<slug>``/``<slug>-2``... The nav goes at the
-    top of ``<main>``. A report without such headings gets no nav. The page's ``<title>``
-    becomes the text of the first ``h1``.
+    without one, or repeating another's, gets ``<slug>``/``<slug>-2``... The nav goes just
+    before the cell that holds the first of those headings. A report without such headings
+    gets no nav. The page's ``<title>`` becomes the text of the first ``h1``.
     """
     from bs4 import BeautifulSoup
 
@@ -208,7 +209,15 @@ def add_toc(html: str, lang: str) -> str:
         parts.append("</ul>")
     parts.append("</li></ul></nav>")
     nav = BeautifulSoup("".join(parts), features="html.parser")
-    main.insert(0, nav)
+    # Before the cell holding the first section heading: after the report's title and
+    # banner, before its content.
+    first = headings[0]
+    while first.parent is not None and first.parent is not main:
+        first = first.parent
+    if first.parent is main:
+        first.insert_before(nav)
+    else:
+        main.insert(0, nav)
     return str(soup)
 
 
