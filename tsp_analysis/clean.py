@@ -660,21 +660,32 @@ def _gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return table[codes.astype(np.intp)]
 
 
-def _may_have_duplicates(values: pd.Series) -> bool:
-    """False when the non-missing values are certainly distinct.
+def _repeated(values: pd.Series) -> np.ndarray:
+    """Rows whose (non-missing) value occurs more than once: ``duplicated(keep=False)``.
 
-    Sorting a million ids in pyarrow and comparing neighbours is several times cheaper than
-    the hash table that ``duplicated`` builds; that runs only when this says there may be any.
+    For a million distinct ids, sorting them in pyarrow and comparing neighbours is several
+    times cheaper than the hash table that pandas' ``duplicated`` builds.
     """
     arrow = getattr(values.array, "_pa_array", None)
-    if arrow is None:
-        return True
-    present = pc.drop_null(arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0))
-    if len(present) < 2:
-        return False
-    ordered = present.take(pc.sort_indices(present))
-    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
-    return bool(pc.any(same).as_py())
+    if arrow is None:  # the python-backed string dtype
+        return values.duplicated(keep=False).to_numpy(dtype=bool) & values.notna().to_numpy()
+    arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+    out = np.zeros(len(arrow), dtype=bool)
+    order = pc.array_sort_indices(arrow, null_placement="at_end")
+    n_present = len(arrow) - arrow.null_count
+    if n_present < 2:
+        return out
+    ordered = arrow.take(order).slice(0, n_present)
+    same = pc.equal(ordered.slice(1), ordered.slice(0, n_present - 1)).to_numpy(
+        zero_copy_only=False
+    )
+    if not same.any():
+        return out
+    repeated = np.zeros(n_present, dtype=bool)
+    repeated[1:] |= same  # equal to the one before
+    repeated[:-1] |= same  # equal to the one after
+    out[order.to_numpy()[:n_present][repeated]] = True
+    return out
 
 
 def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
@@ -900,9 +911,7 @@ class _Cleaner:
             if not (col.question.unique and col.present):
                 continue
             ids = pd.Series(col.materialise())
-            if not _may_have_duplicates(ids):
-                continue
-            dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & ids.notna().to_numpy()
+            dup = _repeated(ids)
             if not dup.any():
                 continue
             idx = np.flatnonzero(dup)
@@ -1092,8 +1101,16 @@ class _Cleaner:
         keep = np.flatnonzero(~bad)
         data: dict[str, object] = {}
         derived = _derived_columns(list(cols), self.dataset)
-        for qid, col in cols.items():
-            data[qid] = col.materialise(None if len(keep) == self.n else keep)
+        kept = None if len(keep) == self.n else keep
+        if _WORKERS > 1 and self.n >= 50_000:  # pyarrow's takes release the GIL
+            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+                built = dict(
+                    zip(cols, pool.map(lambda c: c.materialise(kept), cols.values()), strict=True)
+                )
+        else:
+            built = {qid: col.materialise(kept) for qid, col in cols.items()}
+        for qid in cols:
+            data[qid] = built[qid]
             for source, name, func in derived:
                 if source == qid:
                     data[name] = func(pd.Series(data[qid])).array
