@@ -219,12 +219,20 @@ class Zygote:
 
     def is_ready(self) -> bool:
         """Has the preload finished? (Never blocks.)"""
-        with self._lock:
+        if self._ready is not None:
+            return True
+        # Someone holding the lock is waiting for the ready message (or forking): not ready
+        # as far as we know, and we must not wait to find out.
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
             if self._ready is None:
                 readable, _, _ = select.select([self._sock], [], [], 0)
                 if readable:
                     self._ready = self._receive()
             return self._ready is not None
+        finally:
+            self._lock.release()
 
     def claim_wait(self) -> bool:
         """Ask to wait for the preload. Only the first caller may: while one report waits,
