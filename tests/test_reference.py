@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tsp_analysis import reference
+from tsp_analysis.clean import clean
+from tsp_analysis.synth import tsp_survey_frame
 
 LT_LETTERS = set("ąčęėįšųūžĄČĘĖĮŠŲŪŽ")
 
@@ -59,3 +61,10 @@ def test_countries_mark_third_country_nationals():
 def test_labels_rejects_unknown_language():
     with pytest.raises(ValueError, match="language"):
         reference.labels("areas", "de")
+
+
+def test_country_aliases_cover_the_short_names_people_write():
+    raw = tsp_survey_frame({"vilnius": 4}, seed=3, dirty=False)
+    raw["citizenship"] = ["Russia", "Rusija", "Moldova", "Iran, Islamic Republic of"]
+    result = clean(raw, "tsp_survey")
+    assert result.data["citizenship"].tolist() == ["RU", "RU", "MD", "IR"]

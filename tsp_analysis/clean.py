@@ -1241,6 +1241,8 @@ def _country_lookup() -> tuple[dict[str, str], dict[str, bool]]:
 def _country_lookup_uncached() -> tuple[dict[str, str], dict[str, bool]]:
     countries = reference.countries()
     lookup: dict[str, str] = {}
+    for aliases, code in zip(countries["aliases"], countries["iso2"], strict=True):
+        lookup.update({fold(a): code for a in aliases.split(";") if a})
     for col in ("name_lt", "name_en", "iso3", "iso2"):  # codes win over names on a clash
         lookup.update({fold(v): c for v, c in zip(countries[col], countries["iso2"], strict=True)})
     third = dict(zip(countries["iso2"], countries["third_country"], strict=True))
