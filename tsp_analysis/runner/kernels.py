@@ -189,7 +189,6 @@ class Zygote:
         self.env = dict(env if env is not None else {**os.environ, **KERNEL_ENV})
         self._lock = threading.Lock()
         self._ready: dict | None = None
-        self._waiting = False
         parent, child = socket.socketpair()
         try:
             self.process = subprocess.Popen(
@@ -216,33 +215,6 @@ class Zygote:
         if not line:
             raise RuntimeError(f"kernel zygote (pid {self.process.pid}) exited")
         return json.loads(line)
-
-    def is_ready(self) -> bool:
-        """Has the preload finished? (Never blocks.)"""
-        if self._ready is not None:
-            return True
-        # Someone holding the lock is waiting for the ready message (or forking): not ready
-        # as far as we know, and we must not wait to find out.
-        if not self._lock.acquire(blocking=False):
-            return False
-        try:
-            if self._ready is None:
-                readable, _, _ = select.select([self._sock], [], [], 0)
-                if readable:
-                    self._ready = self._receive()
-            return self._ready is not None
-        finally:
-            self._lock.release()
-
-    def claim_wait(self) -> bool:
-        """Ask to wait for the preload. Only the first caller may: while one report waits,
-        the zygote's importing keeps about one core busy, so a second report is better served
-        by a normally launched kernel on another core than by waiting too."""
-        with self._lock:
-            if self._waiting:
-                return False
-            self._waiting = True
-            return True
 
     def wait_ready(self) -> dict:
         """Block until the preload is done; return ``{"loaded": [...], "failed": {...}}``."""
@@ -370,13 +342,10 @@ class ReportKernelManager(AsyncKernelManager):
         zygote = type(self).zygote
         argv = ipykernel_argv(kernel_cmd)
         env = kw.get("env") or {}
-        if (
-            zygote is None
-            or argv is None
-            or not hasattr(os, "fork")
-            or not (zygote.is_ready() or zygote.claim_wait())
-            or not zygote.accepts(env)
-        ):
+        # Every report waits for the zygote's imports, even the ones that could start a kernel
+        # the usual way on an idle core meanwhile: that kernel would import the same modules,
+        # so it could not start computing any sooner (measured: no gain, more contention).
+        if zygote is None or argv is None or not hasattr(os, "fork") or not zygote.accepts(env):
             self.forked = last_launch.forked = False
             await super()._async_launch_kernel(kernel_cmd, **kw)
             _live.add(self.provisioner.process)  # type: ignore[union-attr]
