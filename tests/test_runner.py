@@ -23,8 +23,6 @@ import pytest
 from tsp_analysis import cli
 from tsp_analysis.runner import ParameterErrors, build, convert, kernels, plan
 
-pytestmark = pytest.mark.slow
-
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 PROJECT = Path(__file__).resolve().parents[1]
 RUN_TIME = re.compile(r'<span class="tsp-run-time">[^<]*</span>')
@@ -187,6 +185,7 @@ def test_every_problem_is_reported_at_once(project, tmp_path):
 # --- building -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_failing_report_does_not_stop_the_others(project, tmp_path):
     write_values(project / "broken.csv", [1.0, 2.0], column="wrong")
     write_params(project / "params", "kaunas", inputs={"tsp_survey": "broken.csv"})
@@ -222,6 +221,7 @@ def test_failing_report_does_not_stop_the_others(project, tmp_path):
     assert index.count('<tr class="failed">') == 2
 
 
+@pytest.mark.slow
 def test_report_shows_results_without_code_with_toc_and_embedded_images(project, tmp_path):
     result = run(project, tmp_path / "out", municipalities=["vilnius"])
     assert result.exit_code == 0
@@ -243,6 +243,7 @@ def test_report_shows_results_without_code_with_toc_and_embedded_images(project,
     assert parser.heading_texts == ["Pagrindinės išvados", "Details", "Provenance"]
 
 
+@pytest.mark.slow
 def test_report_html_is_identical_between_builds_apart_from_run_time(project, tmp_path):
     first = run(project, tmp_path / "a", municipalities=["vilnius"], force=True)
     second = run(project, tmp_path / "b", municipalities=["vilnius"], force=True)
@@ -261,6 +262,7 @@ def test_report_html_is_identical_between_builds_apart_from_run_time(project, tm
     assert second.exit_code == 0
 
 
+@pytest.mark.slow
 def test_unchanged_reports_are_not_rebuilt_unless_forced(project, tmp_path, source_hash):
     out = tmp_path / "out"
     first = run(project, out)
@@ -292,6 +294,7 @@ def test_unchanged_reports_are_not_rebuilt_unless_forced(project, tmp_path, sour
     assert [r["status"] for r in forced.records] == ["ok", "ok"]
 
 
+@pytest.mark.slow
 def test_changed_code_rebuilds_every_report(project, tmp_path, source_hash):
     out = tmp_path / "out"
     run(project, out)
@@ -300,6 +303,7 @@ def test_changed_code_rebuilds_every_report(project, tmp_path, source_hash):
     assert [r["status"] for r in run(project, out).records] == ["ok"] * 2
 
 
+@pytest.mark.slow
 def test_changed_notebook_rebuilds_its_reports(project, tmp_path, source_hash):
     out = tmp_path / "out"
     run(project, out, reports=["needs_analysis", "monitoring"])
@@ -312,6 +316,7 @@ def test_changed_notebook_rebuilds_its_reports(project, tmp_path, source_hash):
             ("vilnius", "all")} == {"needs_analysis": "up-to-date", "monitoring": "ok"}
 
 
+@pytest.mark.slow
 def test_manifest_records_every_field_and_independent_hashes(project, tmp_path):
     out = tmp_path / "out"
     run(project, out, municipalities=["vilnius"], reports=["needs_analysis"])
@@ -341,6 +346,7 @@ def test_manifest_records_every_field_and_independent_hashes(project, tmp_path):
         document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+@pytest.mark.slow
 def test_index_lists_every_report_with_name_status_and_link(project, tmp_path):
     out = tmp_path / "out"
     result = run(project, out, municipalities=["vilnius", "lithuania"], reports=None,
@@ -358,6 +364,7 @@ def test_index_lists_every_report_with_name_status_and_link(project, tmp_path):
     assert "<script" not in index and "http" not in index
 
 
+@pytest.mark.slow
 def test_earlier_reports_stay_in_manifest_and_index(project, tmp_path):
     out = tmp_path / "out"
     run(project, out, municipalities=["vilnius"])
@@ -367,6 +374,7 @@ def test_earlier_reports_stay_in_manifest_and_index(project, tmp_path):
         ("vilnius", False), ("kaunas", True)]
 
 
+@pytest.mark.slow
 def test_cli_builds_and_prints_one_line_per_report(project, tmp_path, capsys):
     code = cli.main([
         "run", "--municipality", "vilnius", "--report", "needs_analysis", "--lang", "en",
@@ -381,6 +389,7 @@ def test_cli_builds_and_prints_one_line_per_report(project, tmp_path, capsys):
     assert '<html lang="en">' in html and "Key findings" in html and "Contents" in html
 
 
+@pytest.mark.slow
 def test_process_pool_executor_builds_the_same_reports(project, tmp_path):
     threads = run(project, tmp_path / "t", municipalities=["vilnius"])
     processes = run(project, tmp_path / "p", municipalities=["vilnius"],
@@ -391,6 +400,7 @@ def test_process_pool_executor_builds_the_same_reports(project, tmp_path):
     assert strip_run_time(a) == strip_run_time(b)
 
 
+@pytest.mark.slow
 def test_dask_executor_builds_reports(project, tmp_path):
     distributed = pytest.importorskip(
         "distributed", reason="Dask is an optional extra: pip install -e .[dask]")
@@ -405,6 +415,7 @@ def test_dask_executor_builds_reports(project, tmp_path):
 # --- kernels and conversion -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_forked_kernels_are_fresh_processes_that_share_no_state():
     zygote = kernels.shared_zygote(kernels.DEFAULT_PRELOAD, key="test")
     manager_class = kernels.kernel_manager_class(zygote)
@@ -435,6 +446,7 @@ def test_forked_kernels_are_fresh_processes_that_share_no_state():
     assert out1 == out2 == f"False True {zygote_pid}"
 
 
+@pytest.mark.slow
 def test_kernel_process_reports_exit_after_kill():
     zygote = kernels.shared_zygote(kernels.DEFAULT_PRELOAD, key="test")
     process = zygote.spawn(["-f", "/nonexistent/dir/kernel.json"], dict(os.environ), None)
@@ -546,6 +558,7 @@ def test_zygote_input_cache_serves_copies_only_for_identical_files(tmp_path, mon
     assert len(calls) == 3
 
 
+@pytest.mark.slow
 def test_cell_timeout_fails_that_report_only(project, tmp_path):
     nb_path = project / "notebooks" / "monitoring.ipynb"
     nb = json.loads(nb_path.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,6 @@ class JobSpec:
     #: Warm-up calls for the zygote (:mod:`tsp_analysis.runner.warm`), as JSON.
     warm: str = "[]"
     timeout: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
