@@ -230,8 +230,12 @@ def build(
         )
 
     this_run = [records[j.name] for j in jobs]
+    # Reports of earlier runs into this folder stay listed while their files are there.
     kept = [
-        {**r, "in_last_run": False} for name, r in previous.items() if name not in records
+        {**r, "in_last_run": False}
+        for name, r in previous.items()
+        if name not in records
+        and any(r.get(k) and (out / r[k]).is_file() for k in ("html", "notebook"))
     ]
     slugs = [*municipality_slugs(), COUNTRY, ALL]
     everything = sorted(this_run + kept, key=lambda r: _sort_key(r, slugs))
