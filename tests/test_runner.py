@@ -235,7 +235,7 @@ def test_report_shows_results_without_code_with_toc_and_embedded_images(project,
     assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
     assert not re.search(r'<script[^>]+src="https?:', html)
     assert '<html lang="lt">' in html
-    assert "<title>Needs analysis (fixture)</title>" in html
+    assert "<title>Needs analysis (fixture) · Vilniaus miesto savivaldybė</title>" in html
     # The table of contents links every h2/h3 heading, by an id that exists.
     parser = _Headings()
     parser.feed(html)

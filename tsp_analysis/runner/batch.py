@@ -295,6 +295,7 @@ def _run(
                  "args": [[input_sets[k] for k in sorted(input_sets)]]}]
         zygote_key = cache.sha256_bytes(cache.canonical_json(
             [source, sorted(cache.canonical_json(h["inputs"]) for _, h in todo)]).encode())
+    names = index.municipality_names()
     specs = {
         job.name: JobSpec(
             name=job.name,
@@ -311,6 +312,7 @@ def _run(
             zygote_key=zygote_key,
             warm=json.dumps(warm),
             timeout=timeout,
+            place=names.get(job.slug, (job.slug, job.slug))[0 if job.lang == "lt" else 1],
         )
         for job, _ in todo
     }

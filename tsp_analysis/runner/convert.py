@@ -138,24 +138,26 @@ def _slug(text: str) -> str:
     return slug or "section"
 
 
-def _title_from_h1(soup, main) -> None:
-    """The page title is the report's first ``h1`` (nbconvert uses the notebook's name)."""
+def _title_from_h1(soup, main, place: str) -> None:
+    """The page title is the report's first ``h1`` and the place it is about (nbconvert uses
+    the notebook's name), so that a reader's open reports can be told apart."""
     h1, title = main.find("h1"), soup.find("title")
     if h1 is None or title is None:
         return
     anchor = h1.find("a", class_="anchor-link")
     text = "".join(s for s in h1.find_all(string=True) if anchor is None or s.parent is not anchor)
-    if text.strip():
-        title.string = " ".join(text.split())
+    text = " ".join(text.split())
+    if text:
+        title.string = f"{text} · {place}" if place else text
 
 
-def add_toc(html: str, lang: str) -> str:
+def add_toc(html: str, lang: str, place: str = "") -> str:
     """Insert a ``<nav class="tsp-toc">`` listing the ``h2``/``h3`` headings of the report.
 
     Headings keep the ids nbconvert gave them (derived from their text, so stable); a heading
     without one, or repeating another's, gets ``<slug>``/``<slug>-2``... The nav goes just
     before the cell that holds the first of those headings. A report without such headings
-    gets no nav. The page's ``<title>`` becomes the text of the first ``h1``.
+    gets no nav. The page's ``<title>`` becomes the text of the first ``h1`` and ``place``.
     """
     from bs4 import BeautifulSoup
 
@@ -163,7 +165,7 @@ def add_toc(html: str, lang: str) -> str:
     main = soup.find("main") or soup.body
     if main is None:
         return html
-    _title_from_h1(soup, main)
+    _title_from_h1(soup, main, place)
     headings = main.find_all(["h2", "h3"])
     if not headings:
         return str(soup)
@@ -221,7 +223,7 @@ def add_toc(html: str, lang: str) -> str:
     return str(soup)
 
 
-def to_html(nb, lang: str, title: str) -> str:
+def to_html(nb, lang: str, title: str, place: str = "") -> str:
     """Render an executed notebook as the report's HTML page.
 
     Parameters
@@ -231,11 +233,13 @@ def to_html(nb, lang: str, title: str) -> str:
     lang : {"lt", "en"}
         Report language: the page's ``lang`` attribute and the table of contents' title.
     title : str
-        Page title when the notebook has no ``title`` metadata.
+        Page title when the report has no ``h1``.
+    place : str
+        The municipality (or country) the report is about, added to the page title.
     """
     shown = report_cells(nb)
     _stable_styler_ids(shown)
     exporter = _exporter(lang)
     resources = {"metadata": {"name": title}, "tsp_math": _has_math(shown)}
     body, _ = exporter.from_notebook_node(shown, resources=resources)
-    return add_toc(body, lang)
+    return add_toc(body, lang, place)

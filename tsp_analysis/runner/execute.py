@@ -44,6 +44,8 @@ class JobSpec:
     #: Warm-up calls for the zygote (:mod:`tsp_analysis.runner.warm`), as JSON.
     warm: str = "[]"
     timeout: int | None = None
+    #: The municipality's (or country's) name in the report's language, for the page title.
+    place: str = ""
 
 
 @dataclass
@@ -145,7 +147,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
             # several reports run in threads of one process).
             resources={"metadata": {"path": spec.cwd}},
         )
-        html = convert.to_html(nb, spec.lang, spec.name)
+        html = convert.to_html(nb, spec.lang, spec.name, spec.place)
         _write_atomic(html_file, html)
     except Exception as exc:  # one report's failure must not stop the batch
         # A report that failed must not leave an older, successful HTML behind that the index
