@@ -591,3 +591,22 @@ def test_interrupted_build_still_writes_manifest_and_index(project, tmp_path):
     listed = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))["reports"]
     assert [r["status"] for r in listed] == ["failed", "failed"]
     assert "the build was interrupted" in (tmp_path / "out" / "index.html").read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_kernel_is_launched_normally_when_the_zygote_is_gone():
+    zygote = kernels.Zygote(["json"])
+    zygote.wait_ready()
+    zygote.process.kill()
+    zygote.process.wait()
+    manager = kernels.kernel_manager_class(zygote)(kernel_name="python3")
+
+    async def start_and_stop() -> bool:
+        await manager.start_kernel(cwd=str(PROJECT))
+        try:
+            return manager.forked
+        finally:
+            await manager.shutdown_kernel(now=True)
+
+    assert asyncio.run(start_and_stop()) is False
+    zygote.close()
