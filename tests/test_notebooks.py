@@ -1,11 +1,10 @@
 """The report notebooks: stored clean, run for every municipality in both languages, render.
 
-The session fixture :func:`rendered` executes every report with papermill (and each notebook once
-with its own defaults, as JupyterLab would, through nbclient without papermill), converts each
-to HTML with nbconvert's ``HTMLExporter(exclude_input=True)`` and keeps the result in memory.
-It runs two notebooks at a time. ``tests/test_privacy.py`` scans the same HTML. The batch runner
-(``tsp_analysis.runner``) can replace :func:`build_reports` wholesale: it only has to return the
-same mapping.
+The session fixture :func:`rendered` builds every report, in both languages, with the batch
+runner (``tsp_analysis.runner.build``: papermill in warm forked kernels, nbconvert in process),
+so the HTML these tests and ``tests/test_privacy.py`` scan is exactly what a reviewer reads.
+Each notebook is also run once with its own defaults through plain nbclient, as JupyterLab
+would run it.
 """
 
 from __future__ import annotations
@@ -52,44 +51,44 @@ def _html(nb) -> str:
     return body
 
 
-def _execute(job: tuple[str, str | None, str | None]) -> dict:
-    """Run one notebook in a fresh kernel; papermill when parameters are given, else plain
-    nbclient (the notebook's own defaults, as in JupyterLab)."""
+def _execute(job: tuple[str, None, None]) -> dict:
+    """Run one notebook with its own defaults in a fresh kernel through plain nbclient, as
+    JupyterLab does (no papermill, no injected parameters)."""
     import nbformat
+    from nbclient import NotebookClient
 
-    report, municipality, lang = job
-    path = NOTEBOOKS / f"{report}.ipynb"
-    error = None
-    nb = None
+    report = job[0]
+    error = html = None
     try:
-        if municipality is None:
-            from nbclient import NotebookClient
-
-            nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, kernel_name="python3", timeout=600,
-                           resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-        else:
-            import papermill as pm
-
-            nb = pm.execute_notebook(
-                str(path), None, parameters={"municipality": municipality, "lang": lang},
-                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
-            )
+        nb = nbformat.read(NOTEBOOKS / f"{report}.ipynb", as_version=4)
+        NotebookClient(nb, kernel_name="python3", timeout=600,
+                       resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+        html = _html(nb)
     except Exception as exc:  # the test reports it; the other notebooks go on
         error = f"{type(exc).__name__}: {exc}"[:4000]
-    html = None
-    if nb is not None and error is None:
-        html = _html(nb)
     return {"job": job, "error": error, "html": html}
 
 
 @cache
 def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
-    """Every report (and each notebook with its defaults), executed and rendered."""
-    todo = [*jobs(), *[(r, None, None) for r in REPORTS]]
+    """Every report built by the runner, and each notebook run with its own defaults."""
+    import tempfile
+
+    from tsp_analysis.runner import build
+
+    out = Path(tempfile.mkdtemp(prefix="tsp-reports-"))
+    result = build(langs=LANGS, out=out, workers=WORKERS, force=True, progress=False)
+    rendered: dict[tuple[str, str | None, str | None], dict] = {}
+    for rec in result.records:
+        job = (rec["report"], rec["municipality"], rec["lang"])
+        html = (out / rec["html"]).read_text(encoding="utf-8") if rec.get("html") else None
+        error = rec.get("error")
+        rendered[job] = {"job": job, "html": html,
+                         "error": None if rec["status"] == "ok" else json.dumps(error)}
     with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(_execute, todo))
-    return {r["job"]: r for r in results}
+        for r in pool.map(_execute, [(r, None, None) for r in REPORTS]):
+            rendered[r["job"]] = r
+    return rendered
 
 
 @pytest.fixture(scope="session")
