@@ -28,6 +28,7 @@ import pandas as pd
 from . import reference
 from .disclosure import suppress
 from .errors import InputError, Problem
+from .tables import require
 
 #: Slug that stands for the whole country in population tables.
 COUNTRY = "lithuania"
@@ -46,30 +47,9 @@ _POPULATION = [
 _RESIDENTS = ["municipality", "year", "residents"]
 
 
-def _require(
-    frame: pd.DataFrame, columns: list[str], dataset: str, not_blank: list[str] | None = None
-) -> None:
-    """Raise :class:`InputError` unless every column is there and none of ``not_blank``
-    (default: all of them) is blank: a blank key would make a row vanish from a group-by."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [Problem(dataset, None, c, None, "a column of the clean table") for c in missing],
-            f"{dataset}: the clean table lacks {len(missing)} required column(s)",
-        )
-    problems = []
-    for column in columns if not_blank is None else not_blank:
-        for i in np.flatnonzero(frame[column].isna().to_numpy())[:50]:
-            file = str(frame["source_file"].iloc[i]) if "source_file" in frame else dataset
-            row = int(frame["source_row"].iloc[i]) if "source_row" in frame else int(i) + 2
-            problems.append(Problem(file, row, column, None, "a value (required)"))
-    if problems:
-        raise InputError(problems, f"{dataset}: blank required values")
-
-
 def _tsp(population: pd.DataFrame) -> pd.DataFrame:
     """Rows of third-country citizens, with ``count`` as int64 and ``year`` as int."""
-    _require(population, _POPULATION, "population")
+    require(population, _POPULATION, "population")
     countries = reference.countries()
     third = dict(zip(countries["iso2"], countries["third_country"], strict=True))
     flag = population["citizenship"].map(third)
@@ -159,7 +139,7 @@ def tsp_totals(
     0       jonava  400        1.0
     """
     tsp = _tsp(population)
-    _require(residents, _RESIDENTS, "residents")
+    require(residents, _RESIDENTS, "residents")
     totals = tsp.groupby(["municipality", "year"], as_index=False)["count"].sum()
     totals = totals.rename(columns={"count": "tsp"})
     res = residents[_RESIDENTS].copy()

@@ -19,6 +19,7 @@ import pandas as pd
 from . import reference
 from .codebook import load_codebook
 from .errors import InputError, Problem
+from .tables import require
 
 #: The row that sums every municipality in the summaries.
 TOTAL = "total"
@@ -54,27 +55,6 @@ def municipality_order(slugs) -> list[str]:
     known = sorted((s for s in unique if s in names), key=lambda s: lithuanian_sort_key(names[s]))
     unknown = sorted(s for s in unique if s not in names)
     return known + unknown
-
-
-def _require(
-    frame: pd.DataFrame, columns: list[str], dataset: str, not_blank: list[str] | None = None
-) -> None:
-    """Raise :class:`InputError` unless every column is there and none of ``not_blank``
-    (default: all of them) is blank: a blank key would make a row vanish from a group-by."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            [Problem(dataset, None, c, None, "a column of the clean table") for c in missing],
-            f"{dataset}: the clean table lacks {len(missing)} required column(s)",
-        )
-    problems = []
-    for column in columns if not_blank is None else not_blank:
-        for i in np.flatnonzero(frame[column].isna().to_numpy())[:50]:
-            file = str(frame["source_file"].iloc[i]) if "source_file" in frame else dataset
-            row = int(frame["source_row"].iloc[i]) if "source_row" in frame else int(i) + 2
-            problems.append(Problem(file, row, column, None, "a value (required)"))
-    if problems:
-        raise InputError(problems, f"{dataset}: blank required values")
 
 
 def _where(frame: pd.DataFrame, i: int) -> tuple[str, int | None]:
@@ -137,7 +117,7 @@ def consultation_summary(consultations: pd.DataFrame) -> pd.DataFrame:
     1       kaunas        1     0        0.00
     2        total        3     1        0.33
     """
-    _require(consultations, ["municipality", "status"], "consultations")
+    require(consultations, ["municipality", "status"], "consultations")
     statuses = load_codebook().codes("consultation_status")
     _check_codes(consultations, "status", statuses, "consultations")
     counts = pd.crosstab(consultations["municipality"], consultations["status"])
@@ -180,7 +160,7 @@ def consultations_over_time(consultations: pd.DataFrame, freq: str = "MS") -> pd
         authority on *whether* it was held; the planned date is the best estimate of *when*.
         Empty (with those columns) when nothing was held.
     """
-    _require(
+    require(
         consultations,
         ["municipality", "status", "held_date", "planned_date"],
         "consultations",
@@ -234,7 +214,7 @@ def consultations_over_time(consultations: pd.DataFrame, freq: str = "MS") -> pd
 
 def _latest_assessment(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """One row per municipality × component: the latest assessment (on or before ``as_of``)."""
-    _require(assessment, ["municipality", "component", "level"], "strategic_assessment")
+    require(assessment, ["municipality", "component", "level"], "strategic_assessment")
     components = reference.table("strategic_components")["component"].tolist()
     _check_codes(assessment, "component", components, "strategic_assessment")
     _check_codes(assessment, "level", list(LEVEL_POINTS), "strategic_assessment")
@@ -389,7 +369,7 @@ def implementation_summary(recommendations: pd.DataFrame) -> pd.DataFrame:
     >>> row["evaluation"], int(row["assessed"]), float(row["weighted_completion"])
     ('interim', 3, 0.5)
     """
-    _require(
+    require(
         recommendations,
         ["municipality", *EVALUATIONS.values()],
         "recommendations",
