@@ -14,41 +14,44 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Iterable
 
 from . import __version__
 from .errors import TspError
 
-#: Modules that each contribute one sub-command through ``register(subparsers)``.
-COMMAND_MODULES = (
-    "tsp_analysis.synth.cli",
-    "tsp_analysis.validate",
-    "tsp_analysis.clean_cli",
-    "tsp_analysis.runner.cli",
-)
+#: Each command and the module that contributes it through ``register(subparsers)``.
+COMMAND_MODULES = {
+    "synth": "tsp_analysis.synth.cli",
+    "validate": "tsp_analysis.validate",
+    "clean": "tsp_analysis.clean_cli",
+    "run": "tsp_analysis.runner.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available sub-command."""
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with ``commands`` (default: every command).
+
+    Only the modules of the named commands are imported, so ``tsp-analysis run`` does not pay
+    for the imports of ``synth`` or ``validate`` (pandas alone takes about a second).
+    """
     parser = argparse.ArgumentParser(
         prog="tsp-analysis",
         description="Needs analysis, data review and monitoring reports on TŠP services.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):  # a real missing dependency
-                raise
-            continue
-        module.register(sub)
+    for name in COMMAND_MODULES if commands is None else commands:
+        importlib.import_module(COMMAND_MODULES[name]).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``tsp-analysis`` command; returns the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The first word that names a command decides which module to import; anything else
+    # (no command, --help, a typo) builds the full parser so argparse can say what exists.
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser([first] if first in COMMAND_MODULES else None)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
