@@ -24,6 +24,7 @@ from html import escape
 
 import pandas as pd
 
+from ..results.table import ResultTable
 from .i18n import (
     DASH,
     SUPPRESSED_MARK,
@@ -132,13 +133,23 @@ class Cell:
     css: str | None = None
     title: str | None = None
     data: tuple[tuple[str, str], ...] = ()
+    #: The checked cell this shows (``ResultTable.ref``); every figure has one.
+    ref: str | None = None
+    #: Why a hidden figure is hidden (``results.table.REASONS``).
+    reason: str | None = None
+    #: Already-HTML body (labels with marked digits); ``text`` is used when ``None``.
+    markup: str | None = None
 
     def html(self, tag: str = "td") -> str:
         attrs = [f'data-{k}="{escape(str(v))}"' for k, v in self.data]
         classes = [c for c in (self.css,) if c]
+        if self.ref:
+            attrs.append(f'data-cell="{escape(self.ref)}"')
         if self.suppressed:
             classes.append("tsp-suppressed")
             attrs.append('data-suppressed="true"')
+            if self.reason:
+                attrs.append(f'data-reason="{escape(self.reason)}"')
         if self.kind:
             attrs.append(f'data-kind="{self.kind}"')
         if self.n is not None and not self.suppressed:
@@ -148,6 +159,12 @@ class Cell:
         if classes:
             attrs.insert(0, f'class="{" ".join(classes)}"')
         head = " ".join([tag, *attrs])
+        if self.ref is None and self.markup is None and _DIGITS.search(self.text):
+            raise UnmarkedNumberError(
+                f"cell text {self.text!r} holds a number but no checked cell (ref)"
+            )
+        if self.markup is not None:
+            return f"<{head}>{self.markup}</{tag}>"
         # One line per "\n"; each line is kept whole (no wrap inside "42 % (35–49 %)").
         lines = "<br>".join(escape(line) for line in self.text.split("\n"))
         return f"<{head}>{lines}</{tag}>"
@@ -259,55 +276,34 @@ def table(
     notes: Sequence[str] = (),
     index: bool = True,
     index_header: str = "",
-    min_base: int | None = None,
-    min_count: int | None = None,
     css: str | None = None,
+    sources: Sequence[ResultTable] = (),
 ) -> Html:
-    """Render a frame of :class:`Cell` (or plain values) as an HTML table.
+    """Render a frame of :class:`Cell` as an HTML table.
 
-    A footnote explaining the suppression mark is added whenever a cell is suppressed
-    (``min_base``/``min_count`` name the thresholds in it).
+    Every figure must be a :class:`Cell` made from a checked table (:mod:`.checked`); a plain
+    number, or a plain string holding a digit, is refused — that is what keeps a number that
+    did not pass the disclosure policy out of the report. Row and column labels are labels:
+    their digits ("25–34") are marked as such for the scan. A footnote states each reason for
+    which a cell is hidden, with the thresholds of ``sources``; each source table gets a link
+    to its data.
     """
-    head_cells = ([f"<th>{escape(index_header)}</th>"] if index else []) + [
-        f"<th>{escape(str(c))}</th>" for c in frame.columns
+    head_cells = ([f"<th>{label_html(index_header)}</th>"] if index else []) + [
+        f"<th>{label_html(str(c))}</th>" for c in frame.columns
     ]
     body = []
-    has_base = has_count = False
+    reasons: dict[str, None] = {}
     for idx, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        cells = [f'<th scope="row">{escape(str(idx))}</th>'] if index else []
+        cells = [f'<th scope="row">{label_html(str(idx))}</th>'] if index else []
         for value in row:
             cell = value if isinstance(value, Cell) else Cell(_plain(value, lang))
             if cell.suppressed:
-                if cell.kind == "count":
-                    has_count = True
-                else:
-                    has_base = True
+                reasons[cell.reason or "small_base"] = None
             cells.append(cell.html())
         body.append(f"<tr>{''.join(cells)}</tr>")
-    foot = [escape(n) for n in notes]
-    if has_base:
-        foot.append(
-            escape(
-                t(
-                    "common.suppressed_note",
-                    lang,
-                    mark=SUPPRESSED_MARK,
-                    threshold=min_base if min_base is not None else "?",
-                )
-            )
-        )
-    if has_count:
-        foot.append(
-            escape(
-                t(
-                    "common.suppressed_count_note",
-                    lang,
-                    mark=SUPPRESSED_MARK,
-                    threshold=min_count if min_count is not None else "?",
-                )
-            )
-        )
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    foot = [n if isinstance(n, Markup) else label_html(n) for n in notes]
+    foot += [suppression_note(r, lang, sources) for r in reasons]
+    cap = f"<caption>{caption_html(caption)}</caption>" if caption else ""
     cls = "tsp-table" + (f" {css}" if css else "")
     out = (
         f'<div class="tsp-table-wrap"><table class="{cls}">{cap}<thead><tr>'
@@ -315,20 +311,88 @@ def table(
     )
     if foot:
         out += '<div class="tsp-footnotes">' + "".join(f"<p>{f}</p>" for f in foot) + "</div>"
+    out += data_links(sources, lang)
     return Html(out + "</div>")
 
 
+class UnmarkedNumberError(ValueError):
+    """A number reached a renderer outside a checked cell."""
+
+
+def safe(text: object, why: str) -> Markup:
+    """A number that is not data: a year, a threshold, a date, a hash, a version, a parameter.
+
+    The privacy scan accepts such a span only when its content fits ``why``.
+    """
+    if why not in SAFE_KINDS:
+        raise ValueError(f"why must be one of {SAFE_KINDS}")
+    return Markup(f'<span data-safe="{why}">{escape(str(text))}</span>')
+
+
+#: Contexts in which a number is not data (the scan checks each span's content fits).
+SAFE_KINDS = ("label", "text", "year", "threshold", "date", "hash", "version", "param", "time")
+_DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def label_html(text: object) -> Markup:
+    """Escape a label; its digit runs ("25–34 m.", "65+") are marked as part of a label."""
+    if isinstance(text, Markup):
+        return text
+    escaped = escape(str(text))
+    return Markup(_DIGITS.sub(lambda m: f'<span data-safe="label">{m.group(0)}</span>', escaped))
+
+
+def caption_html(text: object) -> Markup:
+    """A caption: already-marked HTML (``t_html`` with safe values) or a label."""
+    return text if isinstance(text, Markup) else label_html(text)
+
+
+def suppression_note(reason: str, lang: str, sources: Sequence[ResultTable] = ()) -> Markup:
+    """The footnote for one reason a figure is hidden, naming the threshold that applied."""
+    thresholds: dict[str, int] = {}
+    for source in sources:
+        thresholds.update(source.thresholds)
+    if reason in ("small_count", "derived_from_hidden"):
+        value = thresholds.get("min_count")
+    elif reason == "small_base":
+        value = thresholds.get("min_base")
+    else:
+        value = None
+    shown = safe(value, "threshold") if value is not None else Markup("")
+    return Markup(t_html(f"common.hidden.{reason}", lang, mark=SUPPRESSED_MARK, threshold=shown))
+
+
+def data_links(sources: Sequence[ResultTable], lang: str) -> Html:
+    """Links from a table or chart to its data: the CSV of each source table and the report's
+    workbook (``OUT/data/``, see ``docs/outputs.md``)."""
+    if not sources:
+        return Html("")
+    links = []
+    for source in sources:
+        links.append(
+            f'<a class="tsp-data-link" data-table="{escape(source.id)}" '
+            f'href="../data/{escape(source.home)}/{escape(source.id)}.csv">'
+            f"{t_html('common.data_csv', lang)}</a>"
+        )
+    home = sources[0].home
+    links.append(
+        f'<a class="tsp-data-link" href="../data/{escape(home)}-{lang}.xlsx">'
+        f"{t_html('common.data_xlsx', lang)}</a>"
+    )
+    return Html(f'<p class="tsp-data-links">{" · ".join(links)}</p>')
+
+
 def _plain(value: object, lang: str) -> str:
+    """Text of a non-figure cell; a number here would bypass the disclosure policy."""
     if _missing(value):
         return DASH
     if isinstance(value, bool):
         return t("common.yes" if value else "common.no", lang)
-    if isinstance(value, int):
-        return fmt_count(value, lang)
-    if isinstance(value, float):
-        from .i18n import fmt_number
-
-        return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+    if isinstance(value, int | float) or (isinstance(value, str) and _DIGITS.search(value)):
+        raise UnmarkedNumberError(
+            f"{value!r}: a table cell with a number must be a Cell from a checked table "
+            "(report.checked), or a label passed through label_html"
+        )
     return str(value)
 
 

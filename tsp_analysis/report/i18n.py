@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import string
 from functools import cache
 from html import escape
@@ -81,16 +82,36 @@ def _template(key: str, lang: str) -> str:
         raise KeyError(f"report text {key!r} is not in data/reference/report_text.csv") from None
 
 
-def t_html(key: str, lang: str, **values: object) -> str:
+def t_html(key: str, lang: str, **values: object) -> Markup:
     """Like :func:`t` but HTML: the template is escaped; values that are :class:`Markup` are
-    inserted as they are, other values are escaped."""
+    inserted as they are, other values are escaped.
+
+    Digits written in the template itself ("95 %" in a method note) are text, not data: they
+    are marked ``data-safe="text"`` for the privacy scan. A value with a digit must come
+    marked (a checked cell's span, or ``display.safe``): passed as plain text it stays
+    unmarked, and the scan reports it.
+    """
     template = _template(key, lang)
     safe = {k: (v if isinstance(v, Markup) else escape(str(v))) for k, v in values.items()}
-    names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    parts = list(string.Formatter().parse(template))
+    names = {f for _, f, _, _ in parts if f}
     missing = names - set(safe)
     if missing:
         raise KeyError(f"report text {key!r} ({lang}) needs value(s) {sorted(missing)}")
-    return escape(template, quote=False).format(**safe)
+    out = []
+    for literal, field, spec, _conversion in parts:
+        out.append(_mark_digits(escape(literal, quote=False)))
+        if field is not None:
+            value = safe[field]
+            out.append(format(value, spec) if spec else str(value))
+    return Markup("".join(out))
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def _mark_digits(text: str) -> str:
+    return _DIGIT_RUN.sub(lambda m: f'<span data-safe="text">{m.group(0)}</span>', text)
 
 
 class Markup(str):

@@ -1,0 +1,218 @@
+"""The results layer: every number a report shows, computed once, checked by one disclosure
+policy, language-free.
+
+A notebook makes one call::
+
+    from tsp_analysis import results
+    res = results.compute("needs_analysis", params)     # validated parameters
+    res["need_unmet"]                                   # a checked ResultTable
+
+and then one display per table or chart (``tsp_analysis.report``). The Lithuanian and the
+English report are two renderings of the same :class:`Results`; the CSV files and workbooks the
+runner writes are a third (:mod:`.export`).
+
+How it computes
+---------------
+* Each report kind has a *raw* compute function (``results.needs``, ``results.review``,
+  ``results.monitoring``): inputs and parameters in, a :class:`Results` of raw tables out.
+* The reports on one unit are published together (:data:`GROUPS`): the needs analysis and the
+  data review of a municipality share their cubes, so a figure hidden in one is hidden in the
+  other (:class:`~.policy.DisclosurePolicy`).
+* Work shared by the needs analyses of every municipality (the weights, the pooled comparisons)
+  is computed once per set of inputs (:func:`shared`).
+* With a cache folder (the runner sets ``TSP_RESULTS_CACHE``), every result is stored on disk
+  keyed by the report, the unit, the input files' hashes, the parameters other than the
+  language, and the package's code; a second call — the other language, a rerun — reads it.
+  A lock makes two processes that ask at once compute it once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .policy import DisclosurePolicy
+from .table import Cube, Results, ResultTable, coord
+
+__all__ = [
+    "GROUPS",
+    "Cube",
+    "DisclosurePolicy",
+    "Results",
+    "ResultTable",
+    "compute",
+    "coord",
+    "group",
+    "shared",
+]
+
+#: Environment variable naming the folder of the results cache (set by the runner).
+CACHE_ENV = "TSP_RESULTS_CACHE"
+#: Parameters that do not change any number (only how it is written).
+LANGUAGE_ONLY = ("lang",)
+
+
+def group(report: str, unit: str) -> list[tuple[str, str]]:
+    """The reports published together with (``report``, ``unit``): every report on the same
+    unit, so that the same figure is hidden in all of them."""
+    from ..params import ALL, COUNTRY
+
+    if unit == ALL:
+        return [("monitoring", ALL)]
+    if unit == COUNTRY:
+        return [("data_review", COUNTRY)]
+    return [("needs_analysis", unit), ("data_review", unit)]
+
+
+#: For documentation: which reports share a publication.
+GROUPS = "needs_analysis + data_review per municipality; data_review for lithuania; monitoring"
+
+
+def _raw_functions() -> dict[str, Callable[..., Results]]:
+    from . import monitoring, needs, review
+
+    return {
+        "needs_analysis": needs.compute,
+        "data_review": review.compute,
+        "monitoring": monitoring.compute,
+    }
+
+
+def compute(report: str, params: dict, *, inputs: Any = None) -> Results:
+    """The checked results of one report.
+
+    Parameters
+    ----------
+    report : {"needs_analysis", "data_review", "monitoring"}
+    params : dict
+        Validated parameters (:func:`tsp_analysis.params.validate_params`); ``lang`` is
+        ignored — results are language-free.
+    inputs : Inputs, optional
+        Already loaded inputs (default: ``load_inputs(params["inputs"])``).
+
+    Returns
+    -------
+    Results
+        Every table checked by the disclosure policy, published jointly with the other reports
+        on the same unit (:func:`group`).
+    """
+    unit = params["municipality"]
+    key = cache_key("publication", unit, params)
+
+    def build() -> dict[str, Results]:
+        loaded = inputs if inputs is not None else _load(params)
+        raw_fns = _raw_functions()
+        members = group(report, unit)
+        raw = [raw_fns[r](loaded, params, unit=u) for r, u in members]
+        policy = DisclosurePolicy.from_params(params)
+        checked = policy.publish(raw)
+        return {r.report: r for r in checked}
+
+    published = cached(key, build)
+    return published[report]
+
+
+def _load(params: dict):
+    from ..inputs import load_inputs
+
+    return load_inputs(params["inputs"] or None)
+
+
+def shared(name: str, params: dict, inputs: Any, fn: Callable[[], Any]) -> Any:
+    """A computation that several reports use (the weights of every municipality, the pooled
+    comparisons), done once per inputs and parameters — in this process, and across
+    processes through the cache folder."""
+    return cached(cache_key(f"shared-{name}", "any", params, inputs=inputs), fn)
+
+
+_MEMORY: dict[str, Any] = {}
+
+
+def cached(key: str, fn: Callable[[], Any]) -> Any:
+    """``fn()``, remembered under ``key`` in this process and, when ``TSP_RESULTS_CACHE`` names
+    a folder, on disk (pickle, written atomically, under a file lock)."""
+    if key in _MEMORY:
+        return _MEMORY[key]
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        value = fn()
+        _MEMORY[key] = value
+        return value
+    path = Path(folder) / f"{key}.pkl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path.with_suffix(".lock")):
+        if path.exists():
+            with open(path, "rb") as fh:
+                value = pickle.load(fh)
+        else:
+            value = fn()
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+    _MEMORY[key] = value
+    return value
+
+
+@contextmanager
+def _locked(path: Path):
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process lock, each process may compute
+        yield
+        return
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def cache_key(kind: str, unit: str, params: dict, *, inputs: Any = None) -> str:
+    """What a result depends on: its kind and unit, the parameters other than the language,
+    the input files (by hash), the reference tables and the package's code."""
+    wanted = {k: v for k, v in params.items() if k not in LANGUAGE_ONLY}
+    files = _input_hashes(params, inputs)
+    blob = json.dumps(
+        {"kind": kind, "unit": unit, "params": wanted, "files": files,
+         "reference": _tree_hash("reference"), "code": _tree_hash("code")},
+        sort_keys=True, default=str,
+    )
+    digest = hashlib.sha256(blob.encode()).hexdigest()[:24]
+    return f"{kind}-{unit}-{digest}"
+
+
+@functools.cache
+def _tree_hash(which: str) -> str:
+    """One hash of the package's code (every ``.py``) or of the reference tables."""
+    from ..paths import PACKAGE_DIR, reference_dir
+
+    root, pattern = (PACKAGE_DIR, "*.py") if which == "code" else (reference_dir(), "*")
+    h = hashlib.sha256()
+    for path in sorted(p for p in Path(root).rglob(pattern) if p.is_file()):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _input_hashes(params: dict, inputs: Any) -> dict[str, str]:
+    if inputs is not None and getattr(inputs, "hashes", None):
+        return dict(inputs.hashes)
+    from ..inputs import default_paths, file_hashes
+
+    where = {**default_paths(), **{k: Path(v) for k, v in params.get("inputs", {}).items()}}
+    out: dict[str, str] = {}
+    for dataset in sorted(where):
+        path = Path(where[dataset])
+        if path.exists():
+            out.update(file_hashes(path))
+    return out

@@ -1,0 +1,293 @@
+"""The one disclosure policy that builds every published table (SPEC §5).
+
+:meth:`DisclosurePolicy.publish` takes the raw tables of one or more reports on the same
+municipality and returns them *checked*: the only form renderers accept. In order:
+
+1. **Primary suppression**, row by row. A count of people (``subject`` ``respondents`` or
+   ``population``) between 1 and ``min_count − 1`` is hidden (``small_count``); a share, mean,
+   score or other figure about respondents whose unweighted base is below ``min_base`` — or
+   unknown — is hidden (``small_base``); a share about residents whose base is below
+   ``min_count`` likewise. Zeros are shown: an empty category discloses nobody.
+2. **Shares of counts.** A share derived from a count (``of_cube``/``of_coord``) is hidden
+   when the count is small and, after step 3, whenever the count is hidden
+   (``derived_from_hidden``); a published share publishes its count for step 3.
+3. **Secondary suppression across tables and reports.** Every count of people is a cell of a
+   cube; the same cell is the same number wherever it appears and is hidden everywhere when it
+   is hidden anywhere. The recoverability audit (:mod:`.audit`) computes, for every hidden cell,
+   the smallest and largest value consistent with everything published; while a range is
+   narrower than ``min_count``, a related published cell (a sibling, else a finer, else a
+   coarser cell) is hidden too (``protects_other``).
+4. Hidden rows lose their figure, interval, base and further values; never shown as zero.
+
+Thresholds are parameters. The defaults live here and only here; values below the floors
+(``min_count`` 3, ``min_base`` 5) are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import audit
+from .table import Cube, Results, ResultTable
+
+DEFAULT_MIN_COUNT = 5
+DEFAULT_MIN_BASE = 10
+FLOOR_MIN_COUNT = 3
+FLOOR_MIN_BASE = 5
+
+class PolicyError(ValueError):
+    """A threshold below its floor, or tables the policy cannot check."""
+
+
+def check_thresholds(min_count: object, min_base: object) -> list[str]:
+    """Problems with a pair of thresholds (empty when they are acceptable).
+
+    Used by parameter validation before any kernel starts, and by :class:`DisclosurePolicy`.
+    """
+    problems = []
+    for name, value, floor in (
+        ("min_count", min_count, FLOOR_MIN_COUNT),
+        ("min_base", min_base, FLOOR_MIN_BASE),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{name} must be a whole number, got {value!r}")
+        elif value < floor:
+            problems.append(
+                f"{name} = {value} is below the floor of {floor}: a smaller threshold would "
+                "publish counts or figures that can identify a respondent (SPEC §5)"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class DisclosurePolicy:
+    """Thresholds and the procedure of SPEC §5.
+
+    Parameters
+    ----------
+    min_count : int
+        Counts of people below this are hidden (default 5, floor 3).
+    min_base : int
+        Figures about respondents on an unweighted base below this are hidden (default 10,
+        floor 5).
+
+    Examples
+    --------
+    >>> DisclosurePolicy(min_count=2)
+    Traceback (most recent call last):
+    ...
+    tsp_analysis.results.policy.PolicyError: min_count = 2 is below the floor of 3: ...
+    """
+
+    min_count: int = DEFAULT_MIN_COUNT
+    min_base: int = DEFAULT_MIN_BASE
+
+    def __post_init__(self) -> None:
+        problems = check_thresholds(self.min_count, self.min_base)
+        if problems:
+            raise PolicyError("; ".join(problems))
+
+    @classmethod
+    def from_params(cls, params: dict) -> DisclosurePolicy:
+        return cls(
+            min_count=params.get("min_count", DEFAULT_MIN_COUNT),
+            min_base=params.get("min_base", DEFAULT_MIN_BASE),
+        )
+
+    # -- the procedure -------------------------------------------------------------------------
+    def publish(self, reports: Iterable[Results]) -> list[Results]:
+        """Check every table of ``reports`` together and return checked copies.
+
+        Reports passed together share their cubes: pass every report on one municipality in
+        one call so that a figure hidden in one is hidden in all.
+        """
+        reports = list(reports)
+        cubes: dict[str, Cube] = {}
+        for r in reports:
+            for cube in r.cubes.values():
+                known = cubes.get(cube.id)
+                if known is not None and dict(known.dims) != dict(cube.dims):
+                    raise PolicyError(f"cube {cube.id!r} is declared with different categories")
+                cubes[cube.id] = cube
+        frames: dict[tuple[int, str], pd.DataFrame] = {}
+        for i, r in enumerate(reports):
+            for t in r.tables.values():
+                frames[(i, t.id)] = self._primary(t)
+        hidden = self._secondary(reports, frames, cubes)
+        out = []
+        for i, r in enumerate(reports):
+            checked = Results(r.report, r.unit, cubes=dict(r.cubes), info=dict(r.info))
+            for t in r.tables.values():
+                frame = self._final(t, frames[(i, t.id)], hidden)
+                checked.tables[t.id] = t.with_data(
+                    frame,
+                    checked=True,
+                    thresholds={"min_count": self.min_count, "min_base": self.min_base},
+                )
+            out.append(checked)
+        return out
+
+    def publish_one(self, results: Results) -> Results:
+        """:meth:`publish` for a single report."""
+        return self.publish([results])[0]
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _primary(self, table: ResultTable) -> pd.DataFrame:
+        frame = table.data.copy()
+        if table.subject == "records":
+            return frame
+        kinds = table.kinds()
+        est = frame["estimate"].to_numpy(dtype=float, na_value=np.nan)
+        n = frame["n"].to_numpy(dtype=float, na_value=np.nan)
+        count = (kinds == "count").to_numpy()
+        small_count = count & (est > 0) & (est < self.min_count)
+        figure = ~count & (kinds != "text").to_numpy()
+        threshold = self.min_base if table.subject == "respondents" else self.min_count
+        # fail closed: a figure about people with no known base is not published
+        small_base = figure & ~(n >= threshold) & ~np.isnan(est)
+        of_value = (
+            pd.to_numeric(frame["of_value"], errors="coerce").to_numpy(dtype=float)
+            if "of_value" in frame
+            else np.full(len(frame), np.nan)
+        )
+        derived_small = (frame["of_cube"] != "").to_numpy() & (of_value > 0) & (
+            of_value < self.min_count
+        )
+        reason = frame["reason"].to_numpy(dtype=object)
+        already = frame["suppressed"].to_numpy(dtype=bool)
+        for mask, code in (
+            (small_count, "small_count"),
+            (small_base, "small_base"),
+            (derived_small & ~small_base, "small_count"),
+        ):
+            new = mask & ~already
+            reason[new] = code
+            already = already | mask
+        frame["suppressed"] = already
+        frame["reason"] = reason.astype(str)
+        frame.loc[frame["suppressed"] & (frame["reason"] == ""), "reason"] = "small_base"
+        return frame
+
+    def _secondary(
+        self,
+        reports: list[Results],
+        frames: dict[tuple[int, str], pd.DataFrame],
+        cubes: dict[str, Cube],
+    ) -> dict[tuple[str, str], str]:
+        """Hide cube cells until no hidden cell can be narrowed below ``min_count``.
+
+        Returns (cube, coord) → reason for every hidden cell.
+        """
+        values: dict[tuple[str, str], float] = {}
+        hidden: dict[tuple[str, str], str] = {}
+        where: dict[tuple[str, str], str] = {}
+        for (i, tid), frame in frames.items():
+            for rec in frame.to_dict("records"):
+                for cube_col, coord_col, value, is_count in (
+                    ("cube", "coord", rec["estimate"], True),
+                    ("of_cube", "of_coord", rec.get("of_value"), False),
+                ):
+                    cid, cell = rec[cube_col], rec[coord_col]
+                    if not cid:
+                        continue
+                    if cid not in cubes:
+                        raise PolicyError(f"table {tid!r} refers to undeclared cube {cid!r}")
+                    key = (cid, cell)
+                    val = _number(value)
+                    if val is not None:
+                        known = values.get(key)
+                        if known is not None and abs(known - val) > 1e-6:
+                            raise PolicyError(
+                                f"cube {cid!r} cell {cell!r} is {known:g} in "
+                                f"{where[key]} but {val:g} in {reports[i].report}/{tid}"
+                            )
+                        values[key] = val
+                        where.setdefault(key, f"{reports[i].report}/{tid}")
+                    if rec["suppressed"] and (is_count or rec["reason"] == "small_count"):
+                        hidden.setdefault(key, rec["reason"] or "small_count")
+        for _cid, cube in sorted(cubes.items()):
+            self._fix_cube(cube, values, hidden)
+        return hidden
+
+    def _fix_cube(
+        self,
+        cube: Cube,
+        values: dict[tuple[str, str], float],
+        hidden: dict[tuple[str, str], str],
+    ) -> None:
+        cells = [c for (cid, c) in values if cid == cube.id]
+        cells += [c for (cid, c) in hidden if cid == cube.id and c not in cells]
+        for _ in range(10 * len(cells) + 10):
+            hid = [c for c in cells if (cube.id, c) in hidden]
+            shown = {
+                c: values[(cube.id, c)]
+                for c in cells
+                if (cube.id, c) not in hidden and (cube.id, c) in values
+            }
+            narrow = [e for e in audit.exposures(cube, shown, hid) if e.width < self.min_count]
+            if not narrow:
+                return
+            target = narrow[0].coord
+            pick = _complement(target, shown)
+            if pick is None:
+                raise PolicyError(
+                    f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left "
+                    "to hide"
+                )
+            hidden[(cube.id, pick)] = "protects_other"
+        raise PolicyError(f"cube {cube.id!r}: secondary suppression did not settle")
+
+    def _final(
+        self,
+        table: ResultTable,
+        frame: pd.DataFrame,
+        hidden: dict[tuple[str, str], str],
+    ) -> pd.DataFrame:
+        frame = frame.copy()
+        sup = frame["suppressed"].to_numpy(dtype=bool).copy()
+        reason = frame["reason"].to_numpy(dtype=object).copy()
+        for i, rec in enumerate(frame[["cube", "coord", "of_cube", "of_coord"]].to_dict("records")):
+            if rec["cube"] and (rec["cube"], rec["coord"]) in hidden and not sup[i]:
+                sup[i] = True
+                reason[i] = hidden[(rec["cube"], rec["coord"])]
+            elif rec["of_cube"] and (rec["of_cube"], rec["of_coord"]) in hidden and not sup[i]:
+                sup[i] = True
+                reason[i] = "derived_from_hidden"
+        frame["suppressed"] = sup
+        frame["reason"] = np.where(sup, reason, "").astype(str)
+        blank = ["estimate", "ci_low", "ci_high", "n", *table.values]
+        if "of_value" in frame:
+            blank.append("of_value")
+        mask = pd.Series(sup, index=frame.index)
+        for col in blank:
+            if col in frame:
+                frame[col] = frame[col].mask(mask)
+        return frame
+
+
+def _complement(target: str, shown: dict[str, float]) -> str | None:
+    """The published cell to hide so that ``target`` is protected: the closest relation first
+    (a sibling, else a finer cell, else a coarser one), and within it the smallest non-zero
+    value (it costs readers the least information)."""
+    if not shown:
+        return None
+    ranked = audit.related(target, list(shown))
+    pool = ranked or list(shown)
+    best = audit.relation(target, pool[0]) if ranked else None
+    same = [c for c in pool if best is None or audit.relation(target, c) == best]
+    nonzero = [c for c in same if shown[c] > 0] or same
+    return min(nonzero, key=lambda c: (shown[c], c))
+
+
+def _number(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(out) else out
