@@ -124,11 +124,27 @@ def test_bad_language_is_rejected():
         validate_params({"lang": "ru"}, "p.yaml")
 
 
-@pytest.mark.parametrize("key", ["min_count", "min_base", "seed"])
-def test_negative_numbers_are_rejected(key):
+def test_negative_seed_is_rejected():
     with pytest.raises(ParameterError) as info:
-        validate_params({key: -1}, "p.yaml")
-    assert info.value.key == key and "negative" in str(info.value)
+        validate_params({"seed": -1}, "p.yaml")
+    assert info.value.key == "seed" and "negative" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "floor"),
+    [("min_count", -1, 3), ("min_count", 0, 3), ("min_count", 2, 3),
+     ("min_base", 0, 5), ("min_base", 4, 5)],
+)
+def test_thresholds_below_their_floor_are_refused(key, value, floor):
+    with pytest.raises(ParameterError) as info:
+        validate_params({key: value}, "p.yaml")
+    assert info.value.key == key
+    assert f"below the floor of {floor}" in str(info.value)
+
+
+def test_thresholds_at_their_floor_are_accepted():
+    out = validate_params({"min_count": 3, "min_base": 5}, "p.yaml")
+    assert (out["min_count"], out["min_base"]) == (3, 5)
 
 
 def test_missing_input_path_names_the_dataset(tmp_path):

@@ -14,9 +14,9 @@ Parameters (the first notebook cell, tagged ``parameters``, holds the same keys)
 ``inputs``          mapping dataset → path of an input file or folder; missing datasets use
                     the shipped demo data. Relative paths are taken relative to ``base_dir``
                     (default: the project folder, the one holding ``data/``)
-``min_count``       counts below this are suppressed (default 5)
+``min_count``       counts below this are suppressed (default 5, at least 3)
 ``min_base``        shares, means and scores with an unweighted base below this are
-                    suppressed (default 10)
+                    suppressed (default 10, at least 5; :mod:`tsp_analysis.thresholds`)
 ``seed``            seed of every random draw in the report (default 0)
 ``allow_free_text`` may a report show redacted free text (default false; no report does yet)
 """
@@ -32,6 +32,7 @@ from typing import Any
 
 from .errors import ParameterError
 from .paths import PROJECT_DIR, reference_dir
+from .thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT, check_thresholds
 
 REPORTS = ("needs_analysis", "data_review", "monitoring")
 LANGUAGES = ("lt", "en")
@@ -43,8 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "municipality": "vilnius",
     "lang": "lt",
     "inputs": {},
-    "min_count": 5,
-    "min_base": 10,
+    "min_count": DEFAULT_MIN_COUNT,
+    "min_base": DEFAULT_MIN_BASE,
     "seed": 0,
     "allow_free_text": False,
 }
@@ -144,8 +145,8 @@ def validate_params(
     ------
     ParameterError
         Unknown key, wrong type, unknown municipality (with the closest slug suggested), bad
-        language, negative threshold or seed, unknown dataset, or an input path that does
-        not exist.
+        language, a threshold below its floor, a negative seed, unknown dataset, or an input
+        path that does not exist.
 
     Examples
     --------
@@ -179,11 +180,24 @@ def validate_params(
         raise ParameterError(
             source, "lang", f"unsupported language {out['lang']!r}; expected one of {LANGUAGES}"
         )
-    for key in ("min_count", "min_base", "seed"):
-        if out[key] < 0:
-            raise ParameterError(source, key, f"must not be negative, got {out[key]}")
+    if out["seed"] < 0:
+        raise ParameterError(source, "seed", f"must not be negative, got {out['seed']}")
+    for key, problem in zip(
+        ("min_count", "min_base"), _threshold_problems(out["min_count"], out["min_base"]),
+        strict=True,
+    ):
+        if problem:
+            raise ParameterError(source, key, problem)
     out["inputs"] = _check_inputs(source, out["inputs"], base_dir)
     return out
+
+
+def _threshold_problems(min_count: int, min_base: int) -> tuple[str | None, str | None]:
+    """The floor check of :mod:`tsp_analysis.thresholds`, per parameter."""
+    return (
+        next(iter(check_thresholds(min_count, DEFAULT_MIN_BASE)), None),
+        next(iter(check_thresholds(DEFAULT_MIN_COUNT, min_base)), None),
+    )
 
 
 def _check_type(source: str, key: str, value: Any) -> Any:

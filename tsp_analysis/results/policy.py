@@ -31,36 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..thresholds import (
+    DEFAULT_MIN_BASE,
+    DEFAULT_MIN_COUNT,
+    check_thresholds,
+)
 from . import audit
 from .table import Cube, Results, ResultTable
 
-DEFAULT_MIN_COUNT = 5
-DEFAULT_MIN_BASE = 10
-FLOOR_MIN_COUNT = 3
-FLOOR_MIN_BASE = 5
 
 class PolicyError(ValueError):
     """A threshold below its floor, or tables the policy cannot check."""
-
-
-def check_thresholds(min_count: object, min_base: object) -> list[str]:
-    """Problems with a pair of thresholds (empty when they are acceptable).
-
-    Used by parameter validation before any kernel starts, and by :class:`DisclosurePolicy`.
-    """
-    problems = []
-    for name, value, floor in (
-        ("min_count", min_count, FLOOR_MIN_COUNT),
-        ("min_base", min_base, FLOOR_MIN_BASE),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"{name} must be a whole number, got {value!r}")
-        elif value < floor:
-            problems.append(
-                f"{name} = {value} is below the floor of {floor}: a smaller threshold would "
-                "publish counts or figures that can identify a respondent (SPEC §5)"
-            )
-    return problems
 
 
 @dataclass(frozen=True)
