@@ -85,7 +85,9 @@ def _raw_functions() -> dict[str, Callable[..., Results]]:
     }
 
 
-def compute(report: str, params: dict, *, inputs: Any = None) -> Results:
+def compute(
+    report: str, params: dict, *, inputs: Any = None, cache_dir: str | Path | None = None
+) -> Results:
     """The checked results of one report.
 
     Parameters
@@ -96,6 +98,8 @@ def compute(report: str, params: dict, *, inputs: Any = None) -> Results:
         ignored — results are language-free.
     inputs : Inputs, optional
         Already loaded inputs (default: ``load_inputs(params["inputs"])``).
+    cache_dir : path, optional
+        Results cache folder (default: ``$TSP_RESULTS_CACHE``; none: memory only).
 
     Returns
     -------
@@ -115,7 +119,7 @@ def compute(report: str, params: dict, *, inputs: Any = None) -> Results:
         checked = policy.publish(raw)
         return {r.report: r for r in checked}
 
-    published = cached(key, build)
+    published = cached(key, build, cache_dir)
     return published[report]
 
 
@@ -135,12 +139,13 @@ def shared(name: str, params: dict, inputs: Any, fn: Callable[[], Any]) -> Any:
 _MEMORY: dict[str, Any] = {}
 
 
-def cached(key: str, fn: Callable[[], Any]) -> Any:
-    """``fn()``, remembered under ``key`` in this process and, when ``TSP_RESULTS_CACHE`` names
-    a folder, on disk (pickle, written atomically, under a file lock)."""
+def cached(key: str, fn: Callable[[], Any], folder: str | Path | None = None) -> Any:
+    """``fn()``, remembered under ``key`` in this process and, when ``folder`` (default
+    ``$TSP_RESULTS_CACHE``) names a folder, on disk (pickle, written atomically, under a file
+    lock)."""
     if key in _MEMORY:
         return _MEMORY[key]
-    folder = os.environ.get(CACHE_ENV)
+    folder = folder or os.environ.get(CACHE_ENV)
     if not folder:
         value = fn()
         _MEMORY[key] = value

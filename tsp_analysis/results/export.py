@@ -5,7 +5,9 @@ per report and language (SPEC §2.6; formats in ``docs/outputs.md``).
   English labels (``<dim>_label_lt``, ``<dim>_label_en``), then ``estimate``, ``ci_low``,
   ``ci_high``, ``n``, ``suppressed``, ``reason`` and any further value columns. A hidden figure
   is an empty cell with ``suppressed`` true and its reason — never a zero.
-* ``<folder>/tables.json`` — every table's id, captions, kind, subject, dimensions and columns.
+* ``<folder>/tables.json`` — every table's id, captions, kind, subject, dimensions and columns;
+  ``cubes.json`` — the categories of every cube whose counts the tables publish (rows that are
+  counts of people name their ``cube`` and ``cell``).
 * ``<path>.xlsx`` — one sheet per table with headers in the report's language, hidden figures
   shown as the suppression mark, and a README sheet that explains the columns and the marks.
 
@@ -74,6 +76,11 @@ def tidy(table: ResultTable) -> pd.DataFrame:
         out["kind"] = table.kinds()
     for col in (*CORE, *table.values):
         out[col] = table.data[col]
+    if (table.data["cube"] != "").any():
+        # which count of people a row is (the same cube and cell is the same number in every
+        # table), so that anyone can re-run the recoverability audit from these files
+        out["cube"] = table.data["cube"]
+        out["cell"] = table.data["coord"]
     return out.reset_index(drop=True)
 
 
@@ -101,6 +108,13 @@ def write_csv(results: Results, folder: str | Path) -> list[Path]:
             "dimensions": list(table.dims),
             "columns": list(frame.columns),
         })
+    cubes = folder / "cubes.json"
+    cubes.write_text(
+        json.dumps({c.id: {d: list(v) for d, v in c.dims.items()}
+                    for c in results.cubes.values()}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    written.append(cubes)
     meta = folder / "tables.json"
     meta.write_text(
         json.dumps({"report": results.report, "unit": results.unit, "tables": catalogue},
@@ -112,6 +126,8 @@ def write_csv(results: Results, folder: str | Path) -> list[Path]:
 
 
 def _csv_value(value: object) -> object:
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, float):
@@ -120,8 +136,6 @@ def _csv_value(value: object) -> object:
         return repr(value) if not value.is_integer() else str(int(value))
     if isinstance(value, bool):
         return "true" if value else "false"
-    if hasattr(value, "item"):  # numpy scalars
-        return _csv_value(value.item())
     return neutralise(str(value))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..params import ALL, COUNTRY, municipality_slugs
-from . import cache, index, manifest
+from . import cache, data, index, manifest
 from .execute import JobOutcome, JobSpec, execute_job
 from .plan import REPORTS, Job, plan
 
@@ -25,6 +25,9 @@ from .plan import REPORTS, Job, plan
 #: its kernel; see docs/runner.md for why this is the default) or ``process`` (a pool of
 #: worker processes).
 EXECUTOR_KINDS = ("thread", "process")
+#: Within a language, needs analyses first: they compute the results the data reviews of the
+#: same municipality share.
+_REPORT_ORDER = {"needs_analysis": 0, "data_review": 1, "monitoring": 2}
 
 
 @dataclass
@@ -126,6 +129,7 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
             k: cache.display_path(v) for k, v in sorted(job.parameters.get("inputs", {}).items())
         }},
         "kernel": "none",
+        "data": None,
         "in_last_run": True,
     }
     record.update(fields)
@@ -211,12 +215,16 @@ def build(
     for job in jobs:
         hashes = cache.job_hashes(job.notebook, job.parameters, hasher, source, env)
         before = previous.get(job.name)
-        if not force and cache.is_up_to_date(before, hashes["key"], out):
+        if (
+            not force
+            and cache.is_up_to_date(before, hashes["key"], out)
+            and data.present(out, before or {})
+        ):
             assert before is not None
             records[job.name] = _record(
                 job, hashes, status="up-to-date", html=before["html"],
                 notebook=before["notebook"], html_sha256=before["html_sha256"],
-                kernel=before.get("kernel", "none"),
+                kernel=before.get("kernel", "none"), data=before["data"],
             )
         else:
             todo.append((job, hashes))
@@ -313,6 +321,7 @@ def _run(
             warm=json.dumps(warm),
             timeout=timeout,
             place=names.get(job.slug, (job.slug, job.slug))[0 if job.lang == "lt" else 1],
+            results_cache=str(out / data.CACHE),
         )
         for job, _ in todo
     }
@@ -336,9 +345,19 @@ def _run(
     )
     futures: dict[cf.Future, tuple[Job, dict[str, Any]]] = {}
     interrupted = False
-    # Longest first (by the last build's time, where known), so that a long report does not
-    # start last and leave the other workers idle at the end.
-    order = sorted(range(len(todo)), key=lambda i: -previous_seconds.get(todo[i][0].name, 1e9))
+    # One language after the other (the second reads the first's results from the cache
+    # instead of waiting on its lock), and within a language longest first (by the last
+    # build's time, where known), so that a long report does not start last and leave the
+    # other workers idle at the end.
+    langs = list(dict.fromkeys(job.lang for job, _ in todo))
+    order = sorted(
+        range(len(todo)),
+        key=lambda i: (
+            langs.index(todo[i][0].lang),
+            -previous_seconds.get(todo[i][0].name, 1e9),
+            _REPORT_ORDER.get(todo[i][0].report, 9),
+        ),
+    )
     try:
         for job, hashes in (todo[i] for i in order):
             futures[executor.submit(execute_job, specs[job.name])] = (job, hashes)
@@ -355,7 +374,7 @@ def _run(
             records[job.name] = _record(
                 job, hashes, status=outcome.status, html=outcome.html,
                 notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
-                html_sha256=outcome.html_sha256, kernel=outcome.kernel,
+                html_sha256=outcome.html_sha256, kernel=outcome.kernel, data=outcome.data,
             )
             bar.set_postfix_str(f"{outcome.status} {job.name}", refresh=False)
             bar.update()
@@ -381,7 +400,7 @@ def _run(
             records[job.name] = _record(
                 job, hashes, status=outcome.status, html=outcome.html,
                 notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
-                html_sha256=outcome.html_sha256, kernel=outcome.kernel,
+                html_sha256=outcome.html_sha256, kernel=outcome.kernel, data=outcome.data,
             )
     for job, hashes in todo:  # cancelled by an interruption
         records.setdefault(job.name, _record(job, hashes, error={

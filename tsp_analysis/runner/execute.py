@@ -46,6 +46,8 @@ class JobSpec:
     timeout: int | None = None
     #: The municipality's (or country's) name in the report's language, for the page title.
     place: str = ""
+    #: Folder of the build's results cache (shared by the reports of a build).
+    results_cache: str = ""
 
 
 @dataclass
@@ -60,6 +62,8 @@ class JobOutcome:
     html_sha256: str | None = None
     error: dict[str, Any] | None = None
     kernel: str = "launched"  # or "forked" (from the zygote)
+    #: The report's data files (``runner.data.paths``), relative to the output folder.
+    data: dict[str, str] | None = None
 
 
 def skip_slow_iri_checker() -> None:
@@ -126,7 +130,10 @@ def execute_job(spec: JobSpec) -> JobOutcome:
     zygote = None
     if spec.preload is not None:
         zygote = kernels.shared_zygote(spec.preload, spec.zygote_key, json.loads(spec.warm))
-    manager = kernels.kernel_manager_class(zygote)
+    from ..results import CACHE_ENV
+
+    extra = {CACHE_ENV: spec.results_cache} if spec.results_cache else {}
+    manager = kernels.kernel_manager_class(zygote, extra)
     kernels.last_launch.forked = None
     try:
         nb = papermill.execute_notebook(
@@ -149,6 +156,9 @@ def execute_job(spec: JobSpec) -> JobOutcome:
         )
         html = convert.to_html(nb, spec.lang, spec.name, spec.place)
         _write_atomic(html_file, html)
+        from . import data
+
+        files = data.write(out, spec.report, spec.parameters, spec.lang)
     except Exception as exc:  # one report's failure must not stop the batch
         # A report that failed must not leave an older, successful HTML behind that the index
         # would not link and a reader could mistake for current.
@@ -173,6 +183,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
         notebook=spec.notebook_path,
         html_sha256=sha256_bytes(html.encode("utf-8")),
         kernel=_kernel_kind(kernels),
+        data=files,
     )
 
 

@@ -75,6 +75,12 @@ def error_text(error: dict[str, Any] | None) -> str:
     return f"{error.get('name', 'Error')}{where}{message}"
 
 
+def _safe(value: object, why: str) -> str:
+    """A number that is not data (a timing, a date, a count of reports), marked for the
+    privacy scan (see ``tsp_analysis.results.scan``)."""
+    return f'<span data-safe="{why}">{html.escape(str(value))}</span>'
+
+
 def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
     """The index page for ``records`` (manifest records) of a run described by ``run``."""
     names = municipality_names()
@@ -86,6 +92,7 @@ def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
 
     def row(record: dict[str, Any]) -> str:
         status = record["status"]
+        seconds = f"{record.get('seconds', 0):.1f}"
         status_label = _both(STATUS_LABELS.get(status, (status,) * 2))
         link = (
             f'<a href="{e(record["html"])}">{e(Path(record["html"]).name)}</a>'
@@ -99,8 +106,8 @@ def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
             f"<td>{e(record['lang'])}</td>"
             f'<td class="status-{e(status)}">{e(status_label)}</td>'
             f"<td>{link}</td>"
-            f'<td class="num">{record.get("seconds", 0):.1f}</td>'
-            f'<td class="error">{e(error_text(record.get("error")))}</td>'
+            f'<td class="num">{_safe(seconds, "time")}</td>'
+            f'<td class="error">{_error(record)}</td>'
             "</tr>"
         )
 
@@ -118,10 +125,10 @@ def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
         "<body>",
         "<h1>TŠP paslaugų ataskaitos / Reports on services for third-country nationals</h1>",
         '<p class="meta">'
-        f"Sukurta / Built: {e(str(run.get('finished', '')))} · "
-        f"{len(records)} ataskaitos / reports: "
+        f"Sukurta / Built: {_safe(run.get('finished', ''), 'date')} · "
+        f"{_safe(len(records), 'param')} ataskaitos / reports: "
         + ", ".join(
-            f"{counts.get(s, 0)} {e(_both(STATUS_LABELS[s]))}"
+            f"{_safe(counts.get(s, 0), 'param')} {e(_both(STATUS_LABELS[s]))}"
             for s in ("ok", "up-to-date", "failed")
         )
         + "</p>",
@@ -137,7 +144,7 @@ def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
             parts.append(
                 f"<li><strong>{e(record['report'])}-{e(record['municipality'])}-"
                 f"{e(record['lang'])}</strong>{nb_link}: "
-                f'<span class="error">{e(error_text(record.get("error")))}</span></li>'
+                f'<span class="error">{_error(record)}</span></li>'
             )
         parts.append("</ul>")
     parts += [
@@ -157,6 +164,11 @@ def render(records: list[dict[str, Any]], run: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def _error(record: dict[str, Any]) -> str:
+    text = error_text(record.get("error"))
+    return f'<span data-safe="error">{html.escape(text)}</span>' if text else ""
 
 
 def write(out: Path, records: list[dict[str, Any]], run: dict[str, Any]) -> Path:

@@ -323,6 +323,8 @@ class ReportKernelManager(AsyncKernelManager):
     one is bound (see :func:`kernel_manager_class`), launched normally otherwise."""
 
     zygote: Zygote | None = None
+    #: Variables added to the kernel's environment (the build's results cache).
+    extra_env: dict[str, str] = {}
     #: Set on the instance after start: True when the kernel was forked from a zygote.
     forked: bool = False
 
@@ -335,6 +337,7 @@ class ReportKernelManager(AsyncKernelManager):
             self.ip = str(_ipc_dir() / f"k{uuid.uuid4().hex[:12]}")
         env = dict(kw.pop("env", None) or os.environ)
         env.update(KERNEL_ENV)
+        env.update(type(self).extra_env)
         kw["env"] = env
         return await super()._async_pre_start_kernel(**kw)
 
@@ -371,12 +374,19 @@ class ReportKernelManager(AsyncKernelManager):
         self._reconcile_connection_info(provisioner.connection_info)
 
 
-def kernel_manager_class(zygote: Zygote | None) -> type[ReportKernelManager]:
+def kernel_manager_class(
+    zygote: Zygote | None, extra_env: dict[str, str] | None = None
+) -> type[ReportKernelManager]:
     """A :class:`ReportKernelManager` subclass bound to ``zygote`` (``None``: launch kernels
-    normally). nbclient instantiates the class itself, hence a class rather than an instance."""
-    if zygote is None:
+    normally) whose kernels get ``extra_env`` too. nbclient instantiates the class itself,
+    hence a class rather than an instance."""
+    if zygote is None and not extra_env:
         return ReportKernelManager
-    return type("ZygoteKernelManager", (ReportKernelManager,), {"zygote": zygote})
+    return type(
+        "ZygoteKernelManager",
+        (ReportKernelManager,),
+        {"zygote": zygote, "extra_env": dict(extra_env or {})},
+    )
 
 
 # One zygote per process and preload list, shared by the threads of that process and reused
