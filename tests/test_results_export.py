@@ -17,45 +17,86 @@ CAP = {"lt": "Poreikis pagal sritį", "en": "Need by area"}
 @pytest.fixture
 def published() -> Results:
     r = Results("needs_analysis", "akmene")
-    r.add(ResultTable.make(
-        "need",
-        pd.DataFrame({"area": ["health", "employment", "education"],
-                      "estimate": [0.42, 0.61, 0.3], "ci_low": [0.35, 0.5, 0.1],
-                      "ci_high": [0.49, 0.7, 0.5], "n": [57, 31, 7]}),
-        caption=CAP, kind="share", dims=["area"], labels={"area": "areas"}))
-    cube = r.add_cube(Cube("respondents:tsp_survey:akmene", {"sex": ("female", "male", "_missing")}))
-    r.add(ResultTable.make(
-        "sample_sex",
-        pd.DataFrame({"sex": ["female", "male", "total"], "estimate": [40, 2, 42],
-                      "cube": cube.id,
-                      "coord": [coord(sex="female"), coord(sex="male"), coord()]}),
-        caption={"lt": "Respondentai pagal lytį", "en": "Respondents by sex"},
-        kind="count", dims=["sex"], labels={"sex": "value_set:sex"}))
-    r.add(ResultTable.make(
-        "notes",
-        pd.DataFrame({"note": ["a", "b"], "text": ["=cmd|' /C calc'!A0", "@SUM(1)"]}),
-        caption={"lt": "Pastabos", "en": "Notes"}, kind="text", dims=["note"],
-        subject="records", values=["text"]))
+    r.add(
+        ResultTable.make(
+            "need",
+            pd.DataFrame(
+                {
+                    "area": ["health", "employment", "education"],
+                    "estimate": [0.42, 0.61, 0.3],
+                    "ci_low": [0.35, 0.5, 0.1],
+                    "ci_high": [0.49, 0.7, 0.5],
+                    "n": [57, 31, 7],
+                }
+            ),
+            caption=CAP,
+            kind="share",
+            dims=["area"],
+            labels={"area": "areas"},
+        )
+    )
+    cube = r.add_cube(
+        Cube("respondents:tsp_survey:akmene", {"sex": ("female", "male", "_missing")})
+    )
+    r.add(
+        ResultTable.make(
+            "sample_sex",
+            pd.DataFrame(
+                {
+                    "sex": ["female", "male", "total"],
+                    "estimate": [40, 2, 42],
+                    "cube": cube.id,
+                    "coord": [coord(sex="female"), coord(sex="male"), coord()],
+                }
+            ),
+            caption={"lt": "Respondentai pagal lytį", "en": "Respondents by sex"},
+            kind="count",
+            dims=["sex"],
+            labels={"sex": "value_set:sex"},
+        )
+    )
+    r.add(
+        ResultTable.make(
+            "notes",
+            pd.DataFrame({"note": ["a", "b"], "text": ["=cmd|' /C calc'!A0", "@SUM(1)"]}),
+            caption={"lt": "Pastabos", "en": "Notes"},
+            kind="text",
+            dims=["note"],
+            subject="records",
+            values=["text"],
+        )
+    )
     return DisclosurePolicy().publish_one(r)
 
 
 def test_unchecked_tables_cannot_be_exported():
-    t = ResultTable.make("x", pd.DataFrame({"a": ["1"], "estimate": [1.0], "n": [20]}),
-                         caption=CAP, kind="share", dims=["a"])
+    t = ResultTable.make(
+        "x",
+        pd.DataFrame({"a": ["1"], "estimate": [1.0], "n": [20]}),
+        caption=CAP,
+        kind="share",
+        dims=["a"],
+    )
     with pytest.raises(UncheckedTableError):
         export.tidy(t)
 
 
 def test_csv_read_back_equals_the_results(published, tmp_path):
     paths = export.write_csv(published, tmp_path)
-    assert {p.name for p in paths} == {"need.csv", "sample_sex.csv", "notes.csv", "tables.json",
-                                       "cubes.json"}
+    assert {p.name for p in paths} == {
+        "need.csv",
+        "sample_sex.csv",
+        "notes.csv",
+        "tables.json",
+        "cubes.json",
+    }
     for table in published:
         back = export.read_csv(tmp_path / f"{table.id}.csv")
         want = table.published()
         for col in ("estimate", "ci_low", "ci_high"):
-            pd.testing.assert_series_equal(back[col], want[col].astype("Float64"),
-                                           check_names=False)
+            pd.testing.assert_series_equal(
+                back[col], want[col].astype("Float64"), check_names=False
+            )
         pd.testing.assert_series_equal(back["n"], want["n"], check_names=False)
         assert back["suppressed"].tolist() == want["suppressed"].tolist()
         assert back["reason"].tolist() == want["reason"].tolist()

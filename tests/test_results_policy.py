@@ -24,12 +24,17 @@ CITIZENSHIP = Cube("resp:jonava", {"citizenship": ("UA", "BY", "RU", "other", "_
 
 def _counts(table_id: str, cells: dict[str, int], cube: Cube = CITIZENSHIP) -> ResultTable:
     rows = [
-        {"citizenship": k or "total", "estimate": v, "cube": cube.id,
-         "coord": coord(citizenship=k or None)}
+        {
+            "citizenship": k or "total",
+            "estimate": v,
+            "cube": cube.id,
+            "coord": coord(citizenship=k or None),
+        }
         for k, v in cells.items()
     ]
-    return ResultTable.make(table_id, pd.DataFrame(rows), caption=CAP, kind="count",
-                            dims=["citizenship"])
+    return ResultTable.make(
+        table_id, pd.DataFrame(rows), caption=CAP, kind="count", dims=["citizenship"]
+    )
 
 
 def _report(name: str, *tables: ResultTable, cubes=(CITIZENSHIP,)) -> Results:
@@ -42,8 +47,10 @@ def _report(name: str, *tables: ResultTable, cubes=(CITIZENSHIP,)) -> Results:
 
 
 def _shown(table: ResultTable) -> dict[str, object]:
-    return {r["citizenship"]: (None if r["suppressed"] else int(r["estimate"]))
-            for r in table.data.to_dict("records")}
+    return {
+        r["citizenship"]: (None if r["suppressed"] else int(r["estimate"]))
+        for r in table.data.to_dict("records")
+    }
 
 
 def test_thresholds_below_the_floor_are_refused():
@@ -68,21 +75,25 @@ def test_a_count_recoverable_from_the_total_and_the_nonresponse_is_protected():
     # the smallest non-zero sibling goes too: missing = 5 (not the structural zero "other")
     assert shown["_missing"] is None
     assert shown["UA"] == 30 and shown["BY"] == 11 and shown["other"] == 0
-    reasons = dict(zip(out["nonresponse"].data["citizenship"], out["nonresponse"].data["reason"],
-                       strict=True))
+    reasons = dict(
+        zip(out["nonresponse"].data["citizenship"], out["nonresponse"].data["reason"], strict=True)
+    )
     assert reasons["_missing"] == "protects_other"
     # and the audit agrees: RU now lies anywhere in 0–9
     (exp,) = audit.exposures(
-        CITIZENSHIP, {"": 50, "citizenship=UA": 30, "citizenship=BY": 11,
-                      "citizenship=other": 0},
-        ["citizenship=RU"])
+        CITIZENSHIP,
+        {"": 50, "citizenship=UA": 30, "citizenship=BY": 11, "citizenship=other": 0},
+        ["citizenship=RU"],
+    )
     assert (exp.low, exp.high) == (0, 9)
 
 
 def test_the_same_cell_is_hidden_in_every_report_on_the_municipality():
     needs = _report("needs_analysis", _counts("citizenship", {"": 50, "UA": 30, "RU": 4}))
-    review = _report("data_review", _counts("sample", {"": 50, "UA": 30, "BY": 11, "RU": 4,
-                                                      "other": 0, "_missing": 5}))
+    review = _report(
+        "data_review",
+        _counts("sample", {"": 50, "UA": 30, "BY": 11, "RU": 4, "other": 0, "_missing": 5}),
+    )
     a, b = DisclosurePolicy().publish([needs, review])
     assert _shown(a["citizenship"])["RU"] is None
     assert _shown(b["sample"])["RU"] is None
@@ -96,9 +107,12 @@ def test_audit_bounds_match_a_hand_worked_two_way_table():
     cube = Cube("pop", {"sex": ("female", "male"), "age": ("young", "old")})
     published = {
         "": 40,
-        coord(sex="female"): 22, coord(sex="male"): 18,
-        coord(age="young"): 25, coord(age="old"): 15,
-        coord(sex="female", age="old"): 9, coord(sex="male", age="old"): 6,
+        coord(sex="female"): 22,
+        coord(sex="male"): 18,
+        coord(age="young"): 25,
+        coord(age="old"): 15,
+        coord(sex="female", age="old"): 9,
+        coord(sex="male", age="old"): 6,
     }
     hidden = [coord(sex="female", age="young")]
     (exp,) = audit.exposures(cube, published, hidden)
@@ -124,10 +138,21 @@ def test_a_share_of_a_hidden_count_is_hidden_too():
     counts = _counts("counts", {"": 50, "UA": 30, "BY": 11, "RU": 4, "other": 5})
     shares = ResultTable.make(
         "shares",
-        pd.DataFrame({"citizenship": ["UA", "RU"], "estimate": [0.6, 0.08], "n": [50, 50],
-                      "of_cube": CITIZENSHIP.id, "of_coord": ["citizenship=UA", "citizenship=RU"],
-                      "of_value": [30, 4]}),
-        caption=CAP, kind="share", dims=["citizenship"], subject="population")
+        pd.DataFrame(
+            {
+                "citizenship": ["UA", "RU"],
+                "estimate": [0.6, 0.08],
+                "n": [50, 50],
+                "of_cube": CITIZENSHIP.id,
+                "of_coord": ["citizenship=UA", "citizenship=RU"],
+                "of_value": [30, 4],
+            }
+        ),
+        caption=CAP,
+        kind="share",
+        dims=["citizenship"],
+        subject="population",
+    )
     (out,) = DisclosurePolicy().publish([_report("needs_analysis", counts, shares)])
     got = out["shares"].data.set_index("citizenship")
     assert bool(got.loc["RU", "suppressed"]) and pd.isna(got.loc["RU", "estimate"])
@@ -137,10 +162,19 @@ def test_a_share_of_a_hidden_count_is_hidden_too():
 def test_estimates_on_a_small_or_unknown_base_are_hidden_and_never_zero():
     t = ResultTable.make(
         "needs",
-        pd.DataFrame({"area": ["a", "b", "c"], "estimate": [0.4, 0.5, 0.6],
-                      "ci_low": [0.3, 0.2, 0.5], "ci_high": [0.5, 0.8, 0.7],
-                      "n": [25, 9, None]}),
-        caption=CAP, kind="share", dims=["area"])
+        pd.DataFrame(
+            {
+                "area": ["a", "b", "c"],
+                "estimate": [0.4, 0.5, 0.6],
+                "ci_low": [0.3, 0.2, 0.5],
+                "ci_high": [0.5, 0.8, 0.7],
+                "n": [25, 9, None],
+            }
+        ),
+        caption=CAP,
+        kind="share",
+        dims=["area"],
+    )
     (out,) = DisclosurePolicy().publish([_report("needs_analysis", t, cubes=())])
     data = out["needs"].data.set_index("area")
     assert data["suppressed"].tolist() == [False, True, True]
@@ -153,7 +187,11 @@ def test_records_are_not_suppressed_and_renderers_refuse_raw_tables():
     t = ResultTable.make(
         "consultations",
         pd.DataFrame({"municipality": ["jonava"], "estimate": [2]}),
-        caption=CAP, kind="count", dims=["municipality"], subject="records")
+        caption=CAP,
+        kind="count",
+        dims=["municipality"],
+        subject="records",
+    )
     with pytest.raises(UncheckedTableError):
         t.require_checked()
     (out,) = DisclosurePolicy().publish([_report("monitoring", t, cubes=())])

@@ -59,9 +59,7 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def fmt_value(
-    value: object, kind: str, lang: str, decimals: int | None = None
-) -> str:
+def fmt_value(value: object, kind: str, lang: str, decimals: int | None = None) -> str:
     """A single figure as text in ``lang`` (no interval)."""
     if _missing(value):
         return DASH
@@ -237,8 +235,13 @@ def grid(
         frame_rows[(row_labels or {}).get(r, r)] = out
     frame = pd.DataFrame.from_dict(frame_rows, orient="index")
     return table_html(
-        frame, lang, caption=caption if caption is not None else table.caption[lang],
-        notes=notes, index_header=index_header, css=css, sources=[table],
+        frame,
+        lang,
+        caption=caption if caption is not None else table.caption[lang],
+        notes=notes,
+        index_header=index_header,
+        css=css,
+        sources=[table],
     )
 
 

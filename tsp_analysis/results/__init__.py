@@ -187,9 +187,16 @@ def cache_key(kind: str, unit: str, params: dict, *, inputs: Any = None) -> str:
     wanted = {k: v for k, v in params.items() if k not in LANGUAGE_ONLY}
     files = _input_hashes(params, inputs)
     blob = json.dumps(
-        {"kind": kind, "unit": unit, "params": wanted, "files": files,
-         "reference": _tree_hash("reference"), "code": _tree_hash("code")},
-        sort_keys=True, default=str,
+        {
+            "kind": kind,
+            "unit": unit,
+            "params": wanted,
+            "files": files,
+            "reference": _tree_hash("reference"),
+            "code": _tree_hash("code"),
+        },
+        sort_keys=True,
+        default=str,
     )
     digest = hashlib.sha256(blob.encode()).hexdigest()[:24]
     return f"{kind}-{unit}-{digest}"

@@ -87,7 +87,7 @@ class _System:
                 mask = mask & keep[tuple(view)]
         vec = np.zeros(self.size)
         off = self.offsets[block]
-        vec[off: off + mask.size] = mask.ravel().astype(float)
+        vec[off : off + mask.size] = mask.ravel().astype(float)
         return vec
 
     def expression(self, cell: str) -> np.ndarray:
@@ -152,15 +152,12 @@ def exposures(
         objective = system.expression(cell)
         bounds = []
         for sign in (1.0, -1.0):
-            res = linprog(
-                sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-            )
+            res = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
             if res.status == 3:  # unbounded
                 bounds.append(np.inf if sign < 0 else 0.0)
             elif res.status != 0:
                 raise ValueError(
-                    f"cube {cube.id!r}: the published counts contradict each other "
-                    f"({res.message})"
+                    f"cube {cube.id!r}: the published counts contradict each other ({res.message})"
                 )
             else:
                 bounds.append(sign * res.fun)

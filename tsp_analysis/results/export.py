@@ -99,26 +99,36 @@ def write_csv(results: Results, folder: str | Path) -> list[Path]:
             for rec in frame.itertuples(index=False):
                 writer.writerow([_csv_value(v) for v in rec])
         written.append(path)
-        catalogue.append({
-            "id": table.id,
-            "file": path.name,
-            "caption": dict(table.caption),
-            "kind": table.kind,
-            "subject": table.subject,
-            "dimensions": list(table.dims),
-            "columns": list(frame.columns),
-        })
+        catalogue.append(
+            {
+                "id": table.id,
+                "file": path.name,
+                "caption": dict(table.caption),
+                "kind": table.kind,
+                "subject": table.subject,
+                "dimensions": list(table.dims),
+                "columns": list(frame.columns),
+            }
+        )
     cubes = folder / "cubes.json"
     cubes.write_text(
-        json.dumps({c.id: {d: list(v) for d, v in c.dims.items()}
-                    for c in results.cubes.values()}, ensure_ascii=False, indent=1) + "\n",
+        json.dumps(
+            {c.id: {d: list(v) for d, v in c.dims.items()} for c in results.cubes.values()},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     written.append(cubes)
     meta = folder / "tables.json"
     meta.write_text(
-        json.dumps({"report": results.report, "unit": results.unit, "tables": catalogue},
-                   ensure_ascii=False, indent=1) + "\n",
+        json.dumps(
+            {"report": results.report, "unit": results.unit, "tables": catalogue},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     written.append(meta)
@@ -163,8 +173,12 @@ def write_xlsx(results: Results, path: str | Path, lang: str) -> Path:
     readme.title = "README"
     readme.append([i18n.t("data.readme.title", lang)])
     readme["A1"].font = Font(bold=True)
-    for key in ("data.readme.columns", "data.readme.hidden", "data.readme.reasons",
-                "data.readme.csv"):
+    for key in (
+        "data.readme.columns",
+        "data.readme.hidden",
+        "data.readme.reasons",
+        "data.readme.csv",
+    ):
         readme.append([i18n.t(key, lang, mark=MARK)])
     readme.append([])
     readme.append([i18n.t("data.readme.sheet", lang), i18n.t("data.readme.caption", lang)])

@@ -135,8 +135,8 @@ class DisclosurePolicy:
             if "of_value" in frame
             else np.full(len(frame), np.nan)
         )
-        derived_small = (frame["of_cube"] != "").to_numpy() & (of_value > 0) & (
-            of_value < self.min_count
+        derived_small = (
+            (frame["of_cube"] != "").to_numpy() & (of_value > 0) & (of_value < self.min_count)
         )
         reason = frame["reason"].to_numpy(dtype=object)
         already = frame["suppressed"].to_numpy(dtype=bool)
@@ -216,8 +216,7 @@ class DisclosurePolicy:
             pick = _complement(target, shown)
             if pick is None:
                 raise PolicyError(
-                    f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left "
-                    "to hide"
+                    f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left to hide"
                 )
             hidden[(cube.id, pick)] = "protects_other"
         raise PolicyError(f"cube {cube.id!r}: secondary suppression did not settle")

@@ -44,14 +44,42 @@ SKIP = {"script", "style"}
 TEXT_ATTRS = ("alt", "title", "aria-label")
 #: Manifest keys whose numbers are timings, sizes, counts of reports or thresholds.
 MANIFEST_NUMBERS = {
-    "format", "seconds", "exit_code", "workers", "ok", "failed", "up-to-date", "stale",
-    "min_count", "min_base", "seed", "bytes", "cell", "tables",
+    "format",
+    "seconds",
+    "exit_code",
+    "workers",
+    "ok",
+    "failed",
+    "up-to-date",
+    "stale",
+    "min_count",
+    "min_base",
+    "seed",
+    "bytes",
+    "cell",
+    "tables",
 }
 #: Manifest keys whose values are hashes, versions, paths, timestamps (digits allowed).
 MANIFEST_TEXT = {
-    "hashes", "environment", "inputs", "key", "notebook", "package", "parameters",
-    "html_sha256", "html", "started", "finished", "generator", "data", "files", "message",
-    "name", "path", "sha256", "pdf",
+    "hashes",
+    "environment",
+    "inputs",
+    "key",
+    "notebook",
+    "package",
+    "parameters",
+    "html_sha256",
+    "html",
+    "started",
+    "finished",
+    "generator",
+    "data",
+    "files",
+    "message",
+    "name",
+    "path",
+    "sha256",
+    "pdf",
 }
 
 
@@ -155,15 +183,21 @@ def _row_key(row: Mapping[str, str], dims: Iterable[str]) -> str:
     return "|".join(f"{d}={v}" for d, v in parts) or "all"
 
 
-def _check_table_csv(path: Path, spec: Mapping[str, Any], thresholds: Mapping[str, int],
-                     rel: str) -> list[Violation]:
+def _check_table_csv(
+    path: Path, spec: Mapping[str, Any], thresholds: Mapping[str, int], rel: str
+) -> list[Violation]:
     out = []
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     figures = ["estimate", "ci_low", "ci_high", "n"]
-    extra = [c for c in spec.get("columns", []) if c not in figures and c not in (
-        "suppressed", "reason", "kind", "cube", "cell") and c not in spec.get("dimensions", [])
-        and not c.endswith(("_label_lt", "_label_en"))]
+    extra = [
+        c
+        for c in spec.get("columns", [])
+        if c not in figures
+        and c not in ("suppressed", "reason", "kind", "cube", "cell")
+        and c not in spec.get("dimensions", [])
+        and not c.endswith(("_label_lt", "_label_en"))
+    ]
     subject = spec.get("subject", "respondents")
     for i, row in enumerate(rows, start=2):
         where = f"{spec['id']} row {i}"
@@ -189,8 +223,9 @@ def _check_table_csv(path: Path, spec: Mapping[str, Any], thresholds: Mapping[st
         elif kind != "text" and est is not None:
             floor = thresholds["min_base"] if subject == "respondents" else thresholds["min_count"]
             if n is None or n < floor:
-                out.append(Violation(rel, where, f"figure on a base below {floor} shown",
-                                     row.get("n", "")))
+                out.append(
+                    Violation(rel, where, f"figure on a base below {floor} shown", row.get("n", ""))
+                )
     return out
 
 
@@ -235,8 +270,11 @@ class _Page(HTMLParser):
         if not self._skipping() and self._context() is None:
             for name in TEXT_ATTRS:
                 if DIGIT.search(a.get(name, "")) and "data-cell" not in a:
-                    self.violations.append(Violation(
-                        self.rel, f"<{tag} {name}>", "number in an attribute", a[name][:80]))
+                    self.violations.append(
+                        Violation(
+                            self.rel, f"<{tag} {name}>", "number in an attribute", a[name][:80]
+                        )
+                    )
         entry: dict[str, Any] = {"tag": tag, "mark": None, "text": ""}
         if "data-cell" in a:
             entry["mark"] = "cell"
@@ -272,9 +310,14 @@ class _Page(HTMLParser):
             return
         for m in DIGIT_RUN.finditer(data):
             start = max(0, m.start() - 30)
-            self.violations.append(Violation(
-                self.rel, self._path(), "number outside a checked cell",
-                data[start: m.end() + 30].strip()))
+            self.violations.append(
+                Violation(
+                    self.rel,
+                    self._path(),
+                    "number outside a checked cell",
+                    data[start : m.end() + 30].strip(),
+                )
+            )
 
     def _path(self) -> str:
         return "/".join(e["tag"] for e in self.stack[-4:])
@@ -284,9 +327,14 @@ class _Page(HTMLParser):
             kind = entry["attrs"].get("data-safe", "")
             allowed = {self.thresholds["min_count"], self.thresholds["min_base"]}
             if not _fits(kind, entry["text"], allowed):
-                self.violations.append(Violation(
-                    self.rel, f"data-safe={kind}", "content does not fit its kind",
-                    entry["text"][:80]))
+                self.violations.append(
+                    Violation(
+                        self.rel,
+                        f"data-safe={kind}",
+                        "content does not fit its kind",
+                        entry["text"][:80],
+                    )
+                )
         elif entry.get("mark") == "cell":
             self._check_cell(entry)
 
@@ -304,18 +352,26 @@ class _Page(HTMLParser):
             self.violations.append(Violation(self.rel, ref, "cell not found in the data files"))
             return
         if (row.get("suppressed") == "true") != hidden:
-            self.violations.append(Violation(
-                self.rel, ref, "page and data disagree on whether the cell is hidden", shown))
+            self.violations.append(
+                Violation(
+                    self.rel, ref, "page and data disagree on whether the cell is hidden", shown
+                )
+            )
         if not hidden and "data-n" in a and row.get("n", "") not in ("", a["data-n"]):
-            self.violations.append(Violation(
-                self.rel, ref, f"base {a['data-n']} differs from the data's {row.get('n')}"))
+            self.violations.append(
+                Violation(
+                    self.rel, ref, f"base {a['data-n']} differs from the data's {row.get('n')}"
+                )
+            )
 
 
-def scan_html(text: str, rel: str, index: DataIndex | None = None,
-              thresholds: Mapping[str, int] | None = None) -> tuple[list[Violation], int]:
+def scan_html(
+    text: str, rel: str, index: DataIndex | None = None, thresholds: Mapping[str, int] | None = None
+) -> tuple[list[Violation], int]:
     """Violations in one page (or fragment) and the number of checked cells it holds."""
-    page = _Page(rel, index, thresholds or {"min_count": DEFAULT_MIN_COUNT,
-                                            "min_base": DEFAULT_MIN_BASE})
+    page = _Page(
+        rel, index, thresholds or {"min_count": DEFAULT_MIN_COUNT, "min_base": DEFAULT_MIN_BASE}
+    )
     page.feed(text)
     page.close()
     while page.stack:
@@ -323,8 +379,9 @@ def scan_html(text: str, rel: str, index: DataIndex | None = None,
     return page.violations, page.cells
 
 
-def _scan_notebook(path: Path, rel: str, index: DataIndex, thresholds: Mapping[str, int],
-                   failed: bool) -> list[Violation]:
+def _scan_notebook(
+    path: Path, rel: str, index: DataIndex, thresholds: Mapping[str, int], failed: bool
+) -> list[Violation]:
     out: list[Violation] = []
     nb = json.loads(path.read_text("utf-8"))
     for i, cell in enumerate(nb.get("cells", [])):
@@ -372,8 +429,7 @@ def _scan_manifest(data: Any, rel: str, path: str = "") -> list[Violation]:
     elif isinstance(data, str) and DIGIT.search(data):
         leaf = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
         if leaf not in MANIFEST_TEXT and leaf not in ("status", "lang", "municipality", "report"):
-            out.append(Violation(rel, path, "number in a text under an unexpected key",
-                                 data[:80]))
+            out.append(Violation(rel, path, "number in a text under an unexpected key", data[:80]))
     return out
 
 
@@ -386,8 +442,9 @@ def _check_workbook(path: Path, rel: str) -> list[Violation]:
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type == "f":
-                    out.append(Violation(rel, f"{ws.title}!{c.coordinate}", "a formula",
-                                         str(c.value)[:80]))
+                    out.append(
+                        Violation(rel, f"{ws.title}!{c.coordinate}", "a formula", str(c.value)[:80])
+                    )
     return out
 
 
@@ -418,8 +475,10 @@ def scan(out: str | Path, *, expected: Iterable[str] = ()) -> list[Violation]:
     homes: dict[str, Mapping[str, int]] = {}
     for name, rec in sorted(records.items()):
         params = rec.get("parameters", {})
-        thresholds = {"min_count": params.get("min_count", DEFAULT_MIN_COUNT),
-                      "min_base": params.get("min_base", DEFAULT_MIN_BASE)}
+        thresholds = {
+            "min_count": params.get("min_count", DEFAULT_MIN_COUNT),
+            "min_base": params.get("min_base", DEFAULT_MIN_BASE),
+        }
         failed = rec.get("status") == "failed"
         html = out / (rec.get("html") or f"html/{name}.html")
         nb = out / (rec.get("notebook") or f"notebooks/{name}.ipynb")
@@ -427,12 +486,16 @@ def scan(out: str | Path, *, expected: Iterable[str] = ()) -> list[Violation]:
             if not html.exists():
                 violations.append(Violation(name, "-", "report page is missing"))
             else:
-                v, cells = scan_html(html.read_text("utf-8"), f"html/{html.name}", index,
-                                     thresholds)
+                v, cells = scan_html(
+                    html.read_text("utf-8"), f"html/{html.name}", index, thresholds
+                )
                 violations += v
                 if cells == 0:
-                    violations.append(Violation(f"html/{html.name}", "-",
-                                                "no checked cell at all (nothing was scanned)"))
+                    violations.append(
+                        Violation(
+                            f"html/{html.name}", "-", "no checked cell at all (nothing was scanned)"
+                        )
+                    )
             home = f"{rec['report']}-{rec['municipality']}"
             homes[home] = thresholds
             if index.meta(home) is None:
