@@ -70,16 +70,24 @@ def _execute(job: tuple[str, None, None]) -> dict:
 
 
 @cache
-def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
-    """Every report built by the runner, and each notebook run with its own defaults."""
+def build_output() -> tuple[Path, tuple[dict, ...]]:
+    """Every report of every municipality in both languages, built by the runner once per
+    test session: the output folder and the manifest records."""
     import tempfile
 
     from tsp_analysis.runner import build
 
     out = Path(tempfile.mkdtemp(prefix="tsp-reports-"))
     result = build(langs=LANGS, out=out, workers=WORKERS, force=True, progress=False)
+    return out, tuple(result.records)
+
+
+@cache
+def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
+    """Every report built by the runner, and each notebook run with its own defaults."""
+    out, records = build_output()
     rendered: dict[tuple[str, str | None, str | None], dict] = {}
-    for rec in result.records:
+    for rec in records:
         job = (rec["report"], rec["municipality"], rec["lang"])
         html = (out / rec["html"]).read_text(encoding="utf-8") if rec.get("html") else None
         error = rec.get("error")

@@ -1,28 +1,27 @@
 """Disclosure scan of every rendered report (SPEC §5): no respondent id, no free-text answer,
 no code, no figure on a base below the thresholds, no raw error or warning output.
 
-The reports mark every estimate they show with its unweighted base (``data-n``) and kind
-(``data-kind``); a suppressed figure carries ``data-suppressed="true"`` and shows only the mark.
-The scan checks those markers; the unit tests of ``tsp_analysis.report`` check that the tables
-and sentences put them on every figure.
+The fail-closed scan (``tsp_analysis.results.scan``) reads everything the build wrote: any
+number that is not a checked cell found in the data files, or a marked year, threshold, date,
+hash or label, is a violation, whatever the code meant; a missing report is a violation too.
+The recoverability audit is re-run from the data files alone.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from html.parser import HTMLParser
+import shutil
 
 import pytest
-from test_notebooks import ROOT, build_reports, jobs
+from test_notebooks import ROOT, build_output, build_reports, jobs
 
 from tsp_analysis.params import DEFAULTS
-from tsp_analysis.report.i18n import SUPPRESSED_MARK
+from tsp_analysis.results import scan
 
 pytestmark = pytest.mark.slow
 
 MIN_COUNT = DEFAULTS["min_count"]
-MIN_BASE = DEFAULTS["min_base"]
 DATA_URI = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
 
 
@@ -35,35 +34,6 @@ def _column(dataset: str, column: str) -> set[str]:
     path = ROOT / "data/demo" / f"{dataset}.csv"
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return {row[column].strip() for row in csv.DictReader(fh) if row.get(column, "").strip()}
-
-
-class _Figures(HTMLParser):
-    """Every element with ``data-kind``: its attributes and its text."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack: list[dict | None] = []
-        self.found: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("br", "img", "meta", "link", "input", "hr"):
-            return
-        a = dict(attrs)
-        entry = {"tag": tag, "attrs": a, "text": ""} if "data-kind" in a else None
-        self.stack.append(entry)
-        if entry is not None:
-            self.found.append(entry)
-
-    def handle_endtag(self, tag):
-        if tag in ("br", "img", "meta", "link", "input", "hr"):
-            return
-        if self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        for entry in self.stack:
-            if entry is not None:
-                entry["text"] += data
 
 
 def _text(html: str) -> str:
@@ -114,39 +84,42 @@ def test_no_code_and_no_raw_output(rendered, job):
     assert "application/vnd.jupyter.stderr" not in body
 
 
-@pytest.mark.parametrize("job", jobs(), ids=lambda j: "-".join(j))
-def test_every_figure_respects_the_thresholds(rendered, job):
-    html = rendered[job]["html"]
-    assert html is not None, rendered[job]["error"]
-    parser = _Figures()
-    parser.feed(_text(html))
-    bad = []
-    for fig in parser.found:
-        a, shown = fig["attrs"], fig["text"].strip()
-        if a.get("data-suppressed") == "true":
-            if shown != SUPPRESSED_MARK or "data-n" in a:
-                bad.append(("suppressed cell shows something", a, shown))
-            continue
-        if "data-n" not in a:
-            bad.append(("figure without its base", a, shown))
-            continue
-        n = int(a["data-n"])
-        if a["data-kind"] == "count":
-            if 0 < n < MIN_COUNT:
-                bad.append(("count below the threshold", a, shown))
-        elif n < MIN_BASE:
-            bad.append(("base below the threshold", a, shown))
-    assert not bad, bad[:5]
+def _names() -> list[str]:
+    return ["-".join(j) for j in jobs()]
 
 
-def test_scan_finds_figures_in_every_needs_report(rendered):
-    """Guards the scan itself: a report without markers would pass it vacuously."""
-    for job in jobs():
-        if job[0] != "needs_analysis" or rendered[job]["html"] is None:
-            continue
-        parser = _Figures()
-        parser.feed(_text(rendered[job]["html"]))
-        assert len(parser.found) > 100, job
+def test_fail_closed_scan_passes_over_every_output_of_the_build(rendered):
+    """Every number in every page, notebook output, data file and the manifest of a full
+    --lang all build is a checked cell (or a marked year, threshold, date, ...), and every
+    report is there."""
+    out, records = build_output()
+    assert len(records) == len(jobs())
+    violations = scan.scan(out, expected=_names())
+    assert not violations, "\n".join(str(v) for v in violations[:20])
+
+
+def test_scan_fails_on_a_report_with_an_injected_unmarked_number(rendered, tmp_path):
+    out, _ = build_output()
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy, ignore=shutil.ignore_patterns(".cache"))
+    page = copy / "html" / "needs_analysis-jonava-lt.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", "<p>Ukraina (52 %)</p></body>", 1), "utf-8")
+    violations = scan.scan(copy, expected=_names())
+    assert [(v.file, v.problem) for v in violations] == [
+        ("html/needs_analysis-jonava-lt.html", "number outside a checked cell")]
+    page.unlink()
+    assert any(v.problem == "report page is missing" for v in scan.scan(copy))
+
+
+def test_no_hidden_count_can_be_narrowed_below_the_threshold(rendered):
+    """The recoverability audit, re-run from the data files alone over every report of each
+    municipality (the needs analysis and the data review publish the same populations)."""
+    out, _ = build_output()
+    exposures = scan.reaudit(out)
+    assert exposures, "no hidden count at all: the audit would pass vacuously"
+    narrow = [e for e in exposures if e.width < MIN_COUNT]
+    assert not narrow, narrow[:5]
 
 
 @pytest.mark.parametrize("job", jobs(), ids=lambda j: "-".join(j))

@@ -196,3 +196,20 @@ def test_records_are_not_suppressed_and_renderers_refuse_raw_tables():
         t.require_checked()
     (out,) = DisclosurePolicy().publish([_report("monitoring", t, cubes=())])
     assert out["consultations"].require_checked().data["estimate"].tolist() == [2]
+
+
+def test_a_share_hidden_for_its_base_publishes_nothing_of_its_count():
+    # UA's count is published only through its population share; with that share hidden
+    # (a base of 4 residents), RU = total − UA − BY − other − missing cannot be worked out.
+    counts = _counts("counts", {"": 60, "BY": 11, "RU": 4, "other": 5, "_missing": 10})
+    shares = ResultTable.make(
+        "shares",
+        pd.DataFrame({"citizenship": ["UA"], "estimate": [0.5], "n": [4],
+                      "of_cube": CITIZENSHIP.id, "of_coord": ["citizenship=UA"],
+                      "of_value": [30]}),
+        caption=CAP, kind="share", dims=["citizenship"], subject="population")
+    (out,) = DisclosurePolicy().publish([_report("needs_analysis", counts, shares)])
+    shown = _shown(out["counts"])
+    assert shown["RU"] is None
+    assert [k for k, v in shown.items() if v is None] == ["RU"]  # nothing else had to go
+    assert bool(out["shares"].data["suppressed"].item())

@@ -222,6 +222,25 @@ def test_failing_report_does_not_stop_the_others(project, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_failed_report_keeps_no_respondent_id_in_its_notebook_manifest_or_index(
+    project, tmp_path
+):
+    # The notebook fails converting the value "R-8842-KX": the error quotes it, and it is a
+    # respondent id of the same file.
+    (project / "leaky.csv").write_text("resp_id,value\nR-8842-KX,R-8842-KX\n", "utf-8")
+    write_params(project / "params", "kaunas", inputs={"tsp_survey": "leaky.csv"})
+    out = tmp_path / "out"
+    result = run(project, out, municipalities=["kaunas"], reports=["needs_analysis"])
+    (failed,) = result.records
+    assert failed["status"] == "failed" and failed["error"]["name"] == "ValueError"
+    assert "[withheld]" in failed["error"]["message"]
+    for path in (out / failed["notebook"], out / "manifest.json", out / "index.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "R-8842-KX" not in text, path.name
+    assert "[withheld]" in (out / failed["notebook"]).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
 def test_report_shows_results_without_code_with_toc_and_embedded_images(project, tmp_path):
     result = run(project, tmp_path / "out", municipalities=["vilnius"])
     assert result.exit_code == 0

@@ -67,6 +67,10 @@ DATASETS = (
     "recommendations",
 )
 MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
+#: Datasets whose rows are people who answered a survey.
+RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
+#: Types whose values can single out a respondent (an id, a free-text answer).
+SENSITIVE_TYPES = frozenset({"id", "text"})
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,14 @@ class Codebook:
     def columns(self, dataset: str) -> list[str]:
         """Column names of ``dataset`` in codebook order."""
         return [q.id for q in self.questions(dataset)]
+
+    def sensitive_columns(self) -> dict[str, list[str]]:
+        """Per respondent dataset, the columns whose values must never reach an output
+        (ids and free text): an error message names such a column but not its value."""
+        return {
+            d: [q.id for q in self.questions(d) if q.type in SENSITIVE_TYPES]
+            for d in RESPONDENT_DATASETS
+        }
 
     def frame(self) -> pd.DataFrame:
         """The codebook as a table (a copy)."""

@@ -31,8 +31,26 @@ class Problem:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        value = "" if self.value is None else f": got {self.value!r}"
+        if self.value is None:
+            value = ""
+        elif _sensitive(self.column):
+            value = ": got a value that is not shown (an identifier or a free-text answer)"
+        else:
+            value = f": got {self.value!r}"
         return f"{where}{value}; expected {self.expected}"
+
+
+def _sensitive(column: str | None) -> bool:
+    """Is ``column`` an id or free-text column of a survey (its values identify people)?"""
+    if not column:
+        return False
+    try:
+        from .codebook import load_codebook
+
+        names = {c for cols in load_codebook().sensitive_columns().values() for c in cols}
+    except Exception:  # the codebook itself is broken: be safe
+        return True
+    return column.strip().lower() in names
 
 
 class TspError(Exception):

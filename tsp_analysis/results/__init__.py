@@ -123,6 +123,18 @@ def compute(
     return published[report]
 
 
+def stored(report: str, params: dict, cache_dir: str | Path) -> Results | None:
+    """The results of one report if a notebook has already computed them into ``cache_dir``
+    (the runner's way to publish exactly what the page shows), else ``None``."""
+    key = cache_key("publication", params["municipality"], params)
+    path = Path(cache_dir) / f"{key}.pkl"
+    if not path.exists():
+        return None
+    with _locked(path.with_suffix(".lock")), open(path, "rb") as fh:
+        published = pickle.load(fh)
+    return published.get(report)
+
+
 def _load(params: dict):
     from ..inputs import load_inputs
 

@@ -164,6 +164,7 @@ class DisclosurePolicy:
         Returns (cube, coord) → reason for every hidden cell.
         """
         values: dict[tuple[str, str], float] = {}
+        published: set[tuple[str, str]] = set()
         hidden: dict[tuple[str, str], str] = {}
         where: dict[tuple[str, str], str] = {}
         for (i, tid), frame in frames.items():
@@ -188,10 +189,15 @@ class DisclosurePolicy:
                             )
                         values[key] = val
                         where.setdefault(key, f"{reports[i].report}/{tid}")
-                    if rec["suppressed"] and (is_count or rec["reason"] == "small_count"):
-                        hidden.setdefault(key, rec["reason"] or "small_count")
+                    if rec["suppressed"]:
+                        if is_count or rec["reason"] == "small_count":
+                            hidden.setdefault(key, rec["reason"] or "small_count")
+                    elif val is not None:
+                        published.add(key)
+        # Only shown rows publish a cell: a share hidden for its small base reveals nothing.
+        shown = {k: v for k, v in values.items() if k in published}
         for _cid, cube in sorted(cubes.items()):
-            self._fix_cube(cube, values, hidden)
+            self._fix_cube(cube, shown, hidden)
         return hidden
 
     def _fix_cube(

@@ -224,7 +224,7 @@ def build(
             records[job.name] = _record(
                 job, hashes, status="up-to-date", html=before["html"],
                 notebook=before["notebook"], html_sha256=before["html_sha256"],
-                kernel=before.get("kernel", "none"), data=before["data"],
+                kernel=before.get("kernel", "none"), data=before.get("data"),
             )
         else:
             todo.append((job, hashes))

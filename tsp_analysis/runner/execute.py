@@ -166,6 +166,13 @@ def execute_job(spec: JobSpec) -> JobOutcome:
         error = _error_record(exc)
         if not isinstance(exc, papermill.PapermillExecutionError):
             error["traceback"] = "".join(traceback.format_exception(exc))[-4000:]
+        # The kept notebook, the manifest and the index are read by more people than the
+        # terminal: no respondent's id or free-text answer goes into them.
+        from . import scrub
+
+        withheld = scrub.sensitive_values(spec.parameters)
+        scrub.scrub_notebook(nb_file, withheld)
+        error = scrub.scrub_error(error, withheld)
         return JobOutcome(
             name=spec.name,
             status="failed",
