@@ -208,23 +208,29 @@ class DisclosurePolicy:
     ) -> None:
         cells = [c for (cid, c) in values if cid == cube.id]
         cells += [c for (cid, c) in hidden if cid == cube.id and c not in cells]
+        # Hiding one more cell removes an equation, so a range can only widen: a cell found
+        # safe stays safe, and one pass over a work list settles the cube.
+        todo = [c for c in cells if (cube.id, c) in hidden]
         for _ in range(10 * len(cells) + 10):
-            hid = [c for c in cells if (cube.id, c) in hidden]
+            if not todo:
+                return
+            target = todo[-1]
             shown = {
                 c: values[(cube.id, c)]
                 for c in cells
                 if (cube.id, c) not in hidden and (cube.id, c) in values
             }
-            narrow = [e for e in audit.exposures(cube, shown, hid) if e.width < self.min_count]
-            if not narrow:
-                return
-            target = narrow[0].coord
+            (exposure,) = audit.exposures(cube, shown, [target])
+            if exposure.width >= self.min_count:
+                todo.pop()
+                continue
             pick = _complement(target, shown)
             if pick is None:
                 raise PolicyError(
                     f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left to hide"
                 )
             hidden[(cube.id, pick)] = "protects_other"
+            todo.insert(0, pick)
         raise PolicyError(f"cube {cube.id!r}: secondary suppression did not settle")
 
     def _final(
