@@ -12,8 +12,11 @@ Measured in one run, each from a fresh process, into temporary folders:
 (c) floor    the same number of notebooks that only import what the real notebooks import
              (a parameters cell and one import cell), through the same runner and pool
 (d) rerun    ``tsp-analysis run`` again on (a)'s output: everything up to date
+(g) both     ``tsp-analysis run --force --lang all``: the same reports in both languages (the
+             second language renders the results the first computed)
 
-Targets (SPEC §7): (a) at least 4× faster than (b), within 1.3× of (c), (d) under 5 s.
+Targets (SPEC §7): (a) at least 10× faster than (b), (g) at most 1.25× (a), (d) under 1 s;
+(c) shows what is fixed start-up cost.
 ``--variants`` adds the runner with kernels launched cold (no zygote) and with a process pool
 instead of threads, to show what each part of the design buys.
 
@@ -131,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"only {QUICK}: 5 reports")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--lang", default="lt", choices=["lt", "en"])
+    parser.add_argument("--lang", default="lt", choices=["lt", "en", "all"])
     parser.add_argument("--notebooks", type=Path, default=None,
                         help="report notebooks (default: the snapshot's notebooks/)")
     parser.add_argument("--params", type=Path, default=None,
@@ -176,6 +179,11 @@ def main() -> int:
         rows.append(("(d) runner, unchanged rerun", t_d,
                      f"exit {rc}, {counts['up-to-date']} of {len(jobs)} up to date"))
         print(f"(d) {t_d:.1f} s", flush=True)
+        both = argparse.Namespace(**{**vars(args), "lang": "all"})
+        t_g, rc = timed(runner_cmd(tmp / "g", args.notebooks, args.params, both, "--force"),
+                        **quiet)
+        rows.append(("(g) runner, both languages (--lang all)", t_g, f"exit {rc}"))
+        print(f"(g) {t_g:.1f} s", flush=True)
         t_c, rc = timed(runner_cmd(tmp / "c", floor_nbs, args.params, args, "--force"), **quiet)
         rows.append(("(c) floor: import-only notebooks", t_c, f"exit {rc}"))
         print(f"(c) {t_c:.1f} s", flush=True)
@@ -216,9 +224,10 @@ def main() -> int:
         print(f"{label:44} {seconds:8.1f}  {note}")
     print()
     if t_b is not None:
-        print(f"naive / runner  = {t_b / t_a:5.2f}×   (target ≥ 4; runner: mean of its two runs)")
-    print(f"runner / floor  = {t_a / t_c:5.2f}×   (target ≤ 1.3)")
-    print(f"unchanged rerun = {t_d:5.2f} s   (target < 5 s)")
+        print(f"naive / runner  = {t_b / t_a:5.2f}×   (target ≥ 10; runner: mean of its two runs)")
+    print(f"both / one lang = {t_g / t_a:5.2f}×   (target ≤ 1.25)")
+    print(f"runner / floor  = {t_a / t_c:5.2f}×   (fixed start-up cost for comparison)")
+    print(f"unchanged rerun = {t_d:5.2f} s   (target < 1 s)")
     print(f"per report: runner {t_a / len(jobs):.2f} s, floor {t_c / len(jobs):.2f} s"
           + (f", naive {t_b / len(jobs):.2f} s" if t_b is not None else ""))
     return 0
