@@ -119,7 +119,9 @@ def test_check_all_binaries_become_one_select_multiple(cb):
     assert row["type"] == "select_multiple info_channel"
     assert row["label::English (en)"] == "Where do you look for information about services?"
     names = form.choices.loc[form.choices["list_name"] == "info_channel", "name"].tolist()
-    assert names == [q.id for q in cb.questions("tsp_survey", group="info_channel")]
+    members = [q.id for q in cb.questions("tsp_survey", group="info_channel")]
+    assert names == [*members, "none"]  # "none of these" keeps "answered, none" apart from blank
+    assert row["constraint"] == "not(selected(., 'none') and count-selected(.) > 1)"
 
 
 def test_data_origin_and_version_are_calculated_not_asked(cb):

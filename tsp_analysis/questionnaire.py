@@ -18,7 +18,9 @@ id                         not asked: the platform's instance id plays its part;
 category, likert           ``select_one <value set>`` (the codes are the choice names; "don't
                            know" and "not applicable" are choices like any other)
 binary (``selected``)      the binaries of one ``group`` become one ``select_multiple <group>``
-                           whose choices are the question ids (a check-all-that-apply list);
+                           whose choices are the question ids (a check-all-that-apply list)
+                           plus an exclusive ``none`` ("none of these"), so that "answered,
+                           none applies" (every binary 0) differs from "skipped" (blank);
                            a lone binary is a ``select_one`` of its value set
 municipality               ``select_one municipalities`` (the project municipalities)
 country                    ``select_one countries`` (ISO codes, names in the four languages
@@ -58,6 +60,8 @@ DEFAULT_LANGUAGE = "lt"
 VERSION_FIELD = "form_version"
 #: Value sets whose question is filled in by the form, not asked (value set → XPath value).
 CALCULATED = {"data_origin": "'real'"}
+#: The exclusive "none of these" choice of a check-all list (every member 0 when chosen).
+NONE_CHOICE = "none"
 #: Codebook type → XLSForm type for the questions that are not a choice.
 PLAIN_TYPES = {"integer": "integer", "number": "decimal", "date": "date", "text": "text"}
 
@@ -172,7 +176,7 @@ def build_form(dataset: str, *, codebook: Codebook | None = None) -> XLSForm:
     cb = codebook or load_codebook()
     info = cb.form(dataset)
     questions = cb.questions(dataset)
-    multi = _select_multiple_groups(questions)
+    multi = select_multiple_groups(questions)
     numeric = frozenset(q.id for q in questions if q.type in {"integer", "number"})
     texts = _form_text()
 
@@ -196,10 +200,12 @@ def build_form(dataset: str, *, codebook: Codebook | None = None) -> XLSForm:
                 continue
             done_groups.add(q.group)
             members = multi[q.group]
-            lists[q.group] = _member_choices(q.group, members)
+            lists[q.group] = _member_choices(q.group, members, texts["none_of_these"])
             row = {"type": f"select_multiple {q.group}", "name": q.group}
-            row |= _labels("label", {lang: _stem(members, lang) for lang in FORM_LANGUAGES})
+            row |= _labels("label", {lang: stem(members, lang) for lang in FORM_LANGUAGES})
             row |= _labels("hint", texts["select_all"])
+            row["constraint"] = f"not(selected(., '{NONE_CHOICE}') and count-selected(.) > 1)"
+            row |= _labels("constraint_message", texts["none_alone"])
             row["relevant"] = relevant(q.applies_if, numeric=numeric)
             rows.append(row)
             continue
@@ -257,7 +263,7 @@ def _column_order(columns) -> list[str]:
     return first + langs + rest
 
 
-def _select_multiple_groups(questions: list[Question]) -> dict[str, list[Question]]:
+def select_multiple_groups(questions: list[Question]) -> dict[str, list[Question]]:
     """Groups of two or more ``selected`` binaries: each becomes one select_multiple."""
     groups: dict[str, list[Question]] = {}
     for q in questions:
@@ -266,7 +272,7 @@ def _select_multiple_groups(questions: list[Question]) -> dict[str, list[Questio
     return {g: qs for g, qs in groups.items() if len(qs) > 1}
 
 
-def _stem(members: list[Question], lang: str) -> str:
+def stem(members: list[Question], lang: str) -> str:
     """The shared question of a check-all list: each member's text minus its own label."""
     stems = {q.text(lang).removesuffix(q.label(lang)).strip() for q in members}
     if len(stems) != 1 or not next(iter(stems)):
@@ -276,10 +282,10 @@ def _stem(members: list[Question], lang: str) -> str:
     return stems.pop()
 
 
-def _member_choices(group: str, members: list[Question]) -> pd.DataFrame:
-    frame = pd.DataFrame({"list_name": group, "name": [q.id for q in members]})
+def _member_choices(group: str, members: list[Question], none: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame({"list_name": group, "name": [q.id for q in members] + [NONE_CHOICE]})
     for lang in FORM_LANGUAGES:
-        frame[language_column("label", lang)] = [q.label(lang) for q in members]
+        frame[language_column("label", lang)] = [q.label(lang) for q in members] + [none[lang]]
     return frame
 
 
