@@ -206,6 +206,12 @@ def test_odk_central_export_cleans_to_the_original(cb, survey, expected, tmp_pat
     assert (export["info_channel"] == "none").any()
 
 
+def test_validate_infers_the_dataset_of_a_grouped_export(cb, survey, tmp_path):
+    path = tmp_path / "export.csv"  # a name that does not tell
+    odk_export(cb, survey).to_csv(path, index=False)
+    assert validate(path) == []
+
+
 def test_form_and_export_agree_on_every_question(cb, survey):
     """Every answer column of the export is a question of the generated form."""
     names = set(build_form("tsp_survey").survey["name"])

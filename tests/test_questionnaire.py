@@ -164,5 +164,18 @@ def test_cli_writes_the_form(tmp_path, capsys):
     out = tmp_path / "form.xlsx"
     assert main(["questionnaire", "--dataset", "tsp_survey", "--out", str(out)]) == 0
     assert out.exists() and "version 2021.1" in capsys.readouterr().out
+    codes = tmp_path / "codes.csv"
+    main(
+        [
+            "questionnaire",
+            "--dataset",
+            "tsp_survey",
+            "--out",
+            str(out),
+            "--limesurvey-map",
+            str(codes),
+        ]
+    )
+    assert codes.read_text().startswith("code,id\nmunicipality,municipality\n")
     with pytest.raises(ValueError, match="xlsx"):
         write_form("tsp_survey", tmp_path / "form.csv")

@@ -358,6 +358,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--dataset", required=True, choices=load_codebook().form_datasets(), help="survey"
     )
     p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the XLSForm to write")
+    p.add_argument(
+        "--limesurvey-map",
+        metavar="FILE.csv",
+        help="also write the LimeSurvey question codes (code, id) to build the survey there",
+    )
     p.set_defaults(func=_run)
 
 
@@ -365,4 +370,11 @@ def _run(args: argparse.Namespace) -> int:
     path = write_form(args.dataset, args.out)
     info = load_codebook().form(args.dataset)
     print(f"{path}: XLSForm {info.form_id} version {info.version}")
+    if args.limesurvey_map:
+        from .platforms import limesurvey_codes
+
+        out = Path(args.limesurvey_map)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        limesurvey_codes(args.dataset).to_csv(out, index=False)
+        print(f"{out}: LimeSurvey question codes")
     return 0
