@@ -16,6 +16,7 @@ from tsp_analysis import reference, synth
 from tsp_analysis.clean import clean
 from tsp_analysis.codebook import load_codebook
 from tsp_analysis.errors import InputError
+from tsp_analysis.inputs import load_inputs
 from tsp_analysis.platforms import (
     detect_platform,
     import_export,
@@ -204,6 +205,15 @@ def test_odk_central_export_cleans_to_the_original(cb, survey, expected, tmp_pat
     _no_trace_of(got, [i.removeprefix("uuid:") for i in export["KEY"][:5]])
     # the select_multiple column became the eight 0/1 columns, "none" all zeros
     assert (export["info_channel"] == "none").any()
+
+
+def test_a_run_reads_the_export_a_parameter_file_points_at(cb, survey, expected, tmp_path):
+    """``inputs: {tsp_survey: export.xlsx}`` in a params file ends in load_inputs."""
+    path = tmp_path / "kobo_export.xlsx"
+    kobo_export(cb, survey).to_excel(path, index=False)
+    inputs = load_inputs({"tsp_survey": path}, datasets=["tsp_survey"])
+    _same_clean_table(inputs.tsp_survey, expected)
+    assert inputs.synthetic  # the synthetic rows said so in data_origin
 
 
 def test_validate_infers_the_dataset_of_a_grouped_export(cb, survey, tmp_path):
