@@ -231,6 +231,25 @@ def test_form_and_export_agree_on_every_question(cb, survey):
     assert answers - members <= names
 
 
+def test_kobo_label_headers_of_a_check_all_list_in_ukrainian(cb):
+    stem = "Де Ви шукаєте інформацію про послуги?"
+    raw = pd.DataFrame(
+        {
+            "_uuid": ["a", "b", "c"],
+            "Якою мовою Вам найзручніше отримувати інформацію?": ["Українська", "Литовська", pd.NA],
+            stem: ["Соціальні мережі Неурядові організації", "Нічого з переліченого", pd.NA],
+            "municipality": ["Вільнюське міське самоврядування"] * 3,
+        }
+    )
+    data = import_export(raw, "tsp_survey").data
+    assert data["info_language"].tolist()[:2] == ["uk", "lt"]
+    assert data["info_social_media"].tolist()[:2] == ["1", "0"]
+    assert data["info_ngo"].tolist()[:2] == ["1", "0"]
+    assert data["info_employer"].tolist()[:2] == ["0", "0"]
+    assert data[["info_ngo", "info_other"]].iloc[2].isna().all()  # skipped: blank, not 0
+    assert (data["municipality"] == "vilnius").all()
+
+
 def test_a_plain_table_passes_through_untouched(survey):
     imported = import_export(survey, "tsp_survey")
     assert imported.data is survey and imported.platform is None and not imported.log

@@ -464,10 +464,11 @@ class _Importer:
                 lookup[fold(none_labels[f"text_{lang}"])] = self.none_choice
                 for q in members:
                     lookup[fold(q.label(lang))] = q.id
-            chosen = data[group].map(
-                lambda v, lookup=lookup: _split_choices(v, lookup, self.none_choice),
-                na_action="ignore",
-            )
+            distinct = {
+                v: _split_choices(v, lookup, self.none_choice)
+                for v in data[group].dropna().unique()
+            }
+            chosen = data[group].map(distinct, na_action="ignore")
             for qid in ids:
                 if qid in data:  # separate 0/1 columns win over the joined one
                     continue
@@ -494,14 +495,20 @@ class _Importer:
         lookup = self._answer_labels(q)
         if not lookup:
             return series
-        keys = series.map(lambda v: fold(v), na_action="ignore")
-        new = keys.map(lookup)
-        hit = new.notna() & (new != series)
-        if not hit.any():
+        # decide once per distinct answer (a large export repeats a few answers many times)
+        counts = series.value_counts(dropna=True)
+        change = {
+            old: lookup[fold(old)]
+            for old in counts.index
+            if fold(old) in lookup and lookup[fold(old)] != old
+        }
+        if not change:
             return series
-        for (old, code), n in series[hit].groupby([series[hit], new[hit]]).size().items():
-            self._log(q.id, old, code, "recoded", "answer label (platform export)", count=int(n))
-        return series.where(~hit, new).astype("str")
+        for old, code in change.items():
+            self._log(
+                q.id, old, code, "recoded", "answer label (platform export)", count=int(counts[old])
+            )
+        return series.map(change).fillna(series).astype("str")
 
     def _answer_labels(self, q: Question) -> dict[str, str]:
         out: dict[str, str] = {}
