@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from tsp_analysis import reference
@@ -66,9 +67,11 @@ def test_every_label_is_written_in_every_language(cb):
                 assert (frame[col].str.strip() != "").all(), (dataset, col)
 
 
-def test_every_rating_question_carries_its_skip_logic(cb):
-    form = build_form("tsp_survey")
-    rel = form.survey.set_index("name")["relevant"]
+def test_every_rating_question_carries_its_skip_logic(cb, tmp_path):
+    path = write_form("tsp_survey", tmp_path / "form.xlsx")
+    # read back from the workbook, as a platform would
+    survey = pd.read_excel(path, sheet_name="survey", dtype=str, keep_default_na=False)
+    rel = survey.set_index("name")["relevant"]
     ratings = cb.questions("tsp_survey", group="rating")
     assert len(ratings) == 45
     for q in ratings:
@@ -76,6 +79,11 @@ def test_every_rating_question_carries_its_skip_logic(cb):
         assert rel[q.id] == f"(${{{got}}} = 'fully' or ${{{got}}} = 'partly')"
         assert rel[got] == f"${{need_{q.area}}} = 'yes'"
         assert rel[f"need_{q.area}"] == ""
+    # ... and pyxform turns each into an XPath binding on the question
+    xform = pyxform.convert(str(path)).xform
+    for q in ratings:
+        bind = re.search(rf'<bind nodeset="/data/{q.id}"[^>]*>', xform).group(0)
+        assert f"/data/got_{q.area}  = 'fully' or  /data/got_{q.area}  = 'partly'" in bind
 
 
 def test_relevant_quotes_choice_codes_and_leaves_numbers_bare():
