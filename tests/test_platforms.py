@@ -398,3 +398,27 @@ def test_unreadable_select_multiple_names_row_and_value(cb, survey, tmp_path):
     with pytest.raises(InputError) as exc:
         clean(read_table(path), "tsp_survey")
     assert f"row {first + 2}" in str(exc.value) and "telegram" in str(exc.value)
+
+
+def test_provider_survey_kobo_export_in_ukrainian_cleans_to_the_original(cb, tmp_path):
+    survey = synth.provider_survey_frame({"kaunas": 20, "akmene": 10}, seed=5)
+    path = tmp_path / "providers.csv"
+    survey.to_csv(path, index=False)
+    want = clean(read_table(path), "provider_survey")
+    export = {}
+    for col in survey.columns:
+        q = cb.question("provider_survey", col)
+        if q.type == "id":
+            continue
+        values = survey[col]
+        if q.type in {"category", "likert"}:
+            values = values.map(cb.value_labels(q.value_set, "uk"), na_action="ignore")
+        elif q.type == "municipality":
+            ref = reference.municipalities()
+            values = values.map(dict(zip(ref["slug"], ref["name_uk"], strict=True)))
+        header = q.label("uk") if q.group in {"competence", "resources"} else col
+        export[f"capacity/{header}" if q.area else header] = values
+    export |= {"_uuid": [_uuid(r) for r in survey["resp_id"]], "form_version": VERSION}
+    pd.DataFrame(export).to_csv(tmp_path / "kobo.csv", index=False, sep=";")
+    got = clean(read_table(tmp_path / "kobo.csv"), "provider_survey")
+    _same_clean_table(got, want)
