@@ -187,3 +187,17 @@ def test_cli_writes_the_form(tmp_path, capsys):
     assert codes.read_text().startswith("code,id\nmunicipality,municipality\n")
     with pytest.raises(ValueError, match="xlsx"):
         write_form("tsp_survey", tmp_path / "form.csv")
+
+
+def test_form_reads_applies_if_as_cleaning_does(cb):
+    """Until both use the shared routing module, the form's parser must agree with cleaning's."""
+    from tsp_analysis.clean import _parse_applies_if
+
+    for dataset in SURVEYS:
+        for q in cb.questions(dataset):
+            if q.applies_if:
+                mine = [
+                    (c.column, c.negate, frozenset(c.values))
+                    for c in parse_applies_if(q.applies_if)
+                ]
+                assert mine == _parse_applies_if(q.applies_if), q.id
