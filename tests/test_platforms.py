@@ -389,6 +389,17 @@ def test_metadata_only_export_is_an_error(tmp_path):
     assert any("only platform metadata" in p.expected for p in validate(path))
 
 
+def test_export_of_the_other_survey_is_refused(tmp_path):
+    survey = synth.provider_survey_frame({"kaunas": 5}, seed=5).drop(columns="resp_id")
+    survey["KEY"] = [f"uuid:{i}" for i in range(len(survey))]
+    path = tmp_path / "export.csv"
+    survey.to_csv(path, index=False)
+    with pytest.raises(InputError) as exc:
+        clean(read_table(path), "tsp_survey")
+    assert str(path) in str(exc.value)
+    assert "questions are those of provider_survey (form tsp_provider_survey)" in str(exc.value)
+
+
 def test_unreadable_select_multiple_names_row_and_value(cb, survey, tmp_path):
     export = odk_export(cb, survey)
     first = export["info_channel"].first_valid_index()

@@ -38,7 +38,8 @@ What it does
    first 12 hex digits of its SHA-256, so that a submission keeps a stable, unique id while the
    raw uuid is passed on nowhere.
 
-A file that holds nothing but platform metadata is an error. Rows are never dropped or
+A file that holds nothing but platform metadata is an error, and so is an export whose
+questions are all another survey's (a provider-survey export given as the TŠP survey). Rows are never dropped or
 reordered here; every row still reaches cleaning with its ``source_file`` and ``source_row``.
 
 LimeSurvey
@@ -327,6 +328,7 @@ class _Importer:
             )
             return PlatformImport(data, self.platform, self.log, self.problems)
         data = data.rename(columns=self._header_map(answers))
+        self._check_form(data)
         data = self._expand_groups(data)
         for qid in [c for c in data.columns if c in self.questions]:
             data[qid] = self._recode(self.questions[qid], data[qid])
@@ -381,6 +383,30 @@ class _Importer:
                         f"form version {expected} of {self.dataset} (data/reference/forms.csv); "
                         f"{len(rows)} row(s) from row {first} were collected with another "
                         "version of the questionnaire",
+                    )
+                )
+
+    def _check_form(self, data: pd.DataFrame) -> None:
+        """An export of another survey's questionnaire (no question of this one only)."""
+        from .clean import normalise_header
+
+        own = set(self.questions) | set(self.groups)
+        found = {normalise_header(re.split(r"[/-]", str(c))[-1]) for c in data.columns}
+        for other in self.cb.form_datasets():
+            if other == self.dataset:
+                continue
+            theirs = set(self.cb.columns(other))
+            if not (found & (own - theirs)) and found & (theirs - own):
+                form = self.cb.form(other)
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        1,
+                        None,
+                        None,
+                        f"an export of the {self.dataset} questionnaire; its questions are "
+                        f"those of {other} (form {form.form_id}): "
+                        + ", ".join(sorted(found & (theirs - own))[:5]),
                     )
                 )
 
