@@ -39,8 +39,9 @@ What it does
    raw uuid is passed on nowhere.
 
 A file that holds nothing but platform metadata is an error, and so is an export whose
-questions are all another survey's (a provider-survey export given as the TŠP survey). Rows are never dropped or
-reordered here; every row still reaches cleaning with its ``source_file`` and ``source_row``.
+questions are all another survey's (a provider-survey export given as the TŠP survey). Rows
+are never dropped or reordered here; every row still reaches cleaning with its ``source_file``
+and ``source_row``.
 
 LimeSurvey
 ----------
