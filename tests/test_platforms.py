@@ -275,6 +275,13 @@ def test_a_codebook_column_is_never_dropped_as_metadata():
     ]
 
 
+def test_kobo_export_without_metadata_is_known_by_its_group_paths(cb):
+    raw = pd.DataFrame({"demo/municipality": ["Kaunas"], "area_health/need_health": ["Да"]})
+    imported = import_export(raw, "tsp_survey")
+    assert imported.platform == "kobo"
+    assert imported.data.to_dict("list") == {"municipality": ["Kaunas"], "need_health": ["yes"]}
+
+
 def test_detects_platforms_and_metadata():
     assert detect_platform(["_uuid", "x"]) == "kobo"
     assert detect_platform(["meta-instanceID", "x"]) == "odk"

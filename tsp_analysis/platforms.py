@@ -248,11 +248,19 @@ def import_export(
     PlatformImport
         ``data`` is ``raw`` itself when the table is no platform export.
     """
+    cb = codebook or load_codebook()
     platform = detect_platform(raw.columns)
+    if platform is None and _has_group_paths(raw.columns, cb.columns(dataset)):
+        platform = "kobo"  # a KoboToolbox export with every metadata column deselected
     if platform is None:
         return PlatformImport(raw)
-    cb = codebook or load_codebook()
     return _Importer(raw, dataset, cb, platform).run()
+
+
+def _has_group_paths(columns, ids: list[str]) -> bool:
+    """True when a header is a group path ending in a question id (``grp/need_health``)."""
+    known = set(ids)
+    return any("/" in str(c) and str(c).rsplit("/", 1)[-1].strip() in known for c in columns)
 
 
 def limesurvey_codes(dataset: str, *, codebook: Codebook | None = None) -> pd.DataFrame:
