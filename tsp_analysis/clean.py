@@ -82,7 +82,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import reference
+from . import platforms, reference
 from .codebook import Codebook, Question, fold, load_codebook
 from .errors import InputError, Problem
 from .names import normalise_municipality
@@ -284,7 +284,10 @@ def clean_collect(
     by row).
     """
     cb = codebook or load_codebook()
-    return _Cleaner(raw, dataset, cb, straight_line_min).run()
+    # KoboToolbox / ODK / LimeSurvey exports → codebook columns and codes (others unchanged)
+    imported = platforms.import_export(raw, dataset, codebook=cb)
+    result, structural = _Cleaner(imported.data, dataset, cb, straight_line_min).run()
+    return imported.annotate(result), [*imported.problems, *structural]
 
 
 def normalise_header(name: object) -> str:

@@ -6,7 +6,8 @@ and sets ``func`` to a callable taking the parsed arguments and returning the ex
 
 Commands: ``synth`` (write synthetic inputs), ``validate`` (check files against the codebook),
 ``clean`` (clean inputs, write the clean tables, the log and the quarantine), ``run`` (build
-reports).
+reports), ``questionnaire`` (write a survey's XLSForm for KoboToolbox or ODK; their exports are
+read back by ``validate``, ``clean`` and ``run`` as they are).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ COMMAND_MODULES = {
     "validate": "tsp_analysis.validate",
     "clean": "tsp_analysis.clean_cli",
     "run": "tsp_analysis.runner.cli",
+    "questionnaire": "tsp_analysis.questionnaire",
 }
 
 

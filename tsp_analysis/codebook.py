@@ -2,10 +2,17 @@
 
 ``data/reference/codebook.csv`` has one row per question or field (``dataset``, ``id``,
 ``type``, ``value_set``, ``required``, ``unique``, ``min``, ``max``, ``area``, ``criterion``,
-``group``, ``applies_if``, short ``label_lt``/``label_en`` and full ``text_lt``/``text_en``);
+``group``, ``applies_if``, short ``label_lt``/``label_en`` and full ``text_lt``/``text_en``, then
+the questionnaire's Russian and Ukrainian wording ``label_ru``/``label_uk``/``text_ru``/``text_uk``
+and ``translation_reviewed``, true once a native speaker has reviewed them);
 ``data/reference/value_sets.csv`` lists the allowed answers of each value set (``code``,
-SPSS numeric ``spss`` code, ``label_lt``, ``label_en``, ``missing`` kind, ``order``). A value set
-named ``ref:<table>`` takes its codes and labels from that reference table.
+SPSS numeric ``spss`` code, ``label_lt``, ``label_en``, ``missing`` kind, ``order``, then
+``label_ru``, ``label_uk``, ``translation_reviewed``). A value set named ``ref:<table>`` takes its
+codes and labels from that reference table. ``data/reference/forms.csv`` gives each survey's
+questionnaire its form id, version, title and consent note (see :meth:`Codebook.form`).
+
+Reports are written in :data:`~tsp_analysis.reference.LANGUAGES` (lt, en); the questionnaire
+is fielded in :data:`FORM_LANGUAGES` (lt, en, ru, uk).
 
 Loading, validation, labels, scoring and the synthetic generator all read this module; no list
 of questions is repeated in code.
@@ -71,6 +78,14 @@ MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
 RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
 #: Types whose values can single out a respondent (an id, a free-text answer).
 SENSITIVE_TYPES = frozenset({"id", "text"})
+#: Languages of the questionnaire (reports are in lt and en only).
+FORM_LANGUAGES = ("lt", "en", "ru", "uk")
+
+
+def check_form_lang(lang: str) -> None:
+    """Raise ``ValueError`` unless ``lang`` is one of :data:`FORM_LANGUAGES`."""
+    if lang not in FORM_LANGUAGES:
+        raise ValueError(f"language must be one of {FORM_LANGUAGES}, got {lang!r}")
 
 
 @dataclass(frozen=True)
@@ -93,14 +108,22 @@ class Question:
     label_en: str
     text_lt: str
     text_en: str
+    label_ru: str = ""
+    label_uk: str = ""
+    text_ru: str = ""
+    text_uk: str = ""
+    #: True once a native speaker has reviewed the Russian and Ukrainian wording.
+    translation_reviewed: bool = False
 
     def label(self, lang: str) -> str:
-        """Short label in ``lang``."""
-        return self.label_lt if lang == "lt" else self.label_en
+        """Short label in ``lang`` (one of :data:`FORM_LANGUAGES`)."""
+        check_form_lang(lang)
+        return getattr(self, f"label_{lang}")
 
     def text(self, lang: str) -> str:
-        """Full question wording in ``lang``."""
-        return self.text_lt if lang == "lt" else self.text_en
+        """Full question wording in ``lang`` (one of :data:`FORM_LANGUAGES`)."""
+        check_form_lang(lang)
+        return getattr(self, f"text_{lang}")
 
 
 def fold(text: object) -> str:
@@ -141,6 +164,11 @@ class Codebook:
                 label_en=rec["label_en"],
                 text_lt=rec["text_lt"],
                 text_en=rec["text_en"],
+                label_ru=rec.get("label_ru", ""),
+                label_uk=rec.get("label_uk", ""),
+                text_ru=rec.get("text_ru", ""),
+                text_uk=rec.get("text_uk", ""),
+                translation_reviewed=rec.get("translation_reviewed", "") == "true",
             )
             self._questions[(q.dataset, q.id)] = q
         self._check()
@@ -209,7 +237,7 @@ class Codebook:
     # -- value sets -------------------------------------------------------------------------
     def values(self, value_set: str) -> pd.DataFrame:
         """Allowed answers of a value set: ``code``, ``spss``, ``label_lt``, ``label_en``,
-        ``missing``, ``order``."""
+        ``missing``, ``order``, ``label_ru``, ``label_uk`` (empty where not translated)."""
         return _values(self, value_set).copy()
 
     def codes(self, value_set: str, substantive: bool = False) -> list[str]:
@@ -226,8 +254,12 @@ class Codebook:
         return v["code"].tolist()
 
     def value_labels(self, value_set: str, lang: str) -> dict[str, str]:
-        """Code → label in ``lang``."""
-        reference.check_lang(lang)
+        """Code → label in ``lang`` (``lt``, ``en``, ``ru`` or ``uk``).
+
+        >>> load_codebook().value_labels("yes_no_dk", "uk")["yes"]
+        'Так'
+        """
+        check_form_lang(lang)
         v = _values(self, value_set)
         return dict(zip(v["code"], v[f"label_{lang}"], strict=True))
 
@@ -253,6 +285,48 @@ class Codebook:
         """
         return dict(_parse_map(self, value_set))
 
+    # -- questionnaires ---------------------------------------------------------------------
+    def form(self, dataset: str) -> FormInfo:
+        """The questionnaire of a survey dataset: form id, version, titles, consent note.
+
+        The version ties fielded data to its instrument: an export whose version differs is
+        refused on import (:mod:`tsp_analysis.platforms`).
+
+        >>> load_codebook().form("tsp_survey").form_id
+        'tsp_survey'
+        """
+        forms = table("forms")
+        row = forms[forms["dataset"] == dataset]
+        if row.empty:
+            raise KeyError(
+                f"{dataset!r} has no questionnaire; forms.csv lists {forms['dataset'].tolist()}"
+            )
+        rec = row.iloc[0].to_dict()
+        return FormInfo(
+            dataset=dataset,
+            form_id=rec["form_id"],
+            version=rec["version"],
+            titles={lang: rec[f"title_{lang}"] for lang in FORM_LANGUAGES},
+            consent={lang: rec[f"consent_{lang}"] for lang in FORM_LANGUAGES},
+            translation_reviewed=rec["translation_reviewed"] == "true",
+        )
+
+    def form_datasets(self) -> list[str]:
+        """Datasets that have a questionnaire (rows of ``forms.csv``)."""
+        return table("forms")["dataset"].tolist()
+
+
+@dataclass(frozen=True)
+class FormInfo:
+    """One survey's questionnaire metadata (a row of ``data/reference/forms.csv``)."""
+
+    dataset: str
+    form_id: str
+    version: str
+    titles: dict[str, str]
+    consent: dict[str, str]
+    translation_reviewed: bool
+
 
 @cache
 def _values(cb: Codebook, value_set: str) -> pd.DataFrame:
@@ -270,12 +344,15 @@ def _values(cb: Codebook, value_set: str) -> pd.DataFrame:
                 "label_en": ref["label_en"],
                 "missing": "",
                 "order": ref["order"],
+                "label_ru": ref["label_ru"] if "label_ru" in ref else "",
+                "label_uk": ref["label_uk"] if "label_uk" in ref else "",
             }
         )
     v = cb._values[cb._values["value_set"] == value_set]
     if v.empty:
         raise ReferenceDataError(f"value set {value_set!r} is not in value_sets.csv")
-    return v.drop(columns="value_set").sort_values("order").reset_index(drop=True)
+    v = v.drop(columns=["value_set", "translation_reviewed"], errors="ignore")
+    return v.sort_values("order").reset_index(drop=True)
 
 
 @cache

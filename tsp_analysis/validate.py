@@ -14,6 +14,7 @@ reported as warnings: cleaning ignores them, so they do not fail validation.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pandas as pd
 from .clean import clean_collect, normalise_header
 from .codebook import DATASETS, load_codebook
 from .errors import InputError, Problem
+from .platforms import detect_platform
 from .readers import PROVENANCE, read_table
 
 
@@ -40,6 +42,8 @@ def infer_dataset(path: str | Path, raw: pd.DataFrame | None = None) -> str | No
     if raw is None:
         return None
     cols = {normalise_header(c) for c in raw.columns if c not in PROVENANCE}
+    if detect_platform(raw.columns):  # KoboToolbox/ODK group paths: grp/need_x, grp-need_x
+        cols |= {normalise_header(re.split(r"[/-]", str(c))[-1]) for c in raw.columns}
     cb = load_codebook()
     best, best_key = None, (0, 0.0)
     for d in DATASETS:
