@@ -38,14 +38,18 @@ from .codebook import load_codebook
 MEASURES = ("need", "unmet", "partly")
 #: Priority components, all on a 0–100 scale where higher = more urgent.
 COMPONENTS = ("c_need", "c_unmet", "c_low_score", "c_gap")
-_STANDARD = set(estimate.RESULT_COLUMNS) | {
-    "area",
-    "measure",
-    "criterion",
-    "variable",
-    "kind",
-    "category",
-}
+_STANDARD = (
+    set(estimate.RESULT_COLUMNS)
+    | set(estimate.INTERVAL_COLUMNS)
+    | {
+        "area",
+        "measure",
+        "criterion",
+        "variable",
+        "kind",
+        "category",
+    }
+)
 
 
 def likert_to_score(values: np.ndarray) -> np.ndarray:
