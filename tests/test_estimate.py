@@ -201,6 +201,16 @@ def test_method_note_in_both_languages():
     assert "linearisation" in estimate.METHOD_NOTE["en"]
 
 
+def test_method_note_says_what_the_weights_and_intervals_cannot_do():
+    en, lt = estimate.METHOD_NOTE["en"], estimate.METHOD_NOTE["lt"]
+    assert "not self-selection" in en and "ne savitranką" in lt
+    assert "mid-2020 to May 2021" in en and "2020 m. vidurio – 2021 m. gegužės" in lt
+    assert "treated as fixed" in en and "fiksuotais" in lt
+    assert "Student's t" in en and "Stjudento t" in lt
+    # the wrong definition of a confidence interval is gone
+    assert "95% probability" not in en and "tikimybe yra tikroji" not in lt
+
+
 @pytest.mark.parametrize("with_strata", [False, True])
 def test_category_sums_give_the_same_estimates_as_the_respondent_level_pass(with_strata):
     rng = np.random.default_rng(5)

@@ -24,11 +24,19 @@ respondent contributes nothing). Each group of ``by`` is analysed as its own sam
 R ``survey`` and of ``samplics`` ``TaylorEstimator(by=...)`` for this design; the tests check the
 numbers against ``samplics``.
 
-* **Means and scores**: normal interval ``ŷ ± z·√v``.
-* **Shares**: Wilson score interval computed on the effective sample size
-  ``n* = p(1 − p) / v`` (Korn & Graubard 1998), capped at the unweighted base ``n``; when
-  ``v = 0`` (every answer the same) the Kish effective base is used instead. Unlike a Wald
+* **Means and scores**: ``ŷ ± t·√v`` with ``t`` the Student quantile on the design's degrees of
+  freedom ``df = n − H`` (respondents minus strata; ``n − 1`` without strata).
+* **Shares**: Wilson score interval with the same ``t`` quantile, computed on the effective
+  sample size ``n* = p(1 − p) / v`` (Korn & Graubard 1998), capped at the unweighted base ``n``;
+  when ``v = 0`` (every answer the same) the Kish effective base is used instead. Unlike a Wald
   interval it stays inside [0, 1] and does not collapse to a point for small bases.
+* ``n_interval`` is the base the interval was computed on (``n*`` for shares, ``n`` for means);
+  ``n_eff`` is Kish's ``(Σw)²/Σw²``. They differ: print the one the interval uses, or both.
+* A stratum with a single respondent contributes ``z²`` (R ``survey``'s ``lonely.psu =
+  "adjust"``), not nothing.
+* The weights are treated as fixed: the extra variance of estimating raking weights is ignored,
+  and since raking on variables related to the outcome usually *reduces* variance, the
+  intervals are slightly conservative. Coverage is measured in ``benchmarks/bench_coverage.py``.
 
 With all weights equal, the estimates reduce to the unweighted ones and ``v`` to the familiar
 ``s²/n`` (means) and ``p(1 − p)/(n − 1)`` (shares).
@@ -49,26 +57,42 @@ from .errors import InputError, Problem
 #: Plain-language description of the intervals, quoted by the reports' method notes.
 METHOD_NOTE: dict[str, str] = {
     "lt": (
-        "Visi procentai ir vidurkiai apskaičiuoti su svoriais, kad imtis atitiktų savivaldybėje "
-        "gyvenančių TŠP sudėtį pagal lytį, amžių, pilietybę ir leidimo gyventi pagrindą. "
-        "95 % pasikliautinieji intervalai atsižvelgia į svorius: dispersija įvertinta Teiloro "
-        "linearizacijos metodu (imtis laikoma vienos pakopos atsitiktine imtimi su grąžinimu, "
-        "o svoriai – vieninteliu imties plano ypatumu). Dalims naudojamas Wilsono intervalas, "
-        "apskaičiuotas pagal efektyvųjį imties dydį, todėl jis visada lieka tarp 0 ir 100 %; "
-        "vidurkiams ir 0–100 balų vertinimams – normalusis intervalas. Prie kiekvieno skaičiaus "
-        "nurodomas nesvertinis atsakiusiųjų skaičius (n) ir efektyvusis imties dydis. Skaičiai, "
-        "apskaičiuoti iš mažiau nei 10 atsakymų, neskelbiami ir pažymimi."
+        "Apklausa vykdyta 2020 m. vidurio – 2021 m. gegužės mėn. Visi procentai ir vidurkiai "
+        "apskaičiuoti su svoriais, kad imtis atitiktų savivaldybėje gyvenančių TŠP sudėtį pagal "
+        "lytį, amžių, pilietybę ir leidimo gyventi pagrindą. Svoriai ištaiso tik šią sudėtį, bet "
+        "ne savitranką: jei apklausoje dažniau dalyvavo tie, kuriems paslaugų reikėjo, įverčiai "
+        "gali būti pasislinkę, ir svoriai to nepataiso. 95 % pasikliautinieji intervalai "
+        "atsižvelgia į svorius: dispersija įvertinta Teiloro linearizacijos metodu (imtis "
+        "laikoma vienos pakopos atsitiktine imtimi su grąžinimu, o svoriai – vieninteliu imties "
+        "plano ypatumu ir fiksuotais dydžiais, todėl intervalai gali būti šiek tiek "
+        "konservatyvūs). Dalims naudojamas Wilsono intervalas, apskaičiuotas pagal Korno ir "
+        "Graubardo efektyvųjį imties dydį, todėl jis visada lieka tarp 0 ir 100 %; vidurkiams ir "
+        "0–100 balų vertinimams – įvertis ± kvantilis × standartinė paklaida. Kvantilis imamas "
+        "iš Stjudento t skirstinio, todėl mažų imčių intervalai platesni. 95 % intervalas "
+        "reiškia, kad taip apskaičiuoti intervalai daugelyje pakartotinių imčių apimtų tikrąją "
+        "reikšmę maždaug 95 atvejais iš 100; jis atspindi tik atsitiktinės imties paklaidą. "
+        "Prie kiekvieno skaičiaus nurodomas nesvertinis atsakiusiųjų skaičius (n) ir "
+        "efektyvusis imties dydis, pagal kurį apskaičiuotas intervalas. Skaičiai, apskaičiuoti "
+        "iš mažiau nei 10 atsakymų, neskelbiami ir pažymimi."
     ),
     "en": (
-        "All percentages and means are weighted so that the sample matches the composition of "
-        "the municipality's third-country nationals by sex, age, citizenship and residence "
-        "basis. The 95% confidence intervals take the weights into account: the variance is "
+        "The survey was fielded from mid-2020 to May 2021. All percentages and means are "
+        "weighted so that the sample matches the composition of the municipality's "
+        "third-country nationals by sex, age, citizenship and residence basis. The weights "
+        "correct that composition only, not self-selection: if people who needed services were "
+        "more likely to take part, the estimates can be biased, and the weights do not fix "
+        "that. The 95% confidence intervals take the weights into account: the variance is "
         "estimated by Taylor linearisation (the sample is treated as a single-stage sample "
-        "drawn with replacement, with the weights as its only design feature). Shares use a "
-        "Wilson interval computed on the effective sample size, so it always stays between 0 "
-        "and 100%; means and 0–100 scores use a normal interval. Every figure shows its "
-        "unweighted number of respondents (n) and its effective sample size. Figures based on "
-        "fewer than 10 answers are withheld and marked."
+        "drawn with replacement, with the weights as its only design feature and treated as "
+        "fixed, which makes the intervals slightly conservative). Shares use a Wilson interval "
+        "computed on Korn and Graubard's effective sample size, so it always stays between 0 "
+        "and 100%; means and 0–100 scores use estimate ± quantile × standard error. The "
+        "quantile comes from Student's t distribution, so intervals on small bases are wider. "
+        "A 95% interval means that intervals computed this way would contain the true value in "
+        "about 95 of 100 repeated samples; it reflects random sampling error only. Every figure "
+        "shows its unweighted number of respondents (n) and the effective sample size its "
+        "interval is computed on. Figures based on fewer than 10 answers are withheld and "
+        "marked."
     ),
 }
 
