@@ -258,3 +258,25 @@ def test_stratum_with_one_respondent_adds_its_squared_deviation_not_nothing():
     )
     fast = estimate.stats_from_sums(sums, np.array([1.0, 2.0, 3.0, 6.0]))
     assert fast["var"][0] == pytest.approx(12 / 16) and fast["df"][0] == 2
+
+
+def test_score_interval_is_wilson_on_the_0_1_scale_with_the_effective_size():
+    # ratings 0, 0, 0, 25, 100 repeated: a skewed score; unweighted
+    d = pd.DataFrame({"s": [0.0, 0.0, 0.0, 25.0, 100.0] * 6})
+    out = estimate.mean(d, "s", kind="score", min_base=0).iloc[0]
+    m = d["s"].mean() / 100
+    v = d["s"].var(ddof=1) / len(d) / 100**2
+    n_star = m * (1 - m) / v
+    alpha = 2 * norm.sf(student_t.ppf(0.975, len(d) - 1))
+    lo, hi = proportion_confint(m * n_star, n_star, alpha=alpha, method="wilson")
+    assert out["ci_low"] == pytest.approx(100 * lo, rel=1e-9)
+    assert out["ci_high"] == pytest.approx(100 * hi, rel=1e-9)
+    assert out["n_interval"] == pytest.approx(n_star)
+    assert 0 <= out["ci_low"] < out["estimate"] < out["ci_high"] <= 100
+    # asymmetric: more room towards the middle of the scale than towards 0
+    assert out["ci_high"] - out["estimate"] > out["estimate"] - out["ci_low"]
+    # a plain mean of the same numbers keeps the symmetric t interval
+    plain = estimate.mean(d, "s", min_base=0).iloc[0]
+    assert plain["ci_high"] - plain["estimate"] == pytest.approx(
+        plain["estimate"] - plain["ci_low"]
+    )

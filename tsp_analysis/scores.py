@@ -175,8 +175,9 @@ def criterion_scores(
     """The area × criterion matrix of 0–100 scores with intervals.
 
     Each cell is the weighted mean of (x − 1)/4 × 100 over respondents who rated that criterion
-    (1–5); "don't know" and "not applicable" are outside the base. Normal 95% interval with the
-    linearised standard error; cells with a base below ``min_base`` are suppressed.
+    (1–5); "don't know" and "not applicable" are outside the base. 95% interval: Wilson on
+    score/100 with the effective size of the linearised variance and the t quantile (see
+    :mod:`tsp_analysis.estimate`); cells with a base below ``min_base`` are suppressed.
 
     Returns
     -------
@@ -194,7 +195,7 @@ def criterion_scores(
             k, values = _likert_categories(tsp, "tsp_survey", q.id)
             sums = estimate.category_sums(k, len(values), w, codes, len(keys), s, w2)
             st = estimate.stats_from_sums(sums, values)
-            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "mean", level)
+            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
@@ -233,7 +234,7 @@ def area_scores(
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = np.where(count > 0, total / count, np.nan)
             st = estimate.ratio_stats(y, w, codes, len(keys), s)
-            yield {"area": area}, estimate.summarise(st, "mean", level)
+            yield {"area": area}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
@@ -268,7 +269,7 @@ def provider_scores(
                 cap = np.where(n_ok > 0, np.nansum(both, axis=0) / n_ok, np.nan)
             for measure, y in (("competence", comp), ("resources", res), ("capacity", cap)):
                 st = estimate.ratio_stats(y, w, codes, len(keys), None)
-                yield {"area": area, "measure": measure}, estimate.summarise(st, "mean", level)
+                yield {"area": area, "measure": measure}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
