@@ -181,3 +181,22 @@ def test_rest_pools_municipalities_by_their_weights(tsp):
     assert row["rest_estimate"] == pytest.approx(expected)
     assert isinstance(row["criterion"], str)
     assert pd.isna(out[out["measure"] == "need"]["criterion"]).all()
+
+
+def test_a_municipality_with_one_respondent_adds_variance_to_the_pooled_rest():
+    # rest = Kaunas (40 answers, all "yes") + Akmenė (1 answer, "no"), equal weights.
+    # p = 40/41; z = (y − p)/41: Kaunas' z are all equal (no within-stratum spread), Akmenė's
+    # lone z = −(40/41)/41 counts as z² (lonely stratum, centred at 0): v = (40/41²)².
+    d = tsp_frame({"vilnius": 60, "kaunas": 40, "akmene": 1}, seed=8)
+    d["weight"] = 1.0
+    d.loc[d["municipality"] == "kaunas", "need_health"] = "yes"
+    d.loc[d["municipality"] == "akmene", "need_health"] = "no"
+    vil = d["municipality"] == "vilnius"
+    d.loc[vil, "need_health"] = np.where(np.arange(vil.sum()) % 3 == 0, "yes", "no")
+    row = compare.compare_to_rest(d, "vilnius")
+    row = row[(row["measure"] == "need") & (row["area"] == "health")].iloc[0]
+    assert row["rest_estimate"] == pytest.approx(40 / 41) and row["test_note"] == ""
+    p1 = 20 / 60
+    v1 = p1 * (1 - p1) / 59
+    v2 = (40 / 41**2) ** 2
+    assert row["z"] == pytest.approx((p1 - 40 / 41) / np.sqrt(v1 + v2), rel=1e-9)
