@@ -1,5 +1,6 @@
-"""Municipality against the pooled rest: differences, z-tests and the Holm adjustment checked
-against samplics standard errors and a hand-coded Holm procedure."""
+"""Municipality against the pooled rest: differences, z-tests and the adjustments within
+families checked against samplics standard errors and hand-coded Holm and Benjamini–Hochberg
+procedures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from _stats_data import tsp_frame
 from scipy.stats import norm
+from statsmodels.stats.multitest import multipletests
 
 from tsp_analysis import compare
 
@@ -69,14 +71,76 @@ def test_need_difference_and_p_value_match_an_independent_computation(tsp):
     assert row["significant"]
 
 
-def test_holm_adjustment_over_the_family_of_one_municipality(tsp):
+def bh(p):
+    """Benjamini–Hochberg step-up adjustment written out: p_(i) · m / i, made monotone from
+    the largest p down."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p)
+    adj = np.empty(m)
+    running = 1.0
+    for rank in range(m - 1, -1, -1):
+        i = order[rank]
+        running = min(running, p[i] * m / (rank + 1))
+        adj[i] = running
+    return adj
+
+
+def test_benjamini_hochberg_within_each_family_by_default(tsp):
     out = compare.compare_to_rest(tsp, "kaunas")
     tested = out[out["p_value"].notna()]
-    assert len(tested) > 40  # need, unmet and the 45 scores, where bases allow
-    np.testing.assert_allclose(tested["p_adjusted"], holm(tested["p_value"]), rtol=1e-12)
+    assert set(tested["family"]) == {"needs", "scores"}
+    assert (out.loc[out["measure"].isin(["need", "unmet"]), "family"] == "needs").all()
+    for _, part in tested.groupby("family"):
+        assert (part["family_size"] == len(part)).all()
+        np.testing.assert_allclose(part["p_adjusted"], bh(part["p_value"]), rtol=1e-12)
+        ref = multipletests(part["p_value"], alpha=0.05, method="fdr_bh")
+        assert (part["significant"].to_numpy() == ref[0]).all()
+    assert (tested["p_method"] == "fdr_bh").all()
+    needs = tested[tested["family"] == "needs"]
+    assert len(needs) <= 18 and len(tested) - len(needs) <= 45
+
+
+def test_holm_is_an_option_within_the_same_families(tsp):
+    out = compare.compare_to_rest(tsp, "kaunas", method="holm")
+    tested = out[out["p_value"].notna()]
+    for _, part in tested.groupby("family"):
+        np.testing.assert_allclose(part["p_adjusted"], holm(part["p_value"]), rtol=1e-12)
     assert (tested["significant"] == (tested["p_adjusted"] < 0.05)).all()
-    bh = compare.compare_to_rest(tsp, "kaunas", method="fdr_bh")
-    assert (bh["p_adjusted"].dropna() <= out["p_adjusted"].dropna() + 1e-12).all()
+    one = compare.compare_to_rest(tsp, "kaunas", method="holm", families=False)
+    t1 = one[one["p_value"].notna()]
+    np.testing.assert_allclose(t1["p_adjusted"], holm(t1["p_value"]), rtol=1e-12)
+    # a family of 18 adjusts less than one of 63
+    needs = tested["family"] == "needs"
+    assert (tested.loc[needs, "p_adjusted"] <= t1.loc[needs, "p_adjusted"] + 1e-12).all()
+
+
+def test_direction_is_relative_to_the_municipality(tsp):
+    out = compare.compare_to_rest(tsp, "vilnius")
+    row = out[(out["measure"] == "need") & (out["area"] == "employment")].iloc[0]
+    assert row["significant"] and row["difference"] > 0 and row["direction"] == "higher"
+    others = compare.compare_to_rest(tsp, "kaunas")
+    row = others[(others["measure"] == "need") & (others["area"] == "employment")].iloc[0]
+    assert row["significant"] and row["difference"] < 0 and row["direction"] == "lower"
+    assert (out.loc[~out["significant"], "direction"] == "none").all()
+
+
+def test_a_unanimous_side_gets_the_agresti_caffo_variance_not_zero():
+    d = tsp_frame({"vilnius": 60, "kaunas": 60}, seed=5)
+    d["weight"] = 1.0
+    vil = d["municipality"] == "vilnius"
+    d.loc[vil, "need_health"] = "yes"  # every Vilnius answer the same: variance 0
+    d.loc[~vil, "need_health"] = np.where(np.arange((~vil).sum()) % 2 == 0, "yes", "no")
+    out = compare.compare_to_rest(d, "vilnius")
+    row = out[(out["measure"] == "need") & (out["area"] == "health")].iloc[0]
+    assert row["test_note"] == "zero_variance_adjusted"
+    n1 = 60
+    p1 = (n1 + 1) / (n1 + 2)
+    v1 = p1 * (1 - p1) / (n1 + 2)
+    rest = d.loc[~vil, "need_health"] == "yes"
+    p2 = rest.mean()
+    v2 = p2 * (1 - p2) / (len(rest) - 1)
+    assert row["z"] == pytest.approx((1 - p2) / np.sqrt(v1 + v2), rel=1e-9)
 
 
 def test_suppressed_side_is_not_tested_and_not_in_the_family(tsp):
@@ -85,8 +149,10 @@ def test_suppressed_side_is_not_tested_and_not_in_the_family(tsp):
     assert len(small) > 0
     assert small["p_value"].isna().all() and small["estimate"].isna().all()
     assert not small["significant"].any()
+    assert (small["test_note"] == "suppressed").all() and (small["direction"] == "none").all()
     tested = out[out["p_value"].notna()]
-    np.testing.assert_allclose(tested["p_adjusted"], holm(tested["p_value"]), rtol=1e-12)
+    for _, part in tested.groupby("family"):
+        np.testing.assert_allclose(part["p_adjusted"], bh(part["p_value"]), rtol=1e-12)
 
 
 def test_every_area_and_criterion_has_a_row(tsp):
@@ -115,3 +181,22 @@ def test_rest_pools_municipalities_by_their_weights(tsp):
     assert row["rest_estimate"] == pytest.approx(expected)
     assert isinstance(row["criterion"], str)
     assert pd.isna(out[out["measure"] == "need"]["criterion"]).all()
+
+
+def test_a_municipality_with_one_respondent_adds_variance_to_the_pooled_rest():
+    # rest = Kaunas (40 answers, all "yes") + Akmenė (1 answer, "no"), equal weights.
+    # p = 40/41; z = (y − p)/41: Kaunas' z are all equal (no within-stratum spread), Akmenė's
+    # lone z = −(40/41)/41 counts as z² (lonely stratum, centred at 0): v = (40/41²)².
+    d = tsp_frame({"vilnius": 60, "kaunas": 40, "akmene": 1}, seed=8)
+    d["weight"] = 1.0
+    d.loc[d["municipality"] == "kaunas", "need_health"] = "yes"
+    d.loc[d["municipality"] == "akmene", "need_health"] = "no"
+    vil = d["municipality"] == "vilnius"
+    d.loc[vil, "need_health"] = np.where(np.arange(vil.sum()) % 3 == 0, "yes", "no")
+    row = compare.compare_to_rest(d, "vilnius")
+    row = row[(row["measure"] == "need") & (row["area"] == "health")].iloc[0]
+    assert row["rest_estimate"] == pytest.approx(40 / 41) and row["test_note"] == ""
+    p1 = 20 / 60
+    v1 = p1 * (1 - p1) / 59
+    v2 = (40 / 41**2) ** 2
+    assert row["z"] == pytest.approx((p1 - 40 / 41) / np.sqrt(v1 + v2), rel=1e-9)

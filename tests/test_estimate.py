@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import norm
+from scipy.stats import t as student_t
 from statsmodels.stats.proportion import proportion_confint
 
 from tsp_analysis import estimate
@@ -95,17 +97,23 @@ def test_hand_worked_weighted_mean():
     out = estimate.mean(d, "y", weight="w", min_base=0).iloc[0]
     assert out["estimate"] == pytest.approx(4.0)
     assert out["se"] == pytest.approx(np.sqrt(50 / 27))
-    assert out["ci_low"] == pytest.approx(4.0 - 1.959963985 * np.sqrt(50 / 27))
+    # t quantile with n − 1 = 3 degrees of freedom (tables: t(0.975, 3) = 3.182446305)
+    assert out["ci_low"] == pytest.approx(4.0 - 3.182446305 * np.sqrt(50 / 27))
     assert out["n_eff"] == pytest.approx(36 / 12)  # (Σw)²/Σw² = 36/12
+    assert out["n_interval"] == 4 and out["df"] == 3
 
 
 def test_share_interval_is_wilson_on_the_effective_sample_size(survey):
     out = estimate.share(survey, "need", "yes", weight="w", base=["no"], min_base=0).iloc[0]
     p, v = out["estimate"], out["se"] ** 2
     n_star = min(p * (1 - p) / v, out["n"])
-    lo, hi = proportion_confint(p * n_star, n_star, alpha=0.05, method="wilson")
+    # statsmodels' Wilson uses the normal quantile; ours uses t(n − 1): pass the alpha whose
+    # normal quantile equals it
+    alpha = 2 * norm.sf(student_t.ppf(0.975, out["n"] - 1))
+    lo, hi = proportion_confint(p * n_star, n_star, alpha=alpha, method="wilson")
     assert out["ci_low"] == pytest.approx(lo, rel=1e-9)
     assert out["ci_high"] == pytest.approx(hi, rel=1e-9)
+    assert out["n_interval"] == pytest.approx(n_star)  # the base the interval uses, not Kish's
 
 
 def test_equal_weights_reduce_to_unweighted_estimates(survey):
@@ -153,7 +161,8 @@ def test_unanimous_answers_use_kish_base_for_the_interval():
     d = pd.DataFrame({"a": ["yes"] * 12, "w": [1.0] * 6 + [3.0] * 6})
     out = estimate.share(d, "a", "yes", weight="w").iloc[0]
     n_kish = 24**2 / 60
-    lo, _ = proportion_confint(n_kish, n_kish, method="wilson")
+    alpha = 2 * norm.sf(student_t.ppf(0.975, 11))
+    lo, _ = proportion_confint(n_kish, n_kish, alpha=alpha, method="wilson")
     assert out["estimate"] == 1.0 and out["ci_high"] == 1.0
     assert out["ci_low"] == pytest.approx(lo)
 
@@ -192,6 +201,16 @@ def test_method_note_in_both_languages():
     assert "linearisation" in estimate.METHOD_NOTE["en"]
 
 
+def test_method_note_says_what_the_weights_and_intervals_cannot_do():
+    en, lt = estimate.METHOD_NOTE["en"], estimate.METHOD_NOTE["lt"]
+    assert "not self-selection" in en and "ne savitranką" in lt
+    assert "mid-2020 to May 2021" in en and "2020 m. vidurio – 2021 m. gegužės" in lt
+    assert "treated as fixed" in en and "fiksuotais" in lt
+    assert "Student's t" in en and "Stjudento t" in lt
+    # the wrong definition of a confidence interval is gone
+    assert "95% probability" not in en and "tikimybe yra tikroji" not in lt
+
+
 @pytest.mark.parametrize("with_strata", [False, True])
 def test_category_sums_give_the_same_estimates_as_the_respondent_level_pass(with_strata):
     rng = np.random.default_rng(5)
@@ -221,3 +240,43 @@ def test_category_codes_on_arrow_text_and_on_objects():
     assert estimate.category_codes(col, ["yes", "no"]).tolist() == [0, -1, 1, -1, 0]
     obj = col.astype(object)
     assert estimate.category_codes(obj, ["yes", "no"]).tolist() == [0, -1, 1, -1, 0]
+
+
+def test_stratum_with_one_respondent_adds_its_squared_deviation_not_nothing():
+    # Hand-worked (R survey, options(survey.lonely.psu = "adjust")): y = 1, 2, 3 in stratum a,
+    # y = 6 alone in stratum b, equal weights. Mean 3; z = (y − 3)/4 = −1/2, −1/4, 0 | 3/4.
+    # Stratum a: 3/2 · Σ(z − z̄)² = 3/2 · (1/16 + 0 + 1/16) = 3/16; stratum b: (3/4)² = 9/16.
+    d = pd.DataFrame({"y": [1.0, 2.0, 3.0, 6.0], "s": ["a", "a", "a", "b"]})
+    out = estimate.mean(d, "y", strata="s", min_base=0).iloc[0]
+    assert out["se"] ** 2 == pytest.approx(3 / 16 + 9 / 16)
+    assert out["df"] == 2  # 4 respondents − 2 strata
+    assert out["ci_high"] == pytest.approx(3 + student_t.ppf(0.975, 2) * np.sqrt(12 / 16))
+    # the category-sum path (used for need, unmet and criterion scores) agrees
+    k = np.array([0, 1, 2, 3])
+    sums = estimate.category_sums(
+        k, 4, np.ones(4), np.zeros(4, dtype=np.int64), 1, np.array([0, 0, 0, 1])
+    )
+    fast = estimate.stats_from_sums(sums, np.array([1.0, 2.0, 3.0, 6.0]))
+    assert fast["var"][0] == pytest.approx(12 / 16) and fast["df"][0] == 2
+
+
+def test_score_interval_is_wilson_on_the_0_1_scale_with_the_effective_size():
+    # ratings 0, 0, 0, 25, 100 repeated: a skewed score; unweighted
+    d = pd.DataFrame({"s": [0.0, 0.0, 0.0, 25.0, 100.0] * 6})
+    out = estimate.mean(d, "s", kind="score", min_base=0).iloc[0]
+    m = d["s"].mean() / 100
+    v = d["s"].var(ddof=1) / len(d) / 100**2
+    n_star = m * (1 - m) / v
+    alpha = 2 * norm.sf(student_t.ppf(0.975, len(d) - 1))
+    lo, hi = proportion_confint(m * n_star, n_star, alpha=alpha, method="wilson")
+    assert out["ci_low"] == pytest.approx(100 * lo, rel=1e-9)
+    assert out["ci_high"] == pytest.approx(100 * hi, rel=1e-9)
+    assert out["n_interval"] == pytest.approx(n_star)
+    assert 0 <= out["ci_low"] < out["estimate"] < out["ci_high"] <= 100
+    # asymmetric: more room towards the middle of the scale than towards 0
+    assert out["ci_high"] - out["estimate"] > out["estimate"] - out["ci_low"]
+    # a plain mean of the same numbers keeps the symmetric t interval
+    plain = estimate.mean(d, "s", min_base=0).iloc[0]
+    assert plain["ci_high"] - plain["estimate"] == pytest.approx(
+        plain["estimate"] - plain["ci_low"]
+    )

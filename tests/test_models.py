@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from _stats_data import tsp_frame
 from statsmodels.miscmodels.ordinal_model import OrderedModel
+from statsmodels.tools.numdiff import approx_fprime
 
 from tsp_analysis import models
 from tsp_analysis.errors import EstimationSkipped
@@ -92,13 +93,106 @@ def test_too_few_respondents_gives_a_reason_not_numbers(tsp):
     assert "at least 80" in res.reason
 
 
-def test_sparse_outcome_level_gives_a_reason(tsp):
+def test_sparse_outcome_level_is_merged_with_its_neighbour_not_skipped(tsp):
     d = tsp.copy()
     d["satisfaction"] = d["satisfaction"].where(d["satisfaction"] != 1, 2)
     d.loc[d.index[:3], "satisfaction"] = 1
     res = models.satisfaction_model(d)
-    assert isinstance(res, EstimationSkipped)
-    assert "satisfaction level" in res.reason and "n = " in res.reason
+    assert res, getattr(res, "reason", "")
+    assert res.merged_levels == ["1+2"] and any("1+2" in n for n in res.notes)
+    assert list(res.outcome_counts.index) == ["1+2", "3", "4", "5"]
+    # the same as statsmodels on the recoded outcome
+    cd = _complete(d)
+    cd["satisfaction"] = pd.Categorical(cd["satisfaction"].astype(int).clip(lower=2), ordered=True)
+    direct = _direct_fit(cd, res.reference)
+    t = res.table.set_index("term")
+    assert t.loc["lt_level", "odds_ratio"] == pytest.approx(
+        np.exp(direct.params["lt_level"]), rel=1e-4
+    )
+
+
+def test_the_fit_reaches_a_gradient_below_1e_6(tsp):
+    res = models.satisfaction_model(tsp)
+    assert res.gradient_max < 1e-6
+    # independently: statsmodels' own OrderedModel log-likelihood, central differences
+    m = res.fit.model
+    plain = OrderedModel(m.endog, m.exog, distr="logit")
+    grad = approx_fprime(np.asarray(res.fit.params), plain.loglike, centered=True)
+    assert np.max(np.abs(grad)) < 1e-4  # numerical noise of the difference quotient
+    # and the analytic score equals central differences away from the optimum too
+    p = np.asarray(res.fit.params) + np.random.default_rng(0).normal(0, 0.1, len(grad))
+    np.testing.assert_allclose(
+        models.ordered_logit_score_obs(plain, p).sum(axis=0),
+        approx_fprime(p, plain.loglike, centered=True),
+        rtol=1e-5,
+        atol=1e-4,
+    )
+
+
+def test_dropped_respondents_are_counted_by_reason(tsp):
+    res = models.satisfaction_model(tsp)
+    assert int(res.dropped["n"].sum()) == res.n_dropped
+    by = res.dropped.set_index("reason")["n"]
+    sat = tsp["satisfaction"]
+    assert by["satisfaction"] == int((sat.isna() | (sat == 8)).sum())
+
+
+def _ordinal_sample(n, betas, seed):
+    """Outcome 0..3 from split-specific logits P(y ≥ j) = expit(a_j + b_j x)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 2))
+    a = np.array([1.5, 0.0, -1.5])
+    p = 1 / (1 + np.exp(-(a[None, :] + x @ np.asarray(betas).T)))
+    p = np.minimum.accumulate(p, axis=1)  # keep P(y ≥ j) decreasing in j
+    y = (rng.random(n)[:, None] < p).sum(axis=1)
+    return y, pd.DataFrame(x, columns=["x1", "x2"])
+
+
+def _sandwich_wald(y, x):
+    """The Brant statistic with the cross-covariances estimated empirically (stacked
+    M-estimator sandwich) instead of from the model: an independent computation."""
+    from statsmodels.discrete.discrete_model import Logit
+
+    X = np.column_stack([np.ones(len(y)), x.to_numpy()])
+    m = int(y.max())
+    fits = [Logit((y >= j).astype(float), X).fit(disp=False) for j in range(1, m + 1)]
+    k = X.shape[1]
+    a_inv = [np.asarray(f.cov_params()) for f in fits]
+    s = [X * ((y >= j) - f.predict(X))[:, None] for j, f in zip(range(1, m + 1), fits, strict=True)]
+    cov = np.block([[a_inv[i] @ (s[i].T @ s[j]) @ a_inv[j] for j in range(m)] for i in range(m)])
+    slopes = np.concatenate([np.arange(i * k + 1, (i + 1) * k) for i in range(m)])
+    beta = np.concatenate([np.asarray(f.params) for f in fits])[slopes]
+    v = cov[np.ix_(slopes, slopes)]
+    kk = k - 1
+    d = np.zeros(((m - 1) * kk, m * kk))
+    for j in range(1, m):
+        d[(j - 1) * kk : j * kk, :kk] = np.eye(kk)
+        d[(j - 1) * kk : j * kk, j * kk : (j + 1) * kk] = -np.eye(kk)
+    diff = d @ beta
+    return float(diff @ np.linalg.solve(d @ v @ d.T, diff))
+
+
+def test_brant_test_agrees_with_an_empirical_sandwich_and_detects_non_proportional_odds():
+    y, x = _ordinal_sample(4000, [[0.8, -0.5]] * 3, seed=1)  # proportional odds hold
+    po = models.brant_test(y, x).set_index("term")
+    assert po.loc["omnibus", "df"] == 4 and po.loc["x1", "df"] == 2
+    assert po.loc["omnibus", "statistic"] == pytest.approx(_sandwich_wald(y, x), rel=0.15)
+    assert po.loc["omnibus", "p_value"] > 0.01
+    y2, x2 = _ordinal_sample(4000, [[0.0, -0.5], [0.8, -0.5], [1.6, -0.5]], seed=2)
+    po2 = models.brant_test(y2, x2).set_index("term")
+    assert po2.loc["omnibus", "p_value"] < 1e-6 and po2.loc["x1", "p_value"] < 1e-6
+    assert po2.loc["x2", "p_value"] > 0.001  # x2 does satisfy the assumption
+    assert po2.loc["omnibus", "statistic"] == pytest.approx(_sandwich_wald(y2, x2), rel=0.15)
+
+
+def test_model_reports_its_proportional_odds_test(tsp):
+    res = models.satisfaction_model(tsp)
+    po = res.proportional_odds
+    assert po["term"].iloc[0] == "omnibus"
+    assert set(po["term"].iloc[1:]) == set(res.table["term"])
+    levels = len(res.outcome_counts)
+    assert po["df"].iloc[0] == (levels - 2) * len(res.table)
+    assert "Proportional odds (Brant)" in res.summary()
 
 
 def test_separation_is_detected(tsp):

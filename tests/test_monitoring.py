@@ -366,3 +366,97 @@ def test_demo_implementation_totals_add_up(demo):
         assert total["recommendations"] == len(data)
         assert total["implemented"] == (data[column] == "implemented").sum()
         assert total["assessed"] + total["not_assessed"] == len(data)
+
+
+def test_demo_kaunas_prepared_no_separate_document_derived_from_the_assessment(demo):
+    status = monitoring.strategic_status(demo.strategic_assessment.data).set_index("municipality")
+    # seed 003: Kaunas declined; only its council adoption is marked
+    assert status.loc["kaunas", "status"] == "no_separate_document"
+    assert status.loc["kaunas", "adopted"] and status.loc["kaunas", "content_included"] == 0
+    assert (status.drop(index="kaunas")["status"] == "complete").all()
+    completeness = monitoring.strategic_completeness(demo.strategic_assessment.data)
+    assert completeness.set_index("municipality").loc["kaunas", "status"] == (
+        "no_separate_document"
+    )
+
+
+def test_a_partly_included_document_is_partial_not_missing():
+    rows = [("jonava", c, "partly" if c == "financing" else "included") for c in COMPONENTS]
+    rows += [("vilnius", c, "not_included") for c in COMPONENTS]
+    df = pd.DataFrame(rows, columns=["municipality", "component", "level"])
+    out = monitoring.strategic_status(df).set_index("municipality")
+    assert out.loc["jonava", "status"] == "partial" and out.loc["jonava", "content_partly"] == 1
+    # nothing at all, not even the adoption: still no separate document
+    assert out.loc["vilnius", "status"] == "no_separate_document"
+    assert not out.loc["vilnius", "adopted"]
+
+
+def test_evaluation_periods_are_seed_003_dates():
+    p = monitoring.evaluation_periods("en").set_index("evaluation")
+    assert p.loc["interim", "period_start"] == pd.Timestamp("2021-11-09")
+    assert p.loc["interim", "period_end"] == pd.Timestamp("2022-02-23")
+    assert p.loc["interim", "evaluated_on"] == pd.Timestamp("2022-02-23")
+    assert p.loc["interim", "source"].startswith("003_")
+    assert pd.isna(p.loc["final", "evaluated_on"])  # not in the source documents: not invented
+    assert "no date" in p.loc["final", "note"]
+
+
+def test_completion_rates_are_exact_fractions():
+    table = pd.DataFrame(
+        {
+            "municipality": ["akmene"] * 8,
+            "status_interim": ["implemented"] + ["not_implemented"] * 7,
+            "status_final": [None] * 8,
+        },
+        dtype="str",
+    )
+    row = monitoring.implementation_summary(table).iloc[0]
+    assert row["completion_rate"] == 0.125  # 1 of 8 is 12.5 %, rounding is the renderer's
+    assert (row["implemented"], row["assessed"]) == (1, 8)
+
+
+def test_recommendation_status_one_by_one():
+    table = recommendations_table()
+    table["rec_id"] = [f"{m}-r{i}" for i, m in enumerate(table["municipality"])]
+    table["area"] = "health"
+    table["title_lt"] = "lt"
+    table["title_en"] = "en"
+    out = monitoring.recommendation_status(table, lang="en")
+    assert out["municipality"].tolist() == ["jonava"] * 2 + ["klaipeda"] * 4  # Annex 1 order
+    by_id = out.set_index("recommendation_id")
+    assert by_id.loc["klaipeda-r1", "change"] == "improved"  # partly → implemented
+    assert by_id.loc["klaipeda-r0", "change"] == "unchanged"
+    assert by_id.loc["klaipeda-r3", "change"] == "not_assessed"
+    assert (out["title"] == "en").all()
+
+
+def test_demo_register_is_keyed_by_the_needs_analysis_recommendation_ids():
+    """Every register entry is a recommendation the needs analysis gives on the demo data, and
+    every recommendation it gives is in the register: traceable from finding to status."""
+    import warnings
+
+    from tsp_analysis import recommend, weights
+    from tsp_analysis.inputs import load_inputs
+
+    data = load_inputs(datasets=["tsp_survey", "provider_survey", "population", "recommendations"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        survey, _ = weights.add_weights(data.tsp_survey.data, data.population.data)
+    register = data.recommendations.data
+    needs = pd.concat(
+        [
+            recommend.needs_recommendations(survey, data.provider_survey.data, m, lang="en")
+            for m in sorted(set(register["municipality"]))
+        ],
+        ignore_index=True,
+    )
+    status = monitoring.recommendation_status(register, needs=needs)
+    assert status["in_needs_analysis"].all()
+    assert set(status["recommendation_id"]) == set(needs["recommendation_id"])
+    akmene = status[status["municipality"] == "akmene"]
+    # the specific advice the old two-per-area cut dropped is in the register, and traced
+    assert {"akmene-employment_pathways", "akmene-health_coordination"} <= set(
+        akmene["recommendation_id"]
+    )
+    row = status.set_index("recommendation_id").loc["akmene-employment_pathways"]
+    assert row["rule_id"] == "employment_pathways" and "unmet need" in row["evidence"]

@@ -143,27 +143,90 @@ def test_municipality_wide_rule_reads_information_channels():
     )
     out = recommend.recommend(_priorities(), "en", information=info, rules=rules)
     assert out["rule_id"].tolist() == ["lang", "web"]
-    assert out["area"].tolist() == ["", ""]
+    assert out["area"].tolist() == ["", ""] and (out["tier"] == "municipality").all()
     assert out["evidence"].iloc[0] == (
         "prefer information in a language other than Lithuanian 85% (n = 290)"
     )
 
 
-def test_output_sorted_by_rule_priority_then_area_rank_and_capped():
-    prio = _priorities({("health", "unmet"): 0.6, ("education", "unmet"): 0.6})
-    rules = _rules(
-        ("low", "*", "unmet >= 50", "medium", "t", "t", ""),
-        ("high", "*", "unmet >= 55", "high", "t", "t", ""),
+def _languages(**shares):
+    return pd.DataFrame(
+        {
+            "kind": "language",
+            "category": list(shares),
+            "estimate": list(shares.values()),
+            "n": 120,
+            "suppressed": False,
+        }
     )
+
+
+def test_language_rule_names_the_languages_the_data_show():
+    # Akmenė-like: Ukrainian 40 %, Russian 28 %, English 7 %, Lithuanian 15 %, other 10 %
+    info = _languages(lt=0.15, en=0.07, ru=0.28, uk=0.40, other=0.10)
+    out = recommend.recommend(_priorities(), "en", information=info)
+    row = out[out["rule_id"] == "information_languages"].iloc[0]
+    assert row["text"].endswith("on the municipal website in Ukrainian and Russian.")
+    assert "prefer information in Ukrainian: 40% (n = 120)" in row["evidence"]
+    assert "prefer information in Russian: 28% (n = 120)" in row["evidence"]
+    lt = recommend.recommend(_priorities(), "lt", information=info)
+    text = lt.loc[lt["rule_id"] == "information_languages", "text"].iloc[0]
+    assert text.endswith("šiomis kalbomis: ukrainiečių ir rusų.")
+    # a Russian/English-speaking municipality gets Russian and English, never "other"
+    info2 = _languages(lt=0.1, en=0.3, ru=0.45, uk=0.05, other=0.1)
+    out2 = recommend.recommend(_priorities(), "en", information=info2)
+    text2 = out2.loc[out2["rule_id"] == "information_languages", "text"].iloc[0]
+    assert text2.endswith("in Russian and English.")
+    # none reaches the threshold: the most preferred one is named
+    names, _ = recommend.language_list(_languages(lt=0.5, en=0.1, ru=0.15, uk=0.15), "en")
+    assert names == ["Russian"]
+
+
+def test_every_fired_rule_is_returned_specific_first_and_generic_once_with_its_areas():
+    prio = _priorities(
+        {
+            ("health", "unmet"): 0.6,
+            ("employment", "unmet"): 0.7,
+            ("education", "unmet"): 0.55,
+        }
+    )
+    rules = _rules(
+        ("gen", "*", "unmet >= 50", "high", "In {area}", "In {area}", ""),
+        ("emp", "employment", "unmet >= 30", "medium", "e", "Employment pathway", ""),
+        ("hea", "health", "unmet >= 40", "high", "h", "Health coordination", ""),
+    ).assign(text_all_lt="Kai kuriose srityse", text_all_en="In some areas")
+    out = recommend.recommend(prio, "en", rules=rules, municipality="akmene")
+    # 3 rules fired: every one is a row, specific (high before medium) before generic
+    assert out["rule_id"].tolist() == ["hea", "emp", "gen"]
+    assert out["tier"].tolist() == ["specific", "specific", "generic"]
+    gen = out.iloc[2]
+    # education rank 1, employment rank 2, health rank 4 (see _priorities): most urgent first
+    assert gen["areas"] == "education;employment;health" and gen["n_areas"] == 3
+    assert gen["area"] == "" and gen["text"] == "In some areas"
+    assert gen["area_label"] == "Education and childcare, Employment, Health care"
+    assert gen["evidence"].startswith("Education and childcare: unmet need 55% (n = 40) | ")
+    assert out["recommendation_id"].tolist() == ["akmene-hea", "akmene-emp", "akmene-gen"]
+    # the same ids in the other language: the id does not depend on the wording
+    lt = recommend.recommend(prio, "lt", rules=rules, municipality="akmene")
+    assert lt["recommendation_id"].tolist() == out["recommendation_id"].tolist()
+
+
+def test_generic_rule_firing_in_one_area_keeps_that_area():
+    prio = _priorities({("health", "unmet"): 0.6})
+    rules = _rules(("gen", "*", "unmet >= 50", "high", "In {area}", "In {area}", ""))
     out = recommend.recommend(prio, "en", rules=rules)
-    assert out[["rule_id", "area"]].values.tolist() == [
-        ["high", "education"],
-        ["high", "health"],
-        ["low", "education"],
-        ["low", "health"],
-    ]
-    capped = recommend.recommend(prio, "en", rules=rules, max_per_area=1)
-    assert capped["rule_id"].tolist() == ["high", "high"]
+    assert out["area"].tolist() == ["health"] and out["text"].tolist() == ["In Health care"]
+    assert out["recommendation_id"].tolist() == ["gen"]  # no municipality known: the rule id
+
+
+def test_cap_applies_only_when_asked():
+    prio = _priorities({("health", "unmet"): 0.6, ("health", "score"): 30.0})
+    rules = _rules(
+        ("a", "health", "unmet >= 50", "high", "t", "t", ""),
+        ("b", "health", "score < 50", "medium", "t", "t", ""),
+    )
+    assert len(recommend.recommend(prio, "en", rules=rules)) == 2
+    assert recommend.recommend(prio, "en", rules=rules, max_per_area=1)["rule_id"].tolist() == ["a"]
 
 
 def test_several_municipalities_need_a_choice():

@@ -191,25 +191,48 @@ def _frames(need, unmet, score, capacity, areas=("a", "b")):
 def test_priority_formula_hand_worked():
     needs, area, provider = _frames([0.6, 0.2], [0.5, 0.1], [40.0, 80.0], [30.0, 70.0])
     out = scores.priority(needs, area, provider).set_index("area")
-    # area a: 60, 50, 100 − 40 = 60, gap 60 − 30 = 30 → (30 + 100)/2 = 65; mean = 58.75
-    assert out.loc["a", "priority"] == pytest.approx((60 + 50 + 60 + 65) / 4)
-    # area b: 20, 10, 20, gap 20 − 70 = −50 → 25; mean = 18.75
-    assert out.loc["b", "priority"] == pytest.approx((20 + 10 + 20 + 25) / 4)
+    # area a: unmet of all = 100 × 0.6 × 0.5 = 30, low score 100 − 40 = 60, low capacity
+    # 100 − 30 = 70 → (30 + 60 + 70)/3 = 53.33; every component in points of one 0–100 scale
+    assert out.loc["a", "c_unmet_all"] == pytest.approx(30.0)
+    assert out.loc["a", "unmet_all"] == pytest.approx(0.30)
+    assert out.loc["a", "priority"] == pytest.approx((30 + 60 + 70) / 3)
+    # area b: 100 × 0.2 × 0.1 = 2, 20, 30 → 17.33
+    assert out.loc["b", "priority"] == pytest.approx((2 + 20 + 30) / 3)
     assert out["rank"].to_dict() == {"a": 1, "b": 2}
-    assert out.loc["a", "gap"] == pytest.approx(30.0)
+    assert (out["status"] == "ranked").all() and (out["missing"] == "").all()
     geo = scores.priority(needs, area, provider, aggregation="geometric").set_index("area")
-    assert geo.loc["a", "priority"] == pytest.approx((60 * 50 * 60 * 65) ** 0.25)
+    assert geo.loc["a", "priority"] == pytest.approx((30 * 60 * 70) ** (1 / 3))
     w = scores.priority(
-        needs, area, provider, weights={"c_unmet": 3, "c_need": 1, "c_low_score": 0, "c_gap": 0}
+        needs, area, provider, weights={"c_unmet_all": 3, "c_low_score": 1, "c_low_capacity": 0}
     )
-    assert w.set_index("area").loc["a", "priority"] == pytest.approx((60 + 3 * 50) / 4)
+    assert w.set_index("area").loc["a", "priority"] == pytest.approx((3 * 30 + 60) / 4)
 
 
-def test_priority_with_a_suppressed_component_uses_the_others():
+def test_need_enters_the_priority_once():
+    # doubling need doubles only the unmet-of-all component; no other component moves
+    needs, area, provider = _frames([0.3, 0.3], [0.5, 0.5], [50.0, 50.0], [50.0, 50.0])
+    needs2 = needs.copy()
+    needs2.loc[(needs2["measure"] == "need") & (needs2["area"] == "a"), "estimate"] = 0.6
+    one = scores.priority(needs, area, provider).set_index("area")
+    two = scores.priority(needs2, area, provider).set_index("area")
+    assert two.loc["a", "priority"] - one.loc["a", "priority"] == pytest.approx(15 / 3)
+
+
+def test_need_and_capacity_are_not_subtracted_into_one_gap():
+    needs, area, provider = _frames([0.6, 0.2], [0.5, 0.1], [40.0, 80.0], [30.0, 70.0])
+    gap = scores.need_capacity_gap(needs, provider).set_index("area")
+    assert gap.loc["a", "unmet_all"] == pytest.approx(30.0)  # percent of all respondents
+    assert gap.loc["a", "capacity_shortfall"] == pytest.approx(70.0)
+    assert gap.loc["a", "gap"] == pytest.approx(30.0)  # deprecated column, still there
+
+
+def test_an_area_with_a_hidden_component_is_flagged_and_not_ranked():
     needs, area, provider = _frames([0.6, 0.2], [0.5, 0.1], [np.nan, 80.0], [30.0, 70.0])
     out = scores.priority(needs, area, provider).set_index("area")
-    assert out.loc["a", "priority"] == pytest.approx((60 + 50 + 65) / 3)
+    assert out.loc["a", "priority"] == pytest.approx((30 + 70) / 2)
     assert not out.loc["a", "complete"] and out.loc["b", "complete"]
+    assert out.loc["a", "status"] == "incomplete" and out.loc["a", "missing"] == "c_low_score"
+    assert pd.isna(out.loc["a", "rank"]) and out.loc["b", "rank"] == 1
 
 
 def test_priority_accepts_criterion_scores():
@@ -242,4 +265,5 @@ def test_priority_per_municipality_on_real_estimates():
         assert top["rank"] == 1
     gap = scores.need_capacity_gap(needs, cap)
     row = gap.iloc[0]
-    assert row["gap"] == pytest.approx(row["need"] - row["capacity"])
+    assert row["unmet_all"] == pytest.approx(row["need"] * row["unmet"] / 100)
+    assert row["capacity_shortfall"] == pytest.approx(100 - row["capacity"])

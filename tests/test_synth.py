@@ -574,7 +574,10 @@ def test_recommendations_never_go_backwards_and_kaunas_lags(demo):
     rank = {"not_implemented": 0, "partly_implemented": 1, "implemented": 2}
     interim, final = r["status_interim"].map(rank), r["status_final"].map(rank)
     assert (final >= interim).all()
-    assert r.groupby("municipality").size().between(6, 10).all()
+    # the register lists every recommendation of each municipality's needs analysis, keyed by
+    # its recommendation_id (test_monitoring checks it against the needs analysis itself)
+    assert r.groupby("municipality").size().ge(6).all()
+    assert (r["rec_id"].str.split("-").str[0] == r["municipality"]).all()
     assert set(r["municipality"]) == set(ORDER)
     by_muni = final.groupby(r["municipality"]).mean()
     assert by_muni["kaunas"] < by_muni.drop("kaunas").min()

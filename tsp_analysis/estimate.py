@@ -24,11 +24,25 @@ respondent contributes nothing). Each group of ``by`` is analysed as its own sam
 R ``survey`` and of ``samplics`` ``TaylorEstimator(by=...)`` for this design; the tests check the
 numbers against ``samplics``.
 
-* **Means and scores**: normal interval ``ŷ ± z·√v``.
-* **Shares**: Wilson score interval computed on the effective sample size
-  ``n* = p(1 − p) / v`` (Korn & Graubard 1998), capped at the unweighted base ``n``; when
-  ``v = 0`` (every answer the same) the Kish effective base is used instead. Unlike a Wald
+* **Means**: ``ŷ ± t·√v`` with ``t`` the Student quantile on the design's degrees of freedom
+  ``df = n − H`` (respondents minus strata; ``n − 1`` without strata).
+* **Scores (0–100)**: a score is a mean bounded by 0 and 100, often skewed (most ratings at one
+  end); a symmetric interval under-covers there on small bases (about 89–92 % at n = 30 for a
+  score near 15) and can leave the scale. Scores use the Wilson interval of ``score/100`` on the
+  effective size ``m(1 − m)/v`` (with ``m = score/100``), with the same t quantile; it stays
+  inside 0–100 and is asymmetric towards the middle of the scale
+  (``benchmarks/bench_coverage.py``).
+* **Shares**: Wilson score interval with the same ``t`` quantile, computed on the effective
+  sample size ``n* = p(1 − p) / v`` (Korn & Graubard 1998), capped at the unweighted base ``n``;
+  when ``v = 0`` (every answer the same) the Kish effective base is used instead. Unlike a Wald
   interval it stays inside [0, 1] and does not collapse to a point for small bases.
+* ``n_interval`` is the base the interval was computed on (``n*`` for shares, ``n`` for means);
+  ``n_eff`` is Kish's ``(Σw)²/Σw²``. They differ: print the one the interval uses, or both.
+* A stratum with a single respondent contributes ``z²`` (R ``survey``'s ``lonely.psu =
+  "adjust"``), not nothing.
+* The weights are treated as fixed: the extra variance of estimating raking weights is ignored,
+  and since raking on variables related to the outcome usually *reduces* variance, the
+  intervals are slightly conservative. Coverage is measured in ``benchmarks/bench_coverage.py``.
 
 With all weights equal, the estimates reduce to the unweighted ones and ``v`` to the familiar
 ``s²/n`` (means) and ``p(1 − p)/(n − 1)`` (shares).
@@ -41,6 +55,7 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from . import disclosure
 from .errors import InputError, Problem
@@ -48,30 +63,53 @@ from .errors import InputError, Problem
 #: Plain-language description of the intervals, quoted by the reports' method notes.
 METHOD_NOTE: dict[str, str] = {
     "lt": (
-        "Visi procentai ir vidurkiai apskaičiuoti su svoriais, kad imtis atitiktų savivaldybėje "
-        "gyvenančių TŠP sudėtį pagal lytį, amžių, pilietybę ir leidimo gyventi pagrindą. "
-        "95 % pasikliautinieji intervalai atsižvelgia į svorius: dispersija įvertinta Teiloro "
-        "linearizacijos metodu (imtis laikoma vienos pakopos atsitiktine imtimi su grąžinimu, "
-        "o svoriai – vieninteliu imties plano ypatumu). Dalims naudojamas Wilsono intervalas, "
-        "apskaičiuotas pagal efektyvųjį imties dydį, todėl jis visada lieka tarp 0 ir 100 %; "
-        "vidurkiams ir 0–100 balų vertinimams – normalusis intervalas. Prie kiekvieno skaičiaus "
-        "nurodomas nesvertinis atsakiusiųjų skaičius (n) ir efektyvusis imties dydis. Skaičiai, "
-        "apskaičiuoti iš mažiau nei 10 atsakymų, neskelbiami ir pažymimi."
+        "Apklausa vykdyta 2020 m. vidurio – 2021 m. gegužės mėn. Visi procentai ir vidurkiai "
+        "apskaičiuoti su svoriais, kad imtis atitiktų savivaldybėje gyvenančių TŠP sudėtį pagal "
+        "lytį, amžių, pilietybę ir leidimo gyventi pagrindą. Svoriai ištaiso tik šią sudėtį, bet "
+        "ne savitranką: jei apklausoje dažniau dalyvavo tie, kuriems paslaugų reikėjo, įverčiai "
+        "gali būti pasislinkę, ir svoriai to nepataiso. 95 % pasikliautinieji intervalai "
+        "atsižvelgia į svorius: dispersija įvertinta Teiloro linearizacijos metodu (imtis "
+        "laikoma vienos pakopos atsitiktine imtimi su grąžinimu, o svoriai – vieninteliu imties "
+        "plano ypatumu ir fiksuotais dydžiais, todėl intervalai gali būti šiek tiek "
+        "konservatyvūs). Dalims naudojamas Wilsono intervalas, apskaičiuotas pagal Korno ir "
+        "Graubardo efektyvųjį imties dydį, todėl jis visada lieka tarp 0 ir 100 %; 0–100 balų "
+        "vertinimams – toks pat intervalas skalėje nuo 0 iki 1 (jis lieka tarp 0 ir 100 ir "
+        "atsižvelgia į skalės ribas); kitiems vidurkiams – įvertis ± kvantilis × standartinė "
+        "paklaida. Kvantilis imamas "
+        "iš Stjudento t skirstinio, todėl mažų imčių intervalai platesni. 95 % intervalas "
+        "reiškia, kad taip apskaičiuoti intervalai daugelyje pakartotinių imčių apimtų tikrąją "
+        "reikšmę maždaug 95 atvejais iš 100; jis atspindi tik atsitiktinės imties paklaidą. "
+        "Prie kiekvieno skaičiaus nurodomas nesvertinis atsakiusiųjų skaičius (n) ir "
+        "efektyvusis imties dydis, pagal kurį apskaičiuotas intervalas. Skaičiai, apskaičiuoti "
+        "iš mažiau nei 10 atsakymų, neskelbiami ir pažymimi."
     ),
     "en": (
-        "All percentages and means are weighted so that the sample matches the composition of "
-        "the municipality's third-country nationals by sex, age, citizenship and residence "
-        "basis. The 95% confidence intervals take the weights into account: the variance is "
+        "The survey was fielded from mid-2020 to May 2021. All percentages and means are "
+        "weighted so that the sample matches the composition of the municipality's "
+        "third-country nationals by sex, age, citizenship and residence basis. The weights "
+        "correct that composition only, not self-selection: if people who needed services were "
+        "more likely to take part, the estimates can be biased, and the weights do not fix "
+        "that. The 95% confidence intervals take the weights into account: the variance is "
         "estimated by Taylor linearisation (the sample is treated as a single-stage sample "
-        "drawn with replacement, with the weights as its only design feature). Shares use a "
-        "Wilson interval computed on the effective sample size, so it always stays between 0 "
-        "and 100%; means and 0–100 scores use a normal interval. Every figure shows its "
-        "unweighted number of respondents (n) and its effective sample size. Figures based on "
-        "fewer than 10 answers are withheld and marked."
+        "drawn with replacement, with the weights as its only design feature and treated as "
+        "fixed, which makes the intervals slightly conservative). Shares use a Wilson interval "
+        "computed on Korn and Graubard's effective sample size, so it always stays between 0 "
+        "and 100%; 0–100 scores use the same interval on the 0–1 scale (it stays between 0 and "
+        "100 and respects the ends of the scale); other means use estimate ± quantile × "
+        "standard error. The "
+        "quantile comes from Student's t distribution, so intervals on small bases are wider. "
+        "A 95% interval means that intervals computed this way would contain the true value in "
+        "about 95 of 100 repeated samples; it reflects random sampling error only. Every figure "
+        "shows its unweighted number of respondents (n) and the effective sample size its "
+        "interval is computed on. Figures based on fewer than 10 answers are withheld and "
+        "marked."
     ),
 }
 
 RESULT_COLUMNS = ["estimate", "se", "ci_low", "ci_high", "n", "n_eff", "suppressed"]
+#: Columns added after the original contract (kept apart so old column lists stay valid):
+#: the base the interval was computed on and the design degrees of freedom of its quantile.
+INTERVAL_COLUMNS = ["n_interval", "df"]
 
 
 # -- building blocks --------------------------------------------------------------------------
@@ -174,10 +212,25 @@ def ratio_stats(
             nh = np.bincount(cell, minlength=size).astype(float)
             sz = np.bincount(cell, weights=z, minlength=size)
             sz2 = np.bincount(cell, weights=z * z, minlength=size)
-            part = np.where(nh > 1, nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1)), 0.0)
+            part = _stratum_parts(nh, sz, sz2)
             var = part.reshape(n_groups, n_strata).sum(axis=1)
+            h = (nh > 0).reshape(n_groups, n_strata).sum(axis=1)
     var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
-    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var}
+    df = n - (1 if strata is None else h)
+    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var, "df": df}
+
+
+def _stratum_parts(nh: np.ndarray, sz: np.ndarray, sz2: np.ndarray) -> np.ndarray:
+    """Each stratum's share of the linearised variance, ``n_h/(n_h − 1) Σ (z − z̄_h)²``.
+
+    A stratum with a single respondent has no within-stratum spread; rather than let it add
+    nothing (an interval too narrow exactly where the data are thinnest) its one ``z`` is
+    centred at the mean of all ``z`` of the estimate, which is 0 (``Σ z = 0`` by construction):
+    it contributes ``z²``. This is R ``survey``'s ``options(survey.lonely.psu = "adjust")``.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1))
+    return np.where(nh > 1, within, np.where(nh == 1, sz2, 0.0))
 
 
 def category_sums(
@@ -242,15 +295,39 @@ def stats_from_sums(sums: dict[str, np.ndarray], values: np.ndarray) -> dict[str
         sz = (s1 * dev[:, None, :]).sum(axis=2) / sw[:, None]
         sz2 = (s2 * dev[:, None, :] ** 2).sum(axis=2) / (sw * sw)[:, None]
         nh = count.sum(axis=2)
-        part = np.where(nh > 1, nh / (nh - 1) * (sz2 - sz * sz / np.where(nh > 0, nh, 1)), 0.0)
+        part = _stratum_parts(nh, sz, sz2)
     var = part.sum(axis=1)
     var = np.where(n > 1, np.maximum(var, 0.0), np.nan)
-    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var}
+    df = n - (nh > 0).sum(axis=1)
+    return {"n": n, "sw": sw, "sw2": sw2, "estimate": est, "var": var, "df": df}
 
 
-def wilson(p: np.ndarray, n_star: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for proportions ``p`` with (effective) sample sizes ``n_star``."""
-    z = norm.ppf(0.5 + level / 2)
+def quantile(level: float, df: np.ndarray | float | None = None) -> np.ndarray | float:
+    """Two-sided critical value of an interval: Student's t with ``df`` degrees of freedom
+    (the design's: respondents minus strata), or the normal quantile when ``df`` is None.
+
+    With few respondents the normal quantile gives intervals that are too short (a score's
+    coverage at n = 30 falls near 91 %); the t quantile widens them by a factor that vanishes
+    as the base grows (2.05 against 1.96 at 29 df, 1.98 at 99 df).
+    """
+    q = 0.5 + level / 2
+    if df is None:
+        return float(norm.ppf(q))
+    df = np.asarray(df, dtype=float)
+    # no degrees of freedom (a single answer): nothing to widen for, the normal quantile
+    with np.errstate(invalid="ignore"):
+        return np.where(df >= 1, student_t.ppf(q, np.maximum(df, 1.0)), norm.ppf(q))
+
+
+def wilson(
+    p: np.ndarray, n_star: np.ndarray, level: float = 0.95, df: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for proportions ``p`` with (effective) sample sizes ``n_star``.
+
+    The critical value is the normal quantile, or Student's t with ``df`` degrees of freedom
+    when given (Korn & Graubard's degrees-of-freedom adjustment for complex samples).
+    """
+    z = quantile(level, df)
     with np.errstate(invalid="ignore", divide="ignore"):
         denom = 1 + z * z / n_star
         centre = (p + z * z / (2 * n_star)) / denom
@@ -261,22 +338,40 @@ def wilson(p: np.ndarray, n_star: np.ndarray, level: float = 0.95) -> tuple[np.n
 def summarise(
     stats: dict[str, np.ndarray], kind: str, level: float = 0.95
 ) -> dict[str, np.ndarray]:
-    """Turn :func:`ratio_stats` output into estimate, se, interval, n and n_eff columns."""
+    """Turn :func:`ratio_stats` output into estimate, se, interval, n, n_eff and n_interval.
+
+    ``kind`` is ``share`` (0–1), ``score`` (0–100) or ``mean``. ``n_interval`` is the base the
+    interval is computed on: for a share, the Korn–Graubard effective sample size
+    ``p(1 − p)/v`` (capped at ``n``; Kish's ``n_eff`` when ``v = 0``) that enters the Wilson
+    formula; for a score, the same on ``score/100`` (not capped); for a mean, the unweighted
+    base ``n`` whose design degrees of freedom (``df``) set the t quantile. ``n_eff`` stays
+    Kish's ``(Σw)²/Σw²``.
+    """
     n, sw, sw2, est, var = (stats[k] for k in ("n", "sw", "sw2", "estimate", "var"))
+    df = stats.get("df", n - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where(n > 0, sw * sw / sw2, 0.0)
     se = np.sqrt(var)
-    if kind == "share":
+    if kind in ("share", "score"):
+        # a score is a mean bounded by 0 and 100: the same Wilson interval on score/100, with
+        # the effective n that reproduces its variance (not capped: a rating varies less than
+        # a yes/no answer with the same mean)
+        scale = 100.0 if kind == "score" else 1.0
+        m = est / scale
         with np.errstate(invalid="ignore", divide="ignore"):
-            n_design = np.minimum(est * (1 - est) / var, n)
+            n_design = m * (1 - m) / (var / scale**2)
+            if kind == "share":
+                n_design = np.minimum(n_design, n)
         degenerate = ~(np.isfinite(n_design) & (n_design > 0))
         n_star = np.where(degenerate, n_eff, n_design)
-        lo, hi = wilson(est, n_star, level)
-        lo = np.where(n > 0, lo, np.nan)
-        hi = np.where(n > 0, hi, np.nan)
+        lo, hi = wilson(np.clip(m, 0.0, 1.0), n_star, level, df)
+        lo = np.where(n > 0, lo * scale, np.nan)
+        hi = np.where(n > 0, hi * scale, np.nan)
+        n_interval = np.where(n > 0, n_star, np.nan)
     else:
-        z = norm.ppf(0.5 + level / 2)
-        lo, hi = est - z * se, est + z * se
+        q = quantile(level, df)
+        lo, hi = est - q * se, est + q * se
+        n_interval = n.astype(float)
     return {
         "estimate": est,
         "se": se,
@@ -284,6 +379,8 @@ def summarise(
         "ci_high": hi,
         "n": n.astype(np.int64),
         "n_eff": n_eff,
+        "n_interval": n_interval,
+        "df": np.where(df >= 1, df, np.nan),
     }
 
 
@@ -325,6 +422,9 @@ def tidy(
             out[k] = np.concatenate(arrays)
     out["suppressed"] = False
     out = disclosure.suppress(out, kind=kind, base="n", min_base=min_base)
+    for c in INTERVAL_COLUMNS:  # the interval's base says nothing once the figure is withheld
+        if c in out:
+            out[c] = out[c].where(~out["suppressed"])
     return out.reset_index(drop=True)
 
 
@@ -496,13 +596,15 @@ def mean(
         Without it, a likert column that still holds such codes is refused rather than
         averaged with 8s and 9s.
     kind : {"mean", "score"}
-        Only changes the suppression kind recorded (both use ``min_base``).
+        ``score``: a 0–100 score, with the bounded (Wilson) interval of the module docstring;
+        ``mean``: the t interval. Both are suppressed below ``min_base``.
 
     Returns
     -------
     DataFrame
         Grouping columns, (``variable``,) ``estimate``, ``se``, ``ci_low``, ``ci_high``
-        (normal interval with the linearised standard error), ``n``, ``n_eff``, ``suppressed``.
+        (t interval with the linearised standard error; for ``kind="score"`` the bounded Wilson
+        interval), ``n``, ``n_eff``, ``n_interval``, ``df``, ``suppressed``.
 
     Examples
     --------
@@ -524,7 +626,7 @@ def mean(
             labels = {} if isinstance(column, str) else {"variable": c}
             yield (
                 labels,
-                summarise(ratio_stats(y, w, codes, len(keys), strata_codes), "mean", level),
+                summarise(ratio_stats(y, w, codes, len(keys), strata_codes), kind, level),
             )
 
     return tidy(keys, blocks(), kind, min_base)

@@ -5,6 +5,9 @@ Every function takes a *clean* table (see ``docs/architecture.md``: canonical co
 slugs, dates as ``datetime64``) and returns a tidy :class:`pandas.DataFrame`. The functions count
 records; they never return a record, an identifier or a free-text field.
 
+The evaluation periods and dates are data (``data/reference/evaluations.csv``, from seed 003:
+the interim evaluation covers 2021-11-09 – 2022-02-23): :func:`evaluation_periods`.
+
 Municipalities are listed in the order of Annex 1 of seed 003 (the source table of the strategic
 assessment): alphabetical by Lithuanian name, with the Lithuanian alphabet (``č`` after ``c``,
 ``š`` after ``s``, ``y`` between ``į`` and ``j``). A municipality that is not in
@@ -27,6 +30,10 @@ TOTAL = "total"
 EVALUATIONS: dict[str, str] = {"interim": "status_interim", "final": "status_final"}
 #: Weight of each inclusion level in the completeness score (0–1, scaled to 0–100).
 LEVEL_POINTS: dict[str, float] = {"not_included": 0.0, "partly": 0.5, "included": 1.0}
+#: The component that records the council's adoption; the others are the document's content.
+ADOPTION = "council_adoption"
+#: ``status`` of a municipality's strategic document (see :func:`strategic_status`).
+DOCUMENT_STATUSES = ("no_separate_document", "complete", "partial", "not_assessed")
 
 _LT_ALPHABET = "aąbcčdeęėfghiįyjklmnoprsštuųūvzž"
 _LT_RANK = {ch: i for i, ch in enumerate(_LT_ALPHABET)}
@@ -304,7 +311,10 @@ def strategic_completeness(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame
     -------
     DataFrame
         ``municipality`` (Annex 1 order), ``included``, ``partly``, ``not_included``,
-        ``not_assessed`` (counts of components) and ``score`` (0–100).
+        ``not_assessed`` (counts of components), ``score`` (0–100) and ``status`` from
+        :func:`strategic_status`. A municipality whose status is ``no_separate_document`` has
+        no document to score: report the status ("prepared no separate document"), not the
+        score of its council adoption.
 
     Examples
     --------
@@ -321,7 +331,7 @@ def strategic_completeness(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame
     )
     counts = counts.reindex(municipality_order(counts.index))
     points = sum(counts[level] * p for level, p in LEVEL_POINTS.items())
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "municipality": counts.index.astype(str),
             "included": counts["included"].to_numpy(),
@@ -331,9 +341,186 @@ def strategic_completeness(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame
             "score": (100 * points / n_components).to_numpy(dtype=float),
         }
     )
+    status = strategic_status(assessment, as_of)
+    return out.merge(status[["municipality", "status"]], on="municipality", how="left")
+
+
+def strategic_status(assessment: pd.DataFrame, as_of=None) -> pd.DataFrame:
+    """What each municipality's strategic-document assessment means, in one word.
+
+    Derived from the assessment, not from a score: ``no_separate_document`` when every content
+    component (all but :data:`ADOPTION`) is assessed ``not_included`` — there is no document to
+    assess, whatever the council adopted (seed 003: Kaunas declined to prepare one; only its
+    council adoption is marked); ``complete`` when every component is ``included``;
+    ``not_assessed`` when no content component was assessed; ``partial`` otherwise.
+
+    Returns
+    -------
+    DataFrame
+        ``municipality`` (Annex 1 order), ``status``, ``content_included``,
+        ``content_partly``, ``content_components`` (assessed content components),
+        ``adopted`` (the council adoption is ``included``).
+
+    Examples
+    --------
+    >>> comps = reference.table("strategic_components")["component"]
+    >>> df = pd.DataFrame({"municipality": "kaunas", "component": comps,
+    ...                    "level": ["not_included"] * 6 + ["included"]})
+    >>> strategic_status(df)[["municipality", "status", "adopted"]].to_dict("records")
+    [{'municipality': 'kaunas', 'status': 'no_separate_document', 'adopted': True}]
+    """
+    last = _latest_assessment(assessment, as_of)
+    rows = []
+    for slug in municipality_order(last["municipality"]):
+        mine = last[last["municipality"] == slug]
+        content = mine[mine["component"] != ADOPTION]["level"]
+        adoption = mine.loc[mine["component"] == ADOPTION, "level"]
+        n_components = len(reference.table("strategic_components"))
+        if content.empty:
+            status = "not_assessed"
+        elif (content == "not_included").all():
+            status = "no_separate_document"
+        elif (mine["level"] == "included").all() and len(mine) == n_components:
+            status = "complete"
+        else:
+            status = "partial"
+        rows.append(
+            {
+                "municipality": slug,
+                "status": status,
+                "content_included": int((content == "included").sum()),
+                "content_partly": int((content == "partly").sum()),
+                "content_components": int(len(content)),
+                "adopted": bool((adoption == "included").any()),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "municipality",
+            "status",
+            "content_included",
+            "content_partly",
+            "content_components",
+            "adopted",
+        ],
+    )
+    out["status"] = out["status"].astype("str")
+    return out
+
+
+def evaluation_periods(lang: str | None = None) -> pd.DataFrame:
+    """The monitoring's evaluations with their reporting periods and dates, from
+    ``data/reference/evaluations.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``evaluation`` (``interim``, ``final``), ``period_start``, ``period_end``,
+        ``evaluated_on`` (``datetime64``; missing where the source documents give no date),
+        ``source`` (the seed document), and with ``lang`` its ``label`` and ``note``.
+
+    Examples
+    --------
+    >>> p = evaluation_periods().set_index("evaluation")
+    >>> str(p.loc["interim", "period_start"].date()), str(p.loc["interim", "period_end"].date())
+    ('2021-11-09', '2022-02-23')
+    """
+    table = reference.table("evaluations")
+    out = table[["evaluation"]].copy()
+    for col in ("period_start", "period_end", "evaluated_on"):
+        out[col] = pd.to_datetime(table[col].replace("", None))
+    out["source"] = table["source"]
+    if lang is not None:
+        reference.check_lang(lang)
+        out["label"] = table[f"label_{lang}"]
+        out["note"] = table[f"note_{lang}"]
+    missing = set(EVALUATIONS) - set(out["evaluation"])
+    if missing:
+        raise InputError(
+            Problem("data/reference/evaluations.csv", None, "evaluation", None, sorted(missing))
+        )
+    return out
 
 
 # -- implementation of recommendations ---------------------------------------------------------
+
+#: Order of the implementation statuses, for the change between evaluations.
+_STATUS_RANK = {"not_implemented": 0, "partly_implemented": 1, "implemented": 2}
+
+
+def recommendation_status(
+    recommendations: pd.DataFrame,
+    needs: pd.DataFrame | None = None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """The status of every recommendation, one by one, at each evaluation.
+
+    Parameters
+    ----------
+    recommendations : DataFrame
+        Clean ``recommendations`` register (``rec_id`` is the needs analysis's
+        ``recommendation_id``).
+    needs : DataFrame, optional
+        The needs analyses' recommendations
+        (:func:`tsp_analysis.recommend.needs_recommendations` of each municipality,
+        concatenated): adds the rule and the evidence that produced each recommendation, so it
+        can be traced from finding to status.
+    lang : {"lt", "en"}, optional
+        Adds ``title`` (the register's title in that language).
+
+    Returns
+    -------
+    DataFrame
+        One row per recommendation, municipalities in Annex 1 order and the register's order
+        within each: ``recommendation_id``, ``municipality``, ``area``, ``title_lt``,
+        ``title_en`` (``title``), ``status_interim``, ``status_final`` (missing = not assessed),
+        ``change`` (``improved``, ``unchanged``, ``worse``, or ``not_assessed`` when either
+        status is missing); with ``needs``: ``rule_id``, ``tier``, ``areas``, ``evidence`` and
+        ``in_needs_analysis`` (False for a register entry no needs analysis produced).
+    """
+    require(
+        recommendations,
+        ["rec_id", "municipality", "area", "title_lt", "title_en", *EVALUATIONS.values()],
+        "recommendations",
+        not_blank=["rec_id", "municipality"],
+    )
+    statuses = load_codebook().codes("implementation")
+    for column in EVALUATIONS.values():
+        _check_codes(recommendations, column, statuses, "recommendations", optional=True)
+    order = {m: i for i, m in enumerate(municipality_order(recommendations["municipality"]))}
+    out = recommendations.assign(
+        _m=recommendations["municipality"].map(order), _pos=range(len(recommendations))
+    ).sort_values(["_m", "_pos"], kind="stable")
+    out = out.rename(columns={"rec_id": "recommendation_id"})[
+        [
+            "recommendation_id",
+            "municipality",
+            "area",
+            "title_lt",
+            "title_en",
+            "status_interim",
+            "status_final",
+        ]
+    ].reset_index(drop=True)
+    a = out["status_interim"].map(_STATUS_RANK)
+    b = out["status_final"].map(_STATUS_RANK)
+    out["change"] = np.select(
+        [a.isna() | b.isna(), b > a, b < a], ["not_assessed", "improved", "worse"], "unchanged"
+    )
+    out["change"] = out["change"].astype("str")
+    if lang is not None:
+        reference.check_lang(lang)
+        out["title"] = out[f"title_{lang}"]
+    if needs is not None:
+        cols = ["recommendation_id", "rule_id", "tier", "areas", "evidence"]
+        found = needs[cols].drop_duplicates("recommendation_id")
+        out = out.merge(found, on="recommendation_id", how="left", indicator=True)
+        out["in_needs_analysis"] = out.pop("_merge") == "both"
+    return out
+
+
+# -- implementation of recommendations: counts ---------------------------------------------------
 
 
 def implementation_summary(recommendations: pd.DataFrame) -> pd.DataFrame:
@@ -358,6 +545,9 @@ def implementation_summary(recommendations: pd.DataFrame) -> pd.DataFrame:
         * ``completion_rate`` = implemented / assessed (the strict measure);
         * ``weighted_completion`` = (implemented + ½ · partly implemented) / assessed (gives
           partial progress half credit, like the strategic completeness score).
+
+        Rates are exact fractions (1 of 8 is 0.125): rounding is the renderer's job, and
+        ``implemented`` and ``assessed`` are there to print "1 of 8".
 
     Examples
     --------

@@ -20,6 +20,18 @@ each ``metric op number`` with ``op`` one of ``< <= > >= == !=``. Metrics, all o
 
 A rule fires only when every metric it names is available; a suppressed figure (base too small)
 is missing, so it never triggers a recommendation nor appears in the evidence.
+
+**Every rule that fires is returned** (no cap by default), one row per rule: a rule for a named
+area (*specific*) first, then rules for the municipality as a whole, then rules for every area
+(``*``, *generic*), each tier by priority and then by the areas' priority rank. A generic rule
+that fires in several areas is one row: its area-free text (``text_all_lt``/``text_all_en``),
+the areas it covers (``areas``, most urgent first) and the evidence per area. Each row has a
+stable ``recommendation_id`` (``<municipality>-<rule_id>``) that the monitoring register uses,
+so a recommendation can be traced from the finding that produced it to its implementation.
+
+A rule text may name ``{languages}``: the languages (other than Lithuanian) that at least
+``language_threshold`` of respondents prefer for information, most preferred first (at least
+the most preferred one), from :func:`tsp_analysis.scores.information_channels`.
 """
 
 from __future__ import annotations
@@ -44,13 +56,21 @@ OPS = {
     "==": np.equal,
     "!=": np.not_equal,
 }
-AREA_METRICS = ("need", "unmet", "score", "capacity", "gap", "priority", "rank")
+AREA_METRICS = ("need", "unmet", "unmet_all", "score", "capacity", "gap", "priority", "rank")
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+#: Order of the rule tiers: a named area, the municipality as a whole, every area.
+TIERS = {"specific": 0, "municipality": 1, "generic": 2}
+#: Share of respondents preferring a language for it to be named by a ``{languages}`` rule.
+LANGUAGE_THRESHOLD = 0.2
 _CLAUSE = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 _LABELS = {
     "need": ("paslaugų reikėjo", "needed services"),
     "unmet": ("nepatenkintas poreikis", "unmet need"),
+    "unmet_all": (
+        "visų TŠP, kurių poreikis nepatenkintas",
+        "of all TCNs with an unmet need",
+    ),
     "score": ("paslaugų vertinimas", "service score"),
     "capacity": ("teikėjų kompetencijos ir ištekliai", "providers' competence and resources"),
     "gap": ("poreikio ir pajėgumų atotrūkis", "need–capacity gap"),
@@ -157,6 +177,17 @@ def load_rules(path: str | Path | None = None) -> pd.DataFrame:
     if problems:
         raise InputError(problems, message=f"{len(problems)} problem(s) in the rule table {path}")
     rules["clauses"] = parsed
+    return _with_optional_columns(rules)
+
+
+def _with_optional_columns(rules: pd.DataFrame) -> pd.DataFrame:
+    """The area-free texts of generic rules default to the area text."""
+    rules = rules.copy()
+    for lang in ("lt", "en"):
+        col = f"text_all_{lang}"
+        if col not in rules:
+            rules[col] = ""
+        rules[col] = rules[col].fillna("").astype(str)
     return rules
 
 
@@ -185,6 +216,8 @@ def _evidence_text(metric: str, value: float, n: float | None, lang: str, decima
     li = 0 if lang == "lt" else 1
     base = "" if n is None or pd.isna(n) else f" (n = {int(n)})"
     pct = " %" if lang == "lt" else "%"
+    if metric == "unmet_all":
+        return f"{_fmt(value, lang, decimals)}{pct} {_LABELS[metric][li]}{base}"
     if metric in ("need", "unmet", "info_non_lt"):
         return f"{_LABELS[metric][li]} {_fmt(value, lang, decimals)}{pct}{base}"
     if metric in ("score", "capacity", "priority"):
@@ -224,9 +257,17 @@ def _area_metrics(
 
     put("need", row["need"] * 100 if not pd.isna(row["need"]) else None, row.get("need_n"))
     put("unmet", row["unmet"] * 100 if not pd.isna(row["unmet"]) else None, row.get("unmet_n"))
+    unmet_all = row.get("unmet_all")
+    if unmet_all is None and not (pd.isna(row["need"]) or pd.isna(row["unmet"])):
+        unmet_all = row["need"] * row["unmet"]
+    put(
+        "unmet_all",
+        None if unmet_all is None or pd.isna(unmet_all) else unmet_all * 100,
+        row.get("need_n"),
+    )
     put("score", row["score"], row.get("score_n"))
     put("capacity", row["capacity"], row.get("capacity_n"))
-    put("gap", row["gap"])
+    put("gap", row.get("gap"))
     put("priority", row["priority"])
     put("rank", row["rank"])
     if crit is not None:
@@ -250,6 +291,44 @@ def _municipal_metrics(info: pd.DataFrame | None) -> dict[str, tuple[float, floa
     return out
 
 
+def language_list(
+    information: pd.DataFrame | None, lang: str, threshold: float = LANGUAGE_THRESHOLD
+) -> tuple[list[str], list[tuple[str, float, float]]]:
+    """Languages other than Lithuanian to publish information in, from the data.
+
+    Returns the labels (in ``lang``) of the languages preferred by at least ``threshold`` of
+    respondents, most preferred first — or, when none reaches it, the single most preferred
+    one — and the evidence ``(code, share, n)`` of each. "Other" is never named (it is not a
+    language one can publish in). Suppressed shares are not used.
+    """
+    if information is None:
+        return [], []
+    cb = load_codebook()
+    labels = cb.value_labels(cb.question("tsp_survey", "info_language").value_set, lang)
+    rows = information[
+        (information["kind"] == "language")
+        & ~information["category"].isin(["lt", "other"])
+        & ~information["suppressed"].astype(bool)
+        & information["estimate"].notna()
+    ].sort_values(["estimate", "category"], ascending=[False, True], kind="stable")
+    chosen = rows[rows["estimate"] >= threshold]
+    if chosen.empty:
+        chosen = rows.head(1)
+    names = [labels[c].lower() if lang == "lt" else labels[c] for c in chosen["category"]]
+    evidence = [
+        (str(c), float(e), float(n))
+        for c, e, n in zip(chosen["category"], chosen["estimate"], chosen["n"], strict=True)
+    ]
+    return names, evidence
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = " ir " if lang == "lt" else " and "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
 def recommend(
     priorities: pd.DataFrame,
     lang: str = "lt",
@@ -259,6 +338,7 @@ def recommend(
     rules: pd.DataFrame | str | Path | None = None,
     practices: pd.DataFrame | str | Path | None = None,
     max_per_area: int | None = None,
+    language_threshold: float = LANGUAGE_THRESHOLD,
 ) -> pd.DataFrame:
     """Evaluate the recommendation rules against one municipality's figures.
 
@@ -272,22 +352,31 @@ def recommend(
     criterion_scores : DataFrame, optional
         :func:`tsp_analysis.scores.criterion_scores` output, for rules on single criteria.
     information : DataFrame, optional
-        :func:`tsp_analysis.scores.information_channels` output, for municipality-wide rules.
+        :func:`tsp_analysis.scores.information_channels` output, for municipality-wide rules
+        and the ``{languages}`` of a rule text.
     municipality : str, optional
-        Which municipality to use when the inputs hold several.
+        Which municipality to use when the inputs hold several; also the prefix of
+        ``recommendation_id`` (taken from a single-valued ``municipality`` column otherwise).
     rules, practices : DataFrame or path, optional
         Alternative rule table / catalogue (default: the shipped ones).
     max_per_area : int, optional
-        Keep at most this many recommendations per area (the highest-priority rules first).
+        Keep at most this many single-area recommendations per area. Default: every
+        recommendation that fired (the report shows them all; a cap hides specific advice).
+    language_threshold : float
+        Share of respondents (0–1) preferring a language for ``{languages}`` to name it.
 
     Returns
     -------
     DataFrame
-        One row per fired rule and area: ``rule_id``, ``area`` (empty for municipality-wide),
-        ``area_label``, ``priority``, ``priority_label``, ``text``, ``practice_id``,
-        ``practice_name``, ``practice_description``, ``evidence`` (the triggering figures in
-        words, e.g. "unmet need 42% (n = 57)"). Sorted by rule priority, then by the area's
-        priority rank.
+        One row per fired rule: ``recommendation_id``, ``rule_id``, ``tier`` (``specific``,
+        ``municipality``, ``generic``), ``area`` (the area of a single-area row; empty for a
+        municipality-wide row and for a generic rule covering several areas), ``areas``
+        (``;``-joined area ids covered, most urgent first), ``n_areas``, ``area_label`` (the
+        areas' labels, comma-joined), ``priority`` (``high``/``medium``/``low``),
+        ``priority_label``, ``text``, ``practice_id``, ``practice_name``,
+        ``practice_description``, ``evidence`` (the triggering figures in words, e.g. "unmet
+        need 42% (n = 57)"; per area, "Area: …", for a generic rule covering several).
+        Sorted specific → municipality-wide → generic, then by priority, then by area rank.
     """
     reference.check_lang(lang)
     rules = load_rules(rules) if not isinstance(rules, pd.DataFrame) else rules
@@ -295,6 +384,7 @@ def recommend(
         rules = rules.assign(
             clauses=[parse_condition(c, allowed_metrics()) for c in rules["condition"]]
         )
+    rules = _with_optional_columns(rules)
     practices = load_practices(practices) if not isinstance(practices, pd.DataFrame) else practices
     practice = practices.set_index("practice_id")
 
@@ -309,11 +399,14 @@ def recommend(
             return frame
         return frame[frame["municipality"] == chosen]
 
+    slug = municipality
+    if slug is None and "municipality" in priorities:
+        present = priorities["municipality"].dropna().unique()
+        slug = str(present[0]) if len(present) == 1 else None
     priorities = select(priorities)
     criterion_scores = select(criterion_scores)
     information = select(information)
     area_labels = reference.labels("areas", lang)
-    rows = []
     units: list[tuple[str, int | float, dict]] = []
     for r in priorities.itertuples(index=False):
         row = pd.Series(r._asdict())
@@ -324,7 +417,10 @@ def recommend(
         )
         units.append((r.area, r.rank if not pd.isna(r.rank) else np.inf, _area_metrics(row, crit)))
     units.append(("-", -1, _municipal_metrics(information)))
+    languages, language_evidence = language_list(information, lang, language_threshold)
+    rows = []
     for rule in rules.itertuples(index=False):
+        hits = []
         for area, rank, metrics in units:
             if rule.area == "-" and area != "-":
                 continue
@@ -336,47 +432,125 @@ def recommend(
                 continue
             if not all(c.holds(metrics[c.metric][0]) for c in rule.clauses):
                 continue
-            label = area_labels.get(area, "")
-            text = getattr(rule, f"text_{lang}").replace("{area}", label)
-            pid = rule.practice_id
-            has_practice = bool(pid) and pid in practice.index
             evidence = "; ".join(
                 _evidence(c, metrics[c.metric][0], metrics[c.metric][1], lang) for c in rule.clauses
             )
-            rows.append(
-                {
-                    "rule_id": rule.rule_id,
-                    "area": "" if area == "-" else area,
-                    "area_label": label,
-                    "priority": rule.priority,
-                    "priority_label": _PRIORITY_LABELS[rule.priority][0 if lang == "lt" else 1],
-                    "text": text,
-                    "practice_id": pid if has_practice else "",
-                    "practice_name": practice.at[pid, f"name_{lang}"] if has_practice else "",
-                    "practice_description": (
-                        practice.at[pid, f"description_{lang}"] if has_practice else ""
-                    ),
-                    "evidence": evidence,
-                    "_order": (PRIORITY_ORDER[rule.priority], rank),
-                }
-            )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "rule_id",
-            "area",
-            "area_label",
-            "priority",
-            "priority_label",
-            "text",
-            "practice_id",
-            "practice_name",
-            "practice_description",
-            "evidence",
-            "_order",
-        ],
-    )
+            hits.append((area, rank, evidence))
+        if not hits:
+            continue
+        hits.sort(key=lambda h: (h[1], h[0]))
+        tier = "generic" if rule.area == "*" else "municipality" if rule.area == "-" else "specific"
+        areas = [a for a, _, _ in hits if a != "-"]
+        labels = [area_labels.get(a, "") for a in areas]
+        text = getattr(rule, f"text_{lang}")
+        if tier == "generic" and (len(hits) > 1 or getattr(rule, f"text_all_{lang}")):
+            text = getattr(rule, f"text_all_{lang}") or text.replace("{area}", _join(labels, lang))
+            evidence = " | ".join(f"{area_labels.get(a, a)}: {e}" for a, _, e in hits)
+        else:
+            text = text.replace("{area}", labels[0] if labels else "")
+            evidence = hits[0][2]
+        if "{languages}" in text:
+            text = text.replace("{languages}", _join(languages, lang))
+            if language_evidence:
+                evidence += "; " + "; ".join(
+                    _evidence_text(f"language_{c}", 100 * e, n, lang, 0)
+                    for c, e, n in language_evidence
+                )
+        pid = rule.practice_id
+        has_practice = bool(pid) and pid in practice.index
+        rows.append(
+            {
+                "recommendation_id": f"{slug}-{rule.rule_id}" if slug else rule.rule_id,
+                "rule_id": rule.rule_id,
+                "tier": tier,
+                "area": areas[0] if len(areas) == 1 else "",
+                "areas": ";".join(areas),
+                "n_areas": len(areas),
+                "area_label": ", ".join(labels),
+                "priority": rule.priority,
+                "priority_label": _PRIORITY_LABELS[rule.priority][0 if lang == "lt" else 1],
+                "text": text,
+                "practice_id": pid if has_practice else "",
+                "practice_name": practice.at[pid, f"name_{lang}"] if has_practice else "",
+                "practice_description": (
+                    practice.at[pid, f"description_{lang}"] if has_practice else ""
+                ),
+                "evidence": evidence,
+                "_order": (TIERS[tier], PRIORITY_ORDER[rule.priority], hits[0][1]),
+            }
+        )
+    columns = [
+        "recommendation_id",
+        "rule_id",
+        "tier",
+        "area",
+        "areas",
+        "n_areas",
+        "area_label",
+        "priority",
+        "priority_label",
+        "text",
+        "practice_id",
+        "practice_name",
+        "practice_description",
+        "evidence",
+        "_order",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
     out = out.sort_values("_order", kind="stable").drop(columns="_order")
     if max_per_area is not None:
-        out = out[out.groupby("area", sort=False).cumcount() < max_per_area]
+        single = out["n_areas"] == 1
+        keep = ~single | (out.groupby("area", sort=False).cumcount() < max_per_area)
+        out = out[keep]
     return out.reset_index(drop=True)
+
+
+def needs_recommendations(
+    tsp: pd.DataFrame,
+    provider: pd.DataFrame,
+    municipality: str,
+    lang: str = "lt",
+    min_base: int = 10,
+    weight: str | None = "weight",
+    **options,
+) -> pd.DataFrame:
+    """The recommendations of one municipality's needs analysis, from the clean surveys.
+
+    The one place that chains the needs analysis into the rules (priorities from need, unmet
+    need, area scores and provider capacity; criterion scores; information languages), so the
+    report and the monitoring register (the synthetic generator builds the demo register from
+    it) get the same recommendations with the same ``recommendation_id``.
+
+    Parameters
+    ----------
+    tsp : DataFrame
+        Clean, weighted TŠP survey (every municipality, or only this one).
+    provider : DataFrame
+        Clean provider survey.
+    municipality : str
+        Slug.
+    lang, min_base, weight
+        As in :func:`recommend` and the estimators.
+    **options
+        Passed to :func:`recommend`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`recommend` output with ``municipality`` as its first column.
+    """
+    from . import scores
+
+    mine = tsp[tsp["municipality"] == municipality]
+    prov = provider[provider["municipality"] == municipality]
+    need = scores.need_unmet(mine, weight=weight, min_base=min_base)
+    area = scores.area_scores(mine, weight=weight, min_base=min_base)
+    cap = scores.provider_scores(prov, min_base=min_base)
+    prio = scores.priority(need, area, cap)
+    crit = scores.criterion_scores(mine, weight=weight, min_base=min_base)
+    info = scores.information_channels(mine, weight=weight, min_base=min_base)
+    out = recommend(
+        prio, lang, criterion_scores=crit, information=info, municipality=municipality, **options
+    )
+    out.insert(0, "municipality", municipality)
+    return out

@@ -36,16 +36,22 @@ from . import composite, estimate
 from .codebook import load_codebook
 
 MEASURES = ("need", "unmet", "partly")
-#: Priority components, all on a 0–100 scale where higher = more urgent.
-COMPONENTS = ("c_need", "c_unmet", "c_low_score", "c_gap")
-_STANDARD = set(estimate.RESULT_COLUMNS) | {
-    "area",
-    "measure",
-    "criterion",
-    "variable",
-    "kind",
-    "category",
-}
+#: Priority components, all on one 0–100 scale where higher = more urgent (see :func:`priority`).
+COMPONENTS = ("c_unmet_all", "c_low_score", "c_low_capacity")
+#: Components of the earlier formula, kept as descriptive columns (not aggregated).
+LEGACY_COMPONENTS = ("c_need", "c_unmet")
+_STANDARD = (
+    set(estimate.RESULT_COLUMNS)
+    | set(estimate.INTERVAL_COLUMNS)
+    | {
+        "area",
+        "measure",
+        "criterion",
+        "variable",
+        "kind",
+        "category",
+    }
+)
 
 
 def likert_to_score(values: np.ndarray) -> np.ndarray:
@@ -169,8 +175,9 @@ def criterion_scores(
     """The area × criterion matrix of 0–100 scores with intervals.
 
     Each cell is the weighted mean of (x − 1)/4 × 100 over respondents who rated that criterion
-    (1–5); "don't know" and "not applicable" are outside the base. Normal 95% interval with the
-    linearised standard error; cells with a base below ``min_base`` are suppressed.
+    (1–5); "don't know" and "not applicable" are outside the base. 95% interval: Wilson on
+    score/100 with the effective size of the linearised variance and the t quantile (see
+    :mod:`tsp_analysis.estimate`); cells with a base below ``min_base`` are suppressed.
 
     Returns
     -------
@@ -188,7 +195,7 @@ def criterion_scores(
             k, values = _likert_categories(tsp, "tsp_survey", q.id)
             sums = estimate.category_sums(k, len(values), w, codes, len(keys), s, w2)
             st = estimate.stats_from_sums(sums, values)
-            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "mean", level)
+            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
@@ -227,7 +234,7 @@ def area_scores(
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = np.where(count > 0, total / count, np.nan)
             st = estimate.ratio_stats(y, w, codes, len(keys), s)
-            yield {"area": area}, estimate.summarise(st, "mean", level)
+            yield {"area": area}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
@@ -262,7 +269,7 @@ def provider_scores(
                 cap = np.where(n_ok > 0, np.nansum(both, axis=0) / n_ok, np.nan)
             for measure, y in (("competence", comp), ("resources", res), ("capacity", cap)):
                 st = estimate.ratio_stats(y, w, codes, len(keys), None)
-                yield {"area": area, "measure": measure}, estimate.summarise(st, "mean", level)
+                yield {"area": area, "measure": measure}, estimate.summarise(st, "score", level)
 
     return estimate.tidy(keys, blocks(), "score", min_base)
 
@@ -330,6 +337,10 @@ def _area_score_table(scores: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def need_capacity_gap(needs: pd.DataFrame, provider: pd.DataFrame) -> pd.DataFrame:
     """Need against providers' capacity per area (the report's need × capacity chart).
 
+    Need and capacity are on different scales: need is a share of respondents (percent of
+    TŠP), capacity a 0–100 rating by providers. They are put side by side, never subtracted:
+    the chart needs two axes (need % against capacity score), not one.
+
     Parameters
     ----------
     needs : DataFrame
@@ -340,21 +351,27 @@ def need_capacity_gap(needs: pd.DataFrame, provider: pd.DataFrame) -> pd.DataFra
     Returns
     -------
     DataFrame
-        (groups,) ``area``, ``need`` and ``unmet`` (percent of respondents, 0–100), ``need_n``,
-        ``unmet_n``, ``competence``, ``resources``, ``capacity`` (0–100), ``capacity_n``,
-        ``gap`` = need − capacity (percentage points; positive: need exceeds what providers say
-        they can offer). Missing wherever an input was suppressed.
+        (groups,) ``area``, ``need`` and ``unmet`` (percent, 0–100: ``need`` of all respondents,
+        ``unmet`` of those who needed services), ``unmet_all`` (percent of *all* respondents
+        with an unmet need = need × unmet / 100), ``need_n``, ``unmet_n``, ``competence``,
+        ``resources``, ``capacity`` (0–100 ratings), ``capacity_n``, ``capacity_shortfall``
+        (100 − capacity: how far providers rate themselves below full capacity), and ``gap``
+        (need − capacity; **deprecated**: it subtracts a rating from a percentage, kept only
+        so that old callers do not break; no computation here uses it). Missing wherever an
+        input was suppressed.
     """
     groups = _group_columns(needs)
     keys = groups + ["area"]
     out = _pick(needs, "need", "need", keys).merge(_pick(needs, "unmet", "unmet", keys), on=keys)
     out["need"] = out["need"] * 100
     out["unmet"] = out["unmet"] * 100
+    out["unmet_all"] = out["need"] * out["unmet"] / 100
     pkeys = [c for c in _group_columns(provider) if c in groups] + ["area"]
     cap = _pick(provider, "capacity", "capacity", pkeys)
     for m in ("competence", "resources"):
         cap = cap.merge(_pick(provider, m, m, pkeys).drop(columns=f"{m}_n"), on=pkeys)
     out = out.merge(cap, on=pkeys, how="left")
+    out["capacity_shortfall"] = 100 - out["capacity"]
     out["gap"] = out["need"] - out["capacity"]
     return out
 
@@ -368,22 +385,29 @@ def priority(
 ) -> pd.DataFrame:
     """Priority score and rank of each area (within each group, e.g. municipality).
 
-    Components, each on a 0–100 scale where higher means more urgent ("goalposts"
-    normalisation with fixed goalposts, so a score keeps its meaning between areas and runs):
+    Every component is on one stated scale, **points from 0 to 100 where higher means more
+    urgent**, with fixed goalposts (0 and 100), so a score keeps its meaning between areas and
+    runs, and none is counted twice:
 
-    * ``c_need`` = 100 × need share;
-    * ``c_unmet`` = 100 × unmet share;
-    * ``c_low_score`` = 100 − area score (the respondents' mean criterion score);
-    * ``c_gap`` = (100 × need − capacity + 100) / 2, the need–capacity gap rescaled from
-      −100…100 to 0–100.
+    * ``c_unmet_all`` = 100 × need × unmet: the percentage of *all* TŠP who needed services of
+      the area and did not get them (fully). Need enters here, once: an area that few need and
+      an area whose services fail few of those who need them both score low.
+    * ``c_low_score`` = 100 − area score: how far the users' rating of the services (the mean
+      of the 5 criteria, 0–100) falls short of the top of the scale.
+    * ``c_low_capacity`` = 100 − capacity: how far providers' self-rated competence and
+      resources (0–100) fall short of the top of the scale — the provider side, on its own
+      scale rather than subtracted from a percentage.
 
     With weights ``w_k`` (equal by default), the arithmetic priority is
 
         priority = Σ_k w_k c_k / Σ_k w_k
 
-    over the components available for the area (a suppressed component is left out and the
-    weights renormalised; ``complete`` is False then). ``aggregation="geometric"`` uses
-    ``exp(Σ w_k ln max(c_k, 1) / Σ w_k)`` instead. ``rank`` 1 = highest priority.
+    ``aggregation="geometric"`` uses ``exp(Σ w_k ln max(c_k, 1) / Σ w_k)`` instead.
+
+    **Hidden components.** An area with a suppressed component (base too small) gets a
+    priority from the components it has, but ``complete`` is False, ``status`` is
+    ``incomplete``, ``missing`` names the hidden components, and it has **no rank**: ranks
+    (1 = most urgent) are computed among complete areas only.
 
     Parameters
     ----------
@@ -402,8 +426,11 @@ def priority(
     -------
     DataFrame
         (groups,) ``area``, ``need``, ``need_n``, ``unmet``, ``unmet_n`` (shares 0–1),
-        ``score``, ``score_n``, ``capacity``, ``capacity_n`` (0–100), ``gap``, the four
-        components, ``priority``, ``rank``, ``complete``.
+        ``unmet_all`` (share 0–1 of all respondents), ``score``, ``score_n``, ``capacity``,
+        ``capacity_n`` (0–100), ``gap`` (deprecated, see :func:`need_capacity_gap`), the
+        components of :data:`COMPONENTS`, the descriptive ``c_need`` = 100 × need and
+        ``c_unmet`` = 100 × unmet (not aggregated), ``priority``, ``rank``, ``complete``,
+        ``status`` (``ranked``/``incomplete``), ``missing`` (``;``-joined hidden components).
     """
     gap = need_capacity_gap(needs, provider)
     groups = _group_columns(needs)
@@ -412,17 +439,25 @@ def priority(
     out = gap.merge(_area_score_table(scores, skeys), on=skeys, how="left")
     out["need"] = out["need"] / 100
     out["unmet"] = out["unmet"] / 100
+    out["unmet_all"] = out["unmet_all"] / 100
     out["c_need"] = 100 * out["need"]
     out["c_unmet"] = 100 * out["unmet"]
+    out["c_unmet_all"] = 100 * out["unmet_all"]
     out["c_low_score"] = 100 - out["score"]
-    out["c_gap"] = (out["gap"] + 100) / 2
+    out["c_low_capacity"] = 100 - out["capacity"]
     comp = out[list(COMPONENTS)].astype(float)
     out["priority"] = composite.aggregate(comp, weights, aggregation).to_numpy()
-    out["complete"] = comp.notna().all(axis=1).to_numpy()
+    hidden = comp.isna()
+    out["complete"] = ~hidden.any(axis=1).to_numpy()
+    out["status"] = np.where(out["complete"], "ranked", "incomplete")
+    out["status"] = out["status"].astype("str")
+    out["missing"] = [";".join(c for c in COMPONENTS if row[c]) for _, row in hidden.iterrows()]
+    out["missing"] = out["missing"].astype("str")
     ranked = []
     for _, part in out.groupby(groups, sort=False, dropna=False) if groups else [(None, out)]:
         part = part.copy()
-        part["rank"] = part["priority"].rank(ascending=False, method="min").astype("Int64")
+        eligible = part["priority"].where(part["complete"])
+        part["rank"] = eligible.rank(ascending=False, method="min").astype("Int64")
         ranked.append(part)
     out = pd.concat(ranked).sort_index()
     cols = keys + [
@@ -430,14 +465,18 @@ def priority(
         "need_n",
         "unmet",
         "unmet_n",
+        "unmet_all",
         "score",
         "score_n",
         "capacity",
         "capacity_n",
         "gap",
         *COMPONENTS,
+        *LEGACY_COMPONENTS,
         "priority",
         "rank",
         "complete",
+        "status",
+        "missing",
     ]
     return out[cols].reset_index(drop=True)

@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..codebook import load_codebook
-from .monitoring import consultations_frame, recommendations_frame, strategic_assessment_frame
+from .monitoring import (
+    consultations_frame,
+    needs_analysis_recommendations,
+    recommendations_frame,
+    strategic_assessment_frame,
+)
 from .population import population_frame, residents_frame
 from .provider import provider_survey_frame
 from .streams import check_seed
@@ -18,7 +23,7 @@ from .survey import tsp_survey_frame
 #: The seed of the committed demo files in ``data/demo/``.
 DEMO_SEED = 20210512
 #: Bumped whenever the generator's output changes on purpose (the demo must then be rebuilt).
-GENERATOR = "tsp_analysis.synth/1"
+GENERATOR = "tsp_analysis.synth/2"
 MANIFEST = "MANIFEST.json"
 
 
@@ -64,12 +69,12 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
         "residents": residents_frame(),
         "consultations": consultations_frame(seed),
         "strategic_assessment": strategic_assessment_frame(),
-        "recommendations": recommendations_frame(seed),
     }
     cb = load_codebook()
     paths: dict[str, Path] = {}
     files = {}
-    for name, frame in frames.items():
+
+    def write(name: str, frame: pd.DataFrame) -> None:
         if list(frame.columns) != cb.columns(name):  # a bug, not a user error
             raise AssertionError(f"{name}: columns differ from the codebook")
         path = out / f"{name}.csv"
@@ -81,6 +86,11 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
             "data_origin": sorted(set(frame["data_origin"].dropna())),
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         }
+
+    for name, frame in frames.items():
+        write(name, frame)
+    # the register lists the recommendations the needs analysis gives on these very surveys
+    write("recommendations", recommendations_frame(seed, needs_analysis_recommendations(out)))
     manifest = {
         "synthetic": True,
         "seed": seed,

@@ -8,12 +8,18 @@
   ``data/annex1_strategic_documents.csv``. The legend's three symbols were lost in the text
   extraction; a "+" is read as ``included`` and an empty cell as ``not_included`` (see
   ``data/README.md``), and the source mark is kept in ``source_mark``.
-* ``recommendations.csv`` (synthetic): 6–10 recommendations per municipality with their status
-  at the interim and the final evaluation; the final status is never worse than the interim
-  one, and the municipality that declined a strategic document implements less.
+* ``recommendations.csv`` (synthetic statuses): the register lists **every recommendation the
+  needs analysis gives each municipality on the generated surveys**
+  (:func:`tsp_analysis.recommend.needs_recommendations`), keyed by the same
+  ``recommendation_id`` (``rec_id``), so a recommendation can be traced from the finding that
+  produced it to its status; the title is the recommendation's text. Statuses at the interim
+  and the final evaluation are drawn: the final status is never worse than the interim one,
+  and the municipality that declined a strategic document implements less.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -169,13 +175,70 @@ def strategic_assessment_frame() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=load_codebook().columns("strategic_assessment"))
 
 
-def recommendations_frame(seed: int) -> pd.DataFrame:
-    """The recommendation register with interim and final implementation status.
+def needs_analysis_recommendations(folder: str | Path) -> pd.DataFrame:
+    """The recommendations the needs analysis gives each municipality, from the surveys and
+    population written in ``folder`` (read and cleaned as a run would, weighted, then
+    :func:`tsp_analysis.recommend.needs_recommendations` in both languages).
 
     Returns
     -------
     DataFrame
-        ``rec_id`` (``R-VLN-01``), ``municipality``, ``area``, ``title_lt``, ``title_en``,
+        ``municipality``, ``recommendation_id``, ``area`` (empty for a municipality-wide or
+        several-area recommendation), ``text_lt``, ``text_en``, in the needs analysis's order.
+    """
+    import warnings
+
+    from .. import recommend, weights
+    from ..inputs import load_inputs
+
+    folder = Path(folder)
+    names = ("tsp_survey", "provider_survey", "population")
+    data = load_inputs({n: folder / f"{n}.csv" for n in names}, datasets=list(names))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # trimming notes of small municipalities
+        survey, _ = weights.add_weights(data.tsp_survey.data, data.population.data)
+    frames = []
+    for slug in load().municipalities.index:
+        texts = {
+            lang: recommend.needs_recommendations(
+                survey, data.provider_survey.data, slug, lang=lang
+            )
+            for lang in ("lt", "en")
+        }
+        lt, en = texts["lt"], texts["en"]
+        if not lt["recommendation_id"].equals(en["recommendation_id"]):
+            raise AssertionError("recommendation ids differ between languages")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "municipality": slug,
+                    "recommendation_id": lt["recommendation_id"],
+                    "area": lt["area"],
+                    "text_lt": lt["text"],
+                    "text_en": en["text"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def recommendations_frame(seed: int, fired: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The recommendation register with interim and final implementation status.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the status draws.
+    fired : DataFrame, optional
+        :func:`needs_analysis_recommendations`: the register then lists exactly these, with
+        their ids and texts. Without it (for a quick register independent of any survey),
+        6–10 recommendations per municipality are drawn from
+        ``synth/data/recommendation_titles.csv`` with ids ``R-<prefix>-<nn>``.
+
+    Returns
+    -------
+    DataFrame
+        ``rec_id``, ``municipality``, ``area``, ``title_lt``, ``title_en``,
         ``status_interim``, ``status_final``, ``data_origin``.
 
     Examples
@@ -195,23 +258,31 @@ def recommendations_frame(seed: int) -> pd.DataFrame:
     rows = []
     for slug, prof in params.municipalities.iterrows():
         rng = stream(seed, "recommendations", slug)
-        k = int(rng.integers(6, 11))
-        # one recommendation per area first, a second one in an area only after that
-        shuffled = titles.iloc[rng.permutation(len(titles))].copy()
-        shuffled["_rank"] = shuffled.groupby("area").cumcount()
-        shuffled["_pos"] = np.arange(len(shuffled))
-        chosen = shuffled.sort_values(["_rank", "_pos"]).head(k).copy()
-        chosen["_area"] = chosen["area"].map(area_order)
-        chosen = chosen.sort_values(["_area", "_pos"])
+        if fired is not None:
+            chosen = fired[fired["municipality"] == slug].rename(
+                columns={"text_lt": "title_lt", "text_en": "title_en"}
+            )
+            ids = chosen["recommendation_id"].tolist()
+            k = len(chosen)
+        else:
+            k = int(rng.integers(6, 11))
+            # one recommendation per area first, a second one in an area only after that
+            shuffled = titles.iloc[rng.permutation(len(titles))].copy()
+            shuffled["_rank"] = shuffled.groupby("area").cumcount()
+            shuffled["_pos"] = np.arange(len(shuffled))
+            chosen = shuffled.sort_values(["_rank", "_pos"]).head(k).copy()
+            chosen["_area"] = chosen["area"].map(area_order)
+            chosen = chosen.sort_values(["_area", "_pos"])
+            ids = [f"R-{prof['id_prefix']}-{i + 1:02d}" for i in range(k)]
         declined = bool(prof["declined_strategic_document"])
         interim = rng.choice(3, size=k, p=INTERIM[declined])
-        final = np.array([rng.choice(3, p=FINAL[declined][i]) for i in interim])
+        final = np.array([rng.choice(3, p=FINAL[declined][i]) for i in interim], dtype=int)
         for i, rec in enumerate(chosen.itertuples(index=False)):
             rows.append(
                 {
-                    "rec_id": f"R-{prof['id_prefix']}-{i + 1:02d}",
+                    "rec_id": ids[i],
                     "municipality": slug,
-                    "area": rec.area,
+                    "area": rec.area or None,
                     "title_lt": rec.title_lt,
                     "title_en": rec.title_en,
                     "status_interim": levels[interim[i]],
