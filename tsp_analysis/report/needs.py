@@ -304,7 +304,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
     note."""
     tab = res["context_sex_age"]
     ages = labels("age_groups", lang)
-    data = tab.data[tab.data["age_group"] != ""]
+    data = tab.data[tab.data["age_group"] != "total"]
     rows: dict[str, dict[str, Cell]] = {}
     for age in dict.fromkeys(data["age_group"]):
         row: dict[str, Cell] = {}
@@ -315,7 +315,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
                 tab, _one(tab, sex=sex, age_group=age, measure="share"), lang, css="tsp-num"
             )
         rows[ages.get(age, age)] = row
-    total = _one(tab, sex="", age_group="", measure="count")
+    total = _one(tab, sex="total", age_group="total", measure="count")
     notes = []
     if total is not None:
         notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))

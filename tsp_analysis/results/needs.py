@@ -71,6 +71,12 @@ def respondents_cube_id(unit: str) -> str:
 
 
 # -- shared work -------------------------------------------------------------------------------
+def _shared_params(params: dict, *keys: str) -> dict:
+    """The parameters a shared computation depends on: never the municipality (the cache key
+    of :func:`~tsp_analysis.results.shared` holds every parameter it is given)."""
+    return {"inputs": params.get("inputs", {}), **{k: params[k] for k in keys}}
+
+
 def weighted_survey(inputs, params: dict):
     """The survey with weights for every municipality, and each municipality's raking result;
     computed once per inputs and parameters (every needs analysis needs all of them: the
@@ -80,7 +86,7 @@ def weighted_survey(inputs, params: dict):
 
     return shared(
         "weights",
-        params,
+        _shared_params(params),
         inputs,
         lambda: add_weights(inputs.tsp_survey.data, inputs.population.data),
     )
@@ -99,7 +105,7 @@ def comparisons(inputs, params: dict) -> pd.DataFrame:
             ignore_index=True,
         )
 
-    return shared("comparisons", params, inputs, run)
+    return shared("comparisons", _shared_params(params, "min_base"), inputs, run)
 
 
 def service_index(inputs, params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -114,7 +120,7 @@ def service_index(inputs, params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.
         stability = composite.sensitivity(area_all, seed=params["seed"])
         return area_all, index, stability
 
-    return shared("service_index", params, inputs, run)
+    return shared("service_index", _shared_params(params, "min_base", "seed"), inputs, run)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -533,8 +539,8 @@ def _context_sex_age(c: _UnitCells, year: int) -> ResultTable:
     # The total, published in the comparison table too, ties the cube to what readers know.
     rows.append(
         {
-            "sex": "",
-            "age_group": "",
+            "sex": "total",
+            "age_group": "total",
             "measure": "count",
             "kind": "count",
             "estimate": c.total,
