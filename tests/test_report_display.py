@@ -119,3 +119,9 @@ def test_figure_is_embedded_png_and_deterministic():
     assert first == second
     data = re.search(r'src="data:image/png;base64,([^"]+)"', first).group(1)
     assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_label_with_an_apostrophe_keeps_its_character():
+    html = d.label_html("Women's rights, 25–34")
+    assert html.startswith("Women's rights") and "&#x" not in html
+    assert html.count('data-safe="label"') == 2

@@ -1039,7 +1039,7 @@ def _words(text: object) -> Markup:
     """Reference text (a rule, a good practice): digits in it are words, not data."""
     from .i18n import _mark_digits
 
-    return Markup(_mark_digits(escape(str(text))))
+    return Markup(_mark_digits(escape(str(text), quote=False)))
 
 
 def _evidence(res: Results, area: str, metric: str, lang: str) -> Markup | None:

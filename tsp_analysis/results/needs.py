@@ -872,10 +872,16 @@ def _need_capacity(gap: pd.DataFrame) -> ResultTable:
 
 # -- drivers ---------------------------------------------------------------------------------------
 def _skip_code(n: object) -> str:
-    """Why the model was not estimated, as a code the renderer words."""
+    """Why the model was not estimated, as a code the renderer words: ``too_few`` complete
+    cases for the model's minimum, else ``other`` (it could not be fitted)."""
+    import inspect
+
+    from ..models import satisfaction_model
+
+    min_n = inspect.signature(satisfaction_model).parameters["min_n"].default
     if n is None or pd.isna(n):
         return "other"
-    return "too_few" if int(n) < 80 else "other"
+    return "too_few" if int(n) < min_n else "other"
 
 
 def _drivers(model) -> ResultTable:
