@@ -188,3 +188,23 @@ def test_weights_are_computed_once_for_every_municipality(demo, monkeypatch):
     first = rneeds.weighted_survey(demo, _params("akmene"))
     second = rneeds.weighted_survey(demo, {**_params("jonava"), "lang": "en"})
     assert first is second and len(calls) == 1
+
+
+def test_recommendations_rest_on_published_ranks_and_figures(published):
+    """A recommendation for an area whose rank the report hides would say what the table
+    hides ("among the three priority areas"): only areas with a published top rank are
+    listed, and every figure a recommendation cites is published."""
+    for res in published.values():
+        prio = res["priorities"]
+        recs = res["recommendations"].records()
+        assert recs
+        for rec in recs:
+            if not rec["area"]:
+                continue
+            rank = prio.row(area=rec["area"], component="rank")
+            assert not rank["suppressed"] and float(rank["estimate"]) <= 3
+            for metric in filter(None, rec["metrics"].split("|")):
+                if metric in ("need", "unmet", "score", "capacity", "gap", "priority", "rank"):
+                    assert not prio.row(area=rec["area"], component=metric)["suppressed"]
+        count = {r["figure"]: int(r["estimate"]) for r in res["recommendation_count"].records()}
+        assert count["shown"] == len(recs) <= count["fired"]

@@ -54,6 +54,8 @@ MISSING = "_missing"
 MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
 #: Recommendations are listed for this many top priority areas (and the municipality).
 TOP_AREAS = 3
+#: At most this many recommendations per area (the most urgent rules first).
+MAX_PER_AREA = 2
 #: Top citizenships listed in the context section.
 TOP_CITIZENSHIPS = 10
 
@@ -202,17 +204,17 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     stability = composite.sensitivity(
         priorities, unit="area", indicator=None, components=scores.COMPONENTS, seed=params["seed"]
     )
-    res.add(_priorities(priorities))
+    prio_table = res.add(_priorities(priorities))
     res.add(_priority_stability(priorities, stability))
     res.info["scenarios"] = int(stability["n_scenarios"].iloc[0])
     area_all, index, index_stability = service_index(inputs, params)
     res.add(_service_index(area_all, index, index_stability))
     criteria_m = scores.criterion_scores(mine, min_base=min_base)
     advice = recommend.recommend(
-        priorities, "en", criterion_scores=criteria_m, information=information, max_per_area=2
+        priorities, "en", criterion_scores=criteria_m, information=information
     )
     rules = recommend.load_rules()
-    recs, fired = _recommendations(advice, priorities, rules)
+    recs, fired = _recommendations(advice, _published_priorities(prio_table, params), rules)
     res.add(recs)
     res.add(_recommendation_count(fired, len(recs.data)))
 
@@ -1086,22 +1088,51 @@ def _service_index(
 
 
 # -- recommendations -------------------------------------------------------------------------------
+def _published_priorities(table: ResultTable, params: dict) -> ResultTable:
+    """The priority table as the disclosure policy will publish it. Which recommendations a
+    report lists depends on it: a rank or priority the report hides must not show through
+    the list ("among the three priority areas") or be cited as evidence. Ranks are not counts
+    of people, so publishing the table alone hides exactly what the joint publication hides."""
+    from .policy import DisclosurePolicy
+
+    alone = Results("needs_analysis", "priorities")
+    alone.add(table)
+    return DisclosurePolicy.from_params(params).publish_one(alone)["priorities"]
+
+
 def _recommendations(
-    advice: pd.DataFrame, prio: pd.DataFrame, rules: pd.DataFrame
+    advice: pd.DataFrame, prio: ResultTable, rules: pd.DataFrame
 ) -> tuple[ResultTable, int]:
-    """The rules that fired for the top priority areas and the municipality as a whole. The
-    rows hold codes only: the renderer words them and cites the figures that triggered each
-    from the checked tables (so a figure hidden there is hidden in the evidence too)."""
-    fired = len(advice)
-    keep = set(prio.loc[prio["rank"].notna() & (prio["rank"] <= TOP_AREAS), "area"])
-    areas = set(reference.area_ids())
-    shown = advice[advice["area"].isin(keep) | ~advice["area"].isin(areas)]
+    """The rules that fired on published figures, at most :data:`MAX_PER_AREA` per area (the
+    most urgent rules first), for the top priority areas (by published rank) and the
+    municipality as a whole. The rows hold codes only: the renderer words them and cites the
+    figures that triggered each from the checked tables."""
     from ..recommend import parse_condition
 
     metrics = {
-        rule_id: "|".join(c.metric for c in parse_condition(condition))
+        rule_id: [c.metric for c in parse_condition(condition)]
         for rule_id, condition in zip(rules["rule_id"], rules["condition"], strict=True)
     }
+    data = prio.data
+    hidden = set(
+        zip(
+            data.loc[data["suppressed"], "area"],
+            data.loc[data["suppressed"], "component"],
+            strict=True,
+        )
+    )
+    cites_hidden = [
+        any((area, m) in hidden for m in metrics.get(rule_id, []))
+        for rule_id, area in zip(advice["rule_id"], advice["area"], strict=True)
+    ]
+    advice = advice[~pd.Series(cites_hidden, index=advice.index, dtype=bool)]
+    advice = advice[advice.groupby("area", sort=False).cumcount() < MAX_PER_AREA]
+    fired = len(advice)
+    ranks = data[(data["component"] == "rank") & ~data["suppressed"]]
+    keep = set(ranks.loc[ranks["estimate"].astype(float) <= TOP_AREAS, "area"])
+    areas = set(reference.area_ids())
+    shown = advice[advice["area"].isin(keep) | ~advice["area"].isin(areas)]
+    metrics = {k: "|".join(v) for k, v in metrics.items()}
     frame = pd.DataFrame(
         {
             "position": [f"{i:02d}" for i in range(1, len(shown) + 1)],
