@@ -40,36 +40,27 @@ import pandas as pd
 
 from .. import reference
 from ..report.i18n import t
+from .cubes import (
+    NO_LIBRARY_SUPPRESSION,
+    OTHER,
+    PopulationCells,
+    all_coord,
+    all_cube,
+    population_cells,
+    population_cube_id,
+    respondents_cube,
+    respondents_cube_id,
+)
 from .table import Cube, Results, ResultTable, coord
 
-#: The library's own suppression is switched off (the smallest threshold keeps every count):
-#: the disclosure policy is the one place that hides figures.
-NO_LIBRARY_SUPPRESSION = 1
-#: The country row of the context tables.
-COUNTRY = "lithuania"
-#: Category of everything not listed (citizenships), and of a question left unanswered.
-OTHER = "other"
-MISSING = "_missing"
-#: Margins of the sample table and of the respondents cube, in report order.
-MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
 #: Recommendations are listed for this many top priority areas (and the municipality).
 TOP_AREAS = 3
 #: At most this many recommendations per area (the most urgent rules first).
 MAX_PER_AREA = 2
-#: Top citizenships listed in the context section.
-TOP_CITIZENSHIPS = 10
 
 
 def _caption(key: str, **values: object) -> dict[str, str]:
     return {lang: t(key, lang, **values) for lang in ("lt", "en")}
-
-
-def population_cube_id(unit: str, year: int) -> str:
-    return f"population:{unit}:{year}"
-
-
-def respondents_cube_id(unit: str) -> str:
-    return f"respondents:tsp_survey:{unit}"
 
 
 # -- shared work -------------------------------------------------------------------------------
@@ -148,12 +139,12 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     year = int(units["year"].iloc[0])
     totals = context.tsp_totals(population, residents, min_count=NO_LIBRARY_SUPPRESSION)
     trend = context.trend(population, residents, unit, min_count=NO_LIBRARY_SUPPRESSION)
-    cells = _population_cells(population, list(units["municipality"]), year)
+    cells = population_cells(population, list(units["municipality"]), year)
     for cube in cells.values():
         res.add_cube(cube.cube)
     years = sorted(int(y) for y in totals["year"].unique())
     for y in years:
-        res.add_cube(_all_cube(y))
+        res.add_cube(all_cube(y))
     res.add(_context_compare(units, cells, unit, year))
     res.add(_context_trend(totals))
     res.add(_context_trend_unit(trend, unit))
@@ -162,11 +153,11 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.add(_context_sex_age(cells[unit], year))
 
     # -- the sample ------------------------------------------------------------------------------
-    from ..weights import adult_age_groups, sample_vs_population
+    from ..weights import sample_vs_population
 
     rake = rakes[unit]
     profile = sample_vs_population(survey, population, unit, weight="weight", suppress=False)
-    resp_cube = _respondents_cube(unit, profile, adult_age_groups())
+    resp_cube = respondents_cube(unit, profile)
     res.add_cube(resp_cube)
     res.add(_sample_weighting(rake, unit))
     res.add(_sample_profile(profile, mine, unit, cells[unit], resp_cube))
@@ -229,70 +220,8 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 
 
 # -- context ---------------------------------------------------------------------------------------
-class _UnitCells:
-    """One unit's population cube and the counts the report publishes from it."""
-
-    def __init__(self, unit: str, year: int, frame: pd.DataFrame, citizenships: list[str]):
-        self.unit = unit
-        self.year = year
-        self.frame = frame  # TŠP of the unit and year, citizenship grouped to the cube's
-        self.citizenships = citizenships
-        self.total = int(frame["count"].sum())
-        ages = reference.table("age_groups")["age_group"].tolist()
-        ages += sorted(set(frame["age_group"]) - set(ages))
-        bases = reference.table("residence_bases")["residence_basis"].tolist()
-        bases += sorted(set(frame["residence_basis"]) - set(bases))
-        sexes = ["female", "male"] + sorted(set(frame["sex"]) - {"female", "male"})
-        self.cube = Cube(
-            population_cube_id(unit, year),
-            {
-                "citizenship": tuple(citizenships),
-                "sex": tuple(sexes),
-                "age_group": tuple(ages),
-                "residence_basis": tuple(bases),
-            },
-        )
-
-    def count(self, **where: str) -> int:
-        mask = pd.Series(True, index=self.frame.index)
-        for k, v in where.items():
-            mask &= self.frame[k] == v
-        return int(self.frame.loc[mask, "count"].sum())
-
-
-def _population_cells(population: pd.DataFrame, units: list[str], year: int) -> dict:
-    """Each unit's cube: citizenships as the report groups them (the most common ones and
-    ``other``), sex, age group, residence basis."""
-    from .. import context
-
-    out = {}
-    for u in units:
-        top = context.top_citizenships(
-            population, u, year=year, k=TOP_CITIZENSHIPS, min_count=NO_LIBRARY_SUPPRESSION
-        )
-        listed = [c for c in top["citizenship"] if c != OTHER]
-        frame = context._tsp(population)
-        frame = frame[(frame["municipality"] == u) & (frame["year"] == year)].copy()
-        frame["citizenship"] = frame["citizenship"].where(frame["citizenship"].isin(listed), OTHER)
-        out[u] = _UnitCells(u, year, frame, [*listed, OTHER])
-    return out
-
-
-def _all_cube(year: int) -> Cube:
-    """TŠP of the whole country by municipality: the project's six and the rest of the country
-    (never published: a reader cannot work out a project municipality from it)."""
-    return Cube(
-        population_cube_id("all", year),
-        {"municipality": (*reference.municipality_slugs(), "rest")},
-    )
-
-
-def _all_coord(municipality: str) -> str:
-    return coord() if municipality == COUNTRY else coord(municipality=municipality)
-
-
 def _context_compare(
-    units: pd.DataFrame, cells: Mapping[str, _UnitCells], unit: str, year: int
+    units: pd.DataFrame, cells: Mapping[str, PopulationCells], unit: str, year: int
 ) -> ResultTable:
     all_cube = population_cube_id("all", year)
     rows = []
@@ -308,7 +237,7 @@ def _context_compare(
                 "kind": "count",
                 "estimate": tsp,
                 "cube": all_cube,
-                "coord": _all_coord(m),
+                "coord": all_coord(m),
             }
         )
         rows.append(
@@ -385,7 +314,7 @@ def _context_trend(totals: pd.DataFrame) -> ResultTable:
                 "estimate": rec["share_pct"],
                 "n": tsp,
                 "of_cube": population_cube_id("all", y),
-                "of_coord": _all_coord(m),
+                "of_coord": all_coord(m),
                 "of_value": tsp,
             }
         )
@@ -404,7 +333,7 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     rows = []
     for rec in trend.to_dict("records"):
         y, tsp = int(rec["year"]), int(rec["tsp"])
-        cube, cell = population_cube_id("all", y), _all_coord(unit)
+        cube, cell = population_cube_id("all", y), all_coord(unit)
         rows.append(
             {
                 "year": str(y),
@@ -439,7 +368,7 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     )
 
 
-def _context_residence(units: pd.DataFrame, cells: Mapping[str, _UnitCells], year: int):
+def _context_residence(units: pd.DataFrame, cells: Mapping[str, PopulationCells], year: int):
     bases = reference.table("residence_bases")["residence_basis"].tolist()
     rows = []
     for m in units["municipality"]:
@@ -468,7 +397,7 @@ def _context_residence(units: pd.DataFrame, cells: Mapping[str, _UnitCells], yea
     )
 
 
-def _context_citizenship(c: _UnitCells, unit: str, year: int) -> ResultTable:
+def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTable:
     rows = []
     for code in c.citizenships:
         count = c.count(citizenship=code)
@@ -508,7 +437,7 @@ def _context_citizenship(c: _UnitCells, unit: str, year: int) -> ResultTable:
     )
 
 
-def _context_sex_age(c: _UnitCells, year: int) -> ResultTable:
+def _context_sex_age(c: PopulationCells, year: int) -> ResultTable:
     rows = []
     for sex in c.cube.dims["sex"]:
         for age in c.cube.dims["age_group"]:
@@ -566,27 +495,6 @@ def _context_sex_age(c: _UnitCells, year: int) -> ResultTable:
 
 
 # -- the sample ------------------------------------------------------------------------------------
-def _respondents_cube(unit: str, profile: pd.DataFrame, adult_ages: list[str]) -> Cube:
-    """Accepted respondents of the unit by the weighting variables, as the sample table groups
-    them, each with a category for "not answered"."""
-    dims: dict[str, tuple[str, ...]] = {}
-    for m in MARGINS:
-        listed = profile.loc[profile["margin"] == m, "category"].astype(str).tolist()
-        if m == "sex":
-            order = ["female", "male"]
-        elif m == "age_group":
-            order = list(adult_ages)
-        elif m == "residence_basis":
-            order = reference.table("residence_bases")["residence_basis"].tolist()
-        else:
-            order = []
-        cats = list(dict.fromkeys([*order, *listed]))
-        if m == "citizenship" and OTHER not in cats:
-            cats.append(OTHER)
-        dims[m] = (*cats, MISSING)
-    return Cube(respondents_cube_id(unit), dims)
-
-
 def _sample_weighting(rake, unit: str) -> ResultTable:
     s = rake.summary()
     n = int(s["n"])
@@ -651,7 +559,7 @@ def _weighting_info(rake) -> dict:
 
 
 def _sample_profile(
-    profile: pd.DataFrame, mine: pd.DataFrame, unit: str, pop: _UnitCells, cube: Cube
+    profile: pd.DataFrame, mine: pd.DataFrame, unit: str, pop: PopulationCells, cube: Cube
 ) -> ResultTable:
     """Per margin and category: respondents (a cell of the respondents cube), their share among
     those who answered, the weighted share, and the share in the adult population."""
