@@ -89,11 +89,12 @@ def _chart(
     alt: str,
     hidden: Sequence[tuple[str, str]] = (),
     notes: Sequence[str | Markup] = (),
+    list_hidden: bool = True,
 ) -> Html:
     """An embedded chart, the figures it leaves out (hidden by the policy) and why, and the
-    link to its data."""
+    link to its data. ``list_hidden=False`` when the chart marks them itself (the heatmap)."""
     foot: list[Markup] = [n if isinstance(n, Markup) else label_html(n) for n in notes]
-    if hidden:
+    if hidden and list_hidden:
         items = fmt_list(list(dict.fromkeys(name for name, _ in hidden)), lang)
         foot.append(t_html("needs.chart_hidden", lang, mark=SUPPRESSED_MARK, items=items))
         for reason in dict.fromkeys(r for _, r in hidden):
@@ -675,7 +676,7 @@ def scores_heatmap(res: Results, lang: str) -> Html:
         for r in recs
         if r["suppressed"]
     ]
-    return _chart(fig, tab, lang, t("needs.scores.heatmap_title", lang), hidden)
+    return _chart(fig, tab, lang, t("needs.scores.heatmap_title", lang), hidden, list_hidden=False)
 
 
 def scores_table(res: Results, lang: str) -> Html:
