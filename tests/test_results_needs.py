@@ -208,3 +208,16 @@ def test_recommendations_rest_on_published_ranks_and_figures(published):
                     assert not prio.row(area=rec["area"], component=metric)["suppressed"]
         count = {r["figure"]: int(r["estimate"]) for r in res["recommendation_count"].records()}
         assert count["shown"] == len(recs) <= count["fired"]
+
+
+def test_a_small_number_left_out_of_the_model_cannot_be_worked_out():
+    from tsp_analysis.results.policy import DisclosurePolicy
+
+    table, cube = rneeds._drivers_sample(30, 3, "akmene")
+    res = Results("needs_analysis", "akmene")
+    res.add_cube(cube)
+    res.add(table)
+    tab = DisclosurePolicy(min_count=5, min_base=10).publish_one(res)["drivers_sample"]
+    reasons = {r["figure"]: r["reason"] for r in tab.records() if r["suppressed"]}
+    assert reasons["dropped"] == "small_count"
+    assert len(reasons) == 2 and "protects_other" in reasons.values()

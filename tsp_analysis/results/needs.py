@@ -179,11 +179,15 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         details = model.details or {}
         res.info["model"] = {"skipped": _skip_code(details.get("n"))}
         res.add(_drivers(None))
-        res.add(_drivers_sample(details.get("n"), details.get("n_dropped")))
+        sample, cube = _drivers_sample(details.get("n"), details.get("n_dropped"), unit)
+        res.add_cube(cube)
+        res.add(sample)
     else:
         res.info["model"] = {"skipped": ""}
         res.add(_drivers(model))
-        res.add(_drivers_sample(model.n, model.n_dropped))
+        sample, cube = _drivers_sample(model.n, model.n_dropped, unit)
+        res.add_cube(cube)
+        res.add(sample)
 
     # -- information -----------------------------------------------------------------------------
     information = scores.information_channels(mine, min_base=min_base)
@@ -821,11 +825,36 @@ def _drivers(model) -> ResultTable:
     )
 
 
-def _drivers_sample(n: object, dropped: object) -> ResultTable:
-    rows = [{"figure": "used", "estimate": n}, {"figure": "dropped", "estimate": dropped}]
+def model_cube_id(unit: str) -> str:
+    return f"model_sample:tsp_survey:{unit}"
+
+
+def _drivers_sample(n: object, dropped: object, unit: str) -> tuple[ResultTable, Cube]:
+    """Respondents in the model and left out. Together they are every respondent of the unit,
+    a number the report publishes: a small "left out" would follow from the other two, so
+    the three are cells of one cube and the audit sees it."""
+    cube = Cube(model_cube_id(unit), {"model": ("used", "dropped")})
+    rows = [
+        {"figure": "used", "estimate": n, "cube": cube.id, "coord": coord(model="used")},
+        {
+            "figure": "dropped",
+            "estimate": dropped,
+            "cube": cube.id,
+            "coord": coord(model="dropped"),
+        },
+    ]
+    if n is not None and dropped is not None and not pd.isna(n) and not pd.isna(dropped):
+        rows.append(
+            {
+                "figure": "total",
+                "estimate": int(n) + int(dropped),
+                "cube": cube.id,
+                "coord": coord(),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["estimate"] = pd.to_numeric(frame["estimate"])
-    return ResultTable.make(
+    table = ResultTable.make(
         "drivers_sample",
         frame,
         caption=_caption("needs.drivers.sample_caption"),
@@ -833,6 +862,7 @@ def _drivers_sample(n: object, dropped: object) -> ResultTable:
         dims=("figure",),
         labels={"figure": "text:needs.drivers.figure"},
     )
+    return table, cube
 
 
 # -- information -----------------------------------------------------------------------------------
