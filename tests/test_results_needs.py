@@ -221,3 +221,12 @@ def test_a_small_number_left_out_of_the_model_cannot_be_worked_out():
     reasons = {r["figure"]: r["reason"] for r in tab.records() if r["suppressed"]}
     assert reasons["dropped"] == "small_count"
     assert len(reasons) == 2 and "protects_other" in reasons.values()
+
+
+def test_the_sample_table_gets_raw_counts_and_the_policy_hides_them(published):
+    """sample_vs_population(suppress=False): the small counts reach the policy, which hides
+    them with their reason (the library's own suppression also hid zeros)."""
+    tab = published["akmene"]["sample_profile"]
+    counts = [r for r in tab.records() if r["measure"] == "respondents"]
+    assert any(r["reason"] == "small_count" for r in counts)
+    assert any(not r["suppressed"] and int(r["estimate"]) == 0 for r in counts)
