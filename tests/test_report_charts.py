@@ -3,6 +3,8 @@ the estimates say, labels are translated."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
@@ -107,3 +109,29 @@ def test_forest_plot_marks_no_effect_line():
     assert ax.get_xscale() == "log"
     assert any(list(line.get_xdata()) == [1.0, 1.0] for line in ax.get_lines())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Lithuanian level", "sex[male]"]
+
+
+def test_needs_chart_draws_checked_rows_and_lists_the_hidden_ones():
+    from tsp_analysis.report import needs
+    from tsp_analysis.results.policy import DisclosurePolicy
+    from tsp_analysis.results.table import Results, ResultTable
+
+    rows = pd.DataFrame({
+        "area": ["health", "health", "culture", "culture"],
+        "measure": ["need", "unmet", "need", "unmet"],
+        "group": "unit",
+        "estimate": [0.42, 0.3, 0.2, 0.9],
+        "ci_low": [0.35, 0.2, 0.1, 0.6],
+        "ci_high": [0.49, 0.41, 0.3, 0.99],
+        "n": [57, 30, 40, 4],
+    })
+    res = Results("needs_analysis", "akmene")
+    res.add(ResultTable.make("need_unmet", rows, caption={"lt": "L", "en": "T"}, kind="share",
+                             dims=["area", "measure", "group"]))
+    res = DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
+    html = needs.needs_chart(res, "en")
+    assert "<img" in html and 'data-table="need_unmet"' in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Not shown in the chart (‡): Culture" in text and "(Need unmet)." in text
+    assert "Health" not in text.split("Not shown")[1]
+    assert "fewer than 10 answers" in text

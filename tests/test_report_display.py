@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from tsp_analysis.report import display as d
-from tsp_analysis.report.i18n import NBSP, SUPPRESSED_MARK
 
 
 def _tidy() -> pd.DataFrame:
@@ -29,57 +28,61 @@ def _tidy() -> pd.DataFrame:
     )
 
 
-def test_estimate_cell_shows_interval_and_base():
-    cell = d.estimate_cell(0.42, 0.35, 0.49, 57, False, "share", "lt", min_base=10)
-    assert cell.text == f"42{NBSP}% (35–49{NBSP}%)\nn = 57"
-    assert 'data-n="57"' in cell.html() and 'data-kind="share"' in cell.html()
+def _checked(frame: pd.DataFrame | None = None):
+    from tsp_analysis.results.policy import DisclosurePolicy
+    from tsp_analysis.results.table import Results, ResultTable
+
+    res = Results("needs_analysis", "akmene")
+    res.add(ResultTable.make("need_unmet", _tidy() if frame is None else frame,
+                             caption={"lt": "Lentelė", "en": "Table"}, kind="share",
+                             dims=["area", "measure"]))
+    return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)["need_unmet"]
 
 
-@pytest.mark.parametrize(
-    ("estimate", "n", "flag"),
-    [(0.3, 8, False), (np.nan, 4, True), (0.0, 3, True), (0.5, None, False), (np.nan, 50, False)],
-)
-def test_small_flagged_or_missing_estimates_show_the_mark_never_a_number(estimate, n, flag):
-    cell = d.estimate_cell(estimate, 0.1, 0.6, n, flag, "share", "en", min_base=10)
-    html = cell.html()
-    assert cell.suppressed and cell.text == SUPPRESSED_MARK
-    assert "data-n" not in html  # a base below the threshold is itself a small count
-    assert 'data-suppressed="true"' in html
-    assert not re.search(r">[^<]*\d[^<]*<", html)
+def test_grid_pivots_a_checked_table_and_marks_hidden_cells():
+    from tsp_analysis.report import checked
 
-
-def test_count_cell_suppresses_small_counts_but_shows_zero():
-    assert d.count_cell(3, "en", min_count=5).suppressed
-    assert d.count_cell(12, "en", min_count=5, suppressed=True).suppressed
-    zero = d.count_cell(0, "en", min_count=5)
-    assert not zero.suppressed and zero.text == "0"
-    big = d.count_cell(79145, "lt", min_count=5)
-    assert big.text == f"79{NBSP}145" and 'data-n="79145"' in big.html()
-
-
-def test_estimates_wide_pivots_and_marks_suppressed_cells():
-    wide = d.estimates_wide(
-        _tidy(), "area", "measure", "share", "en", min_base=10,
-        index_labels={"health": "Health care"}, column_labels={"need": "Need", "unmet": "Unmet"},
-        index_order=["health", "employment", "culture"], column_order=["need", "unmet"],
+    html = checked.grid(
+        _checked(), "en", rows="area", columns="measure",
+        row_order=["health", "employment", "culture"], column_order=["need", "unmet"],
+        row_labels={"health": "Health care"}, column_labels={"need": "Need", "unmet": "Unmet"},
+        show_n=True,
     )
-    assert list(wide.index) == ["Health care", "employment", "culture"]
-    assert list(wide.columns) == ["Need", "Unmet"]
-    assert wide.loc["Health care", "Need"].text == "42% (35–49%)\nn = 57"
-    assert wide.loc["Health care", "Unmet"].suppressed  # n = 8 < 10 though not flagged
-    assert wide.loc["employment", "Unmet"].suppressed
-    assert wide.loc["culture", "Need"].text == "–"  # no estimate at all: a dash, not a zero
+    assert "42% (35–49%)<br>n = 57" in html
+    # n = 8 < 10 though not flagged by the computation; n = 4 flagged: both hidden
+    assert html.count('data-suppressed="true"') == 2
+    assert 'data-reason="small_base"' in html
+    assert "<td>–</td>" in html  # culture has no row at all: a dash, not a zero
+    assert 'data-cell="needs_analysis-akmene/need_unmet/area=health|measure=need"' in html
 
 
 def test_table_adds_the_suppression_footnote_only_when_needed():
-    wide = d.estimates_wide(_tidy(), "area", "measure", "share", "lt", min_base=10)
-    html = d.table(wide, "lt", caption="Lentelė", min_base=10)
-    assert html.count('data-suppressed="true"') == 2
-    assert "mažiau nei 10 atsakymų" in html
-    clean = _tidy().iloc[[0, 2]]
-    html2 = d.table(d.estimates_wide(clean, "area", "measure", "share", "lt", 10), "lt",
-                    min_base=10)
-    assert "tsp-footnotes" not in html2
+    from tsp_analysis.report import checked
+
+    html = checked.grid(_checked(), "lt", rows="area", columns="measure")
+    assert "mažiau nei <span data-safe=\"threshold\">10</span> atsakymų" in html
+    clean = checked.grid(_checked(_tidy().iloc[[0, 2]]), "lt", rows="area", columns="measure")
+    assert "tsp-footnotes" not in clean
+    assert 'href="../data/needs_analysis-akmene/need_unmet.csv"' in clean
+
+
+@pytest.mark.parametrize("value", [42, 0.5, "42 %", "n = 57"])
+def test_table_refuses_a_number_outside_a_checked_cell(value):
+    frame = pd.DataFrame({"Share": [value]}, index=["Health care"])
+    with pytest.raises(d.UnmarkedNumberError):
+        d.table(frame, "en")
+
+
+def test_a_digit_bearing_plain_string_passed_to_a_needs_renderer_raises():
+    from tsp_analysis.report import needs
+
+    tab = _checked()
+    broken = tab.with_data(tab.data.assign(area="health 2"), checked=True)
+    # a renderer that writes a code as a label marks its digits; a plain figure is refused
+    with pytest.raises(d.UnmarkedNumberError):
+        d.table(pd.DataFrame({"x": ["57 %"]}), "en", sources=[broken])
+    html = d.table(pd.DataFrame({"x": [needs._label_cell("25–34")]}), "en")
+    assert '<span data-safe="label">25</span>' in html
 
 
 def test_table_escapes_labels():
@@ -116,3 +119,9 @@ def test_figure_is_embedded_png_and_deterministic():
     assert first == second
     data = re.search(r'src="data:image/png;base64,([^"]+)"', first).group(1)
     assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_label_with_an_apostrophe_keeps_its_character():
+    html = d.label_html("Women's rights, 25–34")
+    assert html.startswith("Women's rights") and "&#x" not in html
+    assert html.count('data-safe="label"') == 2

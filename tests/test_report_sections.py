@@ -6,91 +6,136 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import numpy as np
 import pandas as pd
 
 from tsp_analysis.report import monitor, needs, provenance, review
 from tsp_analysis.report.i18n import NBSP
+from tsp_analysis.results.policy import DisclosurePolicy
+from tsp_analysis.results.table import Cube, Results, ResultTable, coord
 
 
 def _cells(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "\n", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
 
 
-# -- context ------------------------------------------------------------------------------------
-def _sex_age() -> pd.DataFrame:
-    # 2 x 3 table; male 55_64 = 3 is below 5 (primary). Total TŠP is published elsewhere, so
-    # the column and row totals are known: 3 could be recovered from its row and column.
-    rows = [("female", "18_24", 40), ("female", "25_34", 60), ("female", "55_64", 12),
-            ("male", "18_24", 30), ("male", "25_34", 80), ("male", "55_64", 3)]
-    frame = pd.DataFrame(rows, columns=["sex", "age_group", "count"])
-    total = frame["count"].sum()
-    frame["share"] = frame["count"] / total
-    frame["suppressed"] = frame["count"] < 5
-    frame.loc[frame["suppressed"], ["count", "share"]] = np.nan
-    return frame.assign(municipality="akmene", year=2021)
+# -- context and needs (checked tables) -----------------------------------------------------------
+CAP = {"lt": "Lentelė", "en": "Table"}
+POP = Cube("population:akmene:2021", {"sex": ("female", "male"),
+                                       "age_group": ("18_24", "25_34", "55_64")})
 
 
-def test_sex_age_table_adds_secondary_suppression():
-    html = needs.sex_age_table(_sex_age(), "en", min_count=5)
-    hidden = needs.secondary_mask(_sex_age(), "age_group", "sex", 5)
-    # the smallest other cell of the row (female 55_64 = 12) and of the column (male 18_24 = 30)
-    assert hidden[("55_64", "male")] and hidden[("55_64", "female")]
-    assert hidden[("18_24", "male")]
-    assert not hidden[("25_34", "female")]
+def _sex_age_results() -> Results:
+    # 2 x 3 table; male 55_64 = 3 is below 5 (primary). The total is published too, so the
+    # column and row totals are known: 3 could be recovered from its row and column.
+    counts = {("female", "18_24"): 40, ("female", "25_34"): 60, ("female", "55_64"): 12,
+              ("male", "18_24"): 30, ("male", "25_34"): 80, ("male", "55_64"): 3}
+    total = sum(counts.values())
+    rows = []
+    for (sex, age), n in counts.items():
+        c = coord(sex=sex, age_group=age)
+        rows.append({"sex": sex, "age_group": age, "measure": "count", "kind": "count",
+                     "estimate": n, "cube": POP.id, "coord": c})
+        rows.append({"sex": sex, "age_group": age, "measure": "share", "kind": "share",
+                     "estimate": n / total, "n": total, "of_cube": POP.id, "of_coord": c,
+                     "of_value": n})
+    rows.append({"sex": "total", "age_group": "total", "measure": "count", "kind": "count",
+                 "estimate": total, "cube": POP.id, "coord": coord()})
+    res = Results("needs_analysis", "akmene", info={"year": 2021})
+    res.add_cube(POP)
+    res.add(ResultTable.make("context_sex_age", pd.DataFrame(rows), caption=CAP, kind="count",
+                             dims=["sex", "age_group", "measure"], subject="population"))
+    return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
+
+
+def test_sex_age_table_states_the_true_reason_of_each_hidden_cell():
+    res = _sex_age_results()
+    html = needs.sex_age_table(res, "en")
+    tab = res["context_sex_age"]
+    reasons = {(r["sex"], r["age_group"], r["measure"]): r["reason"] for r in tab.records()
+               if r["suppressed"]}
+    assert reasons[("male", "55_64", "count")] == "small_count"
+    # the second cell is hidden to protect the first, and says so (not "fewer than 5")
+    assert reasons[("female", "55_64", "count")] == "protects_other"
+    assert reasons[("female", "55_64", "share")] == "derived_from_hidden"
+    assert 'data-reason="protects_other"' in html and 'data-reason="small_count"' in html
+    assert "another hidden figure cannot be worked out" in html
+    assert 'a count below <span data-safe="threshold">5</span>' in html
     cells = _cells(html)
-    assert "12" not in cells and "3" not in cells and "30" not in cells
+    assert "12" not in cells and "3" not in cells
     assert "60" in cells and "80" in cells
-    assert html.count('data-suppressed="true"') >= 6  # 3 counts and their 3 shares
+    assert 'href="../data/needs_analysis-akmene/context_sex_age.csv"' in html
 
 
-def test_citizenship_table_hides_a_lone_small_country():
-    top = pd.DataFrame({
-        "municipality": "akmene", "year": 2021, "rank": [1, 2, 3, pd.NA],
-        "citizenship": ["UA", "BY", "RU", "other"], "count": [177, 80, np.nan, 9],
-        "share": [0.6, 0.27, np.nan, 0.03], "suppressed": [False, False, True, False],
-    })
-    html = needs.citizenship_table(top, "lt", min_count=5)
-    cells = _cells(html)
-    assert "Ukraina" in cells and "177" in cells
-    assert "9" not in cells  # the next smallest goes too: the total would reveal Russia's count
-    assert html.count('data-suppressed="true"') == 4
-
-
-# -- needs -----------------------------------------------------------------------------------------
-def _comparison() -> pd.DataFrame:
-    return pd.DataFrame({
-        "municipality": "kaunas", "measure": ["need", "unmet"], "area": "health",
-        "criterion": pd.NA, "estimate": [0.42, np.nan], "ci_low": [0.35, np.nan],
-        "ci_high": [0.49, np.nan], "n": [57, 6], "n_eff": [50.0, 6.0], "suppressed": [False, True],
-        "rest_estimate": [0.30, 0.5], "rest_n": [400, 120], "difference": [0.12, np.nan],
-        "p_value": [0.001, np.nan], "p_adjusted": [0.004, np.nan], "significant": [True, False],
-    })
+def _needs_results() -> Results:
+    rows = [
+        {"area": "health", "measure": "need", "group": "unit", "estimate": 0.42,
+         "ci_low": 0.35, "ci_high": 0.49, "n": 57},
+        {"area": "health", "measure": "need", "group": "rest", "estimate": 0.30, "n": 400},
+        {"area": "health", "measure": "need", "group": "difference", "kind": "number",
+         "estimate": 0.12, "n": 57, "p_adjusted": 0.004, "significant": 1.0},
+        {"area": "health", "measure": "unmet", "group": "unit", "estimate": 0.7, "n": 6},
+        {"area": "health", "measure": "unmet", "group": "rest", "estimate": 0.5, "n": 120},
+        {"area": "health", "measure": "unmet", "group": "difference", "kind": "number",
+         "estimate": 0.2, "n": 6, "p_adjusted": 0.5, "significant": 0.0},
+    ]
+    res = Results("needs_analysis", "kaunas")
+    res.add(ResultTable.make("need_unmet", pd.DataFrame(rows), caption=CAP, kind="share",
+                             dims=["area", "measure", "group"],
+                             values=["p_adjusted", "significant"]))
+    return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
 
 
 def test_needs_table_shows_interval_base_rest_and_adjusted_p():
-    html = needs.needs_table(_comparison(), "lt", min_base=10)
+    html = needs.needs_table(_needs_results(), "lt")
     cells = _cells(html)
     assert f"42{NBSP}% (35–49{NBSP}%)\nn = 57" in cells
-    assert f"30{NBSP}%\nn = 400\np ={NBSP}0,004 ▲" in cells
-    assert "‡" in cells  # unmet need of Kaunas rests on 6 answers
+    assert f"30{NBSP}%\nn = 400" in cells
+    assert "0,004 ▲" in cells
+    assert cells.count("‡") == 2  # unmet need of Kaunas rests on 6 answers, and its difference
     assert f"50{NBSP}%\nn = 120" in cells  # the other municipalities' figure is still shown
+    assert "0,5" not in html  # the p-value of a hidden difference is hidden with it
 
 
-def test_recommendations_keep_the_top_areas_and_say_how_many_fired():
+def _recommendation_results() -> Results:
+    from tsp_analysis.recommend import load_rules
+
+    rules = load_rules()
+    unmet = rules[rules["condition"].str.contains("unmet")].iloc[0]
+    wide = rules[rules["area"] == "-"].iloc[0]
     recs = pd.DataFrame({
-        "rule_id": ["r1", "r1", "r1", "r2"], "area": ["health", "culture", "education", "-"],
-        "text": ["A", "B", "C", "D"], "evidence": ["e1", "e2", "e3", "e4"],
-        "practice_name": ["SPEAK", "SPEAK", None, ""], "practice_description": ["x", "x", None, ""],
+        "position": ["01", "02"], "rule_id": [unmet["rule_id"], wide["rule_id"]],
+        "area": ["health", ""], "priority": [unmet["priority"], wide["priority"]],
+        "practice_id": [unmet["practice_id"], ""], "metrics": ["unmet", ""],
     })
-    prio = pd.DataFrame({"area": ["health", "culture", "education"],
-                         "rank": pd.array([1, 5, 2], dtype="Int64")})
-    html = needs.recommendations(recs, "en", prio, top=2)
+    prio = pd.DataFrame({"area": ["health"], "component": ["unmet"], "kind": ["share"],
+                         "estimate": [0.62], "n": [40]})
+    count = pd.DataFrame({"figure": ["fired", "shown"], "estimate": [4, 2]})
+    res = Results("needs_analysis", "akmene", info={"top_areas": 3})
+    res.add(ResultTable.make("priorities", prio, caption=CAP, kind="index",
+                             dims=["area", "component"]))
+    res.add(ResultTable.make("criterion_scores", pd.DataFrame(
+        columns=["area", "criterion", "group", "estimate", "n"]), caption=CAP, kind="score",
+        dims=["area", "criterion", "group"]))
+    res.add(ResultTable.make("information", pd.DataFrame(
+        columns=["group", "category", "estimate", "n"]), caption=CAP, kind="share",
+        dims=["group", "category"]))
+    res.add(ResultTable.make("recommendations", recs, caption=CAP, kind="text",
+                             dims=list(recs.columns), subject="records"))
+    res.add(ResultTable.make("recommendation_count", count, caption=CAP, kind="count",
+                             dims=["figure"], subject="records"))
+    return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
+
+
+def test_recommendations_cite_their_evidence_from_checked_tables():
+    res = _recommendation_results()
+    html = needs.recommendations(res, "en")
     cells = _cells(html)
-    assert "A" in cells and "C" in cells and "D" in cells and "B" not in cells
-    assert "Whole municipality" in cells
-    assert "(3 shown; 4 rules fired in all)" in html
-    assert html.count("<li><strong>SPEAK</strong>") == 1  # each practice described once
+    assert "Whole municipality" in cells and "Health care" in cells
+    assert 'data-cell="needs_analysis-akmene/priorities/area=health|component=unmet"' in html
+    assert "62%" in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "(2 shown; 4 rules fired in all)" in text
+    assert 'data-cell="needs_analysis-akmene/recommendation_count/figure=fired"' in html
 
 
 # -- monitoring ------------------------------------------------------------------------------------
@@ -148,7 +193,8 @@ def test_provenance_lists_inputs_parameters_versions_and_one_run_time(tmp_path):
     when = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
     html = provenance.provenance(hashes, params, "en", now=when)
     assert html.count('class="tsp-run-time"') == 1
-    assert '<span class="tsp-run-time">2024-05-01 12:30:00 UTC</span>' in html
+    assert '<span class="tsp-run-time" data-safe="time">2024-05-01 12:30:00 UTC</span>' in html
+    assert f'<span data-safe="hash">{"ab" * 32}</span>' in html
     assert "data/demo/tsp_survey.csv" in html and "ab" * 32 in html
     assert "mine.csv" in html and str(tmp_path) not in html  # no local folders in a report
     assert "statsmodels" in html and "pandas" in html and "tsp-analysis" in html

@@ -765,6 +765,7 @@ def sample_vs_population(
     weight: str | None = None,
     max_citizenships: int = 8,
     min_count: int = 5,
+    suppress: bool = True,
 ) -> pd.DataFrame:
     """The sample against the population, per margin category (the report's sample table).
 
@@ -775,6 +776,8 @@ def sample_vs_population(
     population plus ``other``. Respondent counts below ``min_count`` are suppressed, with
     secondary suppression within each margin (whose total is published), so a small category
     cannot be recovered by subtraction; the public population figures are never suppressed.
+    With ``suppress=False`` nothing is hidden: the results layer's disclosure policy
+    (:mod:`tsp_analysis.results.policy`) decides, across every table of a report.
     """
     from .disclosure import secondary_suppress
 
@@ -804,7 +807,11 @@ def sample_vs_population(
         if weight is not None:
             wsum = sample[weight].groupby(values).sum().reindex(order, fill_value=0.0)
             wshare = wsum / wsum.sum() if wsum.sum() > 0 else wsum * np.nan
-        hidden = secondary_suppress(counts.to_frame().T, min_count=min_count).mask
+        hidden = (
+            secondary_suppress(counts.to_frame().T, min_count=min_count).mask
+            if suppress
+            else pd.DataFrame(False, index=[0], columns=counts.index)
+        )
         for cat in order:
             if totals[cat] == 0 and counts[cat] == 0:
                 continue

@@ -471,7 +471,7 @@ def rank_range_figure(
     frame = data.sort_values(centre, kind="stable").reset_index(drop=True)
     names = [item_labels.get(i, i) for i in frame[item]]
     with style():
-        fig, ax = new_figure(height=0.42 * len(frame) + 1.5)
+        fig, ax = new_figure(height=0.42 * len(frame) + 1.9)
         y = np.arange(len(frame))
         ax.hlines(y, frame[low], frame[high], color="#9bb7d4", linewidth=8)
         ax.plot(
@@ -483,12 +483,14 @@ def rank_range_figure(
             label=centre_label or t("charts.base_rank", lang),
         )
         ax.set_yticks(y, names)
-        ax.invert_yaxis()
         top = int(max(frame[high].max(), len(frame)))
         ax.set_xticks(range(1, top + 1))
         ax.set_xlim(0.5, top + 0.5)
+        ax.set_ylim(len(frame) - 0.5, -0.5)
         ax.set_xlabel(t("charts.rank_axis", lang))
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
+        # below the axis label, whatever the number of items (with two, an anchor inside the
+        # axes put it on top of the label)
+        fig.legend(loc="outside lower center", frameon=False)
         if title:
             ax.set_title(title)
     return fig

@@ -124,6 +124,7 @@ def cell(
     column: str = "estimate",
     text: Callable[[str], str] | None = None,
     css: str | None = None,
+    formatter: Callable[[Any], str] | None = None,
 ) -> Cell:
     """A table cell for one row of a checked table.
 
@@ -137,6 +138,9 @@ def cell(
         Which published column to show (``estimate`` or one of the table's ``values``).
     text : callable, optional
         Wraps the formatted figure ("{} ▲").
+    formatter : callable, optional
+        Formats the value of ``column`` instead of the kind's default (a p-value, a
+        difference in percentage points).
     """
     table.require_checked()
     if bool(rec["suppressed"]):
@@ -145,7 +149,11 @@ def cell(
     value = rec[column]
     if _missing(value):
         return Cell(DASH, ref=table.ref(rec), kind=_HTML_KIND[kind])
-    body = figure_text(table, rec, lang, interval=interval, decimals=decimals, column=column)
+    body = (
+        formatter(value)
+        if formatter is not None
+        else figure_text(table, rec, lang, interval=interval, decimals=decimals, column=column)
+    )
     if text is not None:
         body = text(body)
     n = rec.get("n")
@@ -168,9 +176,12 @@ def span(
     interval: bool = False,
     decimals: int | None = None,
     column: str = "estimate",
+    formatter: Callable[[Any], str] | None = None,
 ) -> Markup:
     """A figure inside a sentence (key findings, summaries), marked like a table cell."""
-    c = cell(table, rec, lang, interval=interval, decimals=decimals, column=column)
+    c = cell(
+        table, rec, lang, interval=interval, decimals=decimals, column=column, formatter=formatter
+    )
     attrs = ['class="tsp-fig"', f'data-cell="{escape(c.ref or "")}"']
     if c.kind:
         attrs.append(f'data-kind="{c.kind}"')
@@ -180,6 +191,17 @@ def span(
     elif c.n is not None:
         attrs.append(f'data-n="{int(c.n)}"')
     return Markup(f"<span {' '.join(attrs)}>{escape(c.text)}</span>")
+
+
+def interval_span(table: ResultTable, rec: Mapping[str, Any], lang: str) -> Markup:
+    """The 95 % interval of a figure alone ("35–49 %"), marked like the figure."""
+
+    def interval_only(_value: Any) -> str:
+        full = figure_text(table, rec, lang, interval=True)
+        start, end = full.find("("), full.rfind(")")
+        return full[start + 1 : end] if 0 <= start < end else DASH
+
+    return span(table, rec, lang, formatter=interval_only)
 
 
 def lookup(table: ResultTable, **where: object) -> dict[str, Any]:

@@ -36,8 +36,6 @@ from .i18n import (
     t_html,
 )
 
-KINDS = ("share", "mean", "score", "count", "ratio")
-
 
 class Html(str):
     """An HTML fragment that Jupyter displays as HTML and that concatenates with ``+``."""
@@ -110,15 +108,6 @@ def bullets(items: Sequence[str], css: str | None = None) -> Html:
 def message(key: str, lang: str, kind: str = "info", **values: object) -> Html:
     """A boxed message (``info`` or ``warning``), e.g. an analysis skipped with its reason."""
     return Html(f'<div class="tsp-message tsp-{kind}">{t_html(key, lang, **values)}</div>')
-
-
-# -- numbers in text --------------------------------------------------------------------------
-def figure_span(text_value: str, n: int | None, kind: str) -> Markup:
-    """A number inside a sentence, marked with its base for the disclosure scan."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}")
-    base = f' data-n="{int(n)}"' if n is not None else ""
-    return Markup(f'<span class="tsp-fig" data-kind="{kind}"{base}>{escape(text_value)}</span>')
 
 
 # -- table cells ----------------------------------------------------------------------------
@@ -222,53 +211,6 @@ def count_cell(count: float | None, lang: str, min_count: int, suppressed: bool 
     return Cell(fmt_count(count, lang), n=int(count), kind="count", css="tsp-num")
 
 
-def estimates_wide(
-    data: pd.DataFrame,
-    index: str,
-    columns: str,
-    kind: str,
-    lang: str,
-    min_base: int,
-    index_labels: dict[str, str] | None = None,
-    column_labels: dict[str, str] | None = None,
-    index_order: Sequence[str] | None = None,
-    column_order: Sequence[str] | None = None,
-    show_n: bool = True,
-) -> pd.DataFrame:
-    """Pivot a tidy estimate table (``estimate``, ``ci_low``, ``ci_high``, ``n``,
-    ``suppressed``) into a frame of :class:`Cell` — rows ``index``, columns ``columns`` — with
-    labels. A combination missing from ``data`` shows as a dash (no estimate), not a zero."""
-    index_order = list(index_order) if index_order is not None else _unique(data[index])
-    column_order = list(column_order) if column_order is not None else _unique(data[columns])
-    lookup = {(r[index], r[columns]): r for r in data.to_dict("records")}
-    rows = {}
-    for i in index_order:
-        row = {}
-        for c in column_order:
-            rec = lookup.get((i, c))
-            if rec is None:
-                row[c] = Cell(DASH)
-            else:
-                row[c] = estimate_cell(
-                    rec["estimate"],
-                    rec.get("ci_low"),
-                    rec.get("ci_high"),
-                    rec.get("n"),
-                    rec.get("suppressed", False),
-                    kind,
-                    lang,
-                    min_base,
-                    show_n=show_n,
-                )
-        rows[i] = row
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=column_order)
-    if index_labels:
-        frame.index = [index_labels.get(i, i) for i in frame.index]
-    if column_labels:
-        frame.columns = [column_labels.get(c, c) for c in frame.columns]
-    return frame
-
-
 def table(
     frame: pd.DataFrame,
     lang: str,
@@ -338,7 +280,9 @@ def label_html(text: object) -> Markup:
     """Escape a label; its digit runs ("25–34 m.", "65+") are marked as part of a label."""
     if isinstance(text, Markup):
         return text
-    escaped = escape(str(text))
+    # quote=False: an apostrophe stays a character; as "&#x27;" its digits would be marked
+    # and the entity broken
+    escaped = escape(str(text), quote=False)
     return Markup(_DIGITS.sub(lambda m: f'<span data-safe="label">{m.group(0)}</span>', escaped))
 
 
@@ -405,10 +349,6 @@ def _missing(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _unique(values: Iterable) -> list:
-    return list(dict.fromkeys(values))
 
 
 # -- figures --------------------------------------------------------------------------------

@@ -1,28 +1,22 @@
 """Key findings: three to six generated sentences with numbers, first in the report.
 
-Sentences are built from the municipality's rows of
-:func:`tsp_analysis.compare.compare_to_rest` (need, unmet need and criterion scores with the
-pooled other municipalities) and from :func:`tsp_analysis.scores.priority`. A suppressed figure
-(flagged, or with a base below ``min_base``) is never used: a finding is about what the data can
-show. Each number in a sentence carries its base (``data-n``) for the disclosure scan.
+Sentences are built from the checked tables of the needs analysis (:mod:`tsp_analysis.results`):
+``need_unmet`` and ``criterion_scores`` (the municipality, the pooled other municipalities and
+the difference) and ``priorities``. A hidden figure is never chosen for a sentence: a finding is
+about what the data can show. Every number in a sentence is a span of a checked cell
+(:func:`~tsp_analysis.report.checked.span`), so it carries the cell's address and base.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-from .display import Html, bullets, figure_span
-from .i18n import (
-    Markup,
-    fmt_count,
-    fmt_list,
-    fmt_number,
-    fmt_p_eq,
-    fmt_percent,
-    fmt_pp,
-    label,
-    t_html,
-)
+from ..results.table import Results, ResultTable
+from .checked import interval_span, span
+from .display import Html, bullets, safe
+from .i18n import Markup, fmt_list, fmt_number, fmt_p_eq, fmt_pp, label, t_html
 
 #: Templates of the sentences about a significant difference, per measure and direction.
 DIFFERENCE_KEYS = {
@@ -35,158 +29,148 @@ DIFFERENCE_KEYS = {
 }
 
 
-def usable(frame: pd.DataFrame, min_base: int) -> pd.DataFrame:
-    """Rows whose estimate may be published: not suppressed, base at least ``min_base``."""
-    if frame.empty:
-        return frame
-    ok = (~frame["suppressed"].astype(bool)) & frame["estimate"].notna() & frame["n"].notna()
-    ok &= frame["n"].astype(float) >= min_base
-    return frame[ok]
+def shown(table: ResultTable, **where: str) -> list[dict[str, Any]]:
+    """Checked rows matching ``where`` whose figure is published."""
+    out = []
+    for rec in table.records():
+        if any(rec.get(k) != v for k, v in where.items()):
+            continue
+        if rec["suppressed"] or _missing(rec["estimate"]):
+            continue
+        out.append(rec)
+    return out
 
 
-def _share(value: float, n: int, lang: str) -> Markup:
-    return figure_span(fmt_percent(value, lang), n, "share")
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
-def _score(value: float, n: int, lang: str) -> Markup:
-    return figure_span(fmt_number(value, lang, 0), n, "score")
+def _largest(table: ResultTable, measure: str, key: str, lang: str) -> Markup | None:
+    rows = shown(table, measure=measure, group="unit")
+    if not rows:
+        return None
+    rec = sorted(rows, key=lambda r: (-float(r["estimate"]), r["area"]))[0]
+    return t_html(
+        key,
+        lang,
+        area=label("areas", rec["area"], lang),
+        share=span(table, rec, lang),
+        ci=interval_span(table, rec, lang),
+        n=span(table, rec, lang, column="n", formatter=lambda v: fmt_number(v, lang, 0)),
+    )
 
 
-def _interval(rec: dict, lang: str, kind: str) -> str:
-    # Within the scale, as in the tables (see i18n.fmt_interval).
-    if kind == "share":
-        low, high = max(rec["ci_low"], 0.0), min(rec["ci_high"], 1.0)
-        lo, hi = fmt_number(low * 100, lang, 0), fmt_percent(high, lang)
-    else:
-        low, high = max(rec["ci_low"], 0.0), min(rec["ci_high"], 100.0)
-        lo, hi = fmt_number(low, lang, 0), fmt_number(high, lang, 0)
-    return f"{lo}–{hi}"
-
-
-def largest_unmet(comparison: pd.DataFrame, lang: str, min_base: int) -> str | None:
+def largest_unmet(res: Results, lang: str) -> Markup | None:
     """The area where need most often went unmet."""
-    rows = usable(comparison[comparison["measure"] == "unmet"], min_base)
-    if rows.empty:
-        return None
-    rec = rows.sort_values(["estimate", "area"], ascending=[False, True]).iloc[0].to_dict()
-    return t_html(
-        "findings.largest_unmet",
-        lang,
-        area=label("areas", rec["area"], lang),
-        share=_share(rec["estimate"], rec["n"], lang),
-        ci=_interval(rec, lang, "share"),
-        n=fmt_count(rec["n"], lang),
-    )
+    return _largest(res["need_unmet"], "unmet", "findings.largest_unmet", lang)
 
 
-def largest_need(comparison: pd.DataFrame, lang: str, min_base: int) -> str | None:
+def largest_need(res: Results, lang: str) -> Markup | None:
     """The area where services were most often needed."""
-    rows = usable(comparison[comparison["measure"] == "need"], min_base)
-    if rows.empty:
-        return None
-    rec = rows.sort_values(["estimate", "area"], ascending=[False, True]).iloc[0].to_dict()
-    return t_html(
-        "findings.largest_need",
-        lang,
-        area=label("areas", rec["area"], lang),
-        share=_share(rec["estimate"], rec["n"], lang),
-        ci=_interval(rec, lang, "share"),
-        n=fmt_count(rec["n"], lang),
-    )
+    return _largest(res["need_unmet"], "need", "findings.largest_need", lang)
 
 
-def weakest_criteria(comparison: pd.DataFrame, lang: str, min_base: int, k: int = 2) -> str | None:
+def weakest_criteria(res: Results, lang: str, k: int = 2) -> Markup | None:
     """The lowest-scoring area × criterion cells (up to ``k``)."""
-    rows = usable(comparison[comparison["measure"] == "score"], min_base)
-    if rows.empty:
+    table = res["criterion_scores"]
+    rows = shown(table, group="unit")
+    if not rows:
         return None
-    rows = rows.sort_values(["estimate", "area", "criterion"]).head(k)
+    rows = sorted(rows, key=lambda r: (float(r["estimate"]), r["area"], r["criterion"]))[:k]
     parts = [
         t_html(
             "findings.criterion_item",
             lang,
             criterion=label("criteria", r["criterion"], lang),
             area=label("areas", r["area"], lang),
-            score=_score(r["estimate"], r["n"], lang),
-            ci=_interval(r, lang, "score"),
+            score=span(table, r, lang),
+            ci=interval_span(table, r, lang),
         )
-        for r in rows.to_dict("records")
+        for r in rows
     ]
     return t_html("findings.weakest", lang, items=Markup(fmt_list(parts, lang)))
 
 
-def differences(comparison: pd.DataFrame, lang: str, min_base: int, k: int = 2) -> list[str]:
+def _row(table: ResultTable, rec: dict, group: str) -> dict | None:
+    where = {d: rec[d] for d in table.dims if d != "group"}
+    hits = shown(table, group=group, **where)
+    return hits[0] if hits else None
+
+
+def differences(res: Results, lang: str, k: int = 2) -> list[Markup]:
     """Up to ``k`` significant differences from the other municipalities (smallest adjusted p
-    first), or one sentence saying there are none."""
-    rows = usable(comparison, min_base)
-    if rows.empty:
-        return []
-    rest_ok = rows["rest_n"].notna() & (rows["rest_n"].astype(float) >= min_base)
-    sig = rows[rows["significant"].astype(bool) & rest_ok & rows["rest_estimate"].notna()]
-    tested = rows["p_adjusted"].notna().sum()
-    if sig.empty:
-        return (
-            [t_html("findings.no_differences", lang, tests=fmt_count(tested, lang))]
-            if tested
-            else []
-        )
+    first), or one sentence saying there are none. A difference is cited only when the
+    municipality's figure, the others' and the difference itself are all published."""
+    candidates = []
+    tested = 0
+    for name in ("need_unmet", "criterion_scores"):
+        table = res[name]
+        for diff in shown(table, group="difference"):
+            mine, rest = _row(table, diff, "unit"), _row(table, diff, "rest")
+            if mine is None or rest is None or _missing(diff["p_adjusted"]):
+                continue
+            tested += 1
+            if not _missing(diff["significant"]) and float(diff["significant"]) >= 1:
+                candidates.append((float(diff["p_adjusted"]), name, diff, mine, rest))
+    if not candidates:
+        if not tested:
+            return []
+        return [t_html("findings.no_differences", lang, tests=safe(tested, "param"))]
     out = []
-    for rec in sig.sort_values(["p_adjusted", "measure", "area"]).head(k).to_dict("records"):
-        higher = rec["difference"] > 0
-        key = DIFFERENCE_KEYS[(rec["measure"], bool(higher))]
-        if rec["measure"] == "score":
-            value = _score(rec["estimate"], rec["n"], lang)
-            rest = _score(rec["rest_estimate"], rec["rest_n"], lang)
-            diff = fmt_number(abs(rec["difference"]), lang, 0)
+    candidates.sort(key=lambda c: (c[0], c[2].get("measure", "score"), c[2]["area"]))
+    for _p, name, diff, mine, rest in candidates[:k]:
+        table = res[name]
+        measure = diff.get("measure", "score") if name == "need_unmet" else "score"
+        higher = float(diff["estimate"]) > 0
+        if measure == "score":
+            size = span(table, diff, lang, formatter=lambda v: fmt_number(abs(float(v)), lang, 0))
         else:
-            value = _share(rec["estimate"], rec["n"], lang)
-            rest = _share(rec["rest_estimate"], rec["rest_n"], lang)
-            diff = fmt_pp(abs(rec["difference"]), lang)
-        criterion = rec.get("criterion")
+            size = span(table, diff, lang, formatter=lambda v: fmt_pp(abs(float(v)), lang))
+        criterion = diff.get("criterion")
         out.append(
             t_html(
-                key,
+                DIFFERENCE_KEYS[(measure, higher)],
                 lang,
-                area=label("areas", rec["area"], lang),
-                criterion=label("criteria", criterion, lang) if isinstance(criterion, str) else "",
-                value=value,
-                rest=rest,
-                diff=diff,
-                p=fmt_p_eq(rec["p_adjusted"], lang),
+                area=label("areas", diff["area"], lang),
+                criterion=label("criteria", criterion, lang) if criterion else "",
+                value=span(table, mine, lang),
+                rest=span(table, rest, lang),
+                diff=size,
+                p=span(
+                    table,
+                    diff,
+                    lang,
+                    column="p_adjusted",
+                    formatter=lambda v: fmt_p_eq(float(v), lang),
+                ),
             )
         )
     return out
 
 
-def top_priorities(priorities: pd.DataFrame, lang: str, k: int = 3) -> str | None:
-    """The ``k`` areas ranked most urgent by the priority score."""
-    if priorities is None or priorities.empty:
+def top_priorities(res: Results, lang: str, k: int = 3) -> Markup | None:
+    """The ``k`` areas ranked most urgent by the priority score (ranks that are published)."""
+    table = res["priorities"]
+    rows = shown(table, component="rank")
+    if not rows:
         return None
-    rows = priorities[priorities["rank"].notna()].sort_values(["rank", "area"]).head(k)
-    if rows.empty:
-        return None
+    rows = sorted(rows, key=lambda r: (float(r["estimate"]), r["area"]))[:k]
     names = [
-        f"„{label('areas', a, lang)}“" if lang == "lt" else label("areas", a, lang)
-        for a in rows["area"]
+        f"„{label('areas', r['area'], lang)}“" if lang == "lt" else label("areas", r["area"], lang)
+        for r in rows
     ]
     return t_html("findings.priorities", lang, areas=fmt_list(names, lang))
 
 
-def key_findings(
-    comparison: pd.DataFrame,
-    priorities: pd.DataFrame | None,
-    lang: str,
-    min_base: int,
-    max_items: int = 6,
-) -> Html:
+def key_findings(res: Results, lang: str, max_items: int = 6) -> Html:
     """The key-findings list: largest unmet need, most needed area, weakest criteria, significant
     differences from the other municipalities, top priority areas (at most ``max_items``)."""
     items = [
-        largest_unmet(comparison, lang, min_base),
-        largest_need(comparison, lang, min_base),
-        weakest_criteria(comparison, lang, min_base),
-        *differences(comparison, lang, min_base),
-        top_priorities(priorities, lang),
+        largest_unmet(res, lang),
+        largest_need(res, lang),
+        weakest_criteria(res, lang),
+        *differences(res, lang),
+        top_priorities(res, lang),
     ]
     items = [Markup(i) for i in items if i]
     if not items:

@@ -1,40 +1,47 @@
 """Sections of the needs-analysis report (SPEC §2.1), one function per table or chart.
 
-Each function takes the tidy output of the statistics modules (``context``, ``weights``,
-``scores``, ``compare``, ``models``, ``composite``, ``recommend``) and returns
-:class:`~tsp_analysis.report.display.Html`; the notebook computes, then displays. Figures whose
-base is below the thresholds are shown as the suppression mark (tables) or left out with a note
-(charts), never as zero.
+Every function takes the checked :class:`~tsp_analysis.results.table.Results` of the report
+(``results.compute("needs_analysis", params)``) and the language, and returns
+:class:`~tsp_analysis.report.display.Html`. Figures reach the page only as checked cells
+(:mod:`.checked`): a hidden one shows the mark with its reason in a footnote; charts leave hidden
+figures out and say which. Each table and chart links to its data. Both languages render the
+same results: nothing is computed here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
 import pandas as pd
 
 from .. import reference
+from ..results.table import Results, ResultTable
 from . import charts
+from .checked import cell, span
 from .display import (
     Cell,
     Html,
-    count_cell,
-    estimate_cell,
-    estimates_wide,
+    data_links,
     figure,
     join,
+    label_html,
     message,
+    safe,
+    suppression_note,
     table,
 )
 from .i18n import (
     DASH,
     SUPPRESSED_MARK,
-    fmt_count,
-    fmt_interval,
+    Markup,
+    fmt_list,
     fmt_number,
     fmt_p,
-    fmt_p_eq,
-    fmt_percent,
     label,
     labels,
+    question_label,
     t,
     t_html,
     value_label,
@@ -43,228 +50,284 @@ from .i18n import (
 COUNTRY = "lithuania"
 
 
-def _unit(slug: str, lang: str) -> str:
+# -- helpers ------------------------------------------------------------------------------------
+def _rows(tab: ResultTable, **where: str) -> list[dict[str, Any]]:
+    """Checked rows of ``tab`` whose dimensions equal ``where``."""
+    return [r for r in tab.records() if all(r.get(k) == v for k, v in where.items())]
+
+
+def _one(tab: ResultTable, **where: str) -> dict[str, Any] | None:
+    hits = _rows(tab, **where)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _cell(tab: ResultTable, rec: dict | None, lang: str, **options: Any) -> Cell:
+    """The checked cell of ``rec``, or a dash where the table has no such row."""
+    return Cell(DASH) if rec is None else cell(tab, rec, lang, **options)
+
+
+def _shown(rec: Mapping[str, Any]) -> bool:
+    return not bool(rec["suppressed"]) and not pd.isna(rec["estimate"])
+
+
+def _year(res: Results) -> Markup:
+    return safe(res.info["year"], "year")
+
+
+def _unit_name(slug: str, lang: str) -> str:
     return label("municipalities", slug, lang)
 
 
-def _share_cell(share: object, count: object, suppressed: bool, lang: str, min_count: int) -> Cell:
-    """A population share, marked with the count it rests on (checked like a count)."""
-    if suppressed or pd.isna(share) or pd.isna(count) or 0 < int(count) < min_count:
-        return Cell(SUPPRESSED_MARK, kind="count", suppressed=True)
-    return Cell(fmt_percent(float(share), lang), n=int(count), kind="count", css="tsp-num")
+def _area_labels(lang: str) -> dict[str, str]:
+    return labels("areas", lang)
+
+
+def _chart(
+    fig,
+    tab: ResultTable,
+    lang: str,
+    alt: str,
+    hidden: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str | Markup] = (),
+    list_hidden: bool = True,
+) -> Html:
+    """An embedded chart, the figures it leaves out (hidden by the policy) and why, and the
+    link to its data. ``list_hidden=False`` when the chart marks them itself (the heatmap)."""
+    foot: list[Markup] = [n if isinstance(n, Markup) else label_html(n) for n in notes]
+    if hidden and list_hidden:
+        items = fmt_list(list(dict.fromkeys(name for name, _ in hidden)), lang)
+        foot.append(t_html("needs.chart_hidden", lang, mark=SUPPRESSED_MARK, items=items))
+        for reason in dict.fromkeys(r for _, r in hidden):
+            foot.append(suppression_note(reason, lang, [tab]))
+    body = figure(fig, alt)
+    notes_html = "".join(f'<p class="tsp-figure-note">{f}</p>' for f in foot)
+    return Html(body + notes_html + data_links([tab], lang))
+
+
+def _label_cell(text: object) -> Cell:
+    """A label in a table column (digits in it, "25–34", are part of the label)."""
+    return Cell(str(text), markup=label_html(str(text)))
+
+
+def _caption(tab: ResultTable, lang: str, key: str, **values: object) -> Markup:
+    return t_html(key, lang, **values) if values else label_html(tab.caption[lang])
 
 
 # -- 2. context ---------------------------------------------------------------------------------
-def context_comparison_table(compare: pd.DataFrame, lang: str, min_count: int) -> Html:
+def context_comparison_table(res: Results, lang: str) -> Html:
     """TŠP in the municipality, the other municipalities and the country (one year)."""
-    year = int(compare["year"].iloc[0])
+    tab = res["context_compare"]
+    order = list(dict.fromkeys(tab.data["municipality"]))
     rows = {}
-    for rec in compare.to_dict("records"):
-        suppressed = bool(rec["suppressed"])
-        top = rec.get("top_citizenship")
-        top_text = DASH
-        if (
-            not suppressed
-            and isinstance(top, str)
-            and top
-            and not pd.isna(rec["top_citizenship_share"])
-        ):
-            top_text = (
-                f"{label('countries', top, lang)} "
-                f"({fmt_percent(rec['top_citizenship_share'], lang)})"
-            )
-        name = _unit(rec["municipality"], lang)
-        if rec["role"] == "selected":
+    for m in order:
+        recs = {r["measure"]: r for r in _rows(tab, municipality=m)}
+        top = recs.get("top_citizenship")
+        if top is None:
+            top_cell = Cell(DASH)
+        else:
+            country = label_html(label("countries", top["citizenship"], lang))
+            figure_span = span(tab, top, lang)
+            top_cell = Cell("", markup=Markup(f"{country} ({figure_span})"))
+        name = _unit_name(m, lang)
+        if recs.get("tsp", {}).get("role") == "selected":
             name = f"▶ {name}"
         rows[name] = {
-            t("needs.context.col.tsp", lang): count_cell(rec["tsp"], lang, min_count, suppressed),
-            t("needs.context.col.residents", lang): Cell(
-                fmt_count(rec["residents"], lang), css="tsp-num"
+            t("needs.context.col.tsp", lang): _cell(tab, recs.get("tsp"), lang),
+            t("needs.context.col.residents", lang): _cell(tab, recs.get("residents"), lang),
+            t("needs.context.col.share_residents", lang): _cell(
+                tab, recs.get("per_100"), lang, decimals=1, css="tsp-num"
             ),
-            t("needs.context.col.share_residents", lang): Cell(
-                DASH
-                if suppressed or pd.isna(rec["share_pct"])
-                else f"{fmt_number(rec['share_pct'], lang, 1)}",
-                css="tsp-num",
-            ),
-            t("needs.context.col.female", lang): _share_cell(
-                rec["share_female"], rec["tsp"], suppressed, lang, min_count
-            ),
-            t("needs.context.col.top_citizenship", lang): Cell(top_text),
+            t("needs.context.col.female", lang): _cell(tab, recs.get("female"), lang),
+            t("needs.context.col.top_citizenship", lang): top_cell,
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.context.compare_caption", lang, year=year),
+        caption=t_html("needs.context.compare_caption", lang, year=_year(res)),
         index_header=t("common.municipality", lang),
-        min_count=min_count,
+        sources=[tab],
     )
 
 
-def residence_chart(compare: pd.DataFrame, lang: str) -> Html:
-    """Residence bases of TŠP in each unit (100% stacked bars)."""
+def residence_chart(res: Results, lang: str) -> Html:
+    """Residence bases of TŠP in each unit (100 % stacked bars); a hidden share is drawn as a
+    grey "not shown" part, so the bars keep their true proportions."""
+    tab = res["context_residence"]
     bases = reference.table("residence_bases")["residence_basis"].tolist()
-    data = compare[~compare["suppressed"].astype(bool)]
-    long = data.melt(
-        id_vars=["municipality"],
-        value_vars=[f"share_{b}" for b in bases],
-        var_name="basis",
-        value_name="share",
-    )
-    long["basis"] = long["basis"].str.removeprefix("share_")
     names = labels("municipalities", lang)
-    year = int(compare["year"].iloc[0])
+    base_labels = labels("residence_bases", lang)
+    rows, hidden = [], []
+    for rec in tab.records():
+        if _shown(rec):
+            rows.append(
+                {
+                    "municipality": rec["municipality"],
+                    "basis": rec["residence_basis"],
+                    "share": float(rec["estimate"]),
+                }
+            )
+        elif rec["suppressed"]:
+            hidden.append(
+                (
+                    f"{names.get(rec['municipality'], rec['municipality'])} "
+                    f"({base_labels.get(rec['residence_basis'])})",
+                    rec["reason"],
+                )
+            )
+    long = pd.DataFrame(rows, columns=["municipality", "basis", "share"])
+    order = list(dict.fromkeys(tab.data["municipality"]))
+    parts = list(bases)
+    part_labels = dict(base_labels)
+    if hidden:
+        rest = 1 - long.groupby("municipality")["share"].sum().reindex(order, fill_value=0)
+        extra = pd.DataFrame(
+            {"municipality": order, "basis": "_hidden", "share": rest.clip(lower=0).to_numpy()}
+        )
+        long = pd.concat([long, extra], ignore_index=True)
+        parts.append("_hidden")
+        part_labels["_hidden"] = SUPPRESSED_MARK
+    title = t("needs.context.residence_title", lang, year=res.info["year"])
     fig = charts.stacked_bars_figure(
         long,
         category="municipality",
         part="basis",
         value="share",
         lang=lang,
-        part_order=bases,
-        part_labels=labels("residence_bases", lang),
+        part_order=parts,
+        part_labels=part_labels,
         category_labels=names,
-        order=list(data["municipality"]),
-        title=t("needs.context.residence_title", lang, year=year),
+        order=order,
+        title=title,
     )
-    return figure(fig, t("needs.context.residence_title", lang, year=year))
+    return _chart(fig, tab, lang, title, hidden)
 
 
-def trend_chart(totals: pd.DataFrame, municipality: str, lang: str) -> Html:
+def trend_chart(res: Results, lang: str) -> Html:
     """TŠP per 100 residents over the years, every municipality and the country."""
-    data = totals[~totals["suppressed"].astype(bool) & totals["share_pct"].notna()]
+    tab = res["context_trend"]
+    names = labels("municipalities", lang)
+    shown = [r for r in tab.records() if _shown(r)]
+    hidden = [
+        (f"{names.get(r['municipality'], r['municipality'])} {r['year']}", r["reason"])
+        for r in tab.records()
+        if r["suppressed"]
+    ]
+    data = pd.DataFrame(
+        {
+            "municipality": [r["municipality"] for r in shown],
+            "year": [int(r["year"]) for r in shown],
+            "share_pct": [float(r["estimate"]) for r in shown],
+        }
+    )
     fig = charts.lines_figure(
         data,
         x="year",
         y="share_pct",
         hue="municipality",
         lang=lang,
-        hue_labels=labels("municipalities", lang),
-        highlight=municipality,
+        hue_labels=names,
+        highlight=res.unit,
         reference=COUNTRY,
         title=t("needs.context.trend_title", lang),
         ylabel=t("needs.context.trend_y", lang),
     )
-    return figure(fig, t("needs.context.trend_title", lang))
+    return _chart(fig, tab, lang, t("needs.context.trend_title", lang), hidden)
 
 
-def trend_table(trend: pd.DataFrame, lang: str, min_count: int) -> Html:
-    """The municipality's TŠP count, share of residents and yearly change."""
-    rows = {}
-    for rec in trend.to_dict("records"):
-        suppressed = bool(rec["suppressed"])
-        rows[str(int(rec["year"]))] = {
-            t("needs.context.col.tsp", lang): count_cell(rec["tsp"], lang, min_count, suppressed),
-            t("needs.context.col.share_residents", lang): Cell(
-                DASH
-                if suppressed or pd.isna(rec["share_pct"])
-                else fmt_number(rec["share_pct"], lang, 2),
-                css="tsp-num",
+def _signed(rec: Mapping[str, Any], lang: str) -> Callable[[str], str]:
+    positive = not pd.isna(rec["estimate"]) and float(rec["estimate"]) > 0
+    percent = "\u00a0%" if lang == "lt" else "%"
+    return lambda body: f"{'+' if positive else ''}{body}{percent}"
+
+
+def trend_table(res: Results, lang: str) -> Html:
+    """The municipality's TŠP count, TŠP per 100 residents and the yearly change."""
+    tab = res["context_trend_unit"]
+    rows: dict[str, dict[str, Cell]] = {}
+    for year in dict.fromkeys(tab.data["year"]):
+        recs = {r["measure"]: r for r in _rows(tab, year=year)}
+        change = recs.get("change")
+        rows[str(year)] = {
+            t("needs.context.col.tsp", lang): _cell(tab, recs.get("tsp"), lang),
+            t("needs.context.col.share_residents", lang): _cell(
+                tab, recs.get("per_100"), lang, decimals=2, css="tsp-num"
             ),
-            t("needs.context.col.change", lang): Cell(
-                DASH
-                if suppressed or pd.isna(rec["change_pct"])
-                else _signed(rec["change_pct"], lang) + ("\u00a0%" if lang == "lt" else "%"),
+            t("needs.context.col.change", lang): _cell(
+                tab,
+                change,
+                lang,
+                decimals=1,
                 css="tsp-num",
+                text=_signed(change, lang) if change else None,
             ),
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.context.trend_caption", lang),
+        caption=_caption(tab, lang, "needs.context.trend_caption"),
         index_header=t("needs.context.col.year", lang),
-        min_count=min_count,
+        sources=[tab],
     )
 
 
-def _signed(value: float, lang: str) -> str:
-    text = fmt_number(value, lang, 1)
-    return f"+{text}" if value > 0 else text
-
-
-def secondary_mask(
-    data: pd.DataFrame, index: str | None, columns: str, min_count: int
-) -> dict[tuple, bool]:
-    """Which cells of a published distribution must be hidden: the ones already suppressed plus
-    those :func:`tsp_analysis.disclosure.secondary_suppress` adds so that no suppressed count can
-    be recovered from a total the report also shows (e.g. all TŠP of the municipality)."""
-    from ..disclosure import secondary_suppress
-
-    frame = data.assign(_row="all") if index is None else data
-    row = "_row" if index is None else index
-    counts = frame.pivot(index=row, columns=columns, values="count")
-    primary = frame.pivot(index=row, columns=columns, values="suppressed").astype(bool)
-    counts = counts.astype("Float64").fillna(0).astype("int64")
-    result = secondary_suppress(counts, min_count=min_count, primary=primary,
-                                suppress_zeros=False)
-    mask = result.mask.loc[counts.index, counts.columns]
-    return {(r, c): bool(mask.loc[r, c]) for r in counts.index for c in counts.columns}
-
-
-def citizenship_table(top: pd.DataFrame, lang: str, min_count: int) -> Html:
-    """The most common citizenships of TŠP in the municipality (with secondary suppression:
-    the municipality's total is published in the comparison table)."""
-    hidden = secondary_mask(top, None, "citizenship", min_count)
+def citizenship_table(res: Results, lang: str) -> Html:
+    """The most common citizenships of TŠP in the municipality."""
+    tab = res["context_citizenship"]
     rows = []
-    for rec in top.to_dict("records"):
-        suppressed = bool(rec["suppressed"]) or hidden[("all", rec["citizenship"])]
+    for code in dict.fromkeys(tab.data["citizenship"]):
         name = (
             t("needs.context.other_citizenships", lang)
-            if rec["citizenship"] == "other"
-            else label("countries", rec["citizenship"], lang)
+            if code == "other"
+            else label("countries", code, lang)
         )
         rows.append(
             {
-                t("needs.context.col.citizenship", lang): name,
-                t("needs.context.col.count", lang): count_cell(
-                    rec["count"], lang, min_count, suppressed
+                t("needs.context.col.citizenship", lang): _label_cell(name),
+                t("needs.context.col.count", lang): _cell(
+                    tab, _one(tab, citizenship=code, measure="count"), lang
                 ),
-                t("needs.context.col.share", lang): _share_cell(
-                    rec["share"], rec["count"], suppressed, lang, min_count
+                t("needs.context.col.share", lang): _cell(
+                    tab, _one(tab, citizenship=code, measure="share"), lang, css="tsp-num"
                 ),
             }
         )
-    year = int(top["year"].iloc[0])
     return table(
         pd.DataFrame(rows),
         lang,
         index=False,
-        min_count=min_count,
-        caption=t("needs.context.citizenship_caption", lang, year=year),
+        caption=t_html("needs.context.citizenship_caption", lang, year=_year(res)),
+        sources=[tab],
     )
 
 
-def sex_age_table(sex_age: pd.DataFrame, lang: str, min_count: int) -> Html:
-    """TŠP by age group (rows) and sex (columns): counts and shares of all TŠP."""
+def sex_age_table(res: Results, lang: str) -> Html:
+    """TŠP by age group (rows) and sex (columns): counts and shares of all TŠP; the total in a
+    note."""
+    tab = res["context_sex_age"]
     ages = labels("age_groups", lang)
-    sexes = {"female": value_label("sex", "female", lang), "male": value_label("sex", "male", lang)}
-    hidden = secondary_mask(sex_age, "age_group", "sex", min_count)
+    data = tab.data[tab.data["age_group"] != "total"]
     rows: dict[str, dict[str, Cell]] = {}
-    for rec in sex_age.to_dict("records"):
-        row = rows.setdefault(ages.get(rec["age_group"], rec["age_group"]), {})
-        sex = sexes.get(rec["sex"], rec["sex"])
-        suppressed = bool(rec["suppressed"]) or hidden[(rec["age_group"], rec["sex"])]
-        row[sex] = count_cell(rec["count"], lang, min_count, suppressed)
-        row[f"{sex} (%)"] = _share_cell(rec["share"], rec["count"], suppressed, lang, min_count)
-    year = int(sex_age["year"].iloc[0])
+    for age in dict.fromkeys(data["age_group"]):
+        row: dict[str, Cell] = {}
+        for sex in dict.fromkeys(data["sex"]):
+            name = value_label("sex", sex, lang)
+            row[name] = _cell(tab, _one(tab, sex=sex, age_group=age, measure="count"), lang)
+            row[f"{name} (%)"] = _cell(
+                tab, _one(tab, sex=sex, age_group=age, measure="share"), lang, css="tsp-num"
+            )
+        rows[ages.get(age, age)] = row
+    total = _one(tab, sex="total", age_group="total", measure="count")
+    notes = []
+    if total is not None:
+        notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        min_count=min_count,
-        caption=t("needs.context.sex_age_caption", lang, year=year),
+        caption=t_html("needs.context.sex_age_caption", lang, year=_year(res)),
         index_header=t("needs.context.col.age_group", lang),
+        notes=notes,
+        sources=[tab],
     )
-
-
-__all__ = [
-    "citizenship_table",
-    "context_comparison_table",
-    "residence_chart",
-    "sex_age_table",
-    "trend_chart",
-    "trend_table",
-]
 
 
 # -- 3. the sample and its weights --------------------------------------------------------------
@@ -324,261 +387,330 @@ def _category_order(margin: str) -> list[str]:
     return []
 
 
-def weighting_summary(rake, lang: str, min_count: int) -> Html:
+def _param(value: float) -> Markup:
+    text = f"{value:g}"
+    return safe(text.replace(".", ","), "param")
+
+
+def weighting_summary(res: Results, lang: str) -> Html:
     """Key figures of the weighting: respondents, population represented, margins, convergence,
     weight range, design effect and effective sample size."""
-    s = rake.summary()
-    margins = [_margin_label(m, lang) for m in s["margins"]]
-    yes, no = t("common.yes", lang), t("common.no", lang)
-    mean_w = s["population"] / s["n"] if s["n"] else float("nan")
-    rows = [
-        (t("needs.sample.respondents", lang), count_cell(s["n"], lang, min_count)),
-        (
-            t("needs.sample.population", lang, year=s["year"]),
-            Cell(fmt_count(round(s["population"]), lang), css="tsp-num"),
-        ),
-        (t("needs.sample.margins", lang), Cell(", ".join(margins))),
-        (
-            t("needs.sample.converged", lang),
-            Cell(
-                (yes if s["converged"] else no)
-                + " · "
-                + t("needs.sample.iterations", lang, iterations=s["iterations"])
+    tab = res["sample_weighting"]
+    info = res.info["weighting"]
+    recs = {r["figure"]: r for r in tab.records()}
+
+    def figure_cell(name: str, **options: Any) -> Cell:
+        return _cell(tab, recs.get(name), lang, **options)
+
+    converged = recs.get("converged")
+    if converged is not None and _shown(converged):
+        yes = t("common.yes" if float(converged["estimate"]) >= 1 else "common.no", lang)
+        converged_cell = cell(tab, converged, lang, formatter=lambda _v: yes)
+    else:
+        converged_cell = figure_cell("converged")
+    low, high = recs.get("weight_min"), recs.get("weight_max")
+    if low is not None and high is not None:
+        range_cell = Cell(
+            "",
+            css="tsp-num",
+            markup=Markup(
+                f"{span(tab, low, lang, decimals=2)}{DASH}{span(tab, high, lang, decimals=2)}"
             ),
+        )
+    else:
+        range_cell = Cell(DASH)
+    rows = [
+        (t("needs.sample.respondents", lang), figure_cell("respondents")),
+        (
+            t("needs.sample.population", lang, year=info["year"]),
+            figure_cell("population", formatter=lambda v: fmt_number(v, lang, 0), css="tsp-num"),
         ),
+        (
+            t("needs.sample.margins", lang),
+            Cell(", ".join(_margin_label(m, lang) for m in info["margins"])),
+        ),
+        (t("needs.sample.converged", lang), converged_cell),
+        (t("needs.sample.figures.iterations", lang), figure_cell("iterations", css="tsp-num")),
         (
             t("needs.sample.max_error", lang),
-            Cell(
-                t("common.pp", lang, value=fmt_number(100 * s["max_error"], lang, 2)), css="tsp-num"
-            ),
-        ),
-        (
-            t("needs.sample.weight_range", lang),
-            Cell(
-                f"{fmt_number(s['weight_min'] / mean_w, lang, 2)}{DASH}"
-                f"{fmt_number(s['weight_max'] / mean_w, lang, 2)}",
+            figure_cell(
+                "max_error",
                 css="tsp-num",
+                formatter=lambda v: t("common.pp", lang, value=fmt_number(v, lang, 2)),
             ),
         ),
-        (t("needs.sample.trimmed", lang), Cell(fmt_count(s["n_trimmed"], lang), css="tsp-num")),
-        (t("needs.sample.deff", lang), Cell(fmt_number(s["deff"], lang, 2), css="tsp-num")),
-        (t("needs.sample.n_eff", lang), Cell(fmt_number(s["n_eff"], lang, 0), css="tsp-num")),
+        (t("needs.sample.weight_range", lang), range_cell),
+        (t("needs.sample.trimmed", lang), figure_cell("trimmed")),
+        (t("needs.sample.deff", lang), figure_cell("deff", decimals=2, css="tsp-num")),
+        (t("needs.sample.n_eff", lang), figure_cell("n_eff", decimals=0, css="tsp-num")),
     ]
     frame = pd.DataFrame(
         {t("needs.sample.value", lang): [c for _, c in rows]}, index=[k for k, _ in rows]
     )
-    notes = []
-    if s["dropped"]:
+    notes: list[Markup] = []
+    if info["dropped"]:
         notes.append(
-            t(
+            t_html(
                 "needs.sample.dropped",
                 lang,
-                margins=", ".join(_margin_label(m, lang) for m in s["dropped"]),
+                margins=", ".join(_margin_label(m, lang) for m in info["dropped"]),
             )
         )
-    collapsed = getattr(rake, "collapsed", None)
-    if collapsed is not None and len(collapsed):
+    if info["collapsed"]:
         groups = [
             _margin_label(margin, lang)
             + ": "
             + "; ".join(_category_label(margin, "+".join(g), lang) for g in merged)
-            for margin, merged in final_groups(collapsed).items()
+            for margin, merged in info["collapsed"].items()
         ]
-        notes.append(t("needs.sample.collapsed", lang, merged="; ".join(groups)))
-    trim = getattr(rake, "trim", None)
-    if trim and s["n"] and (s["weight_min"] / mean_w < trim[0] - 1e-6
-                            or s["weight_max"] / mean_w > trim[1] + 1e-6):
-        notes.append(t("needs.sample.untrimmed", lang,
-                       low=fmt_number(trim[0], lang, 0 if float(trim[0]).is_integer() else 1),
-                       high=fmt_number(trim[1], lang, 0 if float(trim[1]).is_integer() else 1)))
+        notes.append(label_html(t("needs.sample.collapsed", lang, merged="; ".join(groups))))
+    if info["untrimmed"] and info["trim"]:
+        low_t, high_t = info["trim"]
+        notes.append(t_html("needs.sample.untrimmed", lang, low=_param(low_t), high=_param(high_t)))
     return table(
         frame,
         lang,
-        caption=t("needs.sample.weights_caption", lang),
+        caption=_caption(tab, lang, "needs.sample.weights_caption"),
         index_header=t("needs.sample.figure", lang),
         notes=notes,
-        min_count=min_count,
+        sources=[tab],
     )
 
 
-def sample_table(svp: pd.DataFrame, lang: str, min_count: int) -> Html:
-    """The sample against the population per category: respondents, sample share, weighted
-    share, population share."""
+SAMPLE_COLUMNS = (
+    ("respondents", "needs.sample.col.respondents"),
+    ("sample_share", "needs.sample.col.sample_share"),
+    ("weighted_share", "needs.sample.col.weighted_share"),
+    ("population_share", "needs.sample.col.population_share"),
+)
+
+
+def sample_table(res: Results, lang: str) -> Html:
+    """The sample against the adult population per category: respondents, sample share,
+    weighted share, population share."""
+    tab = res["sample_profile"]
+    measures = set(tab.data["measure"])
     rows = []
-    has_weighted = "weighted_share" in svp
-    previous = None
-    for rec in svp.to_dict("records"):
-        suppressed = bool(rec["suppressed"])
-        n = rec["sample_n"]
-        # The variable's name on its first row only: the rows below belong to it.
-        margin = _margin_label(rec["margin"], lang) if rec["margin"] != previous else ""
-        previous = rec["margin"]
-        row = {
-            t("needs.sample.col.margin", lang): margin,
-            t("needs.sample.col.category", lang): _category_label(
-                rec["margin"], rec["category"], lang
-            ),
-            t("needs.sample.col.respondents", lang): count_cell(n, lang, min_count, suppressed),
-            t("needs.sample.col.sample_share", lang): _share_cell(
-                rec["sample_share"], n, suppressed, lang, min_count
-            ),
-        }
-        if has_weighted:
-            row[t("needs.sample.col.weighted_share", lang)] = _share_cell(
-                rec["weighted_share"], n, suppressed, lang, min_count
-            )
-        row[t("needs.sample.col.population_share", lang)] = Cell(
-            fmt_percent(rec["population_share"], lang), css="tsp-num"
-        )
-        rows.append(row)
-    year = int(svp["year"].iloc[0]) if len(svp) else ""
+    for margin in dict.fromkeys(tab.data["margin"]):
+        first = True
+        part = tab.data[tab.data["margin"] == margin]
+        for cat in dict.fromkeys(part["category"]):
+            row: dict[str, Any] = {
+                t("needs.sample.col.margin", lang): _margin_label(margin, lang) if first else "",
+                t("needs.sample.col.category", lang): _label_cell(
+                    _category_label(margin, cat, lang)
+                ),
+            }
+            first = False
+            for measure, key in SAMPLE_COLUMNS:
+                if measure in measures:
+                    row[t(key, lang)] = _cell(
+                        tab,
+                        _one(tab, margin=margin, category=cat, measure=measure),
+                        lang,
+                        css="tsp-num",
+                    )
+            rows.append(row)
     return table(
         pd.DataFrame(rows),
         lang,
         index=False,
-        min_count=min_count,
-        caption=t("needs.sample.profile_caption", lang, year=year),
+        caption=t_html(
+            "needs.sample.profile_caption", lang, year=safe(res.info["weighting"]["year"], "year")
+        ),
         css="tsp-grouped",
+        sources=[tab],
     )
 
 
 # -- 4. needs by area ---------------------------------------------------------------------------
-def _area_labels(lang: str) -> dict[str, str]:
-    return labels("areas", lang)
-
-
-def _significance_mark(rec: dict) -> str:
-    if not bool(rec.get("significant")) or pd.isna(rec.get("difference")):
+def _mark(diff: dict | None) -> str:
+    """▲/▼ when the difference from the other municipalities is significant (and shown)."""
+    if diff is None or not _shown(diff) or pd.isna(diff["significant"]):
         return ""
-    return " ▲" if rec["difference"] > 0 else " ▼"
+    if float(diff["significant"]) < 1:
+        return ""
+    return " ▲" if float(diff["estimate"]) > 0 else " ▼"
 
 
-def _rest_cell(rec: dict, kind: str, lang: str, min_base: int) -> Cell:
-    """The pooled other municipalities' figure with its base and the adjusted p-value of the
-    difference (▲/▼ when significant)."""
-    est, n = rec.get("rest_estimate"), rec.get("rest_n")
-    if pd.isna(est) or pd.isna(n) or int(n) < min_base:
-        return Cell(SUPPRESSED_MARK, kind=kind, suppressed=True)
-    text = fmt_percent(est, lang) if kind == "share" else fmt_number(est, lang, 0)
-    lines = [text, t("common.base", lang, n=fmt_count(n, lang))]
-    p = rec.get("p_adjusted")
-    if not pd.isna(p):
-        lines.append(t("needs.needs.p", lang, p=fmt_p_eq(p, lang)) + _significance_mark(rec))
-    return Cell("\n".join(lines), n=int(n), kind=kind)
+def _p_cell(tab: ResultTable, diff: dict | None, lang: str) -> Cell:
+    if diff is None:
+        return Cell(DASH)
+    mark = _mark(diff)
+    return cell(
+        tab,
+        diff,
+        lang,
+        column="p_adjusted",
+        css="tsp-num",
+        formatter=lambda v: f"{fmt_p(float(v), lang)}{mark}" if not pd.isna(v) else DASH,
+    )
 
 
 NEEDS_COLUMNS = (
-    ("need", "needs.needs.col.need", "needs.needs.col.need_rest"),
-    ("unmet", "needs.needs.col.unmet", "needs.needs.col.unmet_rest"),
+    ("need", "needs.needs.col.need", "needs.needs.col.need_rest", "needs.needs.col.p_need"),
+    ("unmet", "needs.needs.col.unmet", "needs.needs.col.unmet_rest", "needs.needs.col.p_unmet"),
 )
 
 
-def needs_table(comparison: pd.DataFrame, lang: str, min_base: int) -> Html:
+def needs_table(res: Results, lang: str) -> Html:
     """Need and unmet need per area with intervals and bases, against the other municipalities
     (adjusted p-values; ▲/▼ marks a significant difference)."""
+    tab = res["need_unmet"]
     names = _area_labels(lang)
     rows = {}
     for area in reference.area_ids():
         row = {}
-        for measure, key_m, key_r in NEEDS_COLUMNS:
-            part = comparison[(comparison["measure"] == measure) & (comparison["area"] == area)]
-            if part.empty:
-                row[t(key_m, lang)] = Cell(DASH)
-                row[t(key_r, lang)] = Cell(DASH)
-                continue
-            rec = part.iloc[0].to_dict()
-            row[t(key_m, lang)] = estimate_cell(
-                rec["estimate"], rec["ci_low"], rec["ci_high"], rec["n"], rec["suppressed"],
-                "share", lang, min_base,
+        for measure, key_m, key_r, key_p in NEEDS_COLUMNS:
+            row[t(key_m, lang)] = _cell(
+                tab, _one(tab, area=area, measure=measure, group="unit"), lang, show_n=True
             )
-            row[t(key_r, lang)] = _rest_cell(rec, "share", lang, min_base)
+            row[t(key_r, lang)] = _cell(
+                tab, _one(tab, area=area, measure=measure, group="rest"), lang, show_n=True
+            )
+            row[t(key_p, lang)] = _p_cell(
+                tab, _one(tab, area=area, measure=measure, group="difference"), lang
+            )
         rows[names[area]] = row
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.needs.caption", lang),
-        min_base=min_base,
+        caption=_caption(tab, lang, "needs.needs.caption"),
         index_header=t("needs.col.area", lang),
         notes=[t("needs.needs.p_note", lang)],
+        sources=[tab],
     )
 
 
-def needs_chart(comparison: pd.DataFrame, lang: str, min_base: int) -> Html:
-    """Need and unmet need per area with 95% intervals (suppressed ones left out)."""
-    data = comparison[comparison["measure"].isin(["need", "unmet"])]
-    return charts.interval_bars(
+def _interval_data(recs: Iterable[dict], cols: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(recs))
+    if frame.empty:
+        return pd.DataFrame(columns=[*cols, "estimate", "ci_low", "ci_high", "n", "suppressed"])
+    for c in ("estimate", "ci_low", "ci_high"):
+        frame[c] = pd.to_numeric(frame[c]).astype(float)
+    frame["n"] = pd.to_numeric(frame["n"]).astype(float)
+    return frame
+
+
+def _bars(
+    tab: ResultTable,
+    recs: list[dict],
+    category: str,
+    lang: str,
+    title: str,
+    category_labels: Mapping[str, str],
+    order: Sequence[str],
+    hue: str | None = None,
+    hue_labels: Mapping[str, str] | None = None,
+    hue_order: Sequence[str] | None = None,
+) -> Html:
+    """Interval bars of the shown rows; hidden ones are listed under the chart."""
+    shown = [r for r in recs if _shown(r)]
+    hidden = []
+    for r in recs:
+        if not r["suppressed"]:
+            continue
+        name = category_labels.get(r[category], r[category])
+        if hue:
+            name = f"{name} ({(hue_labels or {}).get(r[hue], r[hue])})"
+        hidden.append((name, r["reason"]))
+    data = _interval_data(shown, [category, *([hue] if hue else [])])
+    fig, _ = charts.interval_bars_figure(
         data,
+        category,
+        lang,
+        0,
+        hue=hue,
+        category_labels=dict(category_labels),
+        hue_labels=dict(hue_labels or {}),
+        order=list(order),
+        hue_order=list(hue_order) if hue_order else None,
+        title=title,
+    )
+    return _chart(fig, tab, lang, title, hidden, [t("charts.interval_note", lang)])
+
+
+def needs_chart(res: Results, lang: str) -> Html:
+    """Need and unmet need per area with 95 % intervals (hidden ones left out)."""
+    tab = res["need_unmet"]
+    return _bars(
+        tab,
+        _rows(tab, group="unit"),
         "area",
         lang,
-        min_base,
-        alt=t("needs.needs.chart_title", lang),
+        t("needs.needs.chart_title", lang),
+        _area_labels(lang),
+        reference.area_ids(),
         hue="measure",
-        category_labels=_area_labels(lang),
-        order=reference.area_ids(),
         hue_labels={
             "need": t("needs.needs.col.need", lang),
             "unmet": t("needs.needs.col.unmet", lang),
         },
         hue_order=["need", "unmet"],
-        title=t("needs.needs.chart_title", lang),
     )
 
 
 # -- 5. service assessment ----------------------------------------------------------------------
-def scores_heatmap(comparison: pd.DataFrame, lang: str, min_base: int) -> Html:
-    """Area × criterion scores (0–100); suppressed cells hatched."""
-    data = comparison[comparison["measure"] == "score"]
-    return charts.heatmap(
+def scores_heatmap(res: Results, lang: str) -> Html:
+    """Area × criterion scores (0–100); hidden cells hatched and marked."""
+    tab = res["criterion_scores"]
+    recs = _rows(tab, group="unit")
+    short = labels("areas", lang, column="short")
+    crit = labels("criteria", lang)
+    data = _interval_data(recs, ["area", "criterion"])
+    data["suppressed"] = [not _shown(r) for r in recs] if len(recs) else []
+    fig, _ = charts.heatmap_figure(
         data,
         "area",
         "criterion",
         lang,
-        min_base,
-        alt=t("needs.scores.heatmap_title", lang),
-        row_labels=labels("areas", lang, column="short"),
-        col_labels=labels("criteria", lang),
+        0,
+        row_labels=short,
+        col_labels=crit,
         row_order=reference.area_ids(),
         col_order=reference.criterion_ids(),
         title=t("needs.scores.heatmap_title", lang),
     )
+    hidden = [
+        (f"{short.get(r['area'], r['area'])} ({crit.get(r['criterion'])})", r["reason"])
+        for r in recs
+        if r["suppressed"]
+    ]
+    return _chart(fig, tab, lang, t("needs.scores.heatmap_title", lang), hidden, list_hidden=False)
 
 
-def scores_table(comparison: pd.DataFrame, lang: str, min_base: int) -> Html:
+def scores_table(res: Results, lang: str) -> Html:
     """Area × criterion scores with intervals and bases; ▲/▼ marks a significant difference
     from the other municipalities."""
-    data = comparison[comparison["measure"] == "score"]
-    wide = estimates_wide(
-        data,
-        "area",
-        "criterion",
-        "score",
-        lang,
-        min_base,
-        index_labels=_area_labels(lang),
-        column_labels=labels("criteria", lang),
-        index_order=reference.area_ids(),
-        column_order=reference.criterion_ids(),
-    )
-    marks = {(r["area"], r["criterion"]): _significance_mark(r) for r in data.to_dict("records")}
+    tab = res["criterion_scores"]
     names = _area_labels(lang)
     crit = labels("criteria", lang)
-    for (area, criterion), mark in marks.items():
-        if not mark:
-            continue
-        cell = wide.loc[names[area], crit[criterion]]
-        if not cell.suppressed:
-            first, _, rest = cell.text.partition("\n")
-            wide.loc[names[area], crit[criterion]] = Cell(
-                f"{first}{mark}\n{rest}", n=cell.n, kind=cell.kind
+    rows = {}
+    for area in reference.area_ids():
+        row = {}
+        for c in reference.criterion_ids():
+            mark = _mark(_one(tab, area=area, criterion=c, group="difference"))
+            row[crit[c]] = _cell(
+                tab,
+                _one(tab, area=area, criterion=c, group="unit"),
+                lang,
+                show_n=True,
+                text=(
+                    lambda body, m=mark: (
+                        (lambda first, rest: f"{first}{m}\n{rest}")(*body.split("\n", 1))
+                        if "\n" in body
+                        else f"{body}{m}"
+                    )
+                ),
             )
+        rows[names[area]] = row
     return table(
-        wide,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.scores.caption", lang),
-        min_base=min_base,
+        caption=_caption(tab, lang, "needs.scores.caption"),
         index_header=t("needs.col.area", lang),
         notes=[t("needs.scores.mark_note", lang)],
+        sources=[tab],
     )
 
 
@@ -590,41 +722,43 @@ PROVIDER_KEYS = {
 }
 
 
-def provider_table(provider: pd.DataFrame, lang: str, min_base: int) -> Html:
+def provider_table(res: Results, lang: str) -> Html:
     """Providers' competence, resources and capacity per area (0–100) with intervals."""
-    wide = estimates_wide(
-        provider,
-        "area",
-        "measure",
-        "score",
-        lang,
-        min_base,
-        index_labels=_area_labels(lang),
-        column_labels={m: t(k, lang) for m, k in PROVIDER_KEYS.items()},
-        index_order=reference.area_ids(),
-        column_order=list(PROVIDER_KEYS),
-    )
+    tab = res["provider_scores"]
+    names = _area_labels(lang)
+    rows = {}
+    for area in reference.area_ids():
+        rows[names[area]] = {
+            t(key, lang): _cell(tab, _one(tab, area=area, measure=m), lang, show_n=True)
+            for m, key in PROVIDER_KEYS.items()
+        }
     return table(
-        wide,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.provider.caption", lang),
-        min_base=min_base,
+        caption=_caption(tab, lang, "needs.provider.caption"),
         index_header=t("needs.col.area", lang),
+        sources=[tab],
     )
 
 
-def need_capacity_chart(gap: pd.DataFrame, lang: str, min_base: int) -> Html:
+def need_capacity_chart(res: Results, lang: str) -> Html:
     """Per area, the share of TŠP who needed services (%) against providers' capacity (0–100);
     a long line with need to the right of capacity is a gap."""
-    data = gap.copy()
-    for col, base in (("need", "need_n"), ("capacity", "capacity_n")):
-        small = data[base].isna() | (data[base].astype(float) < min_base)
-        data[col] = data[col].astype(float).mask(small)
-    omitted = [
-        labels("areas", lang, column="short")[a]
-        for a, nd, cp in zip(data["area"], data["need"], data["capacity"], strict=True)
-        if pd.isna(nd) or pd.isna(cp)
-    ]
+    tab = res["need_capacity"]
+    short = labels("areas", lang, column="short")
+    rows, hidden = {}, []
+    for rec in tab.records():
+        if rec["measure"] == "gap":
+            continue
+        row = rows.setdefault(
+            rec["area"], {"area": rec["area"], "need": float("nan"), "capacity": float("nan")}
+        )
+        if _shown(rec):
+            scale = 100.0 if rec["measure"] == "need" else 1.0
+            row[rec["measure"]] = float(rec["estimate"]) * scale
+        elif rec["suppressed"]:
+            hidden.append((short.get(rec["area"], rec["area"]), rec["reason"]))
+    data = pd.DataFrame(list(rows.values()), columns=["area", "need", "capacity"])
     fig = charts.dumbbell_figure(
         data,
         "area",
@@ -633,25 +767,12 @@ def need_capacity_chart(gap: pd.DataFrame, lang: str, min_base: int) -> Html:
         lang,
         left_label=t("needs.provider.need_label", lang),
         right_label=t("needs.provider.capacity_label", lang),
-        item_labels=labels("areas", lang, column="short"),
+        item_labels=short,
         order=reference.area_ids(),
         title=t("needs.provider.chart_title", lang),
         xlabel=t("needs.provider.chart_x", lang),
     )
-    notes = (
-        [
-            t(
-                "charts.omitted",
-                lang,
-                items=", ".join(omitted),
-                threshold=min_base,
-                mark=SUPPRESSED_MARK,
-            )
-        ]
-        if omitted
-        else []
-    )
-    return figure(fig, t("needs.provider.chart_title", lang), notes)
+    return _chart(fig, tab, lang, t("needs.provider.chart_title", lang), hidden)
 
 
 # -- 7. drivers of satisfaction -----------------------------------------------------------------
@@ -674,7 +795,7 @@ def _level_label(variable: str, code: str, lang: str) -> str:
     return code
 
 
-def _term_label(rec: dict, lang: str, reference_too: bool = True) -> str:
+def _term_label(rec: Mapping[str, Any], lang: str, reference_too: bool = True) -> str:
     variable = rec["variable"]
     name = t(MODEL_VARIABLE_KEYS[variable], lang) if variable in MODEL_VARIABLE_KEYS else variable
     if not rec.get("level"):
@@ -686,43 +807,58 @@ def _term_label(rec: dict, lang: str, reference_too: bool = True) -> str:
     return t("needs.drivers.term", lang, variable=name, level=level, reference=ref)
 
 
-def drivers(result, lang: str, min_count: int) -> Html:
+def drivers(res: Results, lang: str) -> Html:
     """Odds ratios of the satisfaction model (table and chart), or why it was not estimated."""
-    from ..errors import EstimationSkipped
-
-    if isinstance(result, EstimationSkipped):
-        n = result.details.get("n") if result.details else None
-        if n is not None and int(n) < 80:
-            if int(n) < min_count:
-                return message("needs.drivers.skipped_tiny", lang, threshold=min_count)
-            return message("needs.drivers.skipped_n", lang, n=fmt_count(n, lang))
+    tab, sample = res["drivers"], res["drivers_sample"]
+    used, dropped = _one(sample, figure="used"), _one(sample, figure="dropped")
+    skipped = res.info["model"]["skipped"]
+    if skipped == "too_few" and used is not None:
+        return message("needs.drivers.skipped_n", lang, n=span(sample, used, lang))
+    if skipped:
         return message("needs.drivers.skipped", lang)
-    tab = result.table
-    rows = []
-    term_labels = {}
-    for rec in tab.to_dict("records"):
-        name = _term_label(rec, lang)
+    rows, term_labels, plotted, hidden = [], {}, [], []
+    for rec in tab.records():
         term_labels[rec["term"]] = _term_label(rec, lang, reference_too=False)
         rows.append(
             {
-                t("needs.drivers.col.term", lang): name,
-                t("needs.drivers.col.odds_ratio", lang): Cell(
-                    fmt_interval(
-                        rec["odds_ratio"], rec["ci_low"], rec["ci_high"], lang, kind="ratio"
-                    ),
+                t("needs.drivers.col.term", lang): _label_cell(_term_label(rec, lang)),
+                t("needs.drivers.col.odds_ratio", lang): cell(tab, rec, lang, css="tsp-num"),
+                t("needs.drivers.col.p", lang): cell(
+                    tab,
+                    rec,
+                    lang,
+                    column="p_value",
                     css="tsp-num",
+                    formatter=lambda v: fmt_p(float(v), lang),
                 ),
-                t("needs.drivers.col.p", lang): Cell(fmt_p(rec["p_value"], lang), css="tsp-num"),
             }
         )
+        if _shown(rec):
+            plotted.append(
+                {
+                    "term": rec["term"],
+                    "odds_ratio": float(rec["estimate"]),
+                    "ci_low": float(rec["ci_low"]),
+                    "ci_high": float(rec["ci_high"]),
+                }
+            )
+        elif rec["suppressed"]:
+            hidden.append((term_labels[rec["term"]], rec["reason"]))
+    notes = []
+    if used is not None and dropped is not None:
+        notes.append(
+            t_html(
+                "needs.drivers.sample",
+                lang,
+                n=span(sample, used, lang),
+                dropped=span(sample, dropped, lang),
+            )
+        )
     fig = charts.forest_figure(
-        tab, lang, term_labels=term_labels, title=t("needs.drivers.chart_title", lang)
-    )
-    info = t(
-        "needs.drivers.sample",
+        pd.DataFrame(plotted, columns=["term", "odds_ratio", "ci_low", "ci_high"]),
         lang,
-        n=fmt_count(result.n, lang),
-        dropped=fmt_count(result.n_dropped, lang),
+        term_labels=term_labels,
+        title=t("needs.drivers.chart_title", lang),
     )
     return join(
         [
@@ -730,225 +866,285 @@ def drivers(result, lang: str, min_count: int) -> Html:
                 pd.DataFrame(rows),
                 lang,
                 index=False,
-                caption=t("needs.drivers.caption", lang),
-                notes=[info],
+                caption=_caption(tab, lang, "needs.drivers.caption"),
+                notes=notes,
+                sources=[tab, sample],
             ),
-            figure(fig, t("needs.drivers.chart_title", lang)),
+            _chart(fig, tab, lang, t("needs.drivers.chart_title", lang), hidden),
         ]
     )
 
 
 # -- 8. information and language ----------------------------------------------------------------
-def information_chart(info: pd.DataFrame, lang: str, min_base: int) -> Html:
-    """Where TŠP look for information on services (share using each channel, 95% intervals)."""
-    data = info[info["kind"] == "channel"].copy()
-    names = {c: _channel_label(c, lang) for c in data["category"]}
-    data = data.sort_values("estimate", ascending=False, kind="stable", na_position="last")
-    return charts.interval_bars(
-        data,
-        "category",
-        lang,
-        min_base,
-        alt=t("needs.information.chart_title", lang),
-        category_labels=names,
-        order=list(data["category"]),
-        title=t("needs.information.chart_title", lang),
-    )
-
-
 def _channel_label(channel: str, lang: str) -> str:
-    from .i18n import question_label
-
     try:
         return question_label("tsp_survey", f"info_{channel}", lang)
     except KeyError:
         return channel
 
 
-def language_table(info: pd.DataFrame, lang: str, min_base: int) -> Html:
+def information_chart(res: Results, lang: str) -> Html:
+    """Where TŠP look for information on services (share using each channel, 95 % intervals),
+    most used first."""
+    tab = res["information"]
+    recs = _rows(tab, group="channel")
+    names = {r["category"]: _channel_label(r["category"], lang) for r in recs}
+    shown_order = sorted((r for r in recs if _shown(r)), key=lambda r: -float(r["estimate"]))
+    order = [r["category"] for r in shown_order] + [r["category"] for r in recs if not _shown(r)]
+    return _bars(
+        tab, recs, "category", lang, t("needs.information.chart_title", lang), names, order
+    )
+
+
+def language_table(res: Results, lang: str) -> Html:
     """Preferred language of information (shares with intervals)."""
-    data = info[info["kind"] == "language"]
+    tab = res["information"]
     rows = {}
-    for rec in data.to_dict("records"):
+    for rec in _rows(tab, group="language"):
         rows[value_label("language", rec["category"], lang)] = {
-            t("needs.information.col.share", lang): estimate_cell(
-                rec["estimate"],
-                rec["ci_low"],
-                rec["ci_high"],
-                rec["n"],
-                rec["suppressed"],
-                "share",
-                lang,
-                min_base,
-            )
+            t("needs.information.col.share", lang): cell(tab, rec, lang, show_n=True)
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.information.language_caption", lang),
-        min_base=min_base,
+        caption=t_html("needs.information.language_caption", lang),
         index_header=t("needs.information.col.language", lang),
+        sources=[tab],
     )
 
 
 # -- 9. priorities, composite index, recommendations --------------------------------------------
-def priority_table(prio: pd.DataFrame, lang: str, min_base: int) -> Html:
+PRIORITY_COLUMNS = (
+    ("need", "needs.priorities.col.need"),
+    ("unmet", "needs.priorities.col.unmet"),
+    ("score", "needs.priorities.col.score"),
+    ("capacity", "needs.priorities.col.capacity"),
+    ("priority", "needs.priorities.col.priority"),
+)
+
+
+def _ranked(
+    tab: ResultTable, key: str, rank_of: Callable[[str], dict | None], order: Sequence[str]
+) -> list[str]:
+    """Units with a published rank in rank order, then the others in reference order (a hidden
+    rank must not show through the order of the rows)."""
+    ranked, rest = [], []
+    for u in order:
+        rec = rank_of(u)
+        if rec is not None and _shown(rec) and not pd.isna(rec[key]):
+            ranked.append((float(rec[key]), u))
+        else:
+            rest.append(u)
+    return [u for _, u in sorted(ranked)] + rest
+
+
+def priority_table(res: Results, lang: str) -> Html:
     """Priority score and rank per area with its components."""
+    tab = res["priorities"]
     names = _area_labels(lang)
+    order = _ranked(
+        tab, "estimate", lambda a: _one(tab, area=a, component="rank"), reference.area_ids()
+    )
     rows = []
-    for rec in prio.sort_values("rank", kind="stable").to_dict("records"):
-        rows.append(
-            {
-                t("needs.priorities.col.rank", lang): Cell(
-                    DASH if pd.isna(rec["rank"]) else str(int(rec["rank"])), css="tsp-num"
-                ),
-                t("needs.col.area", lang): names.get(rec["area"], rec["area"]),
-                t("needs.priorities.col.need", lang): _value_cell(
-                    rec["need"], rec["need_n"], "share", lang, min_base
-                ),
-                t("needs.priorities.col.unmet", lang): _value_cell(
-                    rec["unmet"], rec["unmet_n"], "share", lang, min_base
-                ),
-                t("needs.priorities.col.score", lang): _value_cell(
-                    rec["score"], rec["score_n"], "score", lang, min_base
-                ),
-                t("needs.priorities.col.capacity", lang): _value_cell(
-                    rec["capacity"], rec["capacity_n"], "score", lang, min_base
-                ),
-                t("needs.priorities.col.priority", lang): Cell(
-                    DASH
-                    if pd.isna(rec["priority"])
-                    else fmt_number(rec["priority"], lang, 0) + ("" if rec["complete"] else " *"),
-                    css="tsp-num",
-                ),
-            }
-        )
-    notes = [t("needs.priorities.formula", lang)]
-    if not prio["complete"].all():
-        notes.append(t("needs.priorities.incomplete", lang))
+    for area in order:
+        row: dict[str, Any] = {
+            t("needs.priorities.col.rank", lang): _cell(
+                tab, _one(tab, area=area, component="rank"), lang, css="tsp-num"
+            ),
+            t("needs.col.area", lang): _label_cell(names.get(area, area)),
+        }
+        for comp, key in PRIORITY_COLUMNS:
+            row[t(key, lang)] = _cell(
+                tab, _one(tab, area=area, component=comp), lang, interval=False, css="tsp-num"
+            )
+        rows.append(row)
     return table(
         pd.DataFrame(rows),
         lang,
         index=False,
-        min_base=min_base,
-        caption=t("needs.priorities.caption", lang),
-        notes=notes,
+        caption=_caption(tab, lang, "needs.priorities.caption"),
+        notes=[t("needs.priorities.formula", lang)],
+        sources=[tab],
     )
 
 
-def _value_cell(value: object, n: object, kind: str, lang: str, min_base: int) -> Cell:
-    if pd.isna(value) or pd.isna(n) or int(n) < min_base:
-        return Cell(SUPPRESSED_MARK, kind=kind, suppressed=True)
-    text = fmt_percent(float(value), lang) if kind == "share" else fmt_number(value, lang, 0)
-    return Cell(text, n=int(n), kind=kind, css="tsp-num")
-
-
-def priority_stability_chart(stability: pd.DataFrame, lang: str) -> Html:
-    """Rank range of each area over alternative weights and aggregations."""
-    fig = charts.rank_range_figure(
-        stability,
-        "area",
-        lang,
-        item_labels=labels("areas", lang, column="short"),
-        title=t("needs.priorities.stability_title", lang),
-    )
-    return figure(
-        fig,
-        t("needs.priorities.stability_title", lang),
-        [
-            t(
-                "needs.priorities.stability_note",
-                lang,
-                scenarios=fmt_count(int(stability["n_scenarios"].iloc[0]), lang),
-            )
-        ],
-    )
-
-
-def index_table(index: pd.DataFrame, stability: pd.DataFrame, municipality: str, lang: str) -> Html:
-    """The overall service index of every municipality (0–100) with its rank and rank range."""
-    merged = index.merge(
-        stability[["municipality", "rank_min", "rank_max"]], on="municipality", how="left"
-    ).sort_values("rank", kind="stable")
-    rows = {}
-    for rec in merged.to_dict("records"):
-        name = _unit(rec["municipality"], lang)
-        if rec["municipality"] == municipality:
-            name = f"▶ {name}"
-        rows[name] = {
-            t("needs.index.col.index", lang): Cell(
-                fmt_number(rec["index"], lang, 1) + ("" if rec["complete"] else " *"), css="tsp-num"
-            ),
-            t("needs.index.col.rank", lang): Cell(str(int(rec["rank"])), css="tsp-num"),
-            t("needs.index.col.range", lang): Cell(
-                f"{int(rec['rank_min'])}{DASH}{int(rec['rank_max'])}", css="tsp-num"
-            ),
+def priority_stability_chart(res: Results, lang: str) -> Html:
+    """Rank range of each area over alternative weights and aggregations (published ranks)."""
+    tab = res["priority_stability"]
+    short = labels("areas", lang, column="short")
+    shown = [r for r in tab.records() if _shown(r)]
+    hidden = [
+        (short.get(r["area"], r["area"]), r["reason"]) for r in tab.records() if r["suppressed"]
+    ]
+    data = pd.DataFrame(
+        {
+            "area": [r["area"] for r in shown],
+            "rank": [float(r["estimate"]) for r in shown],
+            "rank_min": [float(r["rank_min"]) for r in shown],
+            "rank_max": [float(r["rank_max"]) for r in shown],
         }
-    notes = [t("needs.index.note_method", lang)]
-    if not merged["complete"].all():
-        notes.append(t("needs.index.incomplete", lang))
+    )
+    fig = charts.rank_range_figure(
+        data, "area", lang, item_labels=short, title=t("needs.priorities.stability_title", lang)
+    )
+    note = t_html(
+        "needs.priorities.stability_note", lang, scenarios=safe(res.info["scenarios"], "param")
+    )
+    return _chart(fig, tab, lang, t("needs.priorities.stability_title", lang), hidden, [note])
+
+
+def index_table(res: Results, lang: str) -> Html:
+    """The overall service index of every municipality (0–100) with its rank and rank range."""
+    tab = res["service_index"]
+    order = _ranked(
+        tab,
+        "rank",
+        lambda m: _one(tab, municipality=m),
+        list(dict.fromkeys(tab.data["municipality"])),
+    )
+    rows = {}
+    for m in order:
+        rec = _one(tab, municipality=m)
+        name = _unit_name(m, lang)
+        if m == res.unit:
+            name = f"▶ {name}"
+        if rec is not None and _shown(rec):
+            rank_range = Cell(
+                "",
+                css="tsp-num",
+                markup=Markup(
+                    f"{span(tab, rec, lang, column='rank_min', decimals=0)}{DASH}"
+                    f"{span(tab, rec, lang, column='rank_max', decimals=0)}"
+                ),
+            )
+        else:
+            rank_range = _cell(tab, rec, lang)
+        rows[name] = {
+            t("needs.index.col.index", lang): _cell(tab, rec, lang, decimals=1, css="tsp-num"),
+            t("needs.index.col.rank", lang): _cell(
+                tab, rec, lang, column="rank", decimals=0, css="tsp-num"
+            ),
+            t("needs.index.col.range", lang): rank_range,
+        }
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),
         lang,
-        caption=t("needs.index.caption", lang),
+        caption=_caption(tab, lang, "needs.index.caption"),
         index_header=t("common.municipality", lang),
-        notes=notes,
+        notes=[t("needs.index.note_method", lang)],
+        sources=[tab],
     )
 
 
-def recommendations(
-    recs: pd.DataFrame, lang: str, priorities: pd.DataFrame | None = None, top: int = 3
-) -> Html:
-    """Recommendations fired by the rules: a table (area, recommendation, the figures that
-    triggered it, a good practice), then each cited good practice described once.
+def _words(text: object) -> Markup:
+    """Reference text (a rule, a good practice): digits in it are words, not data."""
+    from .i18n import _mark_digits
 
-    With ``priorities``, only the recommendations for the ``top`` priority areas and for the
-    municipality as a whole are listed (a note says how many rules fired in all): the same rule
-    firing for every area would otherwise bury the ones that matter most.
-    """
-    if recs is None or len(recs) == 0:
+    return Markup(_mark_digits(escape(str(text), quote=False)))
+
+
+def _evidence(res: Results, area: str, metric: str, lang: str) -> Markup | None:
+    """One triggering figure of a recommendation, from the checked table that holds it."""
+    prio, crit, info = res["priorities"], res["criterion_scores"], res["information"]
+    if metric in ("need", "unmet", "score", "capacity", "gap", "priority", "rank"):
+        tab, rec = prio, _one(prio, area=area, component=metric)
+        name = t(f"needs.priorities.col.{metric}", lang)
+    elif metric in reference.criterion_ids():
+        tab, rec = crit, _one(crit, area=area, criterion=metric, group="unit")
+        name = label("criteria", metric, lang)
+    elif metric == "info_non_lt":
+        tab, rec = info, _one(info, group="language_summary", category="non_lt")
+        name = t("needs.recommendations.metric.info_non_lt", lang)
+    elif metric.startswith("language_"):
+        code = metric.removeprefix("language_")
+        tab, rec = info, _one(info, group="language", category=code)
+        name = value_label("language", code, lang)
+    elif metric.startswith("info_"):
+        code = metric.removeprefix("info_")
+        tab, rec = info, _one(info, group="channel", category=code)
+        name = _channel_label(code, lang)
+    else:
+        return None
+    if rec is None:
+        return None
+    return Markup(f"{label_html(name)}: {span(tab, rec, lang)}")
+
+
+def recommendations(res: Results, lang: str) -> Html:
+    """Recommendations fired by the rules for the top priority areas and the municipality as a
+    whole: a table (area, recommendation, the figures that triggered it — cited from the checked
+    tables —, a good practice), then each cited good practice described once."""
+    from ..recommend import load_practices, load_rules
+
+    tab, count = res["recommendations"], res["recommendation_count"]
+    recs = tab.records()
+    if not recs:
         return message("needs.recommendations.none", lang)
-    fired = len(recs)
-    if priorities is not None:
-        keep = set(priorities.loc[priorities["rank"].notna() & (priorities["rank"] <= top),
-                                  "area"])
-        recs = recs[recs["area"].isin(keep) | ~recs["area"].isin(reference.area_ids())]
+    rules = load_rules().set_index("rule_id")
+    practices = load_practices().set_index("practice_id")
     names = _area_labels(lang)
-    rows = []
-    practices: dict[str, str] = {}
-    for i, rec in enumerate(recs.to_dict("records"), start=1):
-        area = rec.get("area")
-        practice = rec.get("practice_name")
-        practice = practice if isinstance(practice, str) and practice else ""
-        if practice and isinstance(rec.get("practice_description"), str):
-            practices.setdefault(practice, rec["practice_description"])
-        rows.append({
-            t("needs.recommendations.col.number", lang): Cell(str(i), css="tsp-num"),
-            t("needs.col.area", lang): (names[area] if area in names
-                                        else t("needs.recommendations.municipality_wide", lang)),
-            t("needs.recommendations.col.text", lang): str(rec["text"]),
-            t("needs.recommendations.col.evidence", lang): str(rec.get("evidence") or DASH),
-            t("needs.recommendations.col.practice", lang): practice or DASH,
-        })
+    rows, cited = [], {}
+    for i, rec in enumerate(recs, start=1):
+        area = rec["area"]
+        text = str(rules.at[rec["rule_id"], f"text_{lang}"]).replace("{area}", names.get(area, ""))
+        evidence = [
+            e
+            for m in rec["metrics"].split("|")
+            if m
+            for e in [_evidence(res, area, m, lang)]
+            if e is not None
+        ]
+        pid = rec["practice_id"]
+        practice = ""
+        if pid and pid in practices.index:
+            practice = str(practices.at[pid, f"name_{lang}"])
+            cited.setdefault(practice, practices.at[pid, f"description_{lang}"])
+        rows.append(
+            {
+                t("needs.recommendations.col.number", lang): _label_cell(i),
+                t("needs.col.area", lang): _label_cell(
+                    names.get(area) or t("needs.recommendations.municipality_wide", lang)
+                ),
+                t("needs.recommendations.col.text", lang): Cell("", markup=_words(text)),
+                t("needs.recommendations.col.evidence", lang): Cell(
+                    DASH, markup=Markup("; ".join(evidence)) if evidence else None
+                ),
+                t("needs.recommendations.col.practice", lang): Cell(
+                    DASH, markup=_words(practice) if practice else None
+                ),
+            }
+        )
+    shown, fired = _one(count, figure="shown"), _one(count, figure="fired")
     notes = []
-    if priorities is not None:
-        notes.append(t("needs.recommendations.selection", lang, top=top, shown=len(recs),
-                       fired=fired))
-    out = table(pd.DataFrame(rows), lang, index=False, css="tsp-recommendations",
-                caption=t("needs.recommendations.caption", lang), notes=notes)
-    if practices:
-        items = "".join(f"<li><strong>{_esc(name)}</strong>: {_esc(text)}</li>"
-                        for name, text in practices.items())
-        out += (f'<p class="tsp-practices-title">{t_html("needs.recommendations.practices", lang)}'
-                f'</p><ul class="tsp-practices">{items}</ul>')
+    if shown is not None and fired is not None:
+        notes.append(
+            t_html(
+                "needs.recommendations.selection",
+                lang,
+                top=safe(res.info["top_areas"], "param"),
+                shown=span(count, shown, lang),
+                fired=span(count, fired, lang),
+            )
+        )
+    out = table(
+        pd.DataFrame(rows),
+        lang,
+        index=False,
+        css="tsp-recommendations",
+        caption=_caption(tab, lang, "needs.recommendations.caption"),
+        notes=notes,
+        sources=[tab, count],
+    )
+    if cited:
+        items = "".join(
+            f"<li><strong>{_words(name)}</strong>: {_words(text)}</li>"
+            for name, text in cited.items()
+        )
+        out += (
+            f'<p class="tsp-practices-title">{t_html("needs.recommendations.practices", lang)}'
+            f'</p><ul class="tsp-practices">{items}</ul>'
+        )
     return Html(out)
-
-
-def _esc(value: object) -> str:
-    from html import escape
-
-    return escape(str(value))
 
 
 # -- 10. method ---------------------------------------------------------------------------------
@@ -963,11 +1159,54 @@ METHOD_KEYS = (
 )
 
 
-def method_text(lang: str, min_base: int, min_count: int) -> Html:
-    """The method in plain words, one paragraph per step."""
+def thresholds(res: Results) -> dict[str, int]:
+    """The thresholds the disclosure policy applied to the report."""
+    for tab in res:
+        if tab.thresholds:
+            return dict(tab.thresholds)
+    raise ValueError("the results hold no checked table")
+
+
+def method_text(res: Results, lang: str) -> Html:
+    """The method in plain words, one paragraph per step; the thresholds as the policy applied
+    them."""
+    limits = thresholds(res)
     out = []
     for key in METHOD_KEYS:
         # Each paragraph opens with its topic ("Weights.", "Svoriai."), set in bold.
-        topic, _, rest = t_html(key, lang, min_base=min_base, min_count=min_count).partition(". ")
+        body = t_html(
+            key,
+            lang,
+            min_base=safe(limits["min_base"], "threshold"),
+            min_count=safe(limits["min_count"], "threshold"),
+        )
+        topic, _, rest = body.partition(". ")
         out.append(f"<p><strong>{topic}.</strong> {rest}</p>")
     return join(out)
+
+
+__all__ = [
+    "citizenship_table",
+    "context_comparison_table",
+    "drivers",
+    "final_groups",
+    "index_table",
+    "information_chart",
+    "language_table",
+    "method_text",
+    "need_capacity_chart",
+    "needs_chart",
+    "needs_table",
+    "priority_stability_chart",
+    "priority_table",
+    "provider_table",
+    "recommendations",
+    "residence_chart",
+    "sample_table",
+    "scores_heatmap",
+    "scores_table",
+    "sex_age_table",
+    "trend_chart",
+    "trend_table",
+    "weighting_summary",
+]

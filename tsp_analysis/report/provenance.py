@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..paths import PROJECT_DIR
-from .display import Cell, Html, join, table
-from .i18n import t, t_html
+from .display import Cell, Html, join, label_html, safe, table
+from .i18n import _mark_digits, t, t_html
 
 #: Distributions whose versions the report lists (they compute or draw its figures).
 PACKAGES = (
@@ -116,8 +116,12 @@ def inputs_table(hashes: Mapping[str, str], lang: str) -> Html:
     """Each input file (relative to the project folder) with its SHA-256 hash."""
     frame = pd.DataFrame(
         {
-            t("provenance.col.file", lang): [_display_path(p) for p in hashes],
-            t("provenance.col.sha256", lang): [Cell(h, css="tsp-hash") for h in hashes.values()],
+            t("provenance.col.file", lang): [
+                Cell(_display_path(p), markup=label_html(_display_path(p))) for p in hashes
+            ],
+            t("provenance.col.sha256", lang): [
+                Cell(h, css="tsp-hash", markup=safe(h, "hash")) for h in hashes.values()
+            ],
         }
     )
     return table(frame, lang, index=False, caption=t("provenance.inputs", lang))
@@ -132,7 +136,10 @@ def params_table(params: Mapping[str, object], lang: str) -> Html:
                 "provenance.demo_inputs", lang
             )
         rows.append(
-            {t("provenance.col.parameter", lang): key, t("provenance.col.value", lang): str(value)}
+            {
+                t("provenance.col.parameter", lang): key,
+                t("provenance.col.value", lang): Cell(str(value), markup=safe(value, "param")),
+            }
         )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.parameters", lang))
 
@@ -140,13 +147,17 @@ def params_table(params: Mapping[str, object], lang: str) -> Html:
 def versions_table(lang: str) -> Html:
     """Versions of Python, the packages and the code."""
     rows = [
-        {t("provenance.col.package", lang): k, t("provenance.col.version", lang): v}
+        {
+            t("provenance.col.package", lang): k,
+            t("provenance.col.version", lang): Cell(v, markup=safe(v, "version")),
+        }
         for k, v in package_versions().items()
     ]
+    code = code_version()
     rows.append(
         {
             t("provenance.col.package", lang): t("provenance.code_version", lang),
-            t("provenance.col.version", lang): code_version(),
+            t("provenance.col.version", lang): Cell(code, markup=safe(code, "version")),
         }
     )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.versions", lang))
@@ -156,7 +167,7 @@ def run_time(now: dt.datetime | None = None) -> Html:
     """The run time (UTC) in the marker element that reproducibility checks strip."""
     now = now or dt.datetime.now(dt.UTC)
     stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Html(f'<span class="tsp-run-time">{stamp}</span>')
+    return Html(f'<span class="tsp-run-time" data-safe="time">{stamp}</span>')
 
 
 def provenance(
@@ -182,14 +193,17 @@ def method_quotes(lang: str) -> Html:
     notes = method_notes(lang)
     if not notes:
         return Html("")
-    items = "".join(f"<blockquote><p>{_escape(text)}</p></blockquote>" for _, text in notes)
+    # The modules' notes are method text: a figure in them ("95 %") is a word, not data.
+    items = "".join(
+        f"<blockquote><p>{_mark_digits(_escape(text))}</p></blockquote>" for _, text in notes
+    )
     return Html(f"<h3>{t_html('provenance.method_quotes', lang)}</h3>{items}")
 
 
 def _escape(text: str) -> str:
     from html import escape
 
-    return escape(text)
+    return escape(text, quote=False)  # "&#x27;" would get its digits marked
 
 
 def _markup(html: str):
