@@ -18,11 +18,26 @@ from tsp_analysis.results import needs as rneeds
 from tsp_analysis.results.table import Results
 
 TABLE_IDS = [
-    "context_compare", "context_trend", "context_trend_unit", "context_residence",
-    "context_citizenship", "context_sex_age", "sample_weighting", "sample_profile",
-    "need_unmet", "criterion_scores", "provider_scores", "need_capacity", "drivers",
-    "drivers_sample", "information", "priorities", "priority_stability", "service_index",
-    "recommendations", "recommendation_count",
+    "context_compare",
+    "context_trend",
+    "context_trend_unit",
+    "context_residence",
+    "context_citizenship",
+    "context_sex_age",
+    "sample_weighting",
+    "sample_profile",
+    "need_unmet",
+    "criterion_scores",
+    "provider_scores",
+    "need_capacity",
+    "drivers",
+    "drivers_sample",
+    "information",
+    "priorities",
+    "priority_stability",
+    "service_index",
+    "recommendations",
+    "recommendation_count",
 ]
 UNITS = ("akmene", "vilnius")
 
@@ -118,8 +133,10 @@ def test_no_age_group_share_reveals_what_the_sex_age_table_hides(published):
     shown, hidden = {}, set()
     for tab in res:
         for r in tab.records():
-            for c_col, k_col, v_col in (("cube", "coord", "estimate"),
-                                        ("of_cube", "of_coord", "of_value")):
+            for c_col, k_col, v_col in (
+                ("cube", "coord", "estimate"),
+                ("of_cube", "of_coord", "of_value"),
+            ):
                 if r[c_col] != cube.id:
                     continue
                 if r["suppressed"]:

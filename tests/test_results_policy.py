@@ -204,12 +204,82 @@ def test_a_share_hidden_for_its_base_publishes_nothing_of_its_count():
     counts = _counts("counts", {"": 60, "BY": 11, "RU": 4, "other": 5, "_missing": 10})
     shares = ResultTable.make(
         "shares",
-        pd.DataFrame({"citizenship": ["UA"], "estimate": [0.5], "n": [4],
-                      "of_cube": CITIZENSHIP.id, "of_coord": ["citizenship=UA"],
-                      "of_value": [30]}),
-        caption=CAP, kind="share", dims=["citizenship"], subject="population")
+        pd.DataFrame(
+            {
+                "citizenship": ["UA"],
+                "estimate": [0.5],
+                "n": [4],
+                "of_cube": CITIZENSHIP.id,
+                "of_coord": ["citizenship=UA"],
+                "of_value": [30],
+            }
+        ),
+        caption=CAP,
+        kind="share",
+        dims=["citizenship"],
+        subject="population",
+    )
     (out,) = DisclosurePolicy().publish([_report("needs_analysis", counts, shares)])
     shown = _shown(out["counts"])
     assert shown["RU"] is None
     assert [k for k, v in shown.items() if v is None] == ["RU"]  # nothing else had to go
     assert bool(out["shares"].data["suppressed"].item())
+
+
+def test_a_base_that_gives_away_item_nonresponse_is_protected():
+    # 40 respondents; 37 answered the age question (a share's base), 3 did not: the
+    # nonresponse count is hidden, and the published base would give it back (40 − 37).
+    cube = Cube("resp", {"item:age": ("answered", "missing", "not_asked")})
+    total = ResultTable.make(
+        "total",
+        pd.DataFrame({"x": ["all"], "estimate": [40], "cube": cube.id, "coord": [""]}),
+        caption=CAP,
+        kind="count",
+        dims=["x"],
+    )
+    nonresponse = ResultTable.make(
+        "nonresponse",
+        pd.DataFrame(
+            {
+                "status": ["missing", "not_asked"],
+                "estimate": [3, 0],
+                "cube": cube.id,
+                "coord": ["item:age=missing", "item:age=not_asked"],
+            }
+        ),
+        caption=CAP,
+        kind="count",
+        dims=["status"],
+    )
+    share = ResultTable.make(
+        "share",
+        pd.DataFrame(
+            {
+                "group": ["18_24"],
+                "estimate": [0.3],
+                "n": [37],
+                "n_cube": cube.id,
+                "n_coord": ["item:age=answered"],
+            }
+        ),
+        caption=CAP,
+        kind="share",
+        dims=["group"],
+    )
+    (out,) = DisclosurePolicy().publish(
+        [_report("needs_analysis", total, nonresponse, share, cubes=(cube,))]
+    )
+    hidden = [(t.id, r["reason"]) for t in out for r in t.records() if r["suppressed"]]
+    assert ("nonresponse", "small_count") in hidden
+    # the base is the closest relation of the hidden cell, so the share goes (or the total)
+    assert ("share", "protects_other") in hidden or ("total", "protects_other") in hidden
+
+
+def test_a_cell_can_sum_over_a_subset_of_categories():
+    # adults = the three adult age groups: a cell of the cube, not a new dimension
+    cube = Cube("pop", {"age": ("child", "young", "old")})
+    published = {"": 50, coord(age=("young", "old")): 46, coord(age="young"): 30}
+    (exp,) = audit.exposures(cube, published, [coord(age="child")])
+    assert (exp.low, exp.high) == (4, 4)
+    (exp,) = audit.exposures(cube, published, [coord(age="old")])
+    assert (exp.low, exp.high) == (16, 16)

@@ -144,8 +144,10 @@ def _load(params: dict):
 def shared(name: str, params: dict, inputs: Any, fn: Callable[[], Any]) -> Any:
     """A computation that several reports use (the weights of every municipality, the pooled
     comparisons), done once per inputs and parameters — in this process, and across
-    processes through the cache folder."""
-    return cached(cache_key(f"shared-{name}", "any", params, inputs=inputs), fn)
+    processes through the cache folder. The municipality is not part of the key: the work is
+    the same for every municipality's report."""
+    common = {k: v for k, v in params.items() if k != "municipality"}
+    return cached(cache_key(f"shared-{name}", "any", common, inputs=inputs), fn)
 
 
 _MEMORY: dict[str, Any] = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linprog
 
-from .table import Cube, parse_coord
+from .table import SUBSET, Cube, parse_coord
 
 #: Largest joint table the audit builds for one set of dimensions.
 MAX_JOINT = 50_000
@@ -81,7 +81,8 @@ class _System:
         for axis, d in enumerate(dims):
             if d in fixed:
                 keep = np.zeros(shape[axis], dtype=bool)
-                keep[self.cube.dims[d].index(fixed[d])] = True
+                for part in fixed[d].split(SUBSET):
+                    keep[self.cube.dims[d].index(part)] = True
                 view = [np.newaxis] * len(dims)
                 view[axis] = slice(None)
                 mask = mask & keep[tuple(view)]

@@ -81,6 +81,10 @@ def tidy(table: ResultTable) -> pd.DataFrame:
         # table), so that anyone can re-run the recoverability audit from these files
         out["cube"] = table.data["cube"]
         out["cell"] = table.data["coord"]
+    if (table.data["n_cube"] != "").any():
+        # which count of people a row's base is (those who answered its question)
+        out["base_cube"] = table.data["n_cube"]
+        out["base_cell"] = table.data["n_coord"]
     return out.reset_index(drop=True)
 
 

@@ -172,6 +172,7 @@ class DisclosurePolicy:
                 for cube_col, coord_col, value, is_count in (
                     ("cube", "coord", rec["estimate"], True),
                     ("of_cube", "of_coord", rec.get("of_value"), False),
+                    ("n_cube", "n_coord", rec.get("n"), False),
                 ):
                     cid, cell = rec[cube_col], rec[coord_col]
                     if not cid:
@@ -189,7 +190,13 @@ class DisclosurePolicy:
                             )
                         values[key] = val
                         where.setdefault(key, f"{reports[i].report}/{tid}")
-                    if rec["suppressed"]:
+                    small_base_cell = (
+                        cube_col == "n_cube" and val is not None and 0 < val < self.min_count
+                    )
+                    if small_base_cell:
+                        # a base is a count of people: a small one is protected like any other
+                        hidden.setdefault(key, "small_count")
+                    elif rec["suppressed"]:
                         if is_count or rec["reason"] == "small_count":
                             hidden.setdefault(key, rec["reason"] or "small_count")
                     elif val is not None:
@@ -242,13 +249,17 @@ class DisclosurePolicy:
         frame = frame.copy()
         sup = frame["suppressed"].to_numpy(dtype=bool).copy()
         reason = frame["reason"].to_numpy(dtype=object).copy()
-        for i, rec in enumerate(frame[["cube", "coord", "of_cube", "of_coord"]].to_dict("records")):
+        cols = ["cube", "coord", "of_cube", "of_coord", "n_cube", "n_coord"]
+        for i, rec in enumerate(frame[cols].to_dict("records")):
             if rec["cube"] and (rec["cube"], rec["coord"]) in hidden and not sup[i]:
                 sup[i] = True
                 reason[i] = hidden[(rec["cube"], rec["coord"])]
             elif rec["of_cube"] and (rec["of_cube"], rec["of_coord"]) in hidden and not sup[i]:
                 sup[i] = True
                 reason[i] = "derived_from_hidden"
+            elif rec["n_cube"] and (rec["n_cube"], rec["n_coord"]) in hidden and not sup[i]:
+                sup[i] = True
+                reason[i] = "protects_other"
         frame["suppressed"] = sup
         frame["reason"] = np.where(sup, reason, "").astype(str)
         blank = ["estimate", "ci_low", "ci_high", "n", *table.values]

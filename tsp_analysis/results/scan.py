@@ -544,13 +544,15 @@ def reaudit(out: str | Path) -> list[Any]:
         for table_csv in sorted(cubes_file.parent.glob("*.csv")):
             with open(table_csv, encoding="utf-8", newline="") as fh:
                 for row in csv.DictReader(fh):
+                    shown = row.get("suppressed") != "true"
                     cid, cell = row.get("cube", ""), row.get("cell", "")
-                    if not cid:
-                        continue
-                    if row.get("suppressed") == "true":
+                    if cid and not shown:
                         hidden.setdefault(cid, set()).add(cell)
-                    else:
+                    elif cid and row.get("estimate", "") != "":
                         published.setdefault(cid, {})[cell] = float(row["estimate"])
+                    bid, bcell = row.get("base_cube", ""), row.get("base_cell", "")
+                    if bid and shown and row.get("n", "") != "":
+                        published.setdefault(bid, {})[bcell] = float(row["n"])
     result = []
     for cid, cells in sorted(hidden.items()):
         shown = {c: v for c, v in published.get(cid, {}).items() if c not in cells}

@@ -27,6 +27,9 @@ Columns of :attr:`ResultTable.data`
 ``of_cube``, ``of_coord``, ``of_value``  for a share *derived from* a count cell (a
                 population share of an age group) and that count: hidden whenever the count is
                 hidden, and, being published, it publishes the count to the audit.
+``n_cube``, ``n_coord``  the cube cell the row's base ``n`` counts (those who answered the
+                question a share is about): a shown base publishes that count, so the audit
+                sees it, and the row is hidden when the cell must be.
 Any further column named in :attr:`ResultTable.values` is published as well (``p_adjusted``,
 ``rank_min`` ...); it is blanked together with the estimate when the row is suppressed.
 """
@@ -62,7 +65,7 @@ REASONS = {
 #: Columns every table has (after :func:`ResultTable.make`).
 CORE = ("estimate", "ci_low", "ci_high", "n", "suppressed", "reason")
 #: Internal columns: cell identity for the policy and the audit; not exported.
-INTERNAL = ("cube", "coord", "of_cube", "of_coord")
+INTERNAL = ("cube", "coord", "of_cube", "of_coord", "n_cube", "n_coord")
 #: Internal numeric column: the count a derived share rests on.
 INTERNAL_VALUE = "of_value"
 
@@ -73,9 +76,21 @@ class UncheckedTableError(TypeError):
 
 def coord(**dims: object) -> str:
     """The canonical text of a cube cell: ``coord(sex="female", age_group="25_34")`` gives
-    ``"age_group=25_34|sex=female"``; dimensions left out (or ``None``) are summed over."""
-    parts = sorted((k, str(v)) for k, v in dims.items() if v is not None)
-    return "|".join(f"{k}={v}" for k, v in parts)
+    ``"age_group=25_34|sex=female"``; dimensions left out (or ``None``) are summed over. A
+    tuple or list of categories sums over those only (the adults: ``age_group=("18_24",
+    "25_34", ...)``, written ``age_group=18_24,25_34,...``)."""
+    parts = []
+    for k, v in dims.items():
+        if v is None:
+            continue
+        if isinstance(v, tuple | list | set | frozenset):
+            v = SUBSET.join(sorted(str(x) for x in v))
+        parts.append((k, str(v)))
+    return "|".join(f"{k}={v}" for k, v in sorted(parts))
+
+
+#: Separates the categories of a dimension that a cell sums over.
+SUBSET = ","
 
 
 def parse_coord(text: str) -> dict[str, str]:
@@ -100,10 +115,11 @@ class Cube:
         for dim, value in parsed.items():
             if dim not in self.dims:
                 raise ValueError(f"cube {self.id!r} has no dimension {dim!r} (cell {cell!r})")
-            if value not in self.dims[dim]:
-                raise ValueError(
-                    f"cube {self.id!r}: {value!r} is not a category of {dim!r} (cell {cell!r})"
-                )
+            for part in value.split(SUBSET):
+                if part not in self.dims[dim]:
+                    raise ValueError(
+                        f"cube {self.id!r}: {part!r} is not a category of {dim!r} (cell {cell!r})"
+                    )
         return parsed
 
 
