@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..paths import PROJECT_DIR
-from .display import Cell, Html, join, table
+from .display import Cell, Html, join, label_html, safe, table
 from .i18n import t, t_html
 
 #: Distributions whose versions the report lists (they compute or draw its figures).
@@ -116,8 +116,12 @@ def inputs_table(hashes: Mapping[str, str], lang: str) -> Html:
     """Each input file (relative to the project folder) with its SHA-256 hash."""
     frame = pd.DataFrame(
         {
-            t("provenance.col.file", lang): [_display_path(p) for p in hashes],
-            t("provenance.col.sha256", lang): [Cell(h, css="tsp-hash") for h in hashes.values()],
+            t("provenance.col.file", lang): [
+                Cell(_display_path(p), markup=label_html(_display_path(p))) for p in hashes
+            ],
+            t("provenance.col.sha256", lang): [
+                Cell(h, css="tsp-hash", markup=safe(h, "hash")) for h in hashes.values()
+            ],
         }
     )
     return table(frame, lang, index=False, caption=t("provenance.inputs", lang))
@@ -132,7 +136,10 @@ def params_table(params: Mapping[str, object], lang: str) -> Html:
                 "provenance.demo_inputs", lang
             )
         rows.append(
-            {t("provenance.col.parameter", lang): key, t("provenance.col.value", lang): str(value)}
+            {
+                t("provenance.col.parameter", lang): key,
+                t("provenance.col.value", lang): Cell(str(value), markup=safe(value, "param")),
+            }
         )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.parameters", lang))
 
@@ -140,13 +147,18 @@ def params_table(params: Mapping[str, object], lang: str) -> Html:
 def versions_table(lang: str) -> Html:
     """Versions of Python, the packages and the code."""
     rows = [
-        {t("provenance.col.package", lang): k, t("provenance.col.version", lang): v}
+        {
+            t("provenance.col.package", lang): k,
+            t("provenance.col.version", lang): Cell(v, markup=safe(v, "version")),
+        }
         for k, v in package_versions().items()
     ]
     rows.append(
         {
             t("provenance.col.package", lang): t("provenance.code_version", lang),
-            t("provenance.col.version", lang): code_version(),
+            t("provenance.col.version", lang): Cell(
+                code_version(), markup=safe(code_version(), "version")
+            ),
         }
     )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.versions", lang))
