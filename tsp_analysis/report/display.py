@@ -338,7 +338,8 @@ def label_html(text: object) -> Markup:
     """Escape a label; its digit runs ("25–34 m.", "65+") are marked as part of a label."""
     if isinstance(text, Markup):
         return text
-    escaped = escape(str(text))
+    # quote=False: an entity such as &#x27; would have its digits marked and break in two
+    escaped = escape(str(text), quote=False)
     return Markup(_DIGITS.sub(lambda m: f'<span data-safe="label">{m.group(0)}</span>', escaped))
 
 
