@@ -87,7 +87,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     )
     _reference_tables(res, unit)
     audit = datareview.quality_audit(inputs, unit, min_count=1)
-    _audit_tables(res, inputs, audit, unit)
+    _audit_tables(res, audit, unit)
     return res
 
 
@@ -203,7 +203,7 @@ def _reference_tables(res: Results, unit: str) -> None:
 
 
 # -- the quality audit ----------------------------------------------------------------------------
-def _audit_tables(res: Results, inputs, audit: dict[str, pd.DataFrame], unit: str) -> None:
+def _audit_tables(res: Results, audit: dict[str, pd.DataFrame], unit: str) -> None:
     country = unit == COUNTRY
     rows = audit["rows"]
     present = [d for d in RESPONDENT_DATASETS if d in set(rows["dataset"])]
