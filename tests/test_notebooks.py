@@ -231,9 +231,21 @@ def test_rendered_cells_show_their_level_label():
     import pandas as pd
 
     from tsp_analysis.report import monitor
+    from tsp_analysis.results import DisclosurePolicy, Results, ResultTable
 
-    matrix = pd.DataFrame({"akmene": ["included", "partly"]}, index=["goal", "financing"])
-    completeness = pd.DataFrame({"municipality": ["akmene"], "score": [75.0]})
-    html = monitor.strategic_table(matrix, completeness, "lt")
+    raw = Results("monitoring", "all")
+    raw.add(ResultTable.make(
+        "strategic_matrix",
+        pd.DataFrame({"component": ["goal", "financing"], "municipality": "akmene",
+                      "level": ["included", "partly"]}),
+        caption={"lt": "Matrica", "en": "Matrix"}, kind="text",
+        dims=["component", "municipality"], subject="records", values=["level"]))
+    raw.add(ResultTable.make(
+        "strategic_completeness",
+        pd.DataFrame({"municipality": ["akmene"], "measure": ["score"], "estimate": [75.0],
+                      "n": [2]}),
+        caption={"lt": "Balas", "en": "Score"}, kind="score", dims=["municipality", "measure"],
+        subject="records"))
+    html = monitor.strategic_table(DisclosurePolicy().publish_one(raw), "lt")
     assert re.search(r'data-level="included"[^>]*>Įtraukta<', html)
     assert re.search(r'data-level="partly"[^>]*>Įtraukta iš dalies<', html)

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from tsp_analysis.report import monitor, needs, provenance, review
+from tsp_analysis.report import needs, provenance
 from tsp_analysis.report.i18n import NBSP
 from tsp_analysis.results.policy import DisclosurePolicy
 from tsp_analysis.results.table import Cube, Results, ResultTable, coord
@@ -138,49 +138,7 @@ def test_recommendations_cite_their_evidence_from_checked_tables():
     assert 'data-cell="needs_analysis-akmene/recommendation_count/figure=fired"' in html
 
 
-# -- monitoring ------------------------------------------------------------------------------------
-def test_monitoring_summary_numbers():
-    consultations = pd.DataFrame({"municipality": ["jonava", "kaunas", "total"],
-                                  "planned": [8, 8, 16], "held": [6, 1, 7], "cancelled": [0, 7, 7],
-                                  "still_planned": [2, 0, 2],
-                                  "share_held": [0.75, 0.125, 7 / 16]})
-    completeness = pd.DataFrame({"municipality": ["jonava", "kaunas"], "included": [7, 1],
-                                 "partly": [0, 0], "not_included": [0, 6],
-                                 "not_assessed": [0, 0], "score": [100.0, 100 / 7]})
-    implementation = pd.DataFrame({"municipality": ["total", "total"],
-                                   "evaluation": ["interim", "final"], "assessed": [10, 10],
-                                   "implemented": [3, 6], "completion_rate": [0.3, 0.6],
-                                   "weighted_completion": [0.45, 0.7]})
-    html = monitor.summary(consultations, completeness, implementation, "en")
-    text = re.sub(r"<[^>]+>", " ", html)
-    assert "7 of the 16 planned consultations have been held (44%)" in text
-    assert "1 of 2 municipalities have included all 7 components" in text and "Jonava" in text
-    assert "Kaunas (completeness score 14 out of 100)" in text
-    assert "6 of 10 assessed recommendations were fully implemented (60%" in text
-
-
-# -- data review -----------------------------------------------------------------------------------
-def _audit() -> dict:
-    rows = pd.DataFrame({
-        "dataset": ["tsp_survey", "population"], "rows_in": [1036, 18736], "balanced": True,
-        "received": [35, 519], "accepted": [33, 519], "quarantined": [2, 0],
-        "quarantined_unattributed": [1, 0],
-    })
-    return {"rows": rows}
-
-
-def test_audit_rows_hide_small_quarantine_and_the_accepted_count_that_reveals_it():
-    html = review.rows_table(_audit(), "en", min_count=5)
-    cells = _cells(html)
-    assert "35" in cells  # received is shown
-    assert "33" not in cells and "2" not in cells  # 35 − 33 would give the 2 back
-    assert "519" in cells  # population rows are not people: shown as they are
-    assert html.count('data-suppressed="true"') == 3  # accepted, quarantined, unattributed
-
-
-def test_gap_level_depends_on_the_report():
-    assert review.gap_level("lithuania") is None
-    assert review.gap_level("akmene") == "municipal"
+# -- monitoring and data review: tests/test_results_review.py (on checked results) -------------
 
 
 # -- provenance ------------------------------------------------------------------------------------

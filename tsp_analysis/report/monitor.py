@@ -1,28 +1,22 @@
 """Sections of the monitoring report (SPEC §2.3): consultations, the strategic-document
 assessment (Annex 1 of seed 003) and the implementation of recommendations.
 
-Each function takes the tidy output of :mod:`tsp_analysis.monitoring` and returns
-:class:`~tsp_analysis.report.display.Html`. These tables describe municipalities' work, not
-respondents, so their counts are not subject to small-count suppression.
+Each function takes the checked :class:`~tsp_analysis.results.table.Results` of
+``results.compute("monitoring", params)`` and renders only through :mod:`.checked` and
+:func:`.display.table`: every number of the report is a checked cell, though none is hidden
+(these tables describe municipalities' work, not people).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..results.monitoring import ALL_MUNICIPALITIES
+from ..results.table import Results, ResultTable
 from . import charts
-from .display import Cell, Html, bullets, figure, join, table
-from .i18n import (
-    Markup,
-    fmt_count,
-    fmt_percent,
-    fmt_score,
-    label,
-    labels,
-    t,
-    t_html,
-    value_label,
-)
+from .checked import cell, span
+from .display import Cell, Html, bullets, data_links, figure, join, label_html, table
+from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 
 TOTAL = "total"
 LEVELS = ("included", "partly", "not_included")
@@ -39,120 +33,114 @@ def _muni(slug: str, lang: str) -> str:
     return t("common.total", lang) if slug == TOTAL else label("municipalities", slug, lang)
 
 
-def summary(
-    consultations: pd.DataFrame,
-    completeness: pd.DataFrame,
-    implementation: pd.DataFrame,
-    lang: str,
-) -> Html:
-    """Three to four sentences with the headline figures of the monitoring."""
-    items: list[str] = []
-    total = consultations[consultations["municipality"] == TOTAL].iloc[0]
-    items.append(
-        Markup(
-            t_html(
-                "monitoring.summary.consultations",
-                lang,
-                held=fmt_count(total["held"], lang),
-                planned=fmt_count(total["planned"], lang),
-                share=fmt_percent(total["share_held"], lang),
-            )
-        )
-    )
-    full = completeness[
-        completeness["included"]
-        == completeness[["included", "partly", "not_included", "not_assessed"]].sum(axis=1)
-    ]
-    names = [label("municipalities", m, lang) for m in full["municipality"]]
-    weakest = completeness.sort_values("score", kind="stable").iloc[0]
-    items.append(
-        Markup(
-            t_html(
-                "monitoring.summary.strategic",
-                lang,
-                complete=fmt_count(len(full), lang),
-                municipalities=fmt_count(len(completeness), lang),
-                names=_join(names, lang) if names else t("common.none", lang),
-            )
-        )
-    )
-    if float(weakest["score"]) < 100:
-        items.append(
-            Markup(
-                t_html(
-                    "monitoring.summary.weakest",
-                    lang,
-                    municipality=label("municipalities", weakest["municipality"], lang),
-                    score=fmt_score(weakest["score"], lang),
-                )
-            )
-        )
-    totals = implementation[implementation["municipality"] == TOTAL].set_index("evaluation")
-    for evaluation in EVALUATIONS:
-        if evaluation not in totals.index or int(totals.loc[evaluation, "assessed"]) == 0:
-            continue
-        row = totals.loc[evaluation]
-        items.append(
-            Markup(
-                t_html(
-                    SUMMARY_KEYS[evaluation],
-                    lang,
-                    implemented=fmt_count(row["implemented"], lang),
-                    assessed=fmt_count(row["assessed"], lang),
-                    share=fmt_percent(row["completion_rate"], lang),
-                    weighted=fmt_percent(row["weighted_completion"], lang),
-                )
-            )
-        )
-    return bullets(items, css="tsp-findings")
+def _rows(tbl: ResultTable, *dims: str) -> dict[tuple, dict]:
+    return {tuple(rec[d] for d in dims): rec for rec in tbl.records()}
 
 
 def _row_label(municipality: str, evaluation: str, lang: str) -> str:
     return f"{_muni(municipality, lang)} · {t(EVALUATION_KEYS[evaluation], lang)}"
 
 
-def _join(items: list[str], lang: str) -> str:
-    from .i18n import fmt_list
-
-    return fmt_list(items, lang)
+def summary(res: Results, lang: str) -> Html:
+    """Three to four sentences with the headline figures of the monitoring, each figure a
+    checked cell."""
+    items: list[str] = []
+    cons = res["consultations"].require_checked()
+    c = _rows(cons, "municipality", "measure")
+    if (TOTAL, "held") in c:
+        items.append(
+            t_html(
+                "monitoring.summary.consultations",
+                lang,
+                held=span(cons, c[(TOTAL, "held")], lang),
+                planned=span(cons, c[(TOTAL, "planned")], lang),
+                share=span(cons, c[(TOTAL, "share_held")], lang),
+            )
+        )
+    comp = res["strategic_completeness"].require_checked()
+    k = _rows(comp, "municipality", "measure")
+    munis = [m for m in dict.fromkeys(comp.data["municipality"]) if m != ALL_MUNICIPALITIES]
+    full = [
+        m
+        for m in munis
+        if k[(m, "included")]["estimate"]
+        == sum(
+            k[(m, x)]["estimate"] for x in ("included", "partly", "not_included", "not_assessed")
+        )
+    ]
+    names = [label("municipalities", m, lang) for m in full]
+    items.append(
+        t_html(
+            "monitoring.summary.strategic",
+            lang,
+            complete=span(comp, k[(ALL_MUNICIPALITIES, "complete")], lang),
+            municipalities=span(comp, k[(ALL_MUNICIPALITIES, "municipalities")], lang),
+            names=label_html(fmt_list(names, lang) if names else t("common.none", lang)),
+        )
+    )
+    if munis:
+        weakest = min(munis, key=lambda m: float(k[(m, "score")]["estimate"]))
+        if float(k[(weakest, "score")]["estimate"]) < 100:
+            items.append(
+                t_html(
+                    "monitoring.summary.weakest",
+                    lang,
+                    municipality=label_html(label("municipalities", weakest, lang)),
+                    score=span(comp, k[(weakest, "score")], lang),
+                )
+            )
+    impl = res["implementation"].require_checked()
+    r = _rows(impl, "municipality", "evaluation", "measure")
+    for evaluation in EVALUATIONS:
+        assessed = r.get((TOTAL, evaluation, "assessed"))
+        if assessed is None or not assessed["estimate"]:
+            continue
+        items.append(
+            t_html(
+                SUMMARY_KEYS[evaluation],
+                lang,
+                implemented=span(impl, r[(TOTAL, evaluation, "implemented")], lang),
+                assessed=span(impl, assessed, lang),
+                share=span(impl, r[(TOTAL, evaluation, "completion_rate")], lang),
+                weighted=span(impl, r[(TOTAL, evaluation, "weighted_completion")], lang),
+            )
+        )
+    return bullets([Markup(i) for i in items], css="tsp-findings")
 
 
 # -- consultations ------------------------------------------------------------------------------
-def consultations_table(summary_table: pd.DataFrame, lang: str) -> Html:
+def consultations_table(res: Results, lang: str) -> Html:
     """Planned, held, cancelled and still-planned consultations per municipality, with a total."""
-    rows = {}
-    for rec in summary_table.to_dict("records"):
-        rows[_muni(rec["municipality"], lang)] = {
-            t("monitoring.col.planned", lang): Cell(fmt_count(rec["planned"], lang), css="tsp-num"),
-            t("monitoring.col.held", lang): Cell(fmt_count(rec["held"], lang), css="tsp-num"),
-            t("monitoring.col.cancelled", lang): Cell(
-                fmt_count(rec["cancelled"], lang), css="tsp-num"
-            ),
-            t("monitoring.col.still_planned", lang): Cell(
-                fmt_count(rec["still_planned"], lang), css="tsp-num"
-            ),
-            t("monitoring.col.share_held", lang): Cell(
-                fmt_percent(rec["share_held"], lang), css="tsp-num"
-            ),
+    tbl = res["consultations"].require_checked()
+    rows = _rows(tbl, "municipality", "measure")
+    measures = ("planned", "held", "cancelled", "still_planned", "share_held")
+    out = {}
+    for muni in dict.fromkeys(tbl.data["municipality"]):
+        out[_muni(muni, lang)] = {
+            t(f"monitoring.col.{m}", lang): cell(tbl, rows[(muni, m)], lang) for m in measures
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(out, orient="index"),
         lang,
-        caption=t("monitoring.consultations.caption", lang),
+        caption=tbl.caption[lang],
         index_header=t("common.municipality", lang),
+        sources=[tbl],
     )
 
 
-def consultations_chart(over_time: pd.DataFrame, lang: str) -> Html:
+def consultations_chart(res: Results, lang: str) -> Html:
     """Running total of consultations held per municipality, by month."""
-    if over_time.empty:
+    tbl = res["consultations_over_time"].require_checked()
+    data = tbl.data[~tbl.data["suppressed"]]
+    if data.empty:
         return Html(f"<p>{t_html('monitoring.consultations.none_held', lang)}</p>")
-    frame = over_time.assign(period=pd.to_datetime(over_time["period"]))
+    frame = data.assign(
+        period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
+    )
     fig = charts.lines_figure(
         frame,
         x="period",
-        y="held_cumulative",
+        y="estimate",
         hue="municipality",
         lang=lang,
         hue_labels=labels("municipalities", lang),
@@ -165,54 +153,62 @@ def consultations_chart(over_time: pd.DataFrame, lang: str) -> Html:
 
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    return figure(fig, t("monitoring.consultations.chart_title", lang))
+    return figure(fig, t("monitoring.consultations.chart_title", lang)) + data_links([tbl], lang)
 
 
 # -- strategic documents ---------------------------------------------------------------------
-def strategic_table(matrix: pd.DataFrame, completeness: pd.DataFrame, lang: str) -> Html:
+def strategic_table(res: Results, lang: str) -> Html:
     """Annex 1 of seed 003: components (rows) × municipalities (columns), one of three levels per
     cell, and the completeness score as a last row.
 
-    ``matrix`` is :func:`tsp_analysis.monitoring.strategic_matrix` with codes (``lang=None``).
     Every cell carries ``data-level``, ``data-component`` and ``data-municipality`` so a test
     can compare the rendered table with the source, cell by cell.
     """
+    tbl = res["strategic_matrix"].require_checked()
+    comp = res["strategic_completeness"].require_checked()
+    cells = _rows(tbl, "component", "municipality")
+    scores = _rows(comp, "municipality", "measure")
     comp_labels = labels("strategic_components", lang)
+    munis = list(dict.fromkeys(tbl.data["municipality"]))
     rows = {}
-    for component in matrix.index:
+    for component in dict.fromkeys(tbl.data["component"]):
         row = {}
-        for muni in matrix.columns:
-            level = matrix.loc[component, muni]
-            if pd.isna(level):
+        for muni in munis:
+            rec = cells[(component, muni)]
+            level = rec["level"]
+            data = (("component", component), ("municipality", muni), ("level", level))
+            if level == "not_assessed":
+                text = t("monitoring.strategic.not_assessed", lang)
                 row[muni] = Cell(
-                    t("monitoring.strategic.not_assessed", lang),
-                    data=(
-                        ("component", component),
-                        ("municipality", muni),
-                        ("level", "not_assessed"),
-                    ),
+                    text, data=data, ref=tbl.ref(rec), kind="text", markup=label_html(text)
                 )
             else:
+                text = value_label("inclusion_level", level, lang)
                 row[muni] = Cell(
-                    value_label("inclusion_level", level, lang),
+                    text,
                     css=f"tsp-level-{level}",
-                    data=(("component", component), ("municipality", muni), ("level", level)),
+                    data=data,
+                    ref=tbl.ref(rec),
+                    kind="text",
+                    markup=label_html(text),
                 )
         rows[comp_labels.get(component, component)] = row
-    scores = completeness.set_index("municipality")["score"]
     rows[t("monitoring.strategic.completeness", lang)] = {
-        m: Cell(fmt_score(scores.get(m), lang), css="tsp-num tsp-completeness")
-        for m in matrix.columns
+        m: cell(comp, scores[(m, "score")], lang, css="tsp-num tsp-completeness")
+        if (m, "score") in scores
+        else Cell("—")
+        for m in munis
     }
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(matrix.columns))
-    frame.columns = [label("municipalities", m, lang) for m in matrix.columns]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=munis)
+    frame.columns = [label("municipalities", m, lang) for m in munis]
     html = table(
         frame,
         lang,
-        caption=t("monitoring.strategic.caption", lang),
+        caption=tbl.caption[lang],
         index_header=t("monitoring.strategic.component", lang),
         notes=[t("monitoring.strategic.legend", lang)],
         css="tsp-strategic",
+        sources=[tbl, comp],
     )
     return Html(
         html.replace(
@@ -224,51 +220,52 @@ def strategic_table(matrix: pd.DataFrame, completeness: pd.DataFrame, lang: str)
 
 
 # -- implementation of recommendations ---------------------------------------------------------
-def implementation_table(summary_table: pd.DataFrame, lang: str) -> Html:
+def implementation_table(res: Results, lang: str) -> Html:
     """Recommendations per municipality at each evaluation: counts per status, completion."""
-    rows = {}
-    for rec in summary_table.to_dict("records"):
-        rows[_row_label(rec["municipality"], rec["evaluation"], lang)] = {
-            t("monitoring.col.recommendations", lang): Cell(
-                fmt_count(rec["recommendations"], lang), css="tsp-num"
-            ),
-            **{
-                value_label("implementation", s, lang): Cell(fmt_count(rec[s], lang), css="tsp-num")
-                for s in STATUSES
-            },
-            t("monitoring.col.not_assessed", lang): Cell(
-                fmt_count(rec["not_assessed"], lang), css="tsp-num"
-            ),
-            t("monitoring.col.completion", lang): Cell(
-                fmt_percent(rec["completion_rate"], lang), css="tsp-num"
-            ),
-            t("monitoring.col.weighted_completion", lang): Cell(
-                fmt_percent(rec["weighted_completion"], lang), css="tsp-num"
-            ),
+    tbl = res["implementation"].require_checked()
+    rows = _rows(tbl, "municipality", "evaluation", "measure")
+    heads = {
+        "recommendations": t("monitoring.col.recommendations", lang),
+        **{s: value_label("implementation", s, lang) for s in STATUSES},
+        "not_assessed": t("monitoring.col.not_assessed", lang),
+        "completion_rate": t("monitoring.col.completion", lang),
+        "weighted_completion": t("monitoring.col.weighted_completion", lang),
+    }
+    out = {}
+    for muni, evaluation in dict.fromkeys(
+        (r["municipality"], r["evaluation"]) for r in tbl.records()
+    ):
+        out[_row_label(muni, evaluation, lang)] = {
+            head: cell(tbl, rows[(muni, evaluation, m)], lang) for m, head in heads.items()
         }
-    frame = pd.DataFrame.from_dict(rows, orient="index")
     return table(
-        frame,
+        pd.DataFrame.from_dict(out, orient="index"),
         lang,
-        caption=t("monitoring.implementation.caption", lang),
+        caption=tbl.caption[lang],
         index_header=t("monitoring.implementation.row", lang),
         notes=[t("monitoring.implementation.rates_note", lang)],
+        sources=[tbl],
     )
 
 
-def implementation_chart(summary_table: pd.DataFrame, lang: str) -> Html:
+def implementation_chart(res: Results, lang: str) -> Html:
     """Share of recommendations per status, per municipality and evaluation (stacked bars)."""
-    data = summary_table[summary_table["municipality"] != TOTAL]
-    long = data.melt(
-        id_vars=["municipality", "evaluation"],
-        value_vars=list(STATUSES),
-        var_name="status",
-        value_name="count",
-    )
-    long["row"] = [
-        _row_label(m, e, lang)
-        for m, e in zip(long["municipality"], long["evaluation"], strict=True)
+    tbl = res["implementation"].require_checked()
+    data = tbl.data[
+        (tbl.data["municipality"] != TOTAL)
+        & tbl.data["measure"].isin(STATUSES)
+        & ~tbl.data["suppressed"]
     ]
+    long = pd.DataFrame(
+        {
+            "row": [
+                _row_label(m, e, lang)
+                for m, e in zip(data["municipality"], data["evaluation"], strict=True)
+            ],
+            "status": data["measure"].to_numpy(),
+            "count": data["estimate"].astype(float).to_numpy(),
+        }
+    )
     order = list(dict.fromkeys(long["row"]))
     fig = charts.stacked_bars_figure(
         long,
@@ -282,7 +279,12 @@ def implementation_chart(summary_table: pd.DataFrame, lang: str) -> Html:
         colours=["#2e7d32", "#f2c14e", "#c0392b"],
         title=t("monitoring.implementation.chart_title", lang),
     )
-    return figure(fig, t("monitoring.implementation.chart_title", lang))
+    return figure(fig, t("monitoring.implementation.chart_title", lang)) + data_links([tbl], lang)
+
+
+def method(lang: str) -> Html:
+    """The method paragraph."""
+    return Html(f"<p>{t_html('monitoring.method.text', lang)}</p>")
 
 
 __all__ = [
@@ -290,6 +292,7 @@ __all__ = [
     "consultations_table",
     "implementation_chart",
     "implementation_table",
+    "method",
     "strategic_table",
     "summary",
     "join",

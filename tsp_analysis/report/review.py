@@ -2,371 +2,495 @@
 data sources, the indicator availability matrix with coverage scores and gap recommendations,
 and the quality audit of this run's inputs.
 
-The inventory and the indicators are reference data (no respondents). The audit counts
-respondents, so every count of survey respondents (TŠP and provider surveys) below
-``min_count`` is suppressed, with a second cell suppressed where a total would give it away
-(received = accepted + quarantined); shares of respondents are shown only on a base of at least
-``min_base``. Counts about the other inputs (population, registers) describe tables, not people,
-and are shown as they are.
+Every function takes the checked :class:`~tsp_analysis.results.table.Results` of
+``results.compute("data_review", params)`` and a language, and renders only through
+:mod:`.checked` (figures) and :func:`.display.table`; labels and reference texts go through
+:func:`.display.label_html`. What the tables hold and why some figures are not published is
+documented in :mod:`tsp_analysis.results.review`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
+from .. import datareview
+from ..results.cubes import MISSING, RESPONDENT_DATASETS
+from ..results.review import MISSING_KINDS, SCOPES, TOTAL_CATEGORY
+from ..results.table import Results, ResultTable
 from . import charts
-from .display import Cell, Html, bullets, count_cell, estimate_cell, figure, join, table
-from .i18n import DASH, SUPPRESSED_MARK, fmt_count, fmt_number, fmt_percent, label, t, t_html
+from .checked import cell
+from .display import (
+    Cell,
+    Html,
+    bullets,
+    data_links,
+    figure,
+    join,
+    label_html,
+    safe,
+    table,
+)
+from .i18n import DASH, fmt_list, label, labels, question_label, t, t_html, value_label
 
-#: Datasets whose rows are people who answered a survey.
-RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
-
-DATASET_KEYS = {
-    "tsp_survey": "review.dataset.tsp_survey",
-    "provider_survey": "review.dataset.provider_survey",
-    "population": "review.dataset.population",
-    "residents": "review.dataset.residents",
-    "consultations": "review.dataset.consultations",
-    "strategic_assessment": "review.dataset.strategic_assessment",
-    "recommendations": "review.dataset.recommendations",
-}
-REASON_KEYS = {
-    "missing_required": "review.reason.missing_required",
-    "invalid_value": "review.reason.invalid_value",
-    "out_of_range": "review.reason.out_of_range",
-    "unknown_municipality": "review.reason.unknown_municipality",
-    "not_third_country": "review.reason.not_third_country",
-    "duplicate_row": "review.reason.duplicate_row",
-    "duplicate_id": "review.reason.duplicate_id",
-    "impossible_combination": "review.reason.impossible_combination",
-    "straight_lining": "review.reason.straight_lining",
-}
-ACTION_KEYS = {
-    "recoded": "review.action.recoded",
-    "normalised": "review.action.normalised",
-    "set_missing": "review.action.set_missing",
-    "derived": "review.action.derived",
-    "ignored_column": "review.action.ignored_column",
-    "quarantined": "review.action.quarantined",
-}
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
-VARIABLE_KEYS = {
-    "sex": "needs.sample.margin.sex",
-    "age_group": "needs.sample.margin.age_group",
-    "citizenship": "needs.sample.margin.citizenship",
-    "residence_basis": "needs.sample.margin.residence_basis",
-}
+VARIABLES = ("sex", "age_group", "citizenship", "residence_basis")
+
+
+def _text(value: object) -> Cell:
+    """A cell of words (a label, a reference text): digits in it are marked as label digits."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return Cell(DASH)
+    text = str(value)
+    return Cell(text, markup=label_html(text))
 
 
 def _dataset(code: str, lang: str) -> str:
-    return t(DATASET_KEYS[code], lang) if code in DATASET_KEYS else code
+    key = f"review.dataset.{code}"
+    return t(key, lang)
 
 
 def _reason(code: str, lang: str) -> str:
-    return t(REASON_KEYS[code], lang) if code in REASON_KEYS else str(code)
+    return t(f"review.reason.{code}", lang)
 
 
-def _people_count(value: object, lang: str, min_count: int, suppressed: bool = False) -> Cell:
-    return count_cell(value, lang, min_count, suppressed)
+def _col(measure: str, lang: str) -> str:
+    return t(f"review.audit.col.{measure}", lang)
 
 
-def _plain_count(value: object, lang: str) -> Cell:
-    if pd.isna(value):
-        return Cell(DASH)
-    return Cell(fmt_count(value, lang), css="tsp-num")
+def _index(tbl: ResultTable, *dims: str) -> dict[tuple, dict]:
+    """The checked rows of ``tbl`` by their values of ``dims``."""
+    return {tuple(rec[d] for d in dims): rec for rec in tbl.records()}
 
 
-def _small(value: object, min_count: int) -> bool:
-    return not pd.isna(value) and 0 < int(value) < min_count
+def _fig(tbl: ResultTable, rec: dict | None, lang: str, **options) -> Cell:
+    return Cell(DASH) if rec is None else cell(tbl, rec, lang, **options)
 
 
 # -- 1. inventory -------------------------------------------------------------------------------
-def inventory_table(inventory: pd.DataFrame, lang: str) -> Html:
-    """The data-source inventory (:func:`tsp_analysis.datareview.inventory`, labelled)."""
-    return table(inventory.reset_index(drop=True), lang, index=False,
-                 caption=t("review.inventory.caption", lang), css="tsp-inventory")
+def inventory_table(res: Results, lang: str) -> Html:
+    """The data-source inventory: institutions, sources, breakdowns, timeliness (reference
+    text) with the time lag as a checked figure."""
+    tbl = res["inventory"].require_checked()
+    rows = _index(tbl, "source_id")
+    labelled = datareview.inventory(lang)
+    lag_col = datareview.terms("column", lang)["lag_months"]
+    frame = pd.DataFrame(index=range(len(labelled)))
+    for col in labelled.columns:
+        if col == lag_col:
+            frame[col] = [_fig(tbl, rows.get((sid,)), lang) for sid in labelled.index]
+        else:
+            frame[col] = [_text(v) for v in labelled[col]]
+    return table(
+        frame, lang, index=False, caption=tbl.caption[lang], css="tsp-inventory", sources=[tbl]
+    )
 
 
 # -- 2. indicators --------------------------------------------------------------------------------
-def availability_table(codes: pd.DataFrame, labelled: pd.DataFrame, lang: str) -> Html:
-    """Indicator × level availability, coloured, with the sources.
-
-    ``codes`` is :func:`~tsp_analysis.datareview.indicator_availability` without a language
-    (availability codes, for the colours), ``labelled`` the same with ``lang``.
-    """
-    levels = [lv for lv in ("national", "municipal") if lv in codes]
-    level_names = {"national": t("review.level.national", lang),
-                   "municipal": t("review.level.municipal", lang)}
-    rows = []
+def availability_table(res: Results, lang: str) -> Html:
+    """Indicator × level availability, coloured, with the sources."""
+    tbl = res["indicators"].require_checked()
+    rows = _index(tbl, "indicator_id", "level")
+    labelled = datareview.indicator_availability(lang=lang).set_index("indicator_id")
+    levels = list(dict.fromkeys(tbl.data["level"]))
+    level_names = {lv: t(f"review.level.{lv}", lang) for lv in levels}
+    out = []
     previous = None
-    for code_rec, lab_rec in zip(codes.to_dict("records"), labelled.to_dict("records"),
-                                 strict=True):
-        # The domain on its first row only: the rows below belong to it.
-        domain = lab_rec["domain"] if code_rec["domain"] != previous else ""
-        previous = code_rec["domain"]
+    for iid in dict.fromkeys(tbl.data["indicator_id"]):
+        lab = labelled.loc[iid]
+        first = rows[(iid, levels[0])]
+        # the domain on its first row only: the rows below belong to it
+        domain = lab["domain"] if first["domain"] != previous else ""
+        previous = first["domain"]
         row = {
-            t("review.indicators.col.domain", lang): domain,
-            t("review.indicators.col.indicator", lang): lab_rec["indicator"],
+            t("review.indicators.col.domain", lang): _text(domain),
+            t("review.indicators.col.indicator", lang): _text(lab["indicator"]),
         }
         for lv in levels:
-            row[level_names[lv]] = Cell(lab_rec[lv],
-                                        css=f"tsp-level-{AVAILABILITY_CSS.get(code_rec[lv], '')}")
-            row[t("review.indicators.col.sources", lang, level=level_names[lv].lower())] = (
-                lab_rec[f"{lv}_sources"] or DASH)
-        rows.append(row)
-    return table(pd.DataFrame(rows), lang, index=False, css="tsp-indicators",
-                 caption=t("review.indicators.caption", lang))
+            rec = rows[(iid, lv)]
+            css = f"tsp-level-{AVAILABILITY_CSS.get(rec['availability'], '')}"
+            row[level_names[lv]] = Cell(
+                lab[lv],
+                css=css,
+                markup=label_html(lab[lv]),
+                data=(("availability", rec["availability"]),),
+            )
+            head = t("review.indicators.col.sources", lang, level=level_names[lv].lower())
+            row[head] = _text(lab[f"{lv}_sources"] or DASH)
+        out.append(row)
+    return table(
+        pd.DataFrame(out),
+        lang,
+        index=False,
+        css="tsp-indicators",
+        caption=tbl.caption[lang],
+        sources=[tbl],
+    )
 
 
-def coverage_table(coverage: pd.DataFrame, lang: str, domains: dict[str, str]) -> Html:
-    """Coverage score per domain and level (share of indicators computable, partial = ½)."""
-    level_names = {"national": t("review.level.national", lang),
-                   "municipal": t("review.level.municipal", lang)}
-    rows: dict[str, dict[str, Cell]] = {}
-    for rec in coverage.to_dict("records"):
-        name = t("review.coverage.all", lang) if rec["domain"] == "all" else domains.get(
-            rec["domain"], rec["domain"])
-        text = (f"{fmt_percent(rec['coverage'], lang)} "
-                f"({fmt_count(rec['available'], lang)} + {fmt_count(rec['partial'], lang)}"
-                f" / {fmt_count(rec['indicators'], lang)})")
-        rows.setdefault(name, {})[level_names[rec["level"]]] = Cell(text, css="tsp-num")
-    return table(pd.DataFrame.from_dict(rows, orient="index"), lang,
-                 caption=t("review.coverage.caption", lang),
-                 index_header=t("review.indicators.col.domain", lang),
-                 notes=[t("review.coverage.formula", lang)])
+def _domains(lang: str) -> dict[str, str]:
+    out = dict(datareview.terms("domain", lang))
+    out["all"] = t("review.coverage.all", lang)
+    return out
 
 
-def coverage_chart(coverage: pd.DataFrame, lang: str, domains: dict[str, str]) -> Html:
+def coverage_table(res: Results, lang: str) -> Html:
+    """Coverage score per domain and level, with the counts it is computed from."""
+    tbl = res["coverage"].require_checked()
+    rows = _index(tbl, "domain", "level", "measure")
+    domains = _domains(lang)
+    levels = list(dict.fromkeys(tbl.data["level"]))
+    frame_rows = {}
+    for domain in dict.fromkeys(tbl.data["domain"]):
+        out = {}
+        for lv in levels:
+            name = t(f"review.level.{lv}", lang)
+            out[f"{name}: {t('review.coverage.col.coverage', lang)}"] = _fig(
+                tbl, rows.get((domain, lv, "coverage")), lang
+            )
+            for measure, key in (
+                ("available", "review.indicators.available"),
+                ("partial", "review.indicators.partial"),
+                ("indicators", "review.indicators.all"),
+            ):
+                out[f"{name}: {t(key, lang)}"] = _fig(tbl, rows.get((domain, lv, measure)), lang)
+        frame_rows[domains.get(domain, domain)] = out
+    return table(
+        pd.DataFrame.from_dict(frame_rows, orient="index"),
+        lang,
+        caption=tbl.caption[lang],
+        index_header=t("review.indicators.col.domain", lang),
+        notes=[t("review.coverage.formula", lang)],
+        sources=[tbl],
+    )
+
+
+def coverage_chart(res: Results, lang: str) -> Html:
     """Coverage score per domain, national and municipal level side by side."""
-    data = coverage[coverage["domain"] != "all"].assign(
-        estimate=coverage["coverage"], ci_low=float("nan"), ci_high=float("nan"),
-        n=coverage["indicators"], suppressed=False)
-    levels = {"national": t("review.level.national", lang),
-              "municipal": t("review.level.municipal", lang)}
+    tbl = res["coverage"].require_checked()
+    data = tbl.data[(tbl.data["measure"] == "coverage") & (tbl.data["domain"] != "all")]
+    data = data.assign(
+        n=data["n"].astype(float).fillna(0),
+        estimate=data["estimate"].astype(float),
+        ci_low=float("nan"),
+        ci_high=float("nan"),
+    )
+    levels = {lv: t(f"review.level.{lv}", lang) for lv in dict.fromkeys(data["level"])}
     fig, _ = charts.interval_bars_figure(
-        data, "domain", lang, min_base=0, hue="level", category_labels=domains,
-        hue_labels=levels, hue_order=list(levels), title=t("review.coverage.chart_title", lang))
-    return figure(fig, t("review.coverage.chart_title", lang))
+        data,
+        "domain",
+        lang,
+        min_base=0,
+        hue="level",
+        category_labels=_domains(lang),
+        hue_labels=levels,
+        hue_order=list(levels),
+        title=t("review.coverage.chart_title", lang),
+    )
+    return figure(fig, t("review.coverage.chart_title", lang)) + data_links([tbl], lang)
 
 
-def gap_recommendations(gaps: pd.DataFrame, lang: str) -> Html:
-    """The data-system recommendations, one per indicator gap."""
-    if gaps.empty:
+def gap_recommendations(res: Results, lang: str) -> Html:
+    """The data-system recommendations, one per indicator gap (reference text)."""
+    tbl = res["gaps"].require_checked()
+    if tbl.data.empty:
         return Html(f"<p>{t_html('review.gaps.none', lang)}</p>")
-    return bullets(list(gaps["recommendation"]), css="tsp-gaps")
+    level = res.info.get("gap_level")
+    texts = datareview.data_gap_recommendations(lang, level=level)
+    sentences = {
+        (r["level"], r["indicator_id"]): r["recommendation"] for r in texts.to_dict("records")
+    }
+    items = [label_html(sentences[(r["level"], r["indicator_id"])]) for r in tbl.records()]
+    return bullets(items, css="tsp-gaps") + data_links([tbl], lang)
 
 
 # -- 3. quality audit -----------------------------------------------------------------------------
-def rows_table(audit: dict, lang: str, min_count: int) -> Html:
-    """Rows received, accepted and quarantined per input (of this report's municipality)."""
-    rows = []
-    for rec in audit["rows"].to_dict("records"):
-        people = rec["dataset"] in RESPONDENT_DATASETS
-        received, accepted, quarantined = rec["received"], rec["accepted"], rec["quarantined"]
-        unattributed = rec.get("quarantined_unattributed", 0)
-        if people:
-            hide_q = _small(quarantined, min_count)
-            # received = accepted + quarantined: a hidden quarantine count is hidden in accepted
-            # too, or the subtraction would give it back.
-            cells = [
-                _people_count(received, lang, min_count, _small(received, min_count)),
-                _people_count(accepted, lang, min_count, hide_q or _small(accepted, min_count)),
-                _people_count(quarantined, lang, min_count, hide_q),
-                _people_count(unattributed, lang, min_count, _small(unattributed, min_count)),
-            ]
-        else:
-            cells = [_plain_count(v, lang) for v in (received, accepted, quarantined,
-                                                     unattributed)]
-        balanced = t("common.yes", lang) if rec["balanced"] else t("common.no", lang)
-        rows.append({
-            t("review.audit.col.dataset", lang): _dataset(rec["dataset"], lang),
-            t("review.audit.col.rows_in", lang): _plain_count(rec["rows_in"], lang),
-            t("review.audit.col.received", lang): cells[0],
-            t("review.audit.col.accepted", lang): cells[1],
-            t("review.audit.col.quarantined", lang): cells[2],
-            t("review.audit.col.unattributed", lang): cells[3],
-            t("review.audit.col.balanced", lang): balanced,
-        })
-    return table(pd.DataFrame(rows), lang, index=False, min_count=min_count,
-                 caption=t("review.audit.rows_caption", lang),
-                 notes=[t("review.audit.rows_note", lang)])
+def rows_table(res: Results, lang: str) -> Html:
+    """Rows accepted and quarantined per survey (respondents: cells of the disclosure
+    policy's cubes) and the row accounting of the other inputs (records)."""
+    people = res["rows_respondents"].require_checked()
+    records = res["rows_records"].require_checked()
+    parts = []
+    balanced = res.info.get("balanced", {})
+    if not people.data.empty:
+        parts.append(
+            _dataset_grid(
+                people,
+                lang,
+                ("accepted", "quarantined", "unattributed"),
+                notes=[t("review.audit.rows_respondents_note", lang)],
+            )
+        )
+    if not records.data.empty:
+        parts.append(
+            _dataset_grid(
+                records,
+                lang,
+                ("rows_in", "received", "accepted", "quarantined", "unattributed"),
+                notes=[t("review.audit.rows_note", lang)],
+            )
+        )
+    if balanced:
+        files = [
+            _dataset(d, lang) + f": {t('common.yes' if ok else 'common.no', lang)}"
+            for d, ok in balanced.items()
+        ]
+        text = t_html("review.audit.balanced_list", lang, files=label_html(fmt_list(files, lang)))
+        parts.append(Html(f"<p>{text}</p>"))
+    return join(parts)
 
 
-def quarantine_table(audit: dict, lang: str, min_count: int) -> Html:
-    """Quarantined rows per input and reason."""
-    data = audit["quarantine"]
-    if data.empty:
-        return Html(f"<p>{t_html('review.audit.no_quarantine', lang)}</p>")
-    rows = []
-    for rec in data.to_dict("records"):
-        people = rec["dataset"] in RESPONDENT_DATASETS
-        count = (lambda v: _people_count(v, lang, min_count, _small(v, min_count))) if people \
-            else (lambda v: _plain_count(v, lang))
-        rows.append({
-            t("review.audit.col.dataset", lang): _dataset(rec["dataset"], lang),
-            t("review.audit.col.reason", lang): _reason(rec["reason"], lang),
-            t("review.audit.col.rows", lang): count(rec["rows"]),
-            t("review.audit.col.unattributed", lang): count(rec.get("unattributed", 0)),
-        })
-    return table(pd.DataFrame(rows), lang, index=False, min_count=min_count,
-                 caption=t("review.audit.quarantine_caption", lang))
-
-
-def nonresponse_table(audit: dict, lang: str, min_base: int, dataset: str = "tsp_survey",
-                      min_count: int = 5) -> Html:
-    """Item non-response per question: how many were asked and the shares left blank,
-    "don't know", "not applicable" or refused (shares of those asked)."""
-    data = audit["nonresponse"]
-    data = data[data["dataset"] == dataset]
-    rows = []
-    for rec in data.to_dict("records"):
-        asked = rec["asked"]
-        row = {
-            t("review.audit.col.question", lang): rec.get("label") or rec["question"],
-            t("review.audit.col.asked", lang): _people_count(asked, lang, min_count,
-                                                             _small(asked, min_count)),
+def _dataset_grid(
+    tbl: ResultTable, lang: str, measures: Sequence[str], notes: Sequence[str] = ()
+) -> Html:
+    rows = _index(tbl, "dataset", "measure")
+    frame_rows = {}
+    for dataset in dict.fromkeys(tbl.data["dataset"]):
+        frame_rows[_dataset(dataset, lang)] = {
+            _col(m, lang): _fig(tbl, rows.get((dataset, m)), lang) for m in measures
         }
-        for col, key in (("nonresponse_rate", "review.audit.col.nonresponse"),
-                         ("blank", "review.audit.col.blank"),
-                         ("dont_know", "review.audit.col.dont_know"),
-                         ("not_applicable", "review.audit.col.not_applicable")):
-            value = rec[col] if col == "nonresponse_rate" else (
-                rec[col] / asked if asked else float("nan"))
-            row[t(key, lang)] = estimate_cell(value, None, None, asked, False, "share", lang,
-                                              min_base, show_n=False)
-        rows.append(row)
-    return table(pd.DataFrame(rows), lang, index=False, min_base=min_base, min_count=min_count,
-                 caption=t("review.audit.nonresponse_caption", lang,
-                           dataset=_dataset(dataset, lang)))
+    return table(
+        pd.DataFrame.from_dict(frame_rows, orient="index"),
+        lang,
+        caption=tbl.caption[lang],
+        index_header=t("review.audit.col.dataset", lang),
+        notes=notes,
+        sources=[tbl],
+    )
 
 
-def straightlining_table(audit: dict, lang: str, min_base: int, min_count: int) -> Html:
+def quarantine_table(res: Results, lang: str) -> Html:
+    """Quarantined rows per input and reason, for this report's unit and without a
+    municipality. Reasons with no row are left out (their zeros are in the data file)."""
+    parts = []
+    for tid in ("quarantine_respondents", "quarantine_records"):
+        tbl = res[tid].require_checked()
+        rows = _index(tbl, "dataset", "cause", "scope")
+        shown = {}
+        for rec in tbl.records():
+            value = rec["estimate"]
+            if rec["suppressed"] or (not pd.isna(value) and value > 0):
+                shown[(rec["dataset"], rec["cause"])] = None
+        if not shown:
+            continue
+        out = []
+        for dataset, reason in shown:
+            row = {
+                t("review.audit.col.dataset", lang): _text(_dataset(dataset, lang)),
+                t("review.audit.col.reason", lang): _text(_reason(reason, lang)),
+            }
+            for scope in SCOPES:
+                row[t(f"review.scope.{scope}", lang)] = _fig(
+                    tbl, rows.get((dataset, reason, scope)), lang
+                )
+            out.append(row)
+        parts.append(
+            table(pd.DataFrame(out), lang, index=False, caption=tbl.caption[lang], sources=[tbl])
+        )
+    if not parts:
+        return Html(f"<p>{t_html('review.audit.no_quarantine', lang)}</p>")
+    return join(parts)
+
+
+def nonresponse_table(res: Results, lang: str, dataset: str = "tsp_survey") -> Html:
+    """Per question: answered, no answer, not asked (counts), and the kinds of missing answer
+    as shares of those who gave none."""
+    tid = f"nonresponse_{dataset}"
+    if tid not in res:
+        return Html("")
+    tbl = res[tid].require_checked()
+    rows = _index(tbl, "question", "measure")
+    measures = ("answered", "missing", "not_asked", *MISSING_KINDS)
+    out = {}
+    for q in dict.fromkeys(tbl.data["question"]):
+        out[question_label(dataset, q, lang)] = {
+            _col(m, lang): _fig(tbl, rows.get((q, m)), lang) for m in measures
+        }
+    notes = [t("review.audit.nonresponse_note", lang)]
+    if res.unit == "lithuania" and dataset == "tsp_survey":
+        notes.append(t("review.audit.nonresponse_country_note", lang))
+    return table(
+        pd.DataFrame.from_dict(out, orient="index"),
+        lang,
+        caption=tbl.caption[lang],
+        index_header=t("review.audit.col.question", lang),
+        notes=notes,
+        sources=[tbl],
+    )
+
+
+def straightlining_table(res: Results, lang: str) -> Html:
     """Per area's rating grid: respondents who rated every criterion and the share of them who
     gave every criterion the same answer."""
-    rows = []
-    for rec in audit["straightlining"].to_dict("records"):
-        complete = rec["complete"]
-        rows.append({
-            t("needs.col.area", lang): label("areas", rec["area"], lang),
-            t("review.audit.col.complete", lang): _people_count(complete, lang, min_count,
-                                                                _small(complete, min_count)),
-            t("review.audit.col.straightlined", lang): estimate_cell(
-                rec["share"], None, None, complete, False, "share", lang, min_base,
-                show_n=False),
-        })
-    return table(pd.DataFrame(rows), lang, index=False, min_base=min_base, min_count=min_count,
-                 caption=t("review.audit.straightlining_caption", lang),
-                 notes=[t("review.audit.straightlining_note", lang)])
+    tbl = res["straightlining"].require_checked()
+    rows = _index(tbl, "area", "measure")
+    out = {}
+    for area in dict.fromkeys(tbl.data["area"]):
+        out[label("areas", area, lang)] = {
+            _col("complete", lang): _fig(tbl, rows.get((area, "complete")), lang),
+            _col("straightlined", lang): _fig(tbl, rows.get((area, "straightlined")), lang),
+        }
+    return table(
+        pd.DataFrame.from_dict(out, orient="index"),
+        lang,
+        caption=tbl.caption[lang],
+        index_header=t("needs.col.area", lang),
+        notes=[t("review.audit.straightlining_note", lang)],
+        sources=[tbl],
+    )
 
 
-def duplicates_table(audit: dict, lang: str, min_count: int) -> Html:
-    """Duplicate keys and rows per input (accepted and quarantined)."""
-    rows = []
-    for rec in audit["duplicates"].to_dict("records"):
-        people = rec["dataset"] in RESPONDENT_DATASETS
-
-        def cell(v, people=people):
-            if people:
-                return _people_count(v, lang, min_count, _small(v, min_count))
-            return _plain_count(v, lang)
-
-        rows.append({
-            t("review.audit.col.dataset", lang): _dataset(rec["dataset"], lang),
-            t("review.audit.col.key", lang): rec["key"],
-            t("review.audit.col.duplicate_keys", lang): cell(rec["duplicate_keys"]),
-            t("review.audit.col.identical_rows", lang): cell(rec["identical_rows"]),
-            t("review.reason.duplicate_row", lang): cell(rec["quarantined_duplicate_row"]),
-            t("review.reason.duplicate_id", lang): cell(rec["quarantined_duplicate_id"]),
-        })
-    return table(pd.DataFrame(rows), lang, index=False, min_count=min_count,
-                 caption=t("review.audit.duplicates_caption", lang))
-
-
-def cleaning_log_table(audit: dict, lang: str, min_count: int) -> Html:
-    """The cleaning log summarised: entries and cells per input, column and action.
-
-    Counts of quarantined survey rows per reason say something about respondents (e.g. an EU
-    citizen) and are suppressed when small; recodings of a spelling are not about a person.
-    """
-    rows = []
-    for rec in audit["cleaning_log"].to_dict("records"):
-        sensitive = rec["dataset"] in RESPONDENT_DATASETS and rec["action"] == "quarantined"
-
-        def cell(v, sensitive=sensitive):
-            if sensitive:
-                return _people_count(v, lang, min_count, _small(v, min_count))
-            return _plain_count(v, lang)
-
-        action = t(ACTION_KEYS[rec["action"]], lang) if rec["action"] in ACTION_KEYS \
-            else rec["action"]
-        if rec.get("reason"):
-            action = f"{action}: {_reason(rec['reason'], lang)}"
-        rows.append({
-            t("review.audit.col.dataset", lang): _dataset(rec["dataset"], lang),
-            t("review.audit.col.column", lang): rec["column"] or DASH,
-            t("review.audit.col.action", lang): action,
-            t("review.audit.col.entries", lang): cell(rec["entries"]),
-            t("review.audit.col.cells", lang): cell(rec["cells"]),
-        })
-    if not rows:
-        return Html(f"<p>{t_html('review.audit.empty_log', lang)}</p>")
-    return table(pd.DataFrame(rows), lang, index=False, min_count=min_count,
-                 caption=t("review.audit.log_caption", lang),
-                 notes=[t("review.audit.log_note", lang)])
+def duplicates_table(res: Results, lang: str) -> Html:
+    """Repeated keys and identical rows among the accepted rows, and rows quarantined as
+    duplicates, per input."""
+    keys = res.info.get("duplicate_keys", {})
+    parts = []
+    for tid in ("duplicates_respondents", "duplicates_records"):
+        tbl = res[tid].require_checked()
+        if tbl.data.empty:
+            continue
+        used = [
+            f"{_dataset(d, lang)} – {keys[d]}"
+            for d in dict.fromkeys(tbl.data["dataset"])
+            if d in keys
+        ]
+        notes = [t("review.audit.duplicates_keys", lang, keys="; ".join(used))] if used else []
+        parts.append(
+            _dataset_grid(
+                tbl,
+                lang,
+                ("duplicate_keys", "identical_rows", "duplicate_row", "duplicate_id"),
+                notes=notes,
+            )
+        )
+    return join(parts)
 
 
 def _category(variable: str, code: str, lang: str) -> str:
-    from .needs import _category_label
+    if code == MISSING:
+        return t("review.audit.profile_missing", lang)
+    if code == TOTAL_CATEGORY:
+        return t("review.audit.profile_total", lang)
+    out = []
+    for part in str(code).split("+"):
+        if part == "other":
+            out.append(t("needs.sample.other", lang))
+        elif variable == "sex":
+            out.append(value_label("sex", part, lang))
+        elif variable == "age_group":
+            out.append(labels("age_groups", lang).get(part, part))
+        elif variable == "residence_basis":
+            out.append(labels("residence_bases", lang).get(part, part))
+        elif variable == "citizenship":
+            out.append(labels("countries", lang, column="name").get(part, part))
+        else:
+            out.append(part)
+    return " + ".join(out)
 
-    return _category_label(variable, code, lang)
 
-
-def representativeness_table(audit: dict, lang: str, min_count: int) -> Html:
-    """The survey sample against the adult TŠP population, per municipality and variable."""
-    rows = []
+def profile_table(res: Results, lang: str) -> Html:
+    """The survey sample against the adult TŠP population, per municipality and variable:
+    counts and shares, each from a checked table."""
+    sample = res["sample_profile"].require_checked()
+    population = res["population_profile"].require_checked()
+    s_rows = _index(sample, "municipality", "variable", "category", "measure")
+    p_rows = _index(population, "municipality", "variable", "category", "measure")
+    keys = list(
+        dict.fromkeys(
+            [(r["municipality"], r["variable"], r["category"]) for r in sample.records()]
+            + [(r["municipality"], r["variable"], r["category"]) for r in population.records()]
+        )
+    )
+    out = []
     previous = (None, None)
-    for rec in audit["representativeness"].to_dict("records"):
-        suppressed = bool(rec["suppressed"])
-        first_unit = rec["municipality"] != previous[0]
-        first = (rec["municipality"], rec["variable"]) != previous
-        previous = (rec["municipality"], rec["variable"])
-        n = rec["sample_n"]
-        rows.append({
-            t("common.municipality", lang): label("municipalities", rec["municipality"], lang)
-            if first_unit else "",
-            t("review.audit.col.variable", lang): t(VARIABLE_KEYS[rec["variable"]], lang)
-            if first and rec["variable"] in VARIABLE_KEYS else ("" if not first else
-                                                                rec["variable"]),
-            t("needs.sample.col.category", lang): _category(rec["variable"], rec["category"],
-                                                            lang),
-            t("needs.sample.col.respondents", lang): count_cell(n, lang, min_count, suppressed),
-            t("needs.sample.col.sample_share", lang): (
-                Cell(SUPPRESSED_MARK, kind="count", suppressed=True) if suppressed or pd.isna(n)
-                else Cell(fmt_percent(rec["sample_share"], lang), n=int(n), kind="count",
-                          css="tsp-num")),
-            t("needs.sample.col.population_share", lang): (
-                Cell(SUPPRESSED_MARK, kind="count", suppressed=True) if suppressed
-                else Cell(fmt_percent(rec["population_share"], lang), css="tsp-num")),
-        })
-    return table(pd.DataFrame(rows), lang, index=False, min_count=min_count, css="tsp-grouped",
-                 caption=t("review.audit.representativeness_caption", lang))
+    for m, variable, category in keys:
+        first_unit = m != previous[0]
+        first = (m, variable) != previous
+        previous = (m, variable)
+        var_name = t(f"review.variable.{variable}", lang) if first else ""
+        k = (m, variable, category)
+        out.append(
+            {
+                t("common.municipality", lang): _text(
+                    label("municipalities", m, lang) if first_unit else ""
+                ),
+                t("review.audit.col.variable", lang): _text(var_name),
+                t("needs.sample.col.category", lang): _text(_category(variable, category, lang)),
+                t("needs.sample.col.respondents", lang): _fig(
+                    sample, s_rows.get((*k, "count")), lang
+                ),
+                t("needs.sample.col.sample_share", lang): _fig(
+                    sample, s_rows.get((*k, "share")), lang
+                ),
+                t("review.audit.col.population", lang): _fig(
+                    population, p_rows.get((*k, "count")), lang
+                ),
+                t("needs.sample.col.population_share", lang): _fig(
+                    population, p_rows.get((*k, "share")), lang
+                ),
+            }
+        )
+    if not out:
+        return Html("")
+    html = table(
+        pd.DataFrame(out),
+        lang,
+        index=False,
+        css="tsp-grouped",
+        caption=t("review.audit.representativeness_caption", lang),
+        notes=[t("review.audit.profile_note", lang)],
+        sources=[sample, population],
+    )
+    return html + Html(f"<p>{t_html('review.audit.dissimilarity_dropped', lang)}</p>")
 
 
-def dissimilarity_table(audit: dict, lang: str) -> Html:
-    """Index of dissimilarity between sample and population per municipality and variable."""
-    data = audit["dissimilarity"]
-    rows: dict[str, dict[str, Cell]] = {}
-    for rec in data.to_dict("records"):
-        name = label("municipalities", rec["municipality"], lang)
-        var = t(VARIABLE_KEYS[rec["variable"]], lang) if rec["variable"] in VARIABLE_KEYS \
-            else rec["variable"]
-        value = rec["dissimilarity"]
-        rows.setdefault(name, {})[var] = Cell(DASH if pd.isna(value)
-                                              else fmt_number(value, lang, 2), css="tsp-num")
-    return table(pd.DataFrame.from_dict(rows, orient="index"), lang,
-                 caption=t("review.audit.dissimilarity_caption", lang),
-                 index_header=t("common.municipality", lang),
-                 notes=[t("review.audit.dissimilarity_note", lang)])
+def cleaning_log_table(res: Results, lang: str) -> Html:
+    """The cleaning log summarised: entries and cells per input, column and action."""
+    tbl = res["cleaning_log"].require_checked()
+    if tbl.data.empty:
+        return Html(f"<p>{t_html('review.audit.empty_log', lang)}</p>")
+    rows = _index(tbl, "dataset", "column", "action", "cause", "measure")
+    out = []
+    for dataset, column, action, reason in dict.fromkeys(
+        (r["dataset"], r["column"], r["action"], r["cause"]) for r in tbl.records()
+    ):
+        name = t(f"review.action.{action}", lang)
+        if reason:
+            name = f"{name}: {_reason(reason, lang)}"
+        out.append(
+            {
+                t("review.audit.col.dataset", lang): _text(_dataset(dataset, lang)),
+                t("review.audit.col.column", lang): _text(column or DASH),
+                t("review.audit.col.action", lang): _text(name),
+                t("review.audit.col.entries", lang): _fig(
+                    tbl, rows.get((dataset, column, action, reason, "entries")), lang
+                ),
+                t("review.audit.col.cells", lang): _fig(
+                    tbl, rows.get((dataset, column, action, reason, "cells")), lang
+                ),
+            }
+        )
+    return table(
+        pd.DataFrame(out),
+        lang,
+        index=False,
+        caption=tbl.caption[lang],
+        notes=[t("review.audit.log_note", lang), t("review.audit.log_quarantine_note", lang)],
+        sources=[tbl],
+    )
+
+
+def method(res: Results, lang: str) -> Html:
+    """The method paragraph, its thresholds marked as such."""
+    thresholds = next(iter(res)).thresholds
+    text = t_html(
+        "review.method.text",
+        lang,
+        min_base=safe(thresholds["min_base"], "threshold"),
+        min_count=safe(thresholds["min_count"], "threshold"),
+    )
+    return Html(f"<p>{text}</p>")
 
 
 __all__ = [
@@ -374,20 +498,14 @@ __all__ = [
     "cleaning_log_table",
     "coverage_chart",
     "coverage_table",
-    "dissimilarity_table",
     "duplicates_table",
     "gap_recommendations",
     "inventory_table",
+    "method",
     "nonresponse_table",
+    "profile_table",
     "quarantine_table",
-    "representativeness_table",
     "rows_table",
     "straightlining_table",
-    "join",
+    "RESPONDENT_DATASETS",
 ]
-
-
-def gap_level(municipality: str) -> str | None:
-    """Which level's data gaps a report lists: the municipal level in a municipality's report,
-    both levels in the country's."""
-    return None if municipality == "lithuania" else "municipal"

@@ -40,6 +40,7 @@ import pandas as pd
 
 from .. import reference
 from ..report.i18n import t
+from . import cubes
 from .cubes import (
     NO_LIBRARY_SUPPRESSION,
     OTHER,
@@ -53,6 +54,8 @@ from .cubes import (
 )
 from .table import Cube, Results, ResultTable, coord
 
+MISSING = cubes.MISSING
+ADULTS = cubes.adults()
 #: Recommendations are listed for this many top priority areas (and the municipality).
 TOP_AREAS = 3
 #: At most this many recommendations per area (the most urgent rules first).
@@ -157,7 +160,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 
     rake = rakes[unit]
     profile = sample_vs_population(survey, population, unit, weight="weight", suppress=False)
-    resp_cube = respondents_cube(unit, profile)
+    resp_cube = respondents_cube("tsp_survey", unit, inputs.tsp_survey.data)
     res.add_cube(resp_cube)
     res.add(_sample_weighting(rake, unit))
     res.add(_sample_profile(profile, mine, unit, cells[unit], resp_cube))
@@ -287,7 +290,7 @@ def _context_compare(
                     "estimate": count / tsp if tsp else np.nan,
                     "n": tsp,
                     "of_cube": c.cube.id,
-                    "of_coord": coord(citizenship=code),
+                    "of_coord": c.cell(citizenship=code),
                     "of_value": count,
                 }
             )
@@ -407,7 +410,7 @@ def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTabl
         count = c.count(citizenship=code)
         if code == OTHER and count == 0:
             continue
-        cell = coord(citizenship=code)
+        cell = c.cell(citizenship=code)
         rows.append(
             {
                 "citizenship": code,
@@ -572,10 +575,13 @@ def _sample_profile(
     for margin, part in profile.groupby("margin", sort=False):
         answered = int(part["sample_n"].fillna(0).sum())
         adults = float(part["population"].sum())
+        listed = {margin: [str(c) for c in part["category"]]}
+        # those who answered: every category of the margin but "no answer"
+        answered_cell = coord(**{margin: tuple(c for c in cube.dims[margin] if c != MISSING)})
         for rec in part.to_dict("records"):
             cat = str(rec["category"])
             base = {"margin": margin, "category": cat}
-            cell = coord(**{margin: cat})
+            cell = cubes.cell(cube, listed, **{margin: cat})
             count = int(rec["sample_n"]) if not pd.isna(rec["sample_n"]) else 0
             rows.append(
                 {
@@ -587,46 +593,39 @@ def _sample_profile(
                     "coord": cell,
                 }
             )
-            rows.append(
-                {
-                    **base,
-                    "measure": "sample_share",
-                    "kind": "share",
-                    "estimate": rec["sample_share"],
-                    "n": answered,
-                    "of_cube": cube.id,
-                    "of_coord": cell,
-                    "of_value": count,
-                }
-            )
-            if "weighted_share" in rec:
+            for measure in ("sample_share", "weighted_share"):
+                if measure not in rec:
+                    continue
                 rows.append(
                     {
                         **base,
-                        "measure": "weighted_share",
+                        "measure": measure,
                         "kind": "share",
-                        "estimate": rec["weighted_share"],
+                        "estimate": rec[measure],
                         "n": answered,
                         "of_cube": cube.id,
                         "of_coord": cell,
                         "of_value": count,
+                        "n_cube": cube.id,
+                        "n_coord": answered_cell,
                     }
                 )
-            # Adult population shares. Age groups are cells of the population cube; the other
-            # margins count adults only, which no single cell of that cube holds.
+            # Adult population shares: cells of the population cube (the adults of a
+            # category), their base the adults of the unit.
+            pop_where = {margin: cat} if margin == "age_group" else {margin: cat,
+                                                                     "age_group": ADULTS}
             share = {
                 **base,
                 "measure": "population_share",
                 "kind": "share",
                 "estimate": rec["population_share"],
                 "n": round(adults),
+                "of_cube": pop.cube.id,
+                "of_coord": cubes.cell(pop.cube, listed, **pop_where),
+                "of_value": rec["population"],
+                "n_cube": pop.cube.id,
+                "n_coord": coord(age_group=ADULTS),
             }
-            if margin == "age_group" and cat in pop.cube.dims["age_group"]:
-                share.update(
-                    of_cube=pop.cube.id,
-                    of_coord=coord(age_group=cat),
-                    of_value=pop.count(age_group=cat),
-                )
             rows.append(share)
     return ResultTable.make(
         "sample_profile",
