@@ -31,7 +31,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import reference
+from . import margins, reference
 from .codebook import DATASETS, Codebook, fold, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
@@ -665,7 +665,7 @@ def _cleaning_log(results) -> pd.DataFrame:
 
 
 def _representativeness(
-    results, municipality, year, min_count: int, k_citizenships: int
+    results, municipality, year, min_count: int, k_citizenships: int, min_group_n: int | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sample profile of the TŠP survey against the adult TŠP population, per municipality."""
     rep_cols = [
@@ -691,15 +691,9 @@ def _representativeness(
     if "tsp_survey" not in results or "population" not in results:
         return pd.DataFrame(columns=rep_cols), pd.DataFrame(columns=dis_cols)
     sample = results["tsp_survey"].data
-    population = results["population"].data
-    countries = reference.countries()
-    third = set(countries.loc[countries["third_country"], "iso2"])
-    ages = reference.table("age_groups")
-    adult_groups = ages.loc[ages["adult"], "age_group"].tolist()
-    population = population[
-        population["citizenship"].isin(third).to_numpy(dtype=bool)
-        & population["age_group"].isin(adult_groups).to_numpy(dtype=bool)
-    ]
+    adult_groups = margins.adult_age_groups()
+    population = margins.third_country(results["population"].data)
+    population = population[population["age_group"].isin(adult_groups).to_numpy(dtype=bool)]
     units = (
         [municipality]
         if municipality
@@ -717,8 +711,15 @@ def _representativeness(
         else:
             unit_year = int(pop_unit["year"].max()) if year is None else int(year)
             pop_unit = pop_unit[(pop_unit["year"] == unit_year).to_numpy(dtype=bool)]
-        by_cit = pop_unit.groupby("citizenship")["count"].sum().sort_index()
-        top = by_cit.sort_values(ascending=False, kind="stable").index[:k_citizenships].tolist()
+        # the weighting's grouping (margins.citizenship_groups), so both tables agree
+        top = margins.citizenship_groups(
+            margins.survey_values(smp, "citizenship") if "citizenship" in smp else pd.Series(),
+            pop_unit,
+            min_group_n=min_group_n
+            if min_group_n is not None
+            else margins.default_min_group_n(len(smp)),
+            max_groups=k_citizenships,
+        )
         variables = {
             "sex": ("sex", ["female", "male"], None),
             "age_group": ("age_group", adult_groups, None),
@@ -794,8 +795,9 @@ def quality_audit(
     *,
     year: int | None = None,
     min_count: int = 5,
-    k_citizenships: int = 5,
+    k_citizenships: int = margins.MAX_CITIZENSHIPS,
     lang: str | None = None,
+    min_group_n: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Audit of this run's inputs: row accounting, non-response, straight-lining, duplicates,
     the cleaning log and the agreement of the survey sample with the population.
@@ -815,9 +817,12 @@ def quality_audit(
     min_count : int
         Sample or population counts above zero and below this are suppressed in the sample
         comparison.
-    k_citizenships : int
-        The sample comparison groups citizenship into the ``k`` largest of the municipality's
-        adult TŠP population and ``other``.
+    k_citizenships, min_group_n : int
+        The sample comparison groups citizenship as the weighting does
+        (:func:`tsp_analysis.margins.citizenship_groups`): the citizenships with at least
+        ``min_group_n`` respondents (default 5% of the municipality's respondents, at least
+        10), largest population first, at most ``k_citizenships`` (default 8); the rest are
+        ``other``.
     lang : {"lt", "en"}, optional
         Adds question labels to the non-response table.
 
@@ -848,6 +853,10 @@ def quality_audit(
         ``dissimilarity``: per municipality and variable, the index of dissimilarity
         ½ Σ |sample share − population share| (0 = same profile, 1 = no overlap), with the
         sample's valid and missing answers.
+        ``population_excluded``: the population rows (of the municipality, every year) that
+        no TŠP figure uses, per ``reason`` (``not_third_country``: EU/EEA/Swiss citizens;
+        ``not_adult``: children, whom the survey does not ask): ``rows``, ``people``
+        (suppressed when 1 to ``min_count`` − 1), ``citizenships`` and ``explanation``.
 
     Nothing in the result is a respondent's row, id, value or free text.
     """
@@ -857,7 +866,9 @@ def quality_audit(
     cb = load_codebook()
     results = _results(inputs)
     rows, reasons = _row_accounting(results, municipality)
-    rep, dis = _representativeness(results, municipality, year, min_count, k_citizenships)
+    rep, dis = _representativeness(
+        results, municipality, year, min_count, k_citizenships, min_group_n
+    )
     return {
         "rows": rows,
         "quarantine": reasons,
@@ -867,4 +878,17 @@ def quality_audit(
         "cleaning_log": _cleaning_log(results),
         "representativeness": rep,
         "dissimilarity": dis,
+        "population_excluded": _population_excluded(results, municipality, min_count),
     }
+
+
+def _population_excluded(results, municipality, min_count: int) -> pd.DataFrame:
+    """Population rows left out of every TŠP figure, and why (:func:`margins.excluded_rows`)."""
+    columns = ["reason", "rows", "people", "citizenships", "explanation"]
+    if "population" not in results:
+        return pd.DataFrame(columns=columns)
+    population = _rows_of(results["population"].data, municipality)
+    out = margins.excluded_rows(population)
+    small = (out["people"] > 0) & (out["people"] < min_count)
+    out["people"] = out["people"].astype("Int64").mask(small)
+    return out[columns]
