@@ -42,11 +42,12 @@ column once recoded: "Moteris" and "female" are one answer) is a ``duplicate_row
 double entry); the same id with different answers is a ``duplicate_id`` (a real conflict to
 look at).
 
-Skip logic: ``applies_if`` reads ``column=value1|value2`` (several conditions joined by ``&``;
-``!=`` negates). A question whose condition column holds a *known* answer outside the listed
-values did not apply, so a substantive answer to it is impossible. When the condition column is
-blank the routing is unknown and the answer is kept (item non-response is not evidence).
-"Don't know" and "not applicable" codes are never substantive.
+Skip logic: ``applies_if`` is read and evaluated by :mod:`tsp_analysis.routing` (the one
+reading the data review shares). A question that was certainly not asked (a condition column
+holds a *known* answer outside the listed values, or was itself not asked) cannot have a
+substantive answer. When the routing is unknown (a filter question left blank) the answer is
+kept (item non-response is not evidence). "Don't know" and "not applicable" codes are never
+substantive.
 
 The log and scale
 -----------------
@@ -82,7 +83,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import reference
+from . import reference, routing
 from .codebook import Codebook, Question, fold, load_codebook
 from .errors import InputError, Problem
 from .names import normalise_municipality
@@ -955,17 +956,19 @@ class _Cleaner:
             )
 
     def _applies_if(self, cols: dict) -> None:
-        memo: dict[str, np.ndarray] = {}
+        route = routing.Routing(
+            routing.rules_of(self.cb, self.dataset),
+            lambda column, allowed: cols[column].condition(allowed),
+            self.n,
+        )
         for col in cols.values():
             rule = col.question.applies_if
             if not (rule and col.present):
                 continue
-            rows = np.flatnonzero(
-                self._not_asked(col.question.id, cols, memo) & col.substantive_rows()
-            )
+            rows = np.flatnonzero(route.not_asked(col.question.id) & col.substantive_rows())
             if not len(rows):
                 continue
-            here = self._routing_text(col.question.id, cols, rows)
+            here = self._routing_text(route.chain(col.question.id), cols, rows)
             self._add(
                 rows,
                 "impossible_combination",
@@ -974,45 +977,12 @@ class _Cleaner:
                 [f"no answer unless {rule} (here {h})" for h in here],
             )
 
-    def _not_asked(self, qid: str, cols: dict, memo: dict[str, np.ndarray]) -> np.ndarray:
-        """Rows where question ``qid`` was certainly not asked.
-
-        A question is asked when every condition of its ``applies_if`` holds. It was certainly
-        not asked when a condition column holds a known answer outside the allowed values, or
-        when a condition column was itself certainly not asked (``rate_x`` after ``need_x=no``
-        with ``got_x`` rightly blank). A blank condition column that may have been asked leaves
-        the routing unknown: not evidence of anything.
-        """
-        rule = cols[qid].question.applies_if
-        if not rule:
-            return np.zeros(self.n, dtype=bool)
-        if rule in memo:  # the five ratings of an area share one rule
-            return memo[rule]
-        not_asked = np.zeros(self.n, dtype=bool)
-        memo[rule] = not_asked  # guards against a cycle in the codebook
-        for column, negate, allowed in _parse_applies_if(rule) if rule else []:
-            if column not in cols:
-                raise ValueError(f"codebook: applies_if {rule!r} names unknown {column!r}")
-            inside, answered = cols[column].condition(allowed)
-            fails = answered & (inside if negate else ~inside)
-            not_asked = not_asked | fails | self._not_asked(column, cols, memo)
-        memo[rule] = not_asked
-        return not_asked
-
-    def _routing_text(self, qid: str, cols: dict, rows: np.ndarray) -> list[str]:
-        """The answers along ``qid``'s routing chain, per row: "got_x blank, need_x = 'no'"."""
+    def _routing_text(self, chain: list[str], cols: dict, rows: np.ndarray) -> list[str]:
+        """The answers along a routing chain, per row: "got_x blank, need_x = 'no'"."""
         parts: list[list[str]] = [[] for _ in rows]
-        seen: set[str] = set()
-        todo = [qid]
-        while todo:
-            rule = cols[todo.pop(0)].question.applies_if
-            for column, _negate, _allowed in _parse_applies_if(rule) if rule else []:
-                if column in seen:
-                    continue
-                seen.add(column)
-                todo.append(column)
-                for part, v in zip(parts, cols[column].raw_at(rows), strict=True):
-                    part.append(f"{column} blank" if v is None else f"{column} = {v!r}")
+        for column in chain:
+            for part, v in zip(parts, cols[column].raw_at(rows), strict=True):
+                part.append(f"{column} blank" if v is None else f"{column} = {v!r}")
         return [", ".join(p) for p in parts]
 
     def _straight_lining(self, cols: dict) -> None:
@@ -1214,18 +1184,6 @@ def _expected_codes(cb: Codebook, value_set: str) -> str:
         for c, lt, en in zip(v["code"], v["label_lt"], v["label_en"], strict=True)
     ]
     return "one of " + ", ".join(parts)
-
-
-def _parse_applies_if(rule: str) -> list[tuple[str, bool, frozenset[str]]]:
-    """``"got_x=fully|partly & need_x!=no"`` → ``[(column, negate, allowed codes), ...]``."""
-    out = []
-    for part in re.split(r"\s*&\s*", rule.strip()):
-        m = re.fullmatch(r"\s*([A-Za-z0-9_]+)\s*(!?=)\s*(.+?)\s*", part)
-        if not m:
-            raise ValueError(f"codebook: cannot parse applies_if {rule!r}")
-        column, op, values = m.groups()
-        out.append((column, op == "!=", frozenset(v.strip() for v in values.split("|"))))
-    return out
 
 
 @lru_cache(maxsize=4)

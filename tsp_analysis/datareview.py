@@ -25,13 +25,12 @@ respondent's row, id or free text.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from . import margins, reference
+from . import margins, reference, routing
 from .codebook import DATASETS, Codebook, fold, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
@@ -492,50 +491,6 @@ def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), reasons_frame
 
 
-_CONDITION = re.compile(r"^\s*(\w+)\s*(!=|=)\s*(.+?)\s*$")
-
-
-class _Routing:
-    """Who was asked each question, following ``applies_if`` chains through the data.
-
-    A condition is *met* when its column was itself asked and holds one of the listed codes
-    (``!=``: a code not listed), *not met* when the column was not asked or holds another code,
-    and *unknown* when the column was asked but left blank: then nobody can tell whether the
-    question applied, and a blank there is not counted as non-response.
-    """
-
-    def __init__(self, data: pd.DataFrame, dataset: str, cb: Codebook):
-        self.data, self.dataset, self.cb = data, dataset, cb
-        self.memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def asked(self, qid: str) -> tuple[np.ndarray, np.ndarray]:
-        """(asked, unknown) boolean arrays for question ``qid``."""
-        if qid in self.memo:
-            return self.memo[qid]
-        n = len(self.data)
-        rule = self.cb.question(self.dataset, qid).applies_if
-        no, unknown = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        for part in (rule or "").split("&") if rule else []:
-            m = _CONDITION.match(part)
-            if m is None or m.group(1) not in self.data:
-                raise ReferenceDataError(
-                    f"codebook {self.dataset}.{qid}: cannot read applies_if {rule!r}"
-                )
-            column, op, codes = m.group(1), m.group(2), {c.strip() for c in m.group(3).split("|")}
-            parent_asked, parent_unknown = self.asked(column)
-            values = self.data[column].astype("str")
-            known = values.notna().to_numpy(dtype=bool)
-            hit = values.isin(codes).to_numpy(dtype=bool)
-            if op == "!=":
-                hit = ~hit
-            no |= ~parent_asked & ~parent_unknown
-            no |= parent_asked & known & ~hit
-            unknown |= parent_unknown | (parent_asked & ~known)
-        unknown &= ~no
-        self.memo[qid] = (~no & ~unknown, unknown)
-        return self.memo[qid]
-
-
 def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.DataFrame:
     out = []
     missing: dict[tuple[str, str], list[str]] = {}  # value set, kind → codes (looked up once)
@@ -543,11 +498,11 @@ def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.Da
         if dataset not in results:
             continue
         data = _rows_of(results[dataset].data, municipality).reset_index(drop=True)
-        routing = _Routing(data, dataset, cb)
+        route = routing.for_frame(data, dataset, cb)
         for q in cb.questions(dataset):
             if q.type in {"id", "text"} or q.group == "admin" or q.id not in data:
                 continue
-            asked, unknown = routing.asked(q.id)
+            asked, unknown = route.asked(q.id)
             values = data[q.id].astype("str")
             blank = values.isna().to_numpy(dtype=bool)
             rec = {"dataset": dataset, "question": q.id, "group": q.group, "area": q.area}
