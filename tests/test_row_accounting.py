@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,35 @@ def build(kinds: list[str], seed: int) -> tuple[list[dict], dict[int, str | None
     return rows, expected
 
 
+#: Ways people's tools retype a label; NFD (decomposed accents) only where the encoding has
+#: the combining marks.
+VARIANTS = {
+    "curly": lambda t: t.replace("'", "\u2019"),
+    "nbsp": lambda t: t.replace(" ", "\u00a0"),
+    "doubled": lambda t: t.replace(" ", "  "),
+    "padded": lambda t: f" {t}  ",
+    "case": lambda t: t.swapcase(),
+    "full_stop": lambda t: t + ".",
+    "nfd": lambda t: unicodedata.normalize("NFD", t),
+}
+
+
+def retype(rows: list[dict], seed: int, encoding: str) -> list[dict]:
+    """Every coded answer (codebook category, likert, binary) retyped with a random variant."""
+    rnd = random.Random(seed)
+    cb = load_codebook()
+    coded = {q.id for q in cb.questions("tsp_survey") if q.type in {"category", "likert"}}
+    names = [n for n in VARIANTS if n != "nfd" or encoding.startswith("utf")]
+    out = []
+    for row in rows:
+        new = dict(row)
+        for col, value in row.items():
+            if col in coded and value:
+                new[col] = VARIANTS[rnd.choice(names)](value)
+        out.append(new)
+    return out
+
+
 def write_csv(rows: list[dict], path, encoding: str, sep: str) -> None:
     columns = list(dict.fromkeys(c for r in rows for c in r))
     with open(path, "w", encoding=encoding, newline="") as f:
@@ -68,9 +98,12 @@ def write_csv(rows: list[dict], path, encoding: str, sep: str) -> None:
     seed=st.integers(0, 2**31),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1257"]),
     sep=st.sampled_from([";", ",", "\t"]),
+    typography=st.booleans(),
 )
-def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encoding, sep):
+def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encoding, sep, typography):
     rows, expected = build(kinds, seed)
+    if typography:  # curly quotes, odd spaces, case, a full stop, decomposed accents
+        rows = retype(rows, seed, encoding)
     path = tmp_path / f"tsp_survey_{seed}.csv"
     write_csv(rows, path, encoding, sep)
     result = clean(read_table(path), "tsp_survey")

@@ -88,6 +88,7 @@ from .codebook import Codebook, Question, fold, load_codebook
 from .errors import InputError, Problem
 from .names import normalise_municipality
 from .readers import PROVENANCE
+from .text import fold_label
 
 #: Quarantine reasons, in the order that decides a row's first reason.
 REASONS = (
@@ -342,7 +343,7 @@ def _coded_parser(cb: Codebook, q: Question) -> Callable[[str], tuple]:
     as_int = q.type in {"likert", "binary"}
 
     def parse(text: str) -> tuple:
-        key = _INTEGRAL.sub(r"\1", fold(text))  # "4.0" from a spreadsheet is the code 4
+        key = _INTEGRAL.sub(r"\1", fold_label(text))  # "4.0" from a spreadsheet is the code 4
         code = lookup.get(key)
         if code is None:
             return None, text, ("invalid_value", expected)
@@ -412,7 +413,7 @@ def _country_parser(q: Question, dataset: str) -> Callable[[str], tuple]:
     expected = "an ISO 3166 country code (UA, UKR) or a country name in English or Lithuanian"
 
     def parse(text: str) -> tuple:
-        iso2 = lookup.get(fold(text))
+        iso2 = lookup.get(fold_label(text))
         if iso2 is None:
             return None, text, ("invalid_value", expected)
         if need_third and not third[iso2]:
@@ -427,11 +428,11 @@ def _area_parser(q: Question) -> Callable[[str], tuple]:
     areas = reference.areas()
     lookup: dict[str, str] = {}
     for col in ("label_en", "label_lt", "area"):
-        lookup.update({fold(v): a for v, a in zip(areas[col], areas["area"], strict=True)})
+        lookup.update({fold_label(v): a for v, a in zip(areas[col], areas["area"], strict=True)})
     expected = "an area: " + ", ".join(areas["area"])
 
     def parse(text: str) -> tuple:
-        area = lookup.get(fold(text))
+        area = lookup.get(fold_label(text))
         if area is None:
             return None, text, ("invalid_value", expected)
         return area, area, None
@@ -1200,9 +1201,11 @@ def _country_lookup_uncached() -> tuple[dict[str, str], dict[str, bool]]:
     countries = reference.countries()
     lookup: dict[str, str] = {}
     for aliases, code in zip(countries["aliases"], countries["iso2"], strict=True):
-        lookup.update({fold(a): code for a in aliases.split(";") if a})
+        lookup.update({fold_label(a): code for a in aliases.split(";") if a})
     for col in ("name_lt", "name_en", "iso3", "iso2"):  # codes win over names on a clash
-        lookup.update({fold(v): c for v, c in zip(countries[col], countries["iso2"], strict=True)})
+        lookup.update(
+            {fold_label(v): c for v, c in zip(countries[col], countries["iso2"], strict=True)}
+        )
     third = dict(zip(countries["iso2"], countries["third_country"], strict=True))
     return lookup, third
 
