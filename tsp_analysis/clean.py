@@ -88,6 +88,7 @@ from .codebook import Codebook, Question, fold, load_codebook
 from .errors import InputError, Problem
 from .names import normalise_municipality
 from .readers import PROVENANCE
+from .schema import better_fit
 from .text import fold_label
 
 #: Quarantine reasons, in the order that decides a row's first reason.
@@ -841,6 +842,19 @@ class _Cleaner:
                     self.n,
                     "not a column of the codebook",
                 )
+        other = better_fit(by_norm, self.dataset)
+        if other is not None:
+            name, theirs, mine = other
+            self.structural.append(
+                Problem(
+                    self.file_label,
+                    1,
+                    None,
+                    f"{len(by_norm)} columns",
+                    f"the columns of {self.dataset}, but {theirs} of them are columns of "
+                    f"{name} and only {mine} of {self.dataset}: is this the {name} file?",
+                )
+            )
         for q in self.questions:
             if q.required and q.id not in by_norm:
                 self.structural.append(

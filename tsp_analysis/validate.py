@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import schema
 from .clean import clean_collect, normalise_header
-from .codebook import DATASETS, load_codebook
+from .codebook import DATASETS
 from .errors import InputError, Problem
 from .readers import PROVENANCE, read_table
 
@@ -40,14 +41,10 @@ def infer_dataset(path: str | Path, raw: pd.DataFrame | None = None) -> str | No
     if raw is None:
         return None
     cols = {normalise_header(c) for c in raw.columns if c not in PROVENANCE}
-    cb = load_codebook()
-    best, best_key = None, (0, 0.0)
-    for d in DATASETS:
-        known = set(cb.columns(d))
-        common = len(cols & known)
-        key = (common, common / len(cols | known))
-        if common and key > best_key:
-            best, best_key = d, key
+    scores = schema.fit(cols)
+    best = max(DATASETS, key=lambda d: scores[d])
+    if not scores[best][0]:
+        return None
     return best
 
 
