@@ -21,7 +21,8 @@ from . import paths as _paths
 from .clean import CleanResult, clean, normalise_header
 from .codebook import DATASETS
 from .errors import InputError, Problem
-from .readers import FOLDER_SUFFIXES, read_table
+from .paths import input_files
+from .readers import read_table
 
 
 @dataclass
@@ -171,18 +172,7 @@ def load_inputs(
 
 def file_hashes(path: str | Path) -> dict[str, str]:
     """SHA-256 of a file, or of every input file in a folder, keyed by path."""
-    p = Path(path)
-    files = (
-        sorted(
-            f
-            for f in p.iterdir()
-            if f.is_file()
-            and f.suffix.lower() in FOLDER_SUFFIXES
-            and not f.name.startswith((".", "~$"))
-        )
-        if p.is_dir()
-        else [p]
-    )
+    files = input_files(path)
     out = {}
     for f in files:
         h = hashlib.sha256()

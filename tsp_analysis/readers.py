@@ -50,11 +50,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .errors import InputError, Problem
+from .paths import FOLDER_SUFFIXES as FOLDER_SUFFIXES  # re-exported: part of the API
+from .paths import input_files
 
 #: Suffixes read as delimited text.
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
-#: Suffixes read from a folder (text files other than ``.csv`` are too often notes).
-FOLDER_SUFFIXES = (".csv", ".xlsx", ".sav")
 SEPARATORS = (";", ",", "\t")
 PROVENANCE = ("source_file", "source_row")
 
@@ -123,12 +123,18 @@ def read_table(
             f"{name}: no such file or folder",
         )
     suffix = p.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return read_csv(p, name, encoding=encoding, sep=sep)
-    if suffix == ".xlsx":
-        return read_xlsx(p, name)
-    if suffix == ".sav":
-        return read_sav(p, name, encoding=encoding)
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return read_csv(p, name, encoding=encoding, sep=sep)
+        if suffix == ".xlsx":
+            return read_xlsx(p, name)
+        if suffix == ".sav":
+            return read_sav(p, name, encoding=encoding)
+    except OSError as exc:  # permission denied, a device, a file that vanished
+        raise InputError(
+            Problem(name, None, None, None, "a file this user may read"),
+            f"{name}: cannot read the file ({exc.strerror or type(exc).__name__})",
+        ) from None
     raise InputError(
         Problem(name, None, None, suffix or "(no suffix)", "a .csv, .xlsx or .sav file"),
         f"{name}: unsupported file type {suffix or '(no suffix)'!r}",
@@ -137,13 +143,13 @@ def read_table(
 
 # -- folders ------------------------------------------------------------------------------------
 def _read_folder(folder: Path, name: str, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
-    files = sorted(
-        f
-        for f in folder.iterdir()
-        if f.is_file()
-        and f.suffix.lower() in FOLDER_SUFFIXES
-        and not f.name.startswith((".", "~$"))  # hidden files and Excel lock files
-    )
+    try:
+        files = input_files(folder)
+    except OSError as exc:
+        raise InputError(
+            Problem(name, None, None, None, "a folder this user may read"),
+            f"{name}: cannot list the folder ({exc.strerror or exc})",
+        ) from None
     if not files:
         raise InputError(
             Problem(name, None, None, None, "a folder with .csv, .xlsx or .sav files"),
