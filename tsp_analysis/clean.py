@@ -73,7 +73,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -104,6 +104,7 @@ REASONS = (
     "straight_lining",
 )
 _RANK = {r: i for i, r in enumerate(REASONS)}
+INVALID_COLUMNS = ("source_file", "source_row", "column", "value", "reason", "expected")
 LOG_COLUMNS = (
     "source_file",
     "source_row",
@@ -115,6 +116,12 @@ LOG_COLUMNS = (
     "count",
     "detail",
 )
+#: Problems that only invalidate one cell of an optional column (the cell is set missing and
+#: logged, the row kept); in a column that decides identity or eligibility they quarantine
+#: the row like any other reason.
+CELL_REASONS = frozenset({"invalid_value", "out_of_range"})
+#: Column types that say who or where a row is about: a bad value there voids the row.
+IDENTITY_TYPES = frozenset({"id", "municipality", "municipality_or_country", "country"})
 #: Default minimum number of substantive ratings, all equal, that makes a straight-liner.
 STRAIGHT_LINE_MIN = 10
 #: Codebook groups checked for straight-lining.
@@ -154,6 +161,10 @@ class CleanResult:
         Every change and every rejection (see the module docstring for its columns).
     rows_in : int
         Rows received.
+    invalid : pandas.DataFrame
+        Cells of accepted rows set missing because their value was invalid or out of range in
+        an optional column: ``source_file``, ``source_row``, ``column``, ``value`` (as
+        received), ``reason``, ``expected``.
     """
 
     dataset: str
@@ -161,6 +172,7 @@ class CleanResult:
     quarantine: pd.DataFrame
     log: pd.DataFrame
     rows_in: int
+    invalid: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INVALID_COLUMNS))
 
     @property
     def accepted(self) -> int:
@@ -172,9 +184,27 @@ class CleanResult:
         """Number of quarantined rows."""
         return len(self.quarantine)
 
+    @property
+    def invalidated(self) -> int:
+        """Number of cells of accepted rows set missing (invalid optional answers)."""
+        return len(self.invalid)
+
     def accounting_line(self) -> str:
         """``in N = accepted A + quarantined Q``."""
         return f"in {self.rows_in} = accepted {self.accepted} + quarantined {self.quarantined}"
+
+    def cell_problems(self) -> list[Problem]:
+        """Every cell set missing in an accepted row, in row order."""
+        return [
+            Problem(
+                str(r.source_file),
+                int(r.source_row),
+                str(r.column),
+                None if pd.isna(r.value) else str(r.value),
+                f"{r.expected} [{r.reason}; the cell is set missing, the row kept]",
+            )
+            for r in self.invalid.itertuples(index=False)
+        ]
 
     def problems(self) -> list[Problem]:
         """Every problem that quarantined a row (a row may have several), in row order."""
@@ -764,6 +794,7 @@ class _Cleaner:
         self.n = len(self.raw)
         self.log: list[tuple] = []
         self.issues: list[_Issues] = []
+        self.cells: list[_Issues] = []  # invalid cells of optional columns: set missing
         self.structural: list[Problem] = []
         # source files as codes into a short list of names: a million rows share one or few
         if "source_file" in self.raw:
@@ -799,10 +830,18 @@ class _Cleaner:
         else:
             built = [build(q) for q in self.questions]
         cols = {q.id: col for q, col in zip(self.questions, built, strict=True)}
+        row_level = _row_level_columns(self.cb, self.dataset)
         for col in cols.values():
             found = col.issues()
-            if found is not None:
+            if found is None:
+                continue
+            cell = np.isin(found.rank, [_RANK[r] for r in CELL_REASONS])
+            if col.question.id in row_level or not cell.any():
                 self.issues.append(found)
+                continue
+            self.cells.append(found)  # every problem of an optional column is one cell's
+            if not cell.all():
+                raise AssertionError(f"{col.question.id}: a row-level reason in a cell check")
         self._required(cols)
         self._duplicates(cols)
         self._applies_if(cols)
@@ -1034,18 +1073,32 @@ class _Cleaner:
     # -- output -----------------------------------------------------------------------------
     def _assemble(self, cols: dict) -> CleanResult:
         order_of = {qid: i for i, qid in enumerate(cols)}
-        if self.issues:
-            rows = np.concatenate([b.rows for b in self.issues])
-            rank = np.concatenate([b.rank for b in self.issues])
+        # A row is quarantined by its row-level problems; the invalid cells of such a row go
+        # into its detail too (after them), so the quarantine still lists every problem.
+        quarantined = np.zeros(self.n, dtype=bool)
+        for b in self.issues:
+            quarantined[b.rows] = True
+        cells = []
+        for b in self.cells:
+            keep = quarantined[b.rows]
+            if keep.any():
+                cells.append(
+                    _Issues(b.rows[keep], b.rank[keep], b.column, b.value[keep], b.expected[keep])
+                )
+        blocks = [*self.issues, *cells]
+        if blocks:
+            rows = np.concatenate([b.rows for b in blocks])
+            rank = np.concatenate([b.rank for b in blocks])
+            is_cell = np.concatenate(
+                [np.full(len(b.rows), i >= len(self.issues)) for i, b in enumerate(blocks)]
+            )
             colpos = np.concatenate(
-                [np.full(len(b.rows), order_of.get(b.column, len(cols))) for b in self.issues]
+                [np.full(len(b.rows), order_of.get(b.column, len(cols))) for b in blocks]
             )
-            column = np.concatenate(
-                [np.full(len(b.rows), b.column, dtype=object) for b in self.issues]
-            )
-            value = np.concatenate([b.value for b in self.issues])
-            expected = np.concatenate([b.expected for b in self.issues])
-            order = np.lexsort((colpos, rank, rows))
+            column = np.concatenate([np.full(len(b.rows), b.column, dtype=object) for b in blocks])
+            value = np.concatenate([b.value for b in blocks])
+            expected = np.concatenate([b.expected for b in blocks])
+            order = np.lexsort((colpos, rank, is_cell, rows))
             rows, rank, column, value, expected = (
                 a[order] for a in (rows, rank, column, value, expected)
             )
@@ -1122,6 +1175,14 @@ class _Cleaner:
                     f"from {source}",
                 )
 
+        invalid = self._invalid_cells(bad)
+        for (fname, column_, old_, reason_, detail_), count in (
+            invalid.groupby(
+                ["source_file", "column", "value", "reason", "expected"], sort=False, dropna=False
+            ).size()
+        ).items():
+            self._log(fname, None, column_, old_, None, "invalidated", reason_, int(count), detail_)
+
         head = pd.DataFrame(self.log, columns=list(LOG_COLUMNS))
         tail = pd.DataFrame(
             {
@@ -1141,10 +1202,44 @@ class _Cleaner:
         log = log.astype({"source_row": "Int64", "count": "Int64"})
         for c in ("source_file", "column", "old", "new", "action", "reason", "detail"):
             log[c] = log[c].astype("str")
-        result = CleanResult(self.dataset, frame, quarantine, log, self.n)
+        result = CleanResult(self.dataset, frame, quarantine, log, self.n, invalid)
         if result.rows_in != result.accepted + result.quarantined:  # the invariant
             raise AssertionError(f"row accounting broken: {result.accounting_line()}")
         return result
+
+    def _invalid_cells(self, quarantined: np.ndarray) -> pd.DataFrame:
+        """The invalid cells of optional columns in accepted rows (those of quarantined rows
+        are in the quarantine's ``detail`` already), in row and column order."""
+        blocks = [b for b in self.cells if len(b.rows)]
+        if not blocks:
+            return pd.DataFrame({c: pd.Series(dtype="str") for c in INVALID_COLUMNS}).astype(
+                {"source_row": "int64"}
+            )
+        rows = np.concatenate([b.rows for b in blocks])
+        order_of = {q.id: i for i, q in enumerate(self.questions)}
+        colpos = np.concatenate([np.full(len(b.rows), order_of[b.column]) for b in blocks])
+        frame = pd.DataFrame(
+            {
+                "pos": rows,
+                "colpos": colpos,
+                "source_file": self.files_at(rows),
+                "source_row": self.rows[rows],
+                "column": np.concatenate(
+                    [np.full(len(b.rows), b.column, dtype=object) for b in blocks]
+                ),
+                "value": np.concatenate([b.value for b in blocks]),
+                "reason": np.asarray(REASONS, dtype=object)[
+                    np.concatenate([b.rank for b in blocks]).astype(np.intp)
+                ],
+                "expected": np.concatenate([b.expected for b in blocks]),
+            }
+        )
+        frame = frame[~quarantined[frame["pos"].to_numpy()]]
+        frame = frame.sort_values(["pos", "colpos"], kind="stable").drop(columns=["pos", "colpos"])
+        out = frame.reset_index(drop=True)
+        for c in ("source_file", "column", "value", "reason", "expected"):
+            out[c] = out[c].astype("str")
+        return out
 
     def _log(self, file, row, column, old, new, action, reason, count, detail) -> None:
         self.log.append((file, row, column, old, new, action, reason, count, detail))
@@ -1199,6 +1294,25 @@ def _expected_codes(cb: Codebook, value_set: str) -> str:
         for c, lt, en in zip(v["code"], v["label_lt"], v["label_en"], strict=True)
     ]
     return "one of " + ", ".join(parts)
+
+
+def _row_level_columns(cb: Codebook, dataset: str) -> frozenset[str]:
+    """Columns whose invalid value quarantines the row: required or unique ones, those of an
+    identity type (id, municipality, country) and those ``data/reference/eligibility.csv``
+    names as deciding who belongs to the survey (the age of adults)."""
+    return _row_level_cached(cb, dataset, str(reference.reference_dir()))
+
+
+@lru_cache(maxsize=32)
+def _row_level_cached(cb: Codebook, dataset: str, folder: str) -> frozenset[str]:
+    del folder  # part of the cache key only
+    eligibility = reference.table("eligibility")
+    listed = set(eligibility.loc[eligibility["dataset"] == dataset, "id"])
+    return frozenset(
+        q.id
+        for q in cb.questions(dataset)
+        if q.required or q.unique or q.type in IDENTITY_TYPES or q.id in listed
+    )
 
 
 @lru_cache(maxsize=4)

@@ -76,5 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     summary = result.summary()
     for rec in summary[summary["rows"] > 0].itertuples(index=False):
         print(f"  quarantined {rec.reason}: {rec.rows}")
+    if result.invalidated:
+        print(f"  cells set missing (invalid optional answers, rows kept): {result.invalidated}")
     print(f"{result.dataset}: {result.accounting_line()}")
     return 0

@@ -441,6 +441,39 @@ def _rows_of(frame: pd.DataFrame, municipality: str | None) -> pd.DataFrame:
     return frame[(frame["municipality"] == municipality).fillna(False).to_numpy(dtype=bool)]
 
 
+def _invalid_of(res, municipality) -> pd.DataFrame:
+    """The invalidated cells (invalid optional answers set missing) of the municipality's
+    accepted rows; every one for the whole country."""
+    invalid = getattr(res, "invalid", None)
+    if invalid is None or invalid.empty:
+        return pd.DataFrame(columns=["source_file", "source_row", "column", "reason"])
+    if municipality is None or "municipality" not in res.data:
+        return invalid
+    mine = _rows_of(res.data, municipality)
+    keys = set(zip(mine["source_file"].astype(str), mine["source_row"].astype(int), strict=True))
+    hit = [
+        (f, int(r)) in keys
+        for f, r in zip(invalid["source_file"], invalid["source_row"], strict=True)
+    ]
+    return invalid[np.asarray(hit, dtype=bool)]
+
+
+def _invalidated(results, municipality) -> pd.DataFrame:
+    """Cells set missing per dataset, column and reason (counts only: no values)."""
+    frames = []
+    for dataset, res in results.items():
+        invalid = _invalid_of(res, municipality)
+        if len(invalid):
+            counts = invalid.groupby(["column", "reason"], sort=False).size()
+            frame = counts.rename("cells").reset_index()
+            frame.insert(0, "dataset", dataset)
+            frames.append(frame)
+    columns = ["dataset", "column", "reason", "cells"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
 def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, reasons = [], []
     for dataset, res in results.items():
@@ -462,6 +495,7 @@ def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "accepted": accepted,
                 "quarantined": int(mine.sum()),
                 "quarantined_unattributed": int(unattributed.sum()),
+                "cells_invalidated": len(_invalid_of(res, municipality)),
             }
         )
         if len(q):
@@ -786,7 +820,9 @@ def quality_audit(
     dict of str to DataFrame
         ``rows``: per dataset ``rows_in`` (the whole input), ``balanced`` (rows_in = accepted +
         quarantined over the whole input), ``received``, ``accepted``, ``quarantined`` (of the
-        municipality) and ``quarantined_unattributed``.
+        municipality), ``quarantined_unattributed`` and ``cells_invalidated`` (invalid
+        optional answers of the municipality's accepted rows, set missing: the rows are kept).
+        ``invalidated``: those cells per dataset, ``column`` and ``reason`` (``cells``).
         ``quarantine``: rows per dataset and reason (``rows`` of the municipality,
         ``unattributed``).
         ``nonresponse``: per survey question, among those it was asked of (``applies_if``
@@ -834,6 +870,7 @@ def quality_audit(
         "representativeness": rep,
         "dissimilarity": dis,
         "population_excluded": _population_excluded(results, municipality, min_count),
+        "invalidated": _invalidated(results, municipality),
     }
 
 

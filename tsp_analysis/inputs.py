@@ -71,7 +71,8 @@ class Inputs:
     def accounting(self) -> pd.DataFrame:
         """Rows received, accepted and quarantined per dataset (tidy).
 
-        Columns ``dataset``, ``rows_in``, ``accepted``, ``quarantined``.
+        Columns ``dataset``, ``rows_in``, ``accepted``, ``quarantined`` and
+        ``cells_invalidated`` (invalid optional answers of accepted rows, set missing).
         """
         return pd.DataFrame(
             [
@@ -80,10 +81,11 @@ class Inputs:
                     "rows_in": r.rows_in,
                     "accepted": r.accepted,
                     "quarantined": r.quarantined,
+                    "cells_invalidated": len(getattr(r, "invalid", ())),
                 }
                 for d, r in self.results.items()
             ],
-            columns=["dataset", "rows_in", "accepted", "quarantined"],
+            columns=["dataset", "rows_in", "accepted", "quarantined", "cells_invalidated"],
         )
 
     def write_quarantine(self, folder: str | Path) -> list[Path]:

@@ -19,7 +19,7 @@ MANIFEST = "manifest.json"
 
 
 def writable_folder(out: str | Path, *, option: str = "--out") -> Path:
-    """Create ``out`` if needed and check that files can be written into it; return it.
+    """Check that ``out`` can hold the outputs (it is created when they are written); return it.
 
     Raises :class:`InputError` (one problem, one line) when ``out`` is a file, lies inside a
     file, or cannot be created or written (``/proc``, a read-only mount, no permission).
@@ -30,9 +30,18 @@ def writable_folder(out: str | Path, *, option: str = "--out") -> Path:
             Problem(str(p), None, None, None, "a folder for the outputs"),
             f"{p}: {option} names a file, not a folder; give a folder (it is created if missing)",
         )
+    # probe the folder, or the nearest existing one above it, without creating anything: a
+    # command that then stops on a bad input leaves no empty output folder behind
+    here = p
+    while not here.exists() and here != here.parent:
+        here = here.parent
+    if not here.is_dir():
+        raise InputError(
+            Problem(str(p), None, None, None, "a folder for the outputs"),
+            f"{p}: {option} lies inside {here}, which is a file, not a folder",
+        )
     try:
-        p.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".tsp-write-test.", dir=p)
+        fd, probe = tempfile.mkstemp(prefix=".tsp-write-test.", dir=here)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:

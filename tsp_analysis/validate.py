@@ -111,7 +111,10 @@ def _validate_one(path, dataset, *, encoding, sep) -> list[Problem]:
         )
         for r in result.log[result.log["action"] == "ignored_column"].itertuples(index=False)
     ]
-    return [*structural, *result.problems(), *warnings]
+    # quarantined rows and invalidated cells, in row order (a stable sort keeps each row's
+    # problems in the order cleaning found them)
+    rows = sorted([*result.problems(), *result.cell_problems()], key=lambda p: p.row or 0)
+    return [*structural, *rows, *warnings]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
