@@ -89,7 +89,7 @@ from .errors import InputError, Problem
 from .names import normalise_municipality
 from .readers import PROVENANCE
 from .schema import better_fit
-from .text import fold_label
+from .text import fold_label, repair_mojibake
 
 #: Quarantine reasons, in the order that decides a row's first reason.
 REASONS = (
@@ -355,6 +355,12 @@ def _decide(uniques: list, parse: Callable[[str], tuple], coded: bool = False) -
             problem.append(None)
             continue
         value, canonical, prob = parse(text)
+        if prob is not None and (fixed := repair_mojibake(text)) is not None:
+            prob = (
+                prob[0],
+                f"{prob[1]} (the value looks like UTF-8 text read as {fixed[1]}: "
+                f"{fixed[0]!r}; re-save the file as UTF-8)",
+            )
         clean.append(value)
         problem.append(prob)
         if prob is not None or u == canonical:

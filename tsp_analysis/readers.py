@@ -228,6 +228,7 @@ def read_csv(
         )
     text = _drop_trailing_blank_lines(text)
     first_line = text[: text.find("\n")].rstrip("\r")
+    _refuse_title_line(text, first_line, name, sep)
     sep = sep or sniff_separator(first_line)
     header = next(csv.reader([first_line], delimiter=sep))
     header = _check_header(header, name)
@@ -243,6 +244,25 @@ def read_csv(
             f"{name}: the file has a header but no data rows",
         )
     return _finish(frame, name)
+
+
+def _refuse_title_line(text: str, first_line: str, name: str, sep: str | None) -> None:
+    """A CSV whose first line is one cell (a title) above a wide header is an error that says
+    so; read as the header, it would make every row ragged."""
+    lines = [ln for ln in text.split("\n", 6)[1:6] if ln.strip()]
+    if not lines:
+        return
+    second = lines[0].rstrip("\r")
+    sep2 = sep or sniff_separator(second)
+    first_cells = [c for c in next(csv.reader([first_line], delimiter=sep2), []) if c.strip()]
+    second_cells = next(csv.reader([second], delimiter=sep2), [])
+    if len(first_cells) <= 1 and len(second_cells) >= 3:
+        title = first_cells[0].strip()[:60] if first_cells else ""
+        raise InputError(
+            Problem(name, 1, None, title, "the header row (column names) as the first line"),
+            f"{name}: row 1 looks like a title above the header ({title!r}; the next line has "
+            f"{len(second_cells)} columns); delete the title line and save again",
+        )
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:

@@ -47,3 +47,29 @@ def fold_label(text: object, *, keep_punctuation: bool = False) -> str:
     if not keep_punctuation:
         s = _TRAILING.sub("", s)
     return s
+
+
+#: Code pages whose reading of UTF-8 bytes produces the mojibake seen in Lithuanian files.
+_MOJIBAKE_SOURCES = ("cp1257", "cp1252", "latin-1")
+
+
+def repair_mojibake(text: str) -> tuple[str, str] | None:
+    """``(repaired text, code page)`` when ``text`` is UTF-8 that was decoded in a one-byte
+    code page ("Å\xa0iauliÅ³ m." is "Šiaulių m." read as Windows-1257); else ``None``.
+
+    >>> repair_mojibake("Å\xa0iauliÅ³ m.")
+    ('Šiaulių m.', 'Windows-1257')
+    >>> repair_mojibake("Šiaulių m.") is None
+    True
+    """
+    if text.isascii():
+        return None
+    for code_page in _MOJIBAKE_SOURCES:
+        try:
+            fixed = text.encode(code_page).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != text:
+            name = {"cp1257": "Windows-1257", "cp1252": "Windows-1252"}.get(code_page, code_page)
+            return fixed, name
+    return None
