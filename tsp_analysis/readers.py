@@ -253,6 +253,10 @@ def _refuse_title_line(text: str, first_line: str, name: str, sep: str | None) -
     if not lines:
         return
     second = lines[0].rstrip("\r")
+    sep1 = sep or sniff_separator(first_line)
+    width = len(next(csv.reader([first_line], delimiter=sep1), []))
+    if width >= 2 and len(next(csv.reader([second], delimiter=sep1), [])) == width:
+        return  # the first two lines agree: a header and a row
     sep2 = sep or sniff_separator(second)
     first_cells = [c for c in next(csv.reader([first_line], delimiter=sep2), []) if c.strip()]
     second_cells = next(csv.reader([second], delimiter=sep2), [])
