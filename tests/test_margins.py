@@ -168,12 +168,15 @@ def test_inconsistent_margins_warn_and_are_noted_in_the_summary():
     with pytest.warns(RuntimeWarning, match="sex totals 1,000 but age 1,200"):
         result = weights.rake(sample, targets)
     assert any("disagree" in note for note in result.summary()["notes"])
+    assert result.summary()["inconsistent_margins"].startswith(
+        "the population margins disagree: sex totals 1,000 but age 1,200"
+    )
     assert result.weights.sum() == pytest.approx(1000)
     # consistent margins: no note, no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ok = weights.rake(sample, {"sex": targets["sex"], "age": {"young": 600, "old": 400}})
-    assert ok.notes == []
+    assert ok.notes == [] and ok.summary()["inconsistent_margins"] is None
 
 
 def test_citizenship_grouping_is_one_rule():

@@ -11,9 +11,15 @@ Rules, all recorded in the :class:`RakeResult`:
 * **Supported margins.** A margin is used when both the survey and the population table break
   it down into at least two categories for that municipality; otherwise it is listed in
   ``dropped`` with the reason.
+* **Population.** The adult third-country nationals of the municipality
+  (:func:`tsp_analysis.margins.population_slice`): EU/EEA/Swiss citizens and children in the
+  population table are left out, as in the context section and the data review.
 * **Citizenship groups.** The citizenships with at least ``min_group_n`` respondents (default
   5% of the sample, at least 10; up to ``max_citizenships`` of them, largest population first)
-  are their own category; every other citizenship is ``other``.
+  are their own category; every other citizenship is ``other``
+  (:func:`tsp_analysis.margins.citizenship_groups`, the grouping every table uses).
+* **Consistent margins.** Margins whose totals disagree are rescaled to the first one's total
+  with a warning and a note (``summary()["inconsistent_margins"]``).
 * **Empty cells are collapsed, never ignored.** A population category with no respondents
   cannot be met by any weight; a respondent category with no population cannot be weighted; a
   category with fewer than ``min_cell`` respondents (default 5 in :func:`weight_survey`) would
@@ -207,6 +213,10 @@ class RakeResult:
             "max_error": self.max_error,
             "n_trimmed": self.n_trimmed,
             "notes": list(self.notes),
+            # for the weighting summary: the population margins' totals disagreed (rescaled)
+            "inconsistent_margins": next(
+                (note for note in self.notes if note.startswith("the population margins")), None
+            ),
             "weight_min": float(w.min()) if len(w) else float("nan"),
             "weight_max": float(w.max()) if len(w) else float("nan"),
             "deff": self.deff,
