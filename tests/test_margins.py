@@ -48,6 +48,10 @@ def test_eu_citizens_in_the_population_change_neither_weights_nor_context(demo):
     pd.testing.assert_frame_equal(
         context.tsp_totals(with_eu, residents), context.tsp_totals(population, residents)
     )
+    for section in (context.top_citizenships, context.by_residence_basis, context.by_sex_age):
+        pd.testing.assert_frame_equal(
+            section(with_eu, "vilnius"), section(population, "vilnius"), obj=section.__name__
+        )
     pd.testing.assert_frame_equal(
         weights.sample_vs_population(tsp, with_eu, "vilnius"),
         weights.sample_vs_population(tsp, population, "vilnius"),
