@@ -259,8 +259,9 @@ def test_load_inputs_cleans_hashes_and_accounts(tmp_path):
     assert inputs.residents.data["municipality"].tolist() == ["kaunas"]
     assert inputs["consultations"].accepted == 1
     acc = inputs.accounting().set_index("dataset")
-    assert acc.loc["residents"].tolist() == [2, 1, 1]
-    assert acc.loc["consultations"].tolist() == [1, 1, 0]
+    # rows_in, accepted, quarantined, cells_invalidated
+    assert acc.loc["residents"].tolist() == [2, 1, 1, 0]
+    assert acc.loc["consultations"].tolist() == [1, 1, 0, 0]
     with open(residents, "rb") as f:
         assert inputs.hashes[residents] == hashlib.sha256(f.read()).hexdigest()
     assert inputs.synthetic
