@@ -70,6 +70,18 @@ CASES = {
         ["run", "--notebooks", "{missing}", "--out", "{tmp}/out", "--no-progress"],
         "missing",
     ),
+    "run-missing-params": (
+        ["run", "--params", "{missing}", "--out", "{tmp}/out", "--no-progress"],
+        "missing",
+    ),
+    "run-file-for-params-folder": (
+        ["run", "--params", "{file}", "--out", "{tmp}/out", "--no-progress"],
+        "file",
+    ),
+    "run-proc-params": (
+        ["run", "--params", "{proc}", "--out", "{tmp}/out", "--no-progress"],
+        "proc",
+    ),
     "run-folder-for-notebook": (
         ["run", "--notebooks", "{folder}", "--out", "{tmp}/out", "--no-progress"],
         "folder",
