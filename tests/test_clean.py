@@ -89,14 +89,53 @@ def test_log_counts_trace_back_to_the_raw_rows():
     assert set(changes.loc[changes["column"] == "municipality", "old"]) == {"Kauno m.", "Kaune"}
 
 
-def test_label_not_in_the_codebook_is_quarantined_naming_the_expected_set():
+def test_label_not_in_the_codebook_sets_the_cell_missing_naming_the_expected_set():
+    """An invalid optional answer costs that answer, not the respondent (issue 9, finding 6)."""
     raw = tsp(**used_health(2), rate_health_quality=["Puikiai", "4"])
     result = clean(raw, "tsp_survey")
-    assert result.quarantine["reason"].tolist() == ["invalid_value"]
-    detail = result.quarantine["detail"].iloc[0]
-    assert "rate_health_quality" in detail and "'Puikiai'" in detail
-    assert "5 (Labai gerai / Very good)" in detail and "9 (Netaikoma / Not applicable)" in detail
-    assert result.quarantine["Puikiai" == result.quarantine["rate_health_quality"]].shape[0] == 1
+    assert result.quarantined == 0 and result.accepted == 2
+    rates = result.data["rate_health_quality"]
+    assert pd.isna(rates.iloc[0]) and rates.iloc[1] == 4
+    (cell,) = result.invalid.itertuples(index=False)
+    assert (cell.source_row, cell.column, cell.value, cell.reason) == (
+        2,
+        "rate_health_quality",
+        "Puikiai",
+        "invalid_value",
+    )
+    assert "5 (Labai gerai / Very good)" in cell.expected
+    assert "9 (Netaikoma / Not applicable)" in cell.expected
+    logged = result.log[result.log["action"] == "invalidated"]
+    assert logged[["column", "old", "reason", "count"]].values.tolist() == [
+        ["rate_health_quality", "Puikiai", "invalid_value", 1]
+    ]
+    (problem,) = result.cell_problems()
+    assert (problem.row, problem.column) == (2, "rate_health_quality")
+    assert "the cell is set missing, the row kept" in problem.expected
+
+
+def test_only_identity_and_eligibility_problems_quarantine_the_row():
+    raw = tsp(
+        municipality=["Kaunas", "Kaunas", "Kaunas", "Trakų r."],
+        age=["30", "7", "31", "32"],
+        years_in_lt=["200", "2", "daug", "3"],
+        sex=["female", "male", "alien", "female"],
+    )
+    result = clean(raw, "tsp_survey")
+    assert result.rows_in == 4 == result.accepted + result.quarantined
+    # age 7: not an adult (eligibility.csv); Trakai: not a project municipality
+    assert result.quarantine["reason"].tolist() == ["out_of_range", "unknown_municipality"]
+    assert result.quarantine["source_row"].tolist() == [3, 5]
+    # rows 2 and 4 are kept, with the bad optional cells set missing
+    assert result.data["source_row"].tolist() == [2, 4]
+    assert result.data["years_in_lt"].isna().tolist() == [True, True]
+    assert result.data["sex"].iloc[0] == "female" and pd.isna(result.data["sex"].iloc[1])
+    assert result.invalid[["source_row", "column", "reason"]].values.tolist() == [
+        [2, "years_in_lt", "out_of_range"],
+        [4, "sex", "invalid_value"],  # codebook order within a row
+        [4, "years_in_lt", "invalid_value"],
+    ]
+    assert result.invalidated == 3
 
 
 def test_binary_accepts_codes_labels_and_spreadsheet_booleans():
@@ -415,10 +454,13 @@ def test_clean_table_follows_the_contract():
 def test_first_reason_in_order_and_every_detail():
     raw = tsp(municipality=["Trakų r."], age=["150"], sex=["alien"])
     result = clean(raw, "tsp_survey")
-    assert result.quarantine["reason"].tolist() == ["invalid_value"]  # before out_of_range
+    # the row's reason is its first row-level problem; the invalid optional cell (sex) is in
+    # the detail after them
+    assert result.quarantine["reason"].tolist() == ["out_of_range"]
     detail = result.quarantine["detail"].iloc[0]
-    assert detail.index("invalid_value") < detail.index("out_of_range")
-    assert "unknown_municipality" in detail
+    assert detail.index("out_of_range") < detail.index("unknown_municipality")
+    assert detail.index("unknown_municipality") < detail.index("invalid_value")
+    assert result.invalidated == 0  # the row is quarantined: its cells are not "invalidated"
     assert len(result.problems()) == 3
     assert {p.column for p in result.problems()} == {"municipality", "age", "sex"}
 
@@ -568,3 +610,28 @@ def test_attrs_of_the_raw_frame_are_left_alone_and_not_carried_over():
     result = clean(raw, "tsp_survey")
     assert raw.attrs == {"dirty_rows": [{"row": 1, "kind": "age_out_of_range"}]}
     assert result.data.attrs == {} and result.quarantine.attrs == {}
+
+
+def test_the_audit_reports_quarantined_rows_and_invalidated_cells():
+    from types import SimpleNamespace
+
+    from tsp_analysis import datareview
+
+    raw = tsp(
+        municipality=["Kauno m.", "Kauno m.", "Vilnius", "Kauno m."],
+        age=["30", "7", "40", "41"],
+        sex=["alien", "female", "x", "male"],
+        years_in_lt=["3", "4", "5", "99"],
+    )
+    result = clean(raw, "tsp_survey")
+    audit = datareview.quality_audit(SimpleNamespace(tsp_survey=result), "kaunas")
+    rows = audit["rows"].set_index("dataset").loc["tsp_survey"]
+    # Kaunas: 4 rows in the file are 3 of Kaunas; age 7 quarantines one; the other two keep
+    # their rows with one bad cell each (sex 'alien'; years 99)
+    assert (rows["accepted"], rows["quarantined"], rows["cells_invalidated"]) == (2, 1, 2)
+    assert audit["invalidated"].values.tolist() == [
+        ["tsp_survey", "sex", "invalid_value", 1],
+        ["tsp_survey", "years_in_lt", "out_of_range", 1],
+    ]
+    country = datareview.quality_audit(SimpleNamespace(tsp_survey=result))
+    assert country["rows"].set_index("dataset").loc["tsp_survey", "cells_invalidated"] == 3

@@ -405,7 +405,9 @@ def test_cleaning_log_is_counted_without_values_or_rows():
 
 
 def test_sample_profile_against_adult_tsp_population():
-    audit = datareview.quality_audit(fake_inputs(), "vilnius", min_count=1, k_citizenships=2)
+    audit = datareview.quality_audit(
+        fake_inputs(), "vilnius", min_count=1, k_citizenships=2, min_group_n=1
+    )
     dis = audit["dissimilarity"].set_index("variable")
     assert (dis["year"] == 2021).all()
     # sex: sample 4 female / 1 male (1 refused); population adults 600 / 400 → ½(.2 + .2)

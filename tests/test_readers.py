@@ -211,27 +211,24 @@ def test_sav_value_labels_are_applied_and_user_missing_kept(tmp_path):
 
 
 # -- folders ----------------------------------------------------------------------------------
-def test_folder_reads_every_supported_file_sorted_and_unions_columns(tmp_path):
+def test_folder_reads_every_supported_file_sorted_with_columns_in_any_order(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    (tmp_path / "b_second.csv").write_text("resp_id;age\nB1;30\nB2;31\n", encoding="utf-8")
-    (tmp_path / "a_first.csv").write_bytes("resp_id;municipality\nA1;Šiauliai\n".encode("cp1257"))
+    (tmp_path / "b_second.csv").write_text(
+        "age;resp_id;municipality\n30;B1;\n31;B2;\n", encoding="utf-8"
+    )
+    (tmp_path / "a_first.csv").write_bytes(
+        "resp_id;municipality;age\nA1;Šiauliai;\n".encode("cp1257")
+    )
     book = openpyxl.Workbook()
-    book.active.append(["resp_id", "age", "sex"])
-    book.active.append(["C1", 44, "Vyras"])
+    book.active.append(["resp_id", "age", "municipality"])
+    book.active.append(["C1", 44, None])
     book.save(tmp_path / "c_third.xlsx")
     (tmp_path / "notes.txt").write_text("not data", encoding="utf-8")
     (tmp_path / "~$c_third.xlsx").write_bytes(b"lock file")
 
     frame = read_table(tmp_path)
     assert frame["resp_id"].tolist() == ["A1", "B1", "B2", "C1"]
-    assert list(frame.columns) == [
-        "resp_id",
-        "municipality",
-        "age",
-        "sex",
-        "source_file",
-        "source_row",
-    ]
+    assert list(frame.columns) == ["resp_id", "municipality", "age", "source_file", "source_row"]
     assert frame["source_file"].tolist() == [
         str(tmp_path / "a_first.csv"),
         str(tmp_path / "b_second.csv"),
@@ -241,6 +238,21 @@ def test_folder_reads_every_supported_file_sorted_and_unions_columns(tmp_path):
     assert frame["source_row"].tolist() == [2, 2, 3, 2]
     assert frame["municipality"].iloc[0] == "Šiauliai"
     assert frame["municipality"].iloc[1:].isna().all()
+    assert frame["age"].tolist()[1:] == ["30", "31", "44"]
+
+
+def test_folder_whose_files_have_different_columns_names_the_odd_file(tmp_path):
+    for name in ("part1.csv", "part2.csv"):
+        (tmp_path / name).write_text("resp_id;age\nA1;30\n", encoding="utf-8")
+    (tmp_path / "provider.csv").write_text("resp_id;org_type\nP1;ngo\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path)
+    (problem,) = err.value.problems
+    assert problem.file == str(tmp_path / "provider.csv")
+    assert (problem.row, problem.column) == (1, None)
+    assert problem.value == "lacks age; adds org_type"
+    assert str(tmp_path / "part1.csv") in problem.expected
+    assert "provider.csv does not match" in str(err.value)
 
 
 def test_folder_reports_problems_of_every_file(tmp_path):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
+import unicodedata
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tsp_rows import DEFECTS, good_row, make_bad
+from tsp_rows import CELL_DEFECTS, DEFECTS, good_row, make_bad
 
 from tsp_analysis import paths, reference
 from tsp_analysis.clean import clean
@@ -27,26 +28,63 @@ from tsp_analysis.errors import InputError
 from tsp_analysis.inputs import Inputs, load_inputs
 from tsp_analysis.readers import read_table
 
-KINDS = ["good"] * 4 + sorted(DEFECTS)
+KINDS = ["good"] * 4 + sorted(DEFECTS) + sorted(CELL_DEFECTS)
 
 
-def build(kinds: list[str], seed: int) -> tuple[list[dict], dict[int, str | None]]:
-    """Rows for ``kinds`` and the expected reason per spreadsheet row (``None``: accepted)."""
+def build(
+    kinds: list[str], seed: int
+) -> tuple[list[dict], dict[int, str | None], dict[int, tuple[str, str]]]:
+    """Rows for ``kinds``, the expected reason per spreadsheet row (``None``: accepted) and
+    the expected invalid cell of each row with a bad optional answer."""
     rnd = random.Random(seed)
     rows: list[dict] = []
     good: list[dict] = []
     expected: dict[int, str | None] = {}
+    cells: dict[int, tuple[str, str]] = {}
     for i, kind in enumerate(kinds):
         if kind == "good" or (kind in {"exact_copy", "reused_id"} and not good):
             row = good_row(rnd, f"G{i}")
             good.append(row)
             reason = None
+        elif kind in CELL_DEFECTS:
+            row = make_bad(rnd, kind, f"C{i}", good)
+            reason = None
+            cells[i + 2] = CELL_DEFECTS[kind]
         else:
             row = make_bad(rnd, kind, f"B{i}", good)
             reason = DEFECTS[kind]
         rows.append(row)
         expected[i + 2] = reason
-    return rows, expected
+    return rows, expected, cells
+
+
+#: Ways people's tools retype a label; NFD (decomposed accents) only where the encoding has
+#: the combining marks.
+VARIANTS = {
+    "curly": lambda t: t.replace("'", "\u2019"),
+    "nbsp": lambda t: t.replace(" ", "\u00a0"),
+    "doubled": lambda t: t.replace(" ", "  "),
+    "padded": lambda t: f" {t}  ",
+    "case": lambda t: t.swapcase(),
+    "full_stop": lambda t: t + ".",
+    "nfd": lambda t: unicodedata.normalize("NFD", t),
+}
+
+
+def retype(rows: list[dict], seed: int, encoding: str) -> list[dict]:
+    """Every coded answer (codebook category, likert, binary) retyped with a random variant."""
+    rnd = random.Random(seed)
+    cb = load_codebook()
+    coded = {q.id for q in cb.questions("tsp_survey") if q.type in {"category", "likert"}}
+    names = [n for n in VARIANTS if n != "nfd" or encoding.startswith("utf")]
+    out = []
+    for row in rows:
+        new = dict(row)
+        for col, value in row.items():
+            if col in coded and value:
+                new[col] = VARIANTS[rnd.choice(names)](value)
+        out.append(new)
+    return out
 
 
 def write_csv(rows: list[dict], path, encoding: str, sep: str) -> None:
@@ -68,9 +106,12 @@ def write_csv(rows: list[dict], path, encoding: str, sep: str) -> None:
     seed=st.integers(0, 2**31),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1257"]),
     sep=st.sampled_from([";", ",", "\t"]),
+    typography=st.booleans(),
 )
-def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encoding, sep):
-    rows, expected = build(kinds, seed)
+def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encoding, sep, typography):
+    rows, expected, cells = build(kinds, seed)
+    if typography:  # curly quotes, odd spaces, case, a full stop, decomposed accents
+        rows = retype(rows, seed, encoding)
     path = tmp_path / f"tsp_survey_{seed}.csv"
     write_csv(rows, path, encoding, sep)
     result = clean(read_table(path), "tsp_survey")
@@ -84,7 +125,52 @@ def test_rows_in_equals_accepted_plus_quarantined(tmp_path, kinds, seed, encodin
     assert got == want
     accepted = {row for row, reason in expected.items() if reason is None}
     assert set(result.data["source_row"]) == accepted
+    # a bad optional answer costs only that cell (finding 6)
+    got_cells = {
+        int(r.source_row): (r.column, r.reason) for r in result.invalid.itertuples(index=False)
+    }
+    assert got_cells == cells
     assert_satisfies_codebook(result.data)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    n_rows=st.integers(4, 30),
+    block=st.tuples(st.integers(0, 29), st.integers(1, 5)),
+    seed=st.integers(0, 2**31),
+    base=st.sampled_from(["utf-8", "cp1257"]),
+)
+def test_mixed_encodings_are_refused_at_the_first_odd_line(tmp_path, n_rows, block, seed, base):
+    """A block of lines in the other encoding: never read as mojibake, always an error that
+    names the first line of the block (or of the file's minority encoding)."""
+    rnd = random.Random(seed)
+    rows = [good_row(rnd, f"G{i}") for i in range(n_rows)]
+    for row in rows:  # every row has a Lithuanian letter, so every line tells its encoding
+        row["municipality"] = "Šiaulių m."
+    other = "cp1257" if base == "utf-8" else "utf-8"
+    start = min(block[0], n_rows - 1)
+    odd = set(range(start, min(n_rows, start + block[1])))
+    path = tmp_path / "mixed.csv"
+    columns = list(rows[0])
+    lines = [(";".join(columns) + "\n").encode("ascii")]
+    for i, row in enumerate(rows):
+        text = ";".join("" if row[c] is None else str(row[c]) for c in columns) + "\n"
+        lines.append(text.encode(other if i in odd else base))
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(InputError) as err:
+        read_table(path)
+    (problem,) = err.value.problems
+    rest = set(range(n_rows)) - odd
+    not_utf8, utf8 = (odd, rest) if other == "cp1257" else (rest, odd)
+    minority = not_utf8 if len(not_utf8) <= len(utf8) else utf8  # a tie names the non-UTF-8
+    assert problem.row == min(minority) + 2  # the spreadsheet row of the first odd line
+    assert problem.column == "municipality"
+    assert problem.value == "Šiaulių m."  # shown in its own encoding, not as mojibake
+    assert "mixed encodings" in str(err.value)
 
 
 def assert_satisfies_codebook(data: pd.DataFrame) -> None:
@@ -132,11 +218,14 @@ def assert_satisfies_codebook(data: pd.DataFrame) -> None:
 def test_a_worked_mix_is_accounted_for(tmp_path):
     """Seven rows, worked by hand: 3 good, a copy, a reused id, an EU citizen, a straight-liner."""
     kinds = ["good", "good", "exact_copy", "good", "reused_id", "eu_citizen", "straight_liner"]
-    rows, expected = build(kinds, seed=7)
+    kinds.append("sex_unknown")  # a bad optional answer: the row is kept, the cell set missing
+    rows, expected, cells = build(kinds, seed=7)
     path = tmp_path / "mix.csv"
     write_csv(rows, path, "utf-8", ";")
     result = clean(read_table(path), "tsp_survey")
-    assert result.accounting_line() == "in 7 = accepted 3 + quarantined 4"
+    assert result.accounting_line() == "in 8 = accepted 4 + quarantined 4"
+    assert result.invalid[["source_row", "column"]].values.tolist() == [[9, "sex"]]
+    assert pd.isna(result.data.loc[result.data["source_row"] == 9, "sex"]).all()
     assert result.quarantine["reason"].tolist() == [
         "duplicate_row",
         "duplicate_id",
@@ -170,8 +259,9 @@ def test_load_inputs_cleans_hashes_and_accounts(tmp_path):
     assert inputs.residents.data["municipality"].tolist() == ["kaunas"]
     assert inputs["consultations"].accepted == 1
     acc = inputs.accounting().set_index("dataset")
-    assert acc.loc["residents"].tolist() == [2, 1, 1]
-    assert acc.loc["consultations"].tolist() == [1, 1, 0]
+    # rows_in, accepted, quarantined, cells_invalidated
+    assert acc.loc["residents"].tolist() == [2, 1, 1, 0]
+    assert acc.loc["consultations"].tolist() == [1, 1, 0, 0]
     with open(residents, "rb") as f:
         assert inputs.hashes[residents] == hashlib.sha256(f.read()).hexdigest()
     assert inputs.synthetic

@@ -124,7 +124,6 @@ def rated_row(resp_id: str, ratings: list[str], municipality: str = "Kaunas") ->
 #: Defect → the quarantine reason cleaning must give the row.
 DEFECTS = {
     "age_out_of_range": "out_of_range",
-    "rating_label_unknown": "invalid_value",
     "age_not_a_number": "invalid_value",
     "unknown_municipality": "unknown_municipality",
     "eu_citizen": "not_third_country",
@@ -134,6 +133,15 @@ DEFECTS = {
     "straight_liner": "straight_lining",
     "exact_copy": "duplicate_row",
     "reused_id": "duplicate_id",
+}
+
+
+#: Defect of one optional answer → (column, reason): the row is kept, that cell set missing.
+CELL_DEFECTS = {
+    "rating_label_unknown": ("rate_health_quality", "invalid_value"),
+    "years_not_a_number": ("years_in_lt", "invalid_value"),
+    "years_out_of_range": ("years_in_lt", "out_of_range"),
+    "sex_unknown": ("sex", "invalid_value"),
 }
 
 
@@ -154,6 +162,12 @@ def make_bad(rnd: random.Random, kind: str, resp_id: str, earlier: list[dict]) -
         row["age"] = rnd.choice(["7", "17", "100", "150", "-3"])
     elif kind == "rating_label_unknown":
         row.update(need_health="yes", got_health="fully", rate_health_quality="Puikiai")
+    elif kind == "years_not_a_number":
+        row["years_in_lt"] = rnd.choice(["daug", "5 metai", "?"])
+    elif kind == "years_out_of_range":
+        row["years_in_lt"] = rnd.choice(["71", "-1", "150,5"])
+    elif kind == "sex_unknown":
+        row["sex"] = rnd.choice(["alien", "x", "Moteris ir vyras"])
     elif kind == "age_not_a_number":
         row["age"] = rnd.choice(["trisdešimt", "30 m.", "3O"])
     elif kind == "unknown_municipality":

@@ -31,8 +31,16 @@ Rules (driven by the codebook's ``type``, ``value_set``, ``required``, ``unique`
   ``straight_lining``;
 * derived: ``age_group`` from ``age`` (``age_groups.csv``), logged as ``derived``.
 
-A row failing several checks is quarantined once, with the first reason in :data:`REASONS`
-order and every problem in ``detail``.
+**Row or cell.** ``invalid_value`` and ``out_of_range`` in an optional column only void
+that cell: it is set missing, logged (``invalidated``) and listed in ``CleanResult.invalid``;
+the row is kept. A row is quarantined for a problem in a column of identity (required, unique,
+id, municipality, country) or eligibility (``data/reference/eligibility.csv``, e.g. the age of
+adults), and for duplicates, routing and straight-lining. A quarantined row's ``reason`` is its
+first row-level problem in :data:`REASONS` order; ``detail`` lists every problem of the row,
+invalid optional cells included.
+
+The parts live in :mod:`tsp_analysis.cleaning` (result, header, values, columns, rules,
+assemble, derive); this module holds the entry points and the cleaner that runs them.
 
 Duplicates: the first row with an id is kept and later ones are quarantined. Keeping one copy
 keeps the sample at one row per respondent without guessing which answers are right; dropping
@@ -42,11 +50,12 @@ column once recoded: "Moteris" and "female" are one answer) is a ``duplicate_row
 double entry); the same id with different answers is a ``duplicate_id`` (a real conflict to
 look at).
 
-Skip logic: ``applies_if`` reads ``column=value1|value2`` (several conditions joined by ``&``;
-``!=`` negates). A question whose condition column holds a *known* answer outside the listed
-values did not apply, so a substantive answer to it is impossible. When the condition column is
-blank the routing is unknown and the answer is kept (item non-response is not evidence).
-"Don't know" and "not applicable" codes are never substantive.
+Skip logic: ``applies_if`` is read and evaluated by :mod:`tsp_analysis.routing` (the one
+reading the data review shares). A question that was certainly not asked (a condition column
+holds a *known* answer outside the listed values, or was itself not asked) cannot have a
+substantive answer. When the routing is unknown (a filter question left blank) the answer is
+kept (item non-response is not evidence). "Don't know" and "not applicable" codes are never
+substantive.
 
 The log and scale
 -----------------
@@ -62,155 +71,49 @@ Log columns: ``source_file``, ``source_row`` (``NA`` for aggregated changes), ``
 ``old``, ``new``, ``action`` (``recoded``: another spelling of a code, e.g. a label or SPSS
 number; ``normalised``: the same value written differently, e.g. case, blanks, decimal comma,
 municipality spelling; ``set_missing``: a blank-only cell; ``derived``: a computed column;
-``ignored_column``: an input column not in the codebook; ``quarantined``), ``reason``,
+``ignored_column``: an input column not in the codebook; ``invalidated``: an invalid
+optional answer set missing, aggregated like the changes; ``quarantined``), ``reason``,
 ``count``, ``detail``.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from . import platforms, reference
-from .codebook import Codebook, Question, fold, load_codebook
+from . import platforms
+from .cleaning import assemble, header, rules
+from .cleaning.columns import _NO_FILE, _WORKERS, _factorize, _Issues, build_column
+from .cleaning.derive import age_group
+from .cleaning.header import normalise_header
+from .cleaning.result import _RANK, INVALID_COLUMNS, LOG_COLUMNS, REASONS, CleanResult
+from .cleaning.rules import (
+    CELL_REASONS,
+    IDENTITY_TYPES,
+    STRAIGHT_LINE_GROUPS,
+    STRAIGHT_LINE_MIN,
+)
+from .cleaning.values import THIRD_COUNTRY_DATASETS
+from .codebook import Codebook, Question, load_codebook
 from .errors import InputError, Problem
-from .names import normalise_municipality
-from .readers import PROVENANCE
 
-#: Quarantine reasons, in the order that decides a row's first reason.
-REASONS = (
-    "missing_required",
-    "invalid_value",
-    "out_of_range",
-    "unknown_municipality",
-    "not_third_country",
-    "duplicate_row",
-    "duplicate_id",
-    "impossible_combination",
-    "straight_lining",
-)
-_RANK = {r: i for i, r in enumerate(REASONS)}
-LOG_COLUMNS = (
-    "source_file",
-    "source_row",
-    "column",
-    "old",
-    "new",
-    "action",
-    "reason",
-    "count",
-    "detail",
-)
-#: Default minimum number of substantive ratings, all equal, that makes a straight-liner.
-STRAIGHT_LINE_MIN = 10
-#: Codebook groups checked for straight-lining.
-STRAIGHT_LINE_GROUPS = ("rating",)
-#: Datasets whose respondents must be third-country nationals.
-THIRD_COUNTRY_DATASETS = frozenset({"tsp_survey"})
-
-_DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%Y.%m.%d",
-    "%Y/%m/%d",
-    "%Y %m %d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-)
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_INTEGRAL = re.compile(r"^([+-]?\d+)[.,]0+$")
-_DIGIT_GROUP = re.compile(r"(?<=\d)[\s\u00a0\u202f'](?=\d{3}(?:\D|$))")
-_BINARY_EXTRA = {"true": "1", "false": "0"}
-
-
-# -- result -------------------------------------------------------------------------------------
-@dataclass
-class CleanResult:
-    """What :func:`clean` returns.
-
-    Attributes
-    ----------
-    dataset : str
-        The codebook dataset.
-    data : pandas.DataFrame
-        Accepted rows, codebook columns in codebook order (typed as in the architecture's dtype
-        table), derived columns, then ``source_file`` and ``source_row``.
-    quarantine : pandas.DataFrame
-        Rejected rows exactly as received, plus ``reason`` (the first) and ``detail`` (all).
-    log : pandas.DataFrame
-        Every change and every rejection (see the module docstring for its columns).
-    rows_in : int
-        Rows received.
-    """
-
-    dataset: str
-    data: pd.DataFrame
-    quarantine: pd.DataFrame
-    log: pd.DataFrame
-    rows_in: int
-
-    @property
-    def accepted(self) -> int:
-        """Number of accepted rows."""
-        return len(self.data)
-
-    @property
-    def quarantined(self) -> int:
-        """Number of quarantined rows."""
-        return len(self.quarantine)
-
-    def accounting_line(self) -> str:
-        """``in N = accepted A + quarantined Q``."""
-        return f"in {self.rows_in} = accepted {self.accepted} + quarantined {self.quarantined}"
-
-    def problems(self) -> list[Problem]:
-        """Every problem that quarantined a row (a row may have several), in row order."""
-        q = self.log[self.log["action"] == "quarantined"]
-        return [
-            Problem(
-                str(r.source_file),
-                int(r.source_row),
-                None if pd.isna(r.column) else str(r.column),
-                None if pd.isna(r.old) else str(r.old),
-                f"{r.detail} [{r.reason}]",
-            )
-            for r in q.itertuples(index=False)
-        ]
-
-    def summary(self) -> pd.DataFrame:
-        """Quarantined rows by reason (every reason, zeros included), in :data:`REASONS` order.
-
-        Columns ``reason``, ``rows``, ``share`` (of rows received).
-        """
-        counts = self.quarantine["reason"].value_counts() if len(self.quarantine) else {}
-        rows = [int(counts.get(r, 0)) for r in REASONS]
-        share = [r / self.rows_in if self.rows_in else np.nan for r in rows]
-        return pd.DataFrame({"reason": list(REASONS), "rows": rows, "share": share})
-
-    def write(self, folder: str | Path) -> dict[str, Path]:
-        """Write ``<dataset>_clean.csv``, ``<dataset>_quarantine.csv`` and ``<dataset>_log.csv``
-        (UTF-8, comma-separated, ISO dates) into ``folder``; return the paths by kind."""
-        out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {
-            "clean": out / f"{self.dataset}_clean.csv",
-            "quarantine": out / f"{self.dataset}_quarantine.csv",
-            "log": out / f"{self.dataset}_log.csv",
-        }
-        self.data.to_csv(paths["clean"], index=False, date_format="%Y-%m-%d")
-        self.quarantine.to_csv(paths["quarantine"], index=False)
-        self.log.to_csv(paths["log"], index=False)
-        return paths
+__all__ = [
+    "CELL_REASONS",
+    "IDENTITY_TYPES",
+    "INVALID_COLUMNS",
+    "LOG_COLUMNS",
+    "REASONS",
+    "STRAIGHT_LINE_GROUPS",
+    "STRAIGHT_LINE_MIN",
+    "THIRD_COUNTRY_DATASETS",
+    "CleanResult",
+    "age_group",
+    "clean",
+    "clean_collect",
+    "normalise_header",
+]
 
 
 # -- public entry point -------------------------------------------------------------------------
@@ -290,465 +193,6 @@ def clean_collect(
     return imported.annotate(result), [*imported.problems, *structural]
 
 
-def normalise_header(name: object) -> str:
-    """A column name as the codebook spells ids: folded, blanks and dashes → ``_``.
-
-    >>> normalise_header("\\ufeff Resp ID ")
-    'resp_id'
-    """
-    text = fold(str(name).replace("\ufeff", ""))
-    return re.sub(r"[\s\-]+", "_", text)
-
-
-# -- distinct-value decisions -------------------------------------------------------------------
-@dataclass
-class _Decision:
-    """What to do with each distinct raw value of a column (parallel lists)."""
-
-    clean: list  # clean value, or None
-    action: list  # None (unchanged), "recoded", "normalised" or "set_missing"
-    problem: list  # None, or (reason, expected)
-
-
-def _decide(uniques: list, parse: Callable[[str], tuple], coded: bool = False) -> _Decision:
-    """Apply ``parse(stripped) -> (clean, canonical text, problem)`` to each distinct value.
-
-    A changed value is ``normalised`` (the same value written differently), except that in a
-    coded question (``coded``) a label or SPSS number that stands for a code is ``recoded``.
-    """
-    clean, action, problem = [], [], []
-    for u in uniques:
-        text = u.strip()
-        if not text:
-            clean.append(None)
-            action.append("set_missing")
-            problem.append(None)
-            continue
-        value, canonical, prob = parse(text)
-        clean.append(value)
-        problem.append(prob)
-        if prob is not None or u == canonical:
-            action.append(None)
-        elif not coded or fold(u) == fold(canonical):
-            action.append("normalised")
-        else:
-            action.append("recoded")
-    return _Decision(clean, action, problem)
-
-
-def _coded_parser(cb: Codebook, q: Question) -> Callable[[str], tuple]:
-    lookup = _parse_map(cb, q.value_set)
-    if q.type == "binary":
-        lookup = {**_BINARY_EXTRA, **lookup}
-    expected = _expected_codes(cb, q.value_set)
-    as_int = q.type in {"likert", "binary"}
-
-    def parse(text: str) -> tuple:
-        key = _INTEGRAL.sub(r"\1", fold(text))  # "4.0" from a spreadsheet is the code 4
-        code = lookup.get(key)
-        if code is None:
-            return None, text, ("invalid_value", expected)
-        return (int(code) if as_int else code), code, None
-
-    return parse
-
-
-def _number_parser(q: Question) -> Callable[[str], tuple]:
-    integer = q.type == "integer"
-    rng = _range_text(q.min, q.max)
-    kind = "a whole number" if integer else "a number"
-    expected = f"{kind} {rng}".strip()
-
-    def parse(text: str) -> tuple:
-        t = _DIGIT_GROUP.sub("", text)
-        if "," in t and "." not in t:
-            t = t.replace(",", ".")  # decimal comma
-        try:
-            x = float(t)
-        except ValueError:
-            return None, text, ("invalid_value", expected)
-        if not np.isfinite(x) or (integer and not x.is_integer()):
-            return None, text, ("invalid_value", expected)
-        if (q.min is not None and x < q.min) or (q.max is not None and x > q.max):
-            return None, text, ("out_of_range", expected)
-        value = int(x) if integer else x
-        # a plain number ("3", "34.0") is the value as written: not a change to log
-        canonical = text if _PLAIN_NUMBER.fullmatch(text) else str(value)
-        return value, canonical, None
-
-    return parse
-
-
-def _date_parser(q: Question) -> Callable[[str], tuple]:
-    def parse(text: str) -> tuple:
-        for fmt in _DATE_FORMATS:
-            try:
-                d = datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-            return pd.Timestamp(d), d.date().isoformat(), None
-        return None, text, ("invalid_value", "a date written YYYY-MM-DD")
-
-    return parse
-
-
-def _municipality_parser(q: Question) -> Callable[[str], tuple]:
-    allow_country = q.type == "municipality_or_country"
-    names = "; ".join(reference.municipalities()["name_lt"])
-    expected = f"a known municipality in any spelling ({names})"
-    if allow_country:
-        expected += " or the whole country (Lietuva / Lithuania)"
-
-    def parse(text: str) -> tuple:
-        slug = normalise_municipality(text, allow_country=allow_country)
-        if slug is None:
-            return None, text, ("unknown_municipality", expected)
-        return slug, slug, None
-
-    return parse
-
-
-def _country_parser(q: Question, dataset: str) -> Callable[[str], tuple]:
-    lookup, third = _country_lookup()
-    need_third = dataset in THIRD_COUNTRY_DATASETS
-    expected = "an ISO 3166 country code (UA, UKR) or a country name in English or Lithuanian"
-
-    def parse(text: str) -> tuple:
-        iso2 = lookup.get(fold(text))
-        if iso2 is None:
-            return None, text, ("invalid_value", expected)
-        if need_third and not third[iso2]:
-            why = f"a third-country citizenship (not EU, EEA or Switzerland), not {iso2}"
-            return None, text, ("not_third_country", why)
-        return iso2, iso2, None
-
-    return parse
-
-
-def _area_parser(q: Question) -> Callable[[str], tuple]:
-    areas = reference.areas()
-    lookup: dict[str, str] = {}
-    for col in ("label_en", "label_lt", "area"):
-        lookup.update({fold(v): a for v, a in zip(areas[col], areas["area"], strict=True)})
-    expected = "an area: " + ", ".join(areas["area"])
-
-    def parse(text: str) -> tuple:
-        area = lookup.get(fold(text))
-        if area is None:
-            return None, text, ("invalid_value", expected)
-        return area, area, None
-
-    return parse
-
-
-# -- columns ------------------------------------------------------------------------------------
-@dataclass
-class _Issues:
-    """Rows that fail one check of one column (arrays aligned with ``rows``)."""
-
-    rows: np.ndarray  # row positions
-    rank: np.ndarray  # reason rank (index into REASONS)
-    column: str | None
-    value: np.ndarray  # raw value (object)
-    expected: np.ndarray  # what was expected (object)
-
-
-class _CodedColumn:
-    """A column decided once per distinct value (every type but ``id`` and ``text``)."""
-
-    def __init__(
-        self,
-        q: Question,
-        series: pd.Series | None,
-        n: int,
-        parse,
-        coded: bool,
-        missing_codes: frozenset[str],
-    ):
-        self.question = q
-        self.present = series is not None
-        self.raw = series
-        if series is None:
-            self.codes = np.full(n, -1, dtype=np.int32)
-            self.uniques: list = []
-        else:
-            self.codes, self.uniques = _factorize(series)
-        d = _decide(self.uniques, parse, coded=coded)
-        self.decision = d
-        # Clean values identical to the raw text (a str column already in canonical codes)
-        # let the clean column reuse the raw one instead of building a million new strings.
-        self._verbatim = (
-            series is not None
-            and series.dtype == "str"
-            and _CLEAN_DTYPES.get(q.type, "str") == "str"
-            and all(c == u for c, u in zip(d.clean, self.uniques, strict=True))
-        )
-        # per distinct value, with one extra slot at the end that code -1 (blank) reads
-        self.code_text = [None if v is None else _code_text(v) for v in d.clean] + [None]
-        self._subst = np.array(
-            [t is not None and t not in missing_codes for t in self.code_text], dtype=bool
-        )
-        self._blank = np.array(
-            [v is None and p is None for v, p in zip(d.clean, d.problem, strict=True)] + [True]
-        )
-        self._rating_rows: np.ndarray | None = None
-        self._ratings_nonzero = q.type == "likert" and all(
-            isinstance(v, int) and v != 0
-            for v, sub in zip(d.clean, self._subst, strict=False)
-            if sub
-        )
-
-    def materialise(self, rows: np.ndarray | None = None):
-        """The clean column for every row, or for ``rows`` only (one take, not two)."""
-        if self._verbatim:
-            return self.raw.array if rows is None else self.raw.array.take(rows)
-        codes = self.codes if rows is None else self.codes[rows]
-        return _materialise(self.question.type, self.decision.clean, codes)
-
-    def rating_rows(self) -> np.ndarray:
-        """Per row the substantive integer answer, 0 where there is none (blank, invalid,
-        don't know, not applicable); for likert columns. One gather serves both skip logic
-        and straight-lining."""
-        if self._rating_rows is None:
-            table = [
-                v if isinstance(v, int) and sub else 0
-                for v, sub in zip(self.decision.clean, self._subst, strict=False)
-            ]
-            self._rating_rows = _gather(np.array([*table, 0], dtype=np.int16), self.codes)
-        return self._rating_rows
-
-    def blank_rows(self) -> np.ndarray:
-        return _gather(self._blank, self.codes)
-
-    def substantive_rows(self) -> np.ndarray:
-        if self._ratings_nonzero:  # the usual likert scale: reuse the cached gather
-            return self.rating_rows() != 0
-        return _gather(self._subst, self.codes)
-
-    def condition(self, allowed: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Rows whose clean code is in ``allowed``, and rows with a clean code at all."""
-        inside = np.array([t in allowed for t in self.code_text], dtype=bool)
-        known = np.array([t is not None for t in self.code_text], dtype=bool)
-        return _gather(inside, self.codes), _gather(known, self.codes)
-
-    def raw_at(self, rows: np.ndarray) -> np.ndarray:
-        return np.array([*self.uniques, None], dtype=object)[self.codes[rows]]
-
-    def key_at(self, rows: np.ndarray) -> np.ndarray:
-        """The answer for comparing rows: the clean code, or the raw text if it was rejected."""
-        keys = [
-            t if p is None else f"\x00{u}"
-            for t, p, u in zip(self.code_text, self.decision.problem, self.uniques, strict=False)
-        ]
-        return np.array([*keys, None], dtype=object)[self.codes[rows]]
-
-    def issues(self) -> _Issues | None:
-        bad_u = [i for i, p in enumerate(self.decision.problem) if p is not None]
-        if not bad_u:
-            return None
-        is_bad = np.zeros(len(self.uniques) + 1, dtype=bool)
-        is_bad[bad_u] = True
-        rows = np.flatnonzero(is_bad[self.codes])
-        u = self.codes[rows]
-        rank = np.array([_RANK[p[0]] if p else 0 for p in self.decision.problem] + [0])
-        expected = np.array(
-            [p[1] if p else None for p in self.decision.problem] + [None], dtype=object
-        )
-        return _Issues(rows, rank[u], self.question.id, self.raw_at(rows), expected[u])
-
-    def changes(self, dropped: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
-        """``(file, old, new, action, count)`` over the accepted rows (all rows but
-        ``dropped``; counting all and subtracting the few dropped saves a million-row gather)."""
-        changed = [i for i, a in enumerate(self.decision.action) if a is not None]
-        if not changed:
-            return []
-        k = len(self.uniques) + 1  # slot 0 counts blanks (code -1)
-        nfiles = len(file_names)
-        key = self.codes + 1 if nfiles == 1 else file_codes * k + self.codes + 1
-        counts = np.bincount(key, minlength=nfiles * k)
-        if len(dropped):
-            counts = counts - np.bincount(key[dropped], minlength=nfiles * k)
-        counts = counts.reshape(nfiles, k)[:, 1:]
-        out = []
-        for f, fname in enumerate(file_names):
-            for u in changed:
-                if counts[f, u]:
-                    new = self.decision.clean[u]
-                    out.append(
-                        (
-                            fname,
-                            self.uniques[u],
-                            None if new is None else _code_text(new),
-                            self.decision.action[u],
-                            int(counts[f, u]),
-                        )
-                    )
-        return out
-
-
-class _TextColumn:
-    """An ``id`` or ``text`` column: stripped, blank → missing, otherwise kept verbatim.
-
-    Handled with vectorised string operations: ids are (nearly) all distinct, so deciding
-    once per distinct value would gain nothing.
-    """
-
-    def __init__(self, q: Question, series: pd.Series | None, n: int):
-        self.question = q
-        self.present = series is not None
-        if series is None:
-            series = pd.Series(pd.array([None] * n, dtype="str"))
-        elif series.dtype != "str":
-            series = series.astype("str")
-        self.raw = series.reset_index(drop=True)
-        stripped = self.raw.str.strip()
-        blank = (stripped == "").fillna(False).to_numpy(dtype=bool)
-        values = stripped.mask(blank) if blank.any() else stripped
-        self.values = values.array
-        self._na = values.isna().to_numpy()
-        differs = (stripped != self.raw).fillna(False).to_numpy(dtype=bool)
-        self._changed = (differs & self.raw.notna().to_numpy()) | blank  # NA != NA is True
-
-    def materialise(self, rows: np.ndarray | None = None):
-        return self.values if rows is None else self.values.take(rows)
-
-    def blank_rows(self) -> np.ndarray:
-        return self._na
-
-    def substantive_rows(self) -> np.ndarray:
-        return ~self._na
-
-    def condition(self, allowed: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-        inside = pd.Series(self.values).isin(list(allowed)).to_numpy(dtype=bool)
-        return inside & ~self._na, ~self._na
-
-    def raw_at(self, rows: np.ndarray) -> np.ndarray:
-        return self.raw.iloc[rows].to_numpy(dtype=object, na_value=None)
-
-    def key_at(self, rows: np.ndarray) -> np.ndarray:
-        return pd.Series(self.values).iloc[rows].to_numpy(dtype=object, na_value=None)
-
-    def issues(self) -> _Issues | None:
-        return None
-
-    def changes(self, dropped: np.ndarray, file_codes: np.ndarray, file_names) -> list[tuple]:
-        changed = self._changed.copy()
-        changed[dropped] = False
-        rows = np.flatnonzero(changed)
-        if not len(rows):
-            return []
-        frame = pd.DataFrame(
-            {
-                "file": np.asarray(file_names, dtype=object)[file_codes[rows]],
-                "old": self.raw.iloc[rows].to_numpy(dtype=object),
-                "new": pd.Series(self.values).iloc[rows].to_numpy(dtype=object, na_value=None),
-            }
-        )
-        frame["action"] = np.where(pd.isna(frame["new"]), "set_missing", "normalised")
-        if self.question.type == "text":  # free text is never copied into the log
-            frame["old"] = frame["new"] = None
-        counts = (
-            frame.groupby(["file", "old", "action"], sort=False, dropna=False)
-            .agg(new=("new", "first"), count=("new", "size"))
-            .reset_index()
-        )
-        return [
-            (r.file, r.old, r.new, r.action, int(r.count)) for r in counts.itertuples(index=False)
-        ]
-
-
-def _gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``table[codes]``; numpy gathers with ``intp`` indices at twice the speed of ``int32``,
-    and converting first costs less than the difference."""
-    return table[codes.astype(np.intp)]
-
-
-def _repeated(values: pd.Series) -> np.ndarray:
-    """Rows whose (non-missing) value occurs more than once: ``duplicated(keep=False)``.
-
-    For a million distinct ids, sorting them in pyarrow and comparing neighbours is several
-    times cheaper than the hash table that pandas' ``duplicated`` builds.
-    """
-    arrow = getattr(values.array, "_pa_array", None)
-    if arrow is None:  # the python-backed string dtype
-        return values.duplicated(keep=False).to_numpy(dtype=bool) & values.notna().to_numpy()
-    arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
-    out = np.zeros(len(arrow), dtype=bool)
-    order = pc.array_sort_indices(arrow, null_placement="at_end")
-    n_present = len(arrow) - arrow.null_count
-    if n_present < 2:
-        return out
-    ordered = arrow.take(order).slice(0, n_present)
-    same = pc.equal(ordered.slice(1), ordered.slice(0, n_present - 1)).to_numpy(
-        zero_copy_only=False
-    )
-    if not same.any():
-        return out
-    repeated = np.zeros(n_present, dtype=bool)
-    repeated[1:] |= same  # equal to the one before
-    repeated[:-1] |= same  # equal to the one after
-    out[order.to_numpy()[:n_present][repeated]] = True
-    return out
-
-
-def _factorize(series: pd.Series) -> tuple[np.ndarray, list]:
-    """``(codes, distinct values)``; code -1 marks a missing cell. ``int32`` codes halve the
-    memory traffic of the per-row takes that follow."""
-    if isinstance(series.dtype, pd.CategoricalDtype):  # already factorised
-        return series.cat.codes.to_numpy().astype(np.int32), [str(c) for c in series.cat.categories]
-    if series.dtype != "str":
-        series = series.astype("str")
-    arrow = getattr(series.array, "_pa_array", None)
-    if arrow is None:  # the python-backed string dtype
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        return codes.astype(np.int32), uniques.tolist()
-    if arrow.num_chunks == 1:  # the usual case: no need to concatenate chunks
-        arrow = arrow.chunk(0)
-    # Missing cells get a dictionary entry of their own ("encode"), so that the indices have
-    # no nulls and reach numpy without a copy; that entry is then renumbered -1.
-    encoded = pc.dictionary_encode(arrow, null_encoding="encode")
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    uniques = encoded.dictionary.to_pylist()
-    if None in uniques:
-        gap = uniques.index(None)
-        codes = np.where(codes == gap, -1, codes - (codes > gap)).astype(np.int32)
-        del uniques[gap]
-    return codes, uniques
-
-
-def _materialise(qtype: str, clean: list, codes: np.ndarray):
-    """The clean column for every row: per-distinct-value results taken by ``codes``.
-
-    Code -1 (a blank cell) reads the extra last slot of each table. Integer columns take one
-    gather: missing values get a sentinel outside the column's codes, and the mask is a
-    comparison with it.
-    """
-    dtype = _CLEAN_DTYPES.get(qtype, "str")
-    idx = codes.astype(np.intp)  # numpy gathers with intp indices at twice the speed
-    if dtype in ("Int8", "Int16", "Int64"):
-        np_dtype = np.dtype(dtype.lower())
-        sentinel = np.iinfo(np_dtype).min
-        present = [v for v in clean if v is not None]
-        if sentinel in present:  # never for codebook codes; keep the exact path just in case
-            na = np.array([v is None for v in clean] + [True], dtype=bool)[idx]
-            table = np.array([0 if v is None else v for v in clean] + [0], dtype=np_dtype)
-            return pd.arrays.IntegerArray(table[idx], na)
-        table = np.array([sentinel if v is None else v for v in clean] + [sentinel], np_dtype)
-        values = table[idx]
-        return pd.arrays.IntegerArray(values, values == sentinel)
-    if dtype == "Float64":
-        table = np.array([np.nan if v is None else v for v in clean] + [np.nan], dtype=float)
-        values = table[idx]
-        return pd.arrays.FloatingArray(values, np.isnan(values))
-    if dtype == "datetime64[ns]":
-        table = pd.DatetimeIndex([pd.NaT if v is None else v for v in clean] + [pd.NaT])
-        return table.astype("datetime64[ns]").to_numpy()[idx]
-    table = pd.array([*clean, None], dtype="str")
-    return table.take(np.where(idx < 0, len(clean), idx))
-
-
 # -- the cleaner --------------------------------------------------------------------------------
 class _Cleaner:
     def __init__(self, raw: pd.DataFrame, dataset: str, cb: Codebook, straight_line_min: int):
@@ -764,6 +208,7 @@ class _Cleaner:
         self.n = len(self.raw)
         self.log: list[tuple] = []
         self.issues: list[_Issues] = []
+        self.cells: list[_Issues] = []  # invalid cells of optional columns: set missing
         self.structural: list[Problem] = []
         # source files as codes into a short list of names: a million rows share one or few
         if "source_file" in self.raw:
@@ -786,7 +231,7 @@ class _Cleaner:
         return np.asarray(self.file_names, dtype=object)[self.file_codes[rows]]
 
     def run(self) -> tuple[CleanResult, list[Problem]]:
-        columns = self._map_header()
+        columns = header.map_header(self)
 
         # Columns are independent until the row-level rules; pyarrow's factorisation and
         # numpy's takes release the GIL, so two threads use both cores of a small machine.
@@ -799,84 +244,16 @@ class _Cleaner:
         else:
             built = [build(q) for q in self.questions]
         cols = {q.id: col for q, col in zip(self.questions, built, strict=True)}
-        for col in cols.values():
-            found = col.issues()
-            if found is not None:
-                self.issues.append(found)
-        self._required(cols)
-        self._duplicates(cols)
-        self._applies_if(cols)
-        self._straight_lining(cols)
-        return self._assemble(cols), self.structural
-
-    def _map_header(self) -> dict[str, str]:
-        """Codebook id → raw column name; ignored columns are logged, structural problems kept."""
-        known = {q.id for q in self.questions}
-        by_norm: dict[str, str] = {}
-        for col in self.raw.columns:
-            if col in PROVENANCE:
-                continue
-            norm = normalise_header(col)
-            if norm in by_norm:
-                self.structural.append(
-                    Problem(
-                        self.file_label,
-                        1,
-                        str(col),
-                        str(col),
-                        f"one column per name (it repeats column {by_norm[norm]!r})",
-                    )
-                )
-                continue
-            by_norm[norm] = col
-        for norm, col in by_norm.items():
-            if norm not in known:
-                self._log(
-                    self.file_label,
-                    None,
-                    str(col),
-                    None,
-                    None,
-                    "ignored_column",
-                    None,
-                    self.n,
-                    "not a column of the codebook",
-                )
-        for q in self.questions:
-            if q.required and q.id not in by_norm:
-                self.structural.append(
-                    Problem(
-                        self.file_label,
-                        None,
-                        q.id,
-                        None,
-                        f"a column '{q.id}' ({q.label_en}), which {self.dataset} requires",
-                    )
-                )
-        return {norm: col for norm, col in by_norm.items() if norm in known}
+        rules.row_or_cell(self, cols)
+        rules.required(self, cols)
+        rules.duplicates(self, cols)
+        rules.applies_if(self, cols)
+        rules.straight_lining(self, cols)
+        return assemble.assemble(self, cols), self.structural
 
     def _column(self, q: Question, raw_name: str | None):
         series = None if raw_name is None else self.raw[raw_name]
-        if q.type in {"id", "text"}:
-            return _TextColumn(q, series, self.n)
-        missing: frozenset[str] = frozenset()
-        if q.type in {"category", "likert", "binary"}:
-            parse = _coded_parser(self.cb, q)
-            missing = _missing_codes(self.cb, q.value_set)
-        elif q.type in {"integer", "number"}:
-            parse = _number_parser(q)
-        elif q.type == "date":
-            parse = _date_parser(q)
-        elif q.type in {"municipality", "municipality_or_country"}:
-            parse = _municipality_parser(q)
-        elif q.type == "country":
-            parse = _country_parser(q, self.dataset)
-        elif q.type == "area":
-            parse = _area_parser(q)
-        else:
-            raise ValueError(f"codebook type {q.type!r} has no cleaning rule")
-        coded = q.type in {"category", "likert", "binary"}
-        return _CodedColumn(q, series, self.n, parse, coded, missing)
+        return build_column(q, series, self.n, self.cb, self.dataset)
 
     def _add(self, rows: np.ndarray, reason: str, column: str | None, value, expected) -> None:
         rows = np.asarray(rows, dtype=np.int64)
@@ -896,391 +273,5 @@ class _Cleaner:
             _Issues(rows, np.full(len(rows), _RANK[reason]), column, value, expected)
         )
 
-    # -- row-level rules --------------------------------------------------------------------
-    def _required(self, cols: dict) -> None:
-        for col in cols.values():
-            if col.question.required and col.present:
-                rows = np.flatnonzero(col.blank_rows())
-                self._add(
-                    rows,
-                    "missing_required",
-                    col.question.id,
-                    None,
-                    f"a value: '{col.question.id}' is required",
-                )
-
-    def _duplicates(self, cols: dict) -> None:
-        for col in cols.values():
-            if not (col.question.unique and col.present):
-                continue
-            ids = pd.Series(col.materialise())
-            dup = _repeated(ids)
-            if not dup.any():
-                continue
-            idx = np.flatnonzero(dup)
-            # copies: the same answer in every codebook column after recoding ("Moteris" and
-            # "female" are one answer); a value cleaning rejected is compared as written
-            sub = pd.DataFrame({qid: c.key_at(idx) for qid, c in cols.items() if c.present})
-            signature = pd.util.hash_pandas_object(sub.astype("str"), index=False).to_numpy()
-            first_of_id: dict[object, int] = {}
-            first_of_sig: dict[tuple, int] = {}
-            copies, reused, copy_of, reused_of = [], [], [], []
-            keys = ids.iloc[idx].tolist()  # one conversion, not one scalar lookup per row
-            for j, i in enumerate(idx):
-                key = keys[j]
-                sig = (key, signature[j])
-                if key not in first_of_id:
-                    first_of_id[key] = first_of_sig[sig] = i
-                elif sig in first_of_sig:
-                    copies.append(i)
-                    copy_of.append(self.rows[first_of_sig[sig]])
-                else:
-                    first_of_sig[sig] = i
-                    reused.append(i)
-                    reused_of.append(self.rows[first_of_id[key]])
-            qid = col.question.id
-            self._add(
-                copies,
-                "duplicate_row",
-                qid,
-                ids.iloc[copies].to_numpy(dtype=object),
-                [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of],
-            )
-            self._add(
-                reused,
-                "duplicate_id",
-                qid,
-                ids.iloc[reused].to_numpy(dtype=object),
-                [
-                    f"a unique {qid}: row {r} already has it, with different answers"
-                    for r in reused_of
-                ],
-            )
-
-    def _applies_if(self, cols: dict) -> None:
-        memo: dict[str, np.ndarray] = {}
-        for col in cols.values():
-            rule = col.question.applies_if
-            if not (rule and col.present):
-                continue
-            rows = np.flatnonzero(
-                self._not_asked(col.question.id, cols, memo) & col.substantive_rows()
-            )
-            if not len(rows):
-                continue
-            here = self._routing_text(col.question.id, cols, rows)
-            self._add(
-                rows,
-                "impossible_combination",
-                col.question.id,
-                col.raw_at(rows),
-                [f"no answer unless {rule} (here {h})" for h in here],
-            )
-
-    def _not_asked(self, qid: str, cols: dict, memo: dict[str, np.ndarray]) -> np.ndarray:
-        """Rows where question ``qid`` was certainly not asked.
-
-        A question is asked when every condition of its ``applies_if`` holds. It was certainly
-        not asked when a condition column holds a known answer outside the allowed values, or
-        when a condition column was itself certainly not asked (``rate_x`` after ``need_x=no``
-        with ``got_x`` rightly blank). A blank condition column that may have been asked leaves
-        the routing unknown: not evidence of anything.
-        """
-        rule = cols[qid].question.applies_if
-        if not rule:
-            return np.zeros(self.n, dtype=bool)
-        if rule in memo:  # the five ratings of an area share one rule
-            return memo[rule]
-        not_asked = np.zeros(self.n, dtype=bool)
-        memo[rule] = not_asked  # guards against a cycle in the codebook
-        for column, negate, allowed in _parse_applies_if(rule) if rule else []:
-            if column not in cols:
-                raise ValueError(f"codebook: applies_if {rule!r} names unknown {column!r}")
-            inside, answered = cols[column].condition(allowed)
-            fails = answered & (inside if negate else ~inside)
-            not_asked = not_asked | fails | self._not_asked(column, cols, memo)
-        memo[rule] = not_asked
-        return not_asked
-
-    def _routing_text(self, qid: str, cols: dict, rows: np.ndarray) -> list[str]:
-        """The answers along ``qid``'s routing chain, per row: "got_x blank, need_x = 'no'"."""
-        parts: list[list[str]] = [[] for _ in rows]
-        seen: set[str] = set()
-        todo = [qid]
-        while todo:
-            rule = cols[todo.pop(0)].question.applies_if
-            for column, _negate, _allowed in _parse_applies_if(rule) if rule else []:
-                if column in seen:
-                    continue
-                seen.add(column)
-                todo.append(column)
-                for part, v in zip(parts, cols[column].raw_at(rows), strict=True):
-                    part.append(f"{column} blank" if v is None else f"{column} = {v!r}")
-        return [", ".join(p) for p in parts]
-
-    def _straight_lining(self, cols: dict) -> None:
-        ratings = [
-            c
-            for c in cols.values()
-            if c.present
-            and c.question.type == "likert"
-            and c.question.group in STRAIGHT_LINE_GROUPS
-        ]
-        if len(ratings) < self.straight_line_min:
-            return
-        # Substantive ratings only (blanks and don't-know/not-applicable codes are skipped),
-        # accumulated column by column: no n × k grid in memory.
-        count = np.zeros(self.n, dtype=np.int16)
-        high = np.zeros(self.n, dtype=np.int16)
-        low = np.full(self.n, np.iinfo(np.int16).max, dtype=np.int16)
-        for c in ratings:
-            vals = c.rating_rows()
-            sub = vals != 0
-            count += sub
-            np.maximum(high, np.where(sub, vals, 0), out=high)
-            np.minimum(low, np.where(sub, vals, np.iinfo(np.int16).max), out=low)
-        rows = np.flatnonzero((count >= self.straight_line_min) & (high == low))
-        self._add(
-            rows,
-            "straight_lining",
-            None,
-            [f"{count[i]} ratings, all {high[i]}" for i in rows],
-            f"varied ratings ({self.straight_line_min} or more substantive ratings that "
-            f"are all the same mark a straight-liner)",
-        )
-
-    # -- output -----------------------------------------------------------------------------
-    def _assemble(self, cols: dict) -> CleanResult:
-        order_of = {qid: i for i, qid in enumerate(cols)}
-        if self.issues:
-            rows = np.concatenate([b.rows for b in self.issues])
-            rank = np.concatenate([b.rank for b in self.issues])
-            colpos = np.concatenate(
-                [np.full(len(b.rows), order_of.get(b.column, len(cols))) for b in self.issues]
-            )
-            column = np.concatenate(
-                [np.full(len(b.rows), b.column, dtype=object) for b in self.issues]
-            )
-            value = np.concatenate([b.value for b in self.issues])
-            expected = np.concatenate([b.expected for b in self.issues])
-            order = np.lexsort((colpos, rank, rows))
-            rows, rank, column, value, expected = (
-                a[order] for a in (rows, rank, column, value, expected)
-            )
-        else:
-            rows = rank = np.zeros(0, dtype=np.int64)
-            column = value = expected = np.zeros(0, dtype=object)
-        value = np.array(
-            [
-                None
-                if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-                else str(v)
-                for v in value
-            ],
-            dtype=object,
-        )
-        reasons = np.asarray(REASONS, dtype=object)[rank.astype(np.intp)]
-
-        q_rows, first = np.unique(rows, return_index=True)
-        bounds = np.append(first, len(rows))
-        each = [
-            f"{r}: "
-            + (f"column '{c}'" + ("" if v is None else f" = {v!r}") if c else str(v or "row"))
-            + f"; expected {e}"
-            for r, c, v, e in zip(reasons, column, value, expected, strict=True)
-        ]
-        details = [" | ".join(each[bounds[k] : bounds[k + 1]]) for k in range(len(q_rows))]
-
-        quarantine = self.raw.iloc[q_rows].reset_index(drop=True)
-        if "source_file" not in quarantine:
-            quarantine["source_file"] = pd.array(self.files_at(q_rows), dtype="str")
-        if "source_row" not in quarantine:
-            quarantine["source_row"] = self.rows[q_rows]
-        quarantine["reason"] = pd.array(reasons[first], dtype="str")
-        quarantine["detail"] = pd.array(details, dtype="str")
-
-        bad = np.zeros(self.n, dtype=bool)
-        bad[q_rows] = True
-        keep = np.flatnonzero(~bad)
-        data: dict[str, object] = {}
-        derived = _derived_columns(list(cols), self.dataset)
-        kept = None if len(keep) == self.n else keep
-        if _WORKERS > 1 and self.n >= 50_000:  # pyarrow's takes release the GIL
-            with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
-                built = dict(
-                    zip(cols, pool.map(lambda c: c.materialise(kept), cols.values()), strict=True)
-                )
-        else:
-            built = {qid: col.materialise(kept) for qid, col in cols.items()}
-        for qid in cols:
-            data[qid] = built[qid]
-            for source, name, func in derived:
-                if source == qid:
-                    data[name] = func(pd.Series(data[qid])).array
-        frame = pd.DataFrame(data, copy=False)  # the arrays are new: no need to copy them
-        file_codes, file_names = self.file_codes[keep], self.file_names
-        frame["source_file"] = pd.array(file_names, dtype="str").take(file_codes)
-        frame["source_row"] = self.rows[keep]
-
-        for col in cols.values():
-            changes = col.changes(q_rows, self.file_codes, file_names)
-            for fname, old, new, action, count in changes:
-                self._log(fname, None, col.question.id, old, new, action, None, count, None)
-        for source, name, _func in derived:
-            for value_, count in frame[name].value_counts(sort=False).items():
-                self._log(
-                    self.file_label,
-                    None,
-                    name,
-                    None,
-                    str(value_),
-                    "derived",
-                    None,
-                    int(count),
-                    f"from {source}",
-                )
-
-        head = pd.DataFrame(self.log, columns=list(LOG_COLUMNS))
-        tail = pd.DataFrame(
-            {
-                "source_file": self.files_at(rows),
-                "source_row": self.rows[rows],
-                "column": column,
-                "old": value,
-                "new": None,
-                "action": "quarantined",
-                "reason": reasons,
-                "count": 1,
-                "detail": expected,
-            },
-            columns=list(LOG_COLUMNS),
-        )
-        log = pd.concat([head, tail], ignore_index=True) if len(head) else tail
-        log = log.astype({"source_row": "Int64", "count": "Int64"})
-        for c in ("source_file", "column", "old", "new", "action", "reason", "detail"):
-            log[c] = log[c].astype("str")
-        result = CleanResult(self.dataset, frame, quarantine, log, self.n)
-        if result.rows_in != result.accepted + result.quarantined:  # the invariant
-            raise AssertionError(f"row accounting broken: {result.accounting_line()}")
-        return result
-
     def _log(self, file, row, column, old, new, action, reason, count, detail) -> None:
         self.log.append((file, row, column, old, new, action, reason, count, detail))
-
-
-# -- helpers ------------------------------------------------------------------------------------
-_NO_FILE = "<table>"
-_WORKERS = min(2, os.cpu_count() or 1)
-_CLEAN_DTYPES = {
-    "likert": "Int16",
-    "binary": "Int8",
-    "integer": "Int64",
-    "number": "Float64",
-    "date": "datetime64[ns]",
-}
-
-
-def _code_text(value: object) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
-
-
-def _range_text(lo: float | None, hi: float | None) -> str:
-    def fmt(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else str(x)
-
-    if lo is not None and hi is not None:
-        return f"from {fmt(lo)} to {fmt(hi)}"
-    if lo is not None:
-        return f"of at least {fmt(lo)}"
-    if hi is not None:
-        return f"of at most {fmt(hi)}"
-    return ""
-
-
-@lru_cache(maxsize=256)
-def _missing_codes(cb: Codebook, value_set: str) -> frozenset[str]:
-    return frozenset(cb.missing_codes(value_set))
-
-
-@lru_cache(maxsize=256)
-def _parse_map(cb: Codebook, value_set: str) -> dict[str, str]:
-    return cb.parse_map(value_set)
-
-
-@lru_cache(maxsize=256)
-def _expected_codes(cb: Codebook, value_set: str) -> str:
-    v = cb.values(value_set)
-    parts = [
-        f"{c} ({lt} / {en})"
-        for c, lt, en in zip(v["code"], v["label_lt"], v["label_en"], strict=True)
-    ]
-    return "one of " + ", ".join(parts)
-
-
-def _parse_applies_if(rule: str) -> list[tuple[str, bool, frozenset[str]]]:
-    """``"got_x=fully|partly & need_x!=no"`` → ``[(column, negate, allowed codes), ...]``."""
-    out = []
-    for part in re.split(r"\s*&\s*", rule.strip()):
-        m = re.fullmatch(r"\s*([A-Za-z0-9_]+)\s*(!?=)\s*(.+?)\s*", part)
-        if not m:
-            raise ValueError(f"codebook: cannot parse applies_if {rule!r}")
-        column, op, values = m.groups()
-        out.append((column, op == "!=", frozenset(v.strip() for v in values.split("|"))))
-    return out
-
-
-@lru_cache(maxsize=4)
-def _country_lookup_cached(folder: str) -> tuple[dict[str, str], dict[str, bool]]:
-    del folder  # the cache key: tests may point TSP_ANALYSIS_DATA elsewhere
-    return _country_lookup_uncached()
-
-
-def _country_lookup() -> tuple[dict[str, str], dict[str, bool]]:
-    return _country_lookup_cached(str(reference.reference_dir()))
-
-
-def _country_lookup_uncached() -> tuple[dict[str, str], dict[str, bool]]:
-    countries = reference.countries()
-    lookup: dict[str, str] = {}
-    for aliases, code in zip(countries["aliases"], countries["iso2"], strict=True):
-        lookup.update({fold(a): code for a in aliases.split(";") if a})
-    for col in ("name_lt", "name_en", "iso3", "iso2"):  # codes win over names on a clash
-        lookup.update({fold(v): c for v, c in zip(countries[col], countries["iso2"], strict=True)})
-    third = dict(zip(countries["iso2"], countries["third_country"], strict=True))
-    return lookup, third
-
-
-def age_group(age: pd.Series) -> pd.Series:
-    """The ``age_groups.csv`` group of each age (``NA`` where the age is missing or outside).
-
-    >>> age_group(pd.Series([18, 34, 70, None], dtype="Int64")).tolist()
-    ['18_24', '25_34', '65_plus', nan]
-    """
-    groups = reference.table("age_groups").sort_values("min_age")
-    lo = groups["min_age"].to_numpy()
-    hi = groups["max_age"].to_numpy()
-    a = pd.to_numeric(age).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    pos = np.searchsorted(lo, a, side="right") - 1
-    valid = ~np.isnan(a) & (pos >= 0)
-    pos = np.clip(pos, 0, len(lo) - 1)
-    valid &= a <= hi[pos]
-    labels = pd.array([*groups["age_group"], None], dtype="str")
-    return pd.Series(labels.take(np.where(valid, pos, len(lo))), index=age.index, name="age_group")
-
-
-#: Derived columns: (source column, dataset or None for any) → (new column, function).
-_DERIVED: dict[tuple[str, str | None], tuple[str, Callable[[pd.Series], pd.Series]]] = {
-    ("age", "tsp_survey"): ("age_group", age_group),
-}
-
-
-def _derived_columns(cols: Sequence[str], dataset: str) -> list[tuple[str, str, Callable]]:
-    """``(source, new column, function)`` for each derived column of ``dataset``."""
-    out = []
-    for qid in cols:
-        d = _DERIVED.get((qid, dataset)) or _DERIVED.get((qid, None))
-        if d and d[0] not in cols:  # an input that already has the column keeps its own
-            out.append((qid, *d))
-    return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from .clean import CleanResult, clean
 from .codebook import DATASETS
 from .errors import InputError, Problem
+from .outdir import writable_folder
 from .readers import read_table
 from .validate import infer_dataset
 
@@ -27,6 +28,7 @@ def clean_file(
 ) -> tuple[CleanResult, dict[str, Path]]:
     """Read ``path``, clean it as ``dataset`` (inferred if omitted), write the results to
     ``out``; return the result and the written paths."""
+    writable_folder(out)  # before the work: a file or /proc as --out is a one-line error
     raw = read_table(path, encoding=encoding, sep=sep)
     dataset = dataset or infer_dataset(path, raw)
     if dataset is None:
@@ -74,5 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     summary = result.summary()
     for rec in summary[summary["rows"] > 0].itertuples(index=False):
         print(f"  quarantined {rec.reason}: {rec.rows}")
+    if result.invalidated:
+        print(f"  cells set missing (invalid optional answers, rows kept): {result.invalidated}")
     print(f"{result.dataset}: {result.accounting_line()}")
     return 0

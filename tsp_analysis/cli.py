@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except TspError as exc:
-        print(f"tsp-analysis {args.command}: {exc}", file=sys.stderr)
+        text = exc.head if getattr(exc, "one_line", False) else str(exc)
+        print(f"tsp-analysis {args.command}: {text}", file=sys.stderr)
         return 2
 
 

@@ -37,8 +37,6 @@ Types
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -47,6 +45,7 @@ import pandas as pd
 from . import reference
 from .errors import ReferenceDataError
 from .reference import table
+from .text import fold_label
 
 TYPES = frozenset(
     {
@@ -127,16 +126,15 @@ class Question:
 
 
 def fold(text: object) -> str:
-    """Fold a label for matching: strip, lower-case, drop diacritics, squeeze blanks.
+    """Fold text for matching: :func:`tsp_analysis.text.fold_label` keeping end punctuation
+    (municipality names need the dot of "m.").
 
     >>> fold("  Labai  GERAI ")
     'labai gerai'
     >>> fold("Nežinau")
     'nezinau'
     """
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", s).strip().lower()
+    return fold_label(text, keep_punctuation=True)
 
 
 class Codebook:
@@ -280,8 +278,10 @@ class Codebook:
     def parse_map(self, value_set: str) -> dict[str, str]:
         """Every accepted spelling of an answer → its code.
 
-        Accepts the code, the SPSS number and both labels, folded with :func:`fold` (case,
-        diacritics and blanks do not matter). Used by cleaning and validation.
+        Accepts the code, the SPSS number and both labels, folded with
+        :func:`tsp_analysis.text.fold_label` (case, diacritics, blanks, typographic quotes and
+        dashes, end punctuation do not matter): look a value up with ``fold_label(value)``.
+        Used by cleaning and validation.
         """
         return dict(_parse_map(self, value_set))
 
@@ -361,7 +361,7 @@ def _parse_map(cb: Codebook, value_set: str) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for col in ("label_en", "label_lt", "spss", "code"):  # later columns win on a clash
         for spelling, code in zip(v[col], v["code"], strict=True):
-            out[fold(spelling)] = code
+            out[fold_label(spelling)] = code
     return tuple(out.items())
 
 

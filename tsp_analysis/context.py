@@ -28,6 +28,7 @@ import pandas as pd
 from . import reference
 from .disclosure import suppress
 from .errors import InputError, Problem
+from .margins import third_country
 from .tables import require
 
 #: Slug that stands for the whole country in population tables.
@@ -48,27 +49,10 @@ _RESIDENTS = ["municipality", "year", "residents"]
 
 
 def _tsp(population: pd.DataFrame) -> pd.DataFrame:
-    """Rows of third-country citizens, with ``count`` as int64 and ``year`` as int."""
+    """Rows of third-country citizens (:func:`tsp_analysis.margins.third_country`, the filter
+    the weighting uses too), with ``count`` as int64 and ``year`` as int."""
     require(population, _POPULATION, "population")
-    countries = reference.countries()
-    third = dict(zip(countries["iso2"], countries["third_country"], strict=True))
-    flag = population["citizenship"].map(third)
-    unknown = flag.isna()
-    if unknown.any():
-        problems = []
-        for i in np.flatnonzero(unknown.to_numpy())[:50]:
-            rec = population.iloc[int(i)]
-            problems.append(
-                Problem(
-                    str(rec.get("source_file", "population")),
-                    int(rec["source_row"]) if "source_row" in population else int(i) + 2,
-                    "citizenship",
-                    rec["citizenship"],
-                    "an ISO 3166-1 alpha-2 code of data/reference/countries.csv",
-                )
-            )
-        raise InputError(problems, "population: unknown citizenship codes")
-    out = population.loc[flag.astype(bool).to_numpy()].copy()
+    out = third_country(population)
     out["count"] = out["count"].astype("int64")
     out["year"] = out["year"].astype("int64")
     return out

@@ -25,13 +25,12 @@ respondent's row, id or free text.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from . import reference
+from . import margins, reference, routing
 from .codebook import DATASETS, Codebook, fold, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
@@ -442,6 +441,39 @@ def _rows_of(frame: pd.DataFrame, municipality: str | None) -> pd.DataFrame:
     return frame[(frame["municipality"] == municipality).fillna(False).to_numpy(dtype=bool)]
 
 
+def _invalid_of(res, municipality) -> pd.DataFrame:
+    """The invalidated cells (invalid optional answers set missing) of the municipality's
+    accepted rows; every one for the whole country."""
+    invalid = getattr(res, "invalid", None)
+    if invalid is None or invalid.empty:
+        return pd.DataFrame(columns=["source_file", "source_row", "column", "reason"])
+    if municipality is None or "municipality" not in res.data:
+        return invalid
+    mine = _rows_of(res.data, municipality)
+    keys = set(zip(mine["source_file"].astype(str), mine["source_row"].astype(int), strict=True))
+    hit = [
+        (f, int(r)) in keys
+        for f, r in zip(invalid["source_file"], invalid["source_row"], strict=True)
+    ]
+    return invalid[np.asarray(hit, dtype=bool)]
+
+
+def _invalidated(results, municipality) -> pd.DataFrame:
+    """Cells set missing per dataset, column and reason (counts only: no values)."""
+    frames = []
+    for dataset, res in results.items():
+        invalid = _invalid_of(res, municipality)
+        if len(invalid):
+            counts = invalid.groupby(["column", "reason"], sort=False).size()
+            frame = counts.rename("cells").reset_index()
+            frame.insert(0, "dataset", dataset)
+            frames.append(frame)
+    columns = ["dataset", "column", "reason", "cells"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
 def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, reasons = [], []
     for dataset, res in results.items():
@@ -463,6 +495,7 @@ def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "accepted": accepted,
                 "quarantined": int(mine.sum()),
                 "quarantined_unattributed": int(unattributed.sum()),
+                "cells_invalidated": len(_invalid_of(res, municipality)),
             }
         )
         if len(q):
@@ -492,50 +525,6 @@ def _row_accounting(results, municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), reasons_frame
 
 
-_CONDITION = re.compile(r"^\s*(\w+)\s*(!=|=)\s*(.+?)\s*$")
-
-
-class _Routing:
-    """Who was asked each question, following ``applies_if`` chains through the data.
-
-    A condition is *met* when its column was itself asked and holds one of the listed codes
-    (``!=``: a code not listed), *not met* when the column was not asked or holds another code,
-    and *unknown* when the column was asked but left blank: then nobody can tell whether the
-    question applied, and a blank there is not counted as non-response.
-    """
-
-    def __init__(self, data: pd.DataFrame, dataset: str, cb: Codebook):
-        self.data, self.dataset, self.cb = data, dataset, cb
-        self.memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def asked(self, qid: str) -> tuple[np.ndarray, np.ndarray]:
-        """(asked, unknown) boolean arrays for question ``qid``."""
-        if qid in self.memo:
-            return self.memo[qid]
-        n = len(self.data)
-        rule = self.cb.question(self.dataset, qid).applies_if
-        no, unknown = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-        for part in (rule or "").split("&") if rule else []:
-            m = _CONDITION.match(part)
-            if m is None or m.group(1) not in self.data:
-                raise ReferenceDataError(
-                    f"codebook {self.dataset}.{qid}: cannot read applies_if {rule!r}"
-                )
-            column, op, codes = m.group(1), m.group(2), {c.strip() for c in m.group(3).split("|")}
-            parent_asked, parent_unknown = self.asked(column)
-            values = self.data[column].astype("str")
-            known = values.notna().to_numpy(dtype=bool)
-            hit = values.isin(codes).to_numpy(dtype=bool)
-            if op == "!=":
-                hit = ~hit
-            no |= ~parent_asked & ~parent_unknown
-            no |= parent_asked & known & ~hit
-            unknown |= parent_unknown | (parent_asked & ~known)
-        unknown &= ~no
-        self.memo[qid] = (~no & ~unknown, unknown)
-        return self.memo[qid]
-
-
 def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.DataFrame:
     out = []
     missing: dict[tuple[str, str], list[str]] = {}  # value set, kind → codes (looked up once)
@@ -543,11 +532,11 @@ def _nonresponse(results, municipality, cb: Codebook, lang: str | None) -> pd.Da
         if dataset not in results:
             continue
         data = _rows_of(results[dataset].data, municipality).reset_index(drop=True)
-        routing = _Routing(data, dataset, cb)
+        route = routing.for_frame(data, dataset, cb)
         for q in cb.questions(dataset):
             if q.type in {"id", "text"} or q.group == "admin" or q.id not in data:
                 continue
-            asked, unknown = routing.asked(q.id)
+            asked, unknown = route.asked(q.id)
             values = data[q.id].astype("str")
             blank = values.isna().to_numpy(dtype=bool)
             rec = {"dataset": dataset, "question": q.id, "group": q.group, "area": q.area}
@@ -665,7 +654,7 @@ def _cleaning_log(results) -> pd.DataFrame:
 
 
 def _representativeness(
-    results, municipality, year, min_count: int, k_citizenships: int
+    results, municipality, year, min_count: int, k_citizenships: int, min_group_n: int | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sample profile of the TŠP survey against the adult TŠP population, per municipality."""
     rep_cols = [
@@ -691,15 +680,9 @@ def _representativeness(
     if "tsp_survey" not in results or "population" not in results:
         return pd.DataFrame(columns=rep_cols), pd.DataFrame(columns=dis_cols)
     sample = results["tsp_survey"].data
-    population = results["population"].data
-    countries = reference.countries()
-    third = set(countries.loc[countries["third_country"], "iso2"])
-    ages = reference.table("age_groups")
-    adult_groups = ages.loc[ages["adult"], "age_group"].tolist()
-    population = population[
-        population["citizenship"].isin(third).to_numpy(dtype=bool)
-        & population["age_group"].isin(adult_groups).to_numpy(dtype=bool)
-    ]
+    adult_groups = margins.adult_age_groups()
+    population = margins.third_country(results["population"].data)
+    population = population[population["age_group"].isin(adult_groups).to_numpy(dtype=bool)]
     units = (
         [municipality]
         if municipality
@@ -717,8 +700,15 @@ def _representativeness(
         else:
             unit_year = int(pop_unit["year"].max()) if year is None else int(year)
             pop_unit = pop_unit[(pop_unit["year"] == unit_year).to_numpy(dtype=bool)]
-        by_cit = pop_unit.groupby("citizenship")["count"].sum().sort_index()
-        top = by_cit.sort_values(ascending=False, kind="stable").index[:k_citizenships].tolist()
+        # the weighting's grouping (margins.citizenship_groups), so both tables agree
+        top = margins.citizenship_groups(
+            margins.survey_values(smp, "citizenship") if "citizenship" in smp else pd.Series(),
+            pop_unit,
+            min_group_n=min_group_n
+            if min_group_n is not None
+            else margins.default_min_group_n(len(smp)),
+            max_groups=k_citizenships,
+        )
         variables = {
             "sex": ("sex", ["female", "male"], None),
             "age_group": ("age_group", adult_groups, None),
@@ -794,8 +784,9 @@ def quality_audit(
     *,
     year: int | None = None,
     min_count: int = 5,
-    k_citizenships: int = 5,
+    k_citizenships: int = margins.MAX_CITIZENSHIPS,
     lang: str | None = None,
+    min_group_n: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Audit of this run's inputs: row accounting, non-response, straight-lining, duplicates,
     the cleaning log and the agreement of the survey sample with the population.
@@ -815,9 +806,12 @@ def quality_audit(
     min_count : int
         Sample or population counts above zero and below this are suppressed in the sample
         comparison.
-    k_citizenships : int
-        The sample comparison groups citizenship into the ``k`` largest of the municipality's
-        adult TŠP population and ``other``.
+    k_citizenships, min_group_n : int
+        The sample comparison groups citizenship as the weighting does
+        (:func:`tsp_analysis.margins.citizenship_groups`): the citizenships with at least
+        ``min_group_n`` respondents (default 5% of the municipality's respondents, at least
+        10), largest population first, at most ``k_citizenships`` (default 8); the rest are
+        ``other``.
     lang : {"lt", "en"}, optional
         Adds question labels to the non-response table.
 
@@ -826,7 +820,9 @@ def quality_audit(
     dict of str to DataFrame
         ``rows``: per dataset ``rows_in`` (the whole input), ``balanced`` (rows_in = accepted +
         quarantined over the whole input), ``received``, ``accepted``, ``quarantined`` (of the
-        municipality) and ``quarantined_unattributed``.
+        municipality), ``quarantined_unattributed`` and ``cells_invalidated`` (invalid
+        optional answers of the municipality's accepted rows, set missing: the rows are kept).
+        ``invalidated``: those cells per dataset, ``column`` and ``reason`` (``cells``).
         ``quarantine``: rows per dataset and reason (``rows`` of the municipality,
         ``unattributed``).
         ``nonresponse``: per survey question, among those it was asked of (``applies_if``
@@ -848,6 +844,10 @@ def quality_audit(
         ``dissimilarity``: per municipality and variable, the index of dissimilarity
         ½ Σ |sample share − population share| (0 = same profile, 1 = no overlap), with the
         sample's valid and missing answers.
+        ``population_excluded``: the population rows (of the municipality, every year) that
+        no TŠP figure uses, per ``reason`` (``not_third_country``: EU/EEA/Swiss citizens;
+        ``not_adult``: children, whom the survey does not ask): ``rows``, ``people``
+        (suppressed when 1 to ``min_count`` − 1), ``citizenships`` and ``explanation``.
 
     Nothing in the result is a respondent's row, id, value or free text.
     """
@@ -857,7 +857,9 @@ def quality_audit(
     cb = load_codebook()
     results = _results(inputs)
     rows, reasons = _row_accounting(results, municipality)
-    rep, dis = _representativeness(results, municipality, year, min_count, k_citizenships)
+    rep, dis = _representativeness(
+        results, municipality, year, min_count, k_citizenships, min_group_n
+    )
     return {
         "rows": rows,
         "quarantine": reasons,
@@ -867,4 +869,18 @@ def quality_audit(
         "cleaning_log": _cleaning_log(results),
         "representativeness": rep,
         "dissimilarity": dis,
+        "population_excluded": _population_excluded(results, municipality, min_count),
+        "invalidated": _invalidated(results, municipality),
     }
+
+
+def _population_excluded(results, municipality, min_count: int) -> pd.DataFrame:
+    """Population rows left out of every TŠP figure, and why (:func:`margins.excluded_rows`)."""
+    columns = ["reason", "rows", "people", "citizenships", "explanation"]
+    if "population" not in results:
+        return pd.DataFrame(columns=columns)
+    population = _rows_of(results["population"].data, municipality)
+    out = margins.excluded_rows(population)
+    small = (out["people"] > 0) & (out["people"] < min_count)
+    out["people"] = out["people"].astype("Int64").mask(small)
+    return out[columns]

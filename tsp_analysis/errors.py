@@ -65,6 +65,9 @@ class InputError(TspError):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
         head = message or f"{len(self.problems)} problem(s) in the input"
+        self.head = head
+        #: the head alone says it all: one problem, described in a message of its own
+        self.one_line = message is not None and len(self.problems) == 1
         lines = [head] + [f"  - {p}" for p in self.problems[:50]]
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")

@@ -21,7 +21,8 @@ from . import paths as _paths
 from .clean import CleanResult, clean, normalise_header
 from .codebook import DATASETS
 from .errors import InputError, Problem
-from .readers import FOLDER_SUFFIXES, read_table
+from .paths import input_files
+from .readers import read_table
 
 
 @dataclass
@@ -70,7 +71,8 @@ class Inputs:
     def accounting(self) -> pd.DataFrame:
         """Rows received, accepted and quarantined per dataset (tidy).
 
-        Columns ``dataset``, ``rows_in``, ``accepted``, ``quarantined``.
+        Columns ``dataset``, ``rows_in``, ``accepted``, ``quarantined`` and
+        ``cells_invalidated`` (invalid optional answers of accepted rows, set missing).
         """
         return pd.DataFrame(
             [
@@ -79,10 +81,11 @@ class Inputs:
                     "rows_in": r.rows_in,
                     "accepted": r.accepted,
                     "quarantined": r.quarantined,
+                    "cells_invalidated": len(getattr(r, "invalid", ())),
                 }
                 for d, r in self.results.items()
             ],
-            columns=["dataset", "rows_in", "accepted", "quarantined"],
+            columns=["dataset", "rows_in", "accepted", "quarantined", "cells_invalidated"],
         )
 
     def write_quarantine(self, folder: str | Path) -> list[Path]:
@@ -171,18 +174,7 @@ def load_inputs(
 
 def file_hashes(path: str | Path) -> dict[str, str]:
     """SHA-256 of a file, or of every input file in a folder, keyed by path."""
-    p = Path(path)
-    files = (
-        sorted(
-            f
-            for f in p.iterdir()
-            if f.is_file()
-            and f.suffix.lower() in FOLDER_SUFFIXES
-            and not f.name.startswith((".", "~$"))
-        )
-        if p.is_dir()
-        else [p]
-    )
+    files = input_files(path)
     out = {}
     for f in files:
         h = hashlib.sha256()

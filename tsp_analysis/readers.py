@@ -17,8 +17,10 @@ CSV (also ``.tsv``/``.txt``)
     every such row. Empty files, header-only files and binary files with a text name (an
     ``.xlsx`` or a PNG renamed to ``.csv``) are errors that say so.
 Excel ``.xlsx``
-    The first worksheet, read with openpyxl; the first non-empty row is the header; numbers are
-    written without a spurious ``.0``, dates as ISO dates.
+    The first worksheet, read with openpyxl; the header is the first row that fills at least
+    half as many cells as the widest row (title rows above it, often a merged cell, are
+    skipped and listed in ``frame.attrs["title_rows"]``; ``source_row`` keeps the sheet's row
+    numbers); numbers are written without a spurious ``.0``, dates as ISO dates.
 SPSS ``.sav``
     Read with pyreadstat with value labels applied (a code with a label arrives as its label,
     which cleaning maps back to the code) and user-missing values kept (8 = "don't know" is an
@@ -48,11 +50,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .errors import InputError, Problem
+from .paths import FOLDER_SUFFIXES as FOLDER_SUFFIXES  # re-exported: part of the API
+from .paths import input_files
 
 #: Suffixes read as delimited text.
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
-#: Suffixes read from a folder (text files other than ``.csv`` are too often notes).
-FOLDER_SUFFIXES = (".csv", ".xlsx", ".sav")
 SEPARATORS = (";", ",", "\t")
 PROVENANCE = ("source_file", "source_row")
 
@@ -121,12 +123,18 @@ def read_table(
             f"{name}: no such file or folder",
         )
     suffix = p.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return read_csv(p, name, encoding=encoding, sep=sep)
-    if suffix == ".xlsx":
-        return read_xlsx(p, name)
-    if suffix == ".sav":
-        return read_sav(p, name, encoding=encoding)
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return read_csv(p, name, encoding=encoding, sep=sep)
+        if suffix == ".xlsx":
+            return read_xlsx(p, name)
+        if suffix == ".sav":
+            return read_sav(p, name, encoding=encoding)
+    except OSError as exc:  # permission denied, a device, a file that vanished
+        raise InputError(
+            Problem(name, None, None, None, "a file this user may read"),
+            f"{name}: cannot read the file ({exc.strerror or type(exc).__name__})",
+        ) from None
     raise InputError(
         Problem(name, None, None, suffix or "(no suffix)", "a .csv, .xlsx or .sav file"),
         f"{name}: unsupported file type {suffix or '(no suffix)'!r}",
@@ -135,13 +143,13 @@ def read_table(
 
 # -- folders ------------------------------------------------------------------------------------
 def _read_folder(folder: Path, name: str, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
-    files = sorted(
-        f
-        for f in folder.iterdir()
-        if f.is_file()
-        and f.suffix.lower() in FOLDER_SUFFIXES
-        and not f.name.startswith((".", "~$"))  # hidden files and Excel lock files
-    )
+    try:
+        files = input_files(folder)
+    except OSError as exc:
+        raise InputError(
+            Problem(name, None, None, None, "a folder this user may read"),
+            f"{name}: cannot list the folder ({exc.strerror or exc})",
+        ) from None
     if not files:
         raise InputError(
             Problem(name, None, None, None, "a folder with .csv, .xlsx or .sav files"),
@@ -155,8 +163,52 @@ def _read_folder(folder: Path, name: str, *, encoding: str | None, sep: str | No
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems, f"{name}: {len(problems)} problem(s) in the folder's files")
+    _check_same_columns(frames, name)
     data = pd.concat(frames, ignore_index=True, sort=False)
     return data[[c for c in data.columns if c not in PROVENANCE] + list(PROVENANCE)]
+
+
+def _column_key(column: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(column).strip().lower())
+
+
+def _check_same_columns(frames: list[pd.DataFrame], name: str) -> None:
+    """The files of a folder are parts of one table: the same columns (any order, case or
+    spacing). A file with other columns (the provider survey beside the TŠP survey's parts)
+    is an error naming it and the columns that differ."""
+    keys = [frozenset(_column_key(c) for c in f.columns if c not in PROVENANCE) for f in frames]
+    if len(set(keys)) < 2:
+        return
+    counts = {k: keys.count(k) for k in keys}
+    # the majority's columns are the folder's (on a tie, the first file's)
+    usual = max(keys, key=lambda k: (counts[k], -keys.index(k)))
+    reference_file = str(frames[keys.index(usual)]["source_file"].iloc[0])
+    problems = []
+    for frame, key in zip(frames, keys, strict=True):
+        if key == usual:
+            continue
+        missing, extra = sorted(usual - key), sorted(key - usual)
+        parts = []
+        if missing:
+            parts.append(f"lacks {', '.join(missing[:5])}" + (" ..." if len(missing) > 5 else ""))
+        if extra:
+            parts.append(f"adds {', '.join(extra[:5])}" + (" ..." if len(extra) > 5 else ""))
+        problems.append(
+            Problem(
+                str(frame["source_file"].iloc[0]),
+                1,
+                None,
+                "; ".join(parts),
+                f"the same columns as {reference_file} (every file of a folder is part of one "
+                f"table)",
+            )
+        )
+    odd = ", ".join(p.file for p in problems)
+    raise InputError(
+        problems,
+        f"{name}: the folder's files have different columns: {odd} does not match "
+        f"{reference_file}; move the odd file out or name it as its own input",
+    )
 
 
 # -- delimited text -----------------------------------------------------------------------------
@@ -176,6 +228,7 @@ def read_csv(
         )
     text = _drop_trailing_blank_lines(text)
     first_line = text[: text.find("\n")].rstrip("\r")
+    _refuse_title_line(text, first_line, name, sep)
     sep = sep or sniff_separator(first_line)
     header = next(csv.reader([first_line], delimiter=sep))
     header = _check_header(header, name)
@@ -191,6 +244,29 @@ def read_csv(
             f"{name}: the file has a header but no data rows",
         )
     return _finish(frame, name)
+
+
+def _refuse_title_line(text: str, first_line: str, name: str, sep: str | None) -> None:
+    """A CSV whose first line is one cell (a title) above a wide header is an error that says
+    so; read as the header, it would make every row ragged."""
+    lines = [ln for ln in text.split("\n", 6)[1:6] if ln.strip()]
+    if not lines:
+        return
+    second = lines[0].rstrip("\r")
+    sep1 = sep or sniff_separator(first_line)
+    width = len(next(csv.reader([first_line], delimiter=sep1), []))
+    if width >= 2 and len(next(csv.reader([second], delimiter=sep1), [])) == width:
+        return  # the first two lines agree: a header and a row
+    sep2 = sep or sniff_separator(second)
+    first_cells = [c for c in next(csv.reader([first_line], delimiter=sep2), []) if c.strip()]
+    second_cells = next(csv.reader([second], delimiter=sep2), [])
+    if len(first_cells) <= 1 and len(second_cells) >= 3:
+        title = first_cells[0].strip()[:60] if first_cells else ""
+        raise InputError(
+            Problem(name, 1, None, title, "the header row (column names) as the first line"),
+            f"{name}: row 1 looks like a title above the header ({title!r}; the next line has "
+            f"{len(second_cells)} columns); delete the title line and save again",
+        )
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
@@ -212,6 +288,10 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         enc = codecs.lookup(encoding).name
         if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
             enc = "utf-8-sig"
+        if not enc.startswith("utf"):  # a one-byte code page decodes UTF-8 lines silently
+            _check_mixed(data, name)
+        elif enc.startswith("utf-8") and not _decodes(data, enc):
+            _check_mixed(data.removeprefix(codecs.BOM_UTF8), name)
         text = _decode_strict(data, enc, name, declared=encoding)
         if not enc.startswith("utf") and _is_utf8_with_non_ascii(data):
             line, sample = _first_non_ascii_line(text)
@@ -222,11 +302,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
             )
         return text, enc
     if data.startswith(codecs.BOM_UTF8):
+        if not _decodes(data, "utf-8-sig"):
+            _check_mixed(data[3:], name)
         return _decode_strict(data, "utf-8-sig", name, declared=None), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    _check_mixed(data, name)
     text = _decode_strict(data, "cp1257", name, declared=None)
     # Lithuanian text in cp1257 uses few letters outside ą č ę ė į š ų ū ž (foreign names);
     # text in another code page (Russian in cp1251, say) decoded as cp1257 is mostly others.
@@ -240,6 +323,93 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
             f"(line {line} would read {sample!r}); save it as UTF-8 or declare its encoding",
         )
     return text, "cp1257"
+
+
+def _decodes(data: bytes, enc: str) -> bool:
+    try:
+        data.decode(enc)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_mixed(data: bytes, name: str) -> None:
+    """Raise :class:`InputError` when some lines are UTF-8 and others are not.
+
+    A file pasted together from two sources (a UTF-8 export with a block of Windows-1257
+    lines, or a Windows-1257 file with a few UTF-8 rows) decodes in neither encoding as a
+    whole; read in one of them, the other lines become mojibake ("Å\xa0iauliÅ³ m.") and are
+    then rejected as unknown values with no word about the encoding. Lines of plain ASCII say
+    nothing and are ignored.
+    """
+    utf8: list[int] = []
+    other: list[int] = []
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(number)
+        else:
+            utf8.append(number)
+    if not (utf8 and other):
+        return
+    # name the minority: the lines that differ from the rest of the file
+    if len(other) <= len(utf8):
+        odd, enc, rest = other, _line_encoding(data, other[0]), "UTF-8"
+    else:
+        odd, enc, rest = utf8, "UTF-8", "Windows-1257"
+    first = odd[0]
+    position, shown = _non_ascii_field(lines[first - 1], "utf-8" if enc == "UTF-8" else "cp1257")
+    header = lines[0].decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    names = next(csv.reader([header], delimiter=sniff_separator(header)), [])
+    column = names[position].strip() if position is not None and position < len(names) else None
+    rows = _line_ranges(odd)
+    raise InputError(
+        Problem(
+            name,
+            first,
+            column,
+            shown,
+            f"one encoding for the whole file (the rest is {rest})",
+        ),
+        f"{name}: mixed encodings: the file is {rest}, but line(s) {rows} are {enc} "
+        f"(line {first} has {shown!r} in {enc}); re-save the whole file as UTF-8",
+    )
+
+
+def _non_ascii_field(line: bytes, enc: str) -> tuple[int | None, str]:
+    """The position and text of the first cell of a line with a non-ASCII character (only
+    that cell: the rest of the row may hold an id or free text)."""
+    text = line.decode(enc, errors="replace").strip()
+    sep = sniff_separator(text)
+    for i, cell in enumerate(next(csv.reader([text], delimiter=sep), [])):
+        if not cell.isascii():
+            return i, cell.strip()[:40]
+    return None, text[:40]
+
+
+def _line_encoding(data: bytes, line: int) -> str:
+    raw = data.split(b"\n")[line - 1]
+    try:
+        text = raw.decode("cp1257")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    return "Windows-1257" if any(ch in _LITHUANIAN for ch in text) else "not UTF-8"
+
+
+def _line_ranges(lines: list[int], limit: int = 10) -> str:
+    """``[2, 3, 4, 9]`` → ``"2–4, 9"``."""
+    spans: list[list[int]] = []
+    for n in lines:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:limit])
+    return text + (f" and {len(spans) - limit} more" if len(spans) > limit else "")
 
 
 def _decode_strict(data: bytes, enc: str, name: str, declared: str | None) -> str:
@@ -472,25 +642,27 @@ def read_xlsx(path: Path, name: str | None = None) -> pd.DataFrame:
         records: list[list[str | None]] = []
         rows: list[int] = []
         problems: list[Problem] = []
+        lines = []
         for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
             while cells and cells[-1] is None:
                 cells.pop()
-            if not cells:
-                continue
+            if cells:
+                lines.append((row_number, cells))
+        start = _header_line(lines)
+        title = [r for r, _ in lines[:start]]
+        for row_number, cells in lines[start:]:
             if header is None:
                 header = _check_header([c or "" for c in cells], name)
                 header_row = row_number
                 continue
             if len(cells) > len(header):
-                col = len(header) + 1
                 extra = next(i for i in range(len(header), len(cells)) if cells[i] is not None)
-                col = extra + 1
                 problems.append(
                     Problem(
                         name,
                         row_number,
-                        f"column {get_column_letter(col)}",
+                        f"column {get_column_letter(extra + 1)}",
                         cells[extra],
                         f"no values beyond the header's {len(header)} columns",
                     )
@@ -507,7 +679,12 @@ def read_xlsx(path: Path, name: str | None = None) -> pd.DataFrame:
             f"{name}: the first worksheet is empty",
         )
     if problems:
-        raise InputError(problems, f"{name}: values beyond the header's columns")
+        raise InputError(
+            problems,
+            f"{name}: values beyond the header's columns: row {header_row} is read as the "
+            f"header ({len(header)} columns) but later rows are wider; if row {header_row} is "
+            f"a title above the header, delete it",
+        )
     if not records:
         raise InputError(
             Problem(name, None, None, None, "at least one data row under the header"),
@@ -517,7 +694,23 @@ def read_xlsx(path: Path, name: str | None = None) -> pd.DataFrame:
         {h: pd.array([r[i] for r in records], dtype="str") for i, h in enumerate(header)}
     )
     frame["source_row"] = np.asarray(rows, dtype=np.int64)
-    return _finish(frame, name)
+    frame = _finish(frame, name)
+    frame.attrs["title_rows"] = title  # rows above the header that were skipped
+    return frame
+
+
+def _header_line(lines: list[tuple[int, list[str | None]]]) -> int:
+    """Index of the header among a sheet's non-empty rows: the first row that fills at least
+    half as many cells as the widest of the first rows. Rows above it (a title, a merged
+    heading, a date line) hold one or two cells where the header holds a name per column."""
+    head = lines[:30]
+    if not head:
+        return 0
+    filled = [sum(c is not None for c in cells) for _, cells in head]
+    widest = max(filled)
+    if widest < 3:  # too narrow to tell a title from a header
+        return 0
+    return next(i for i, k in enumerate(filled) if 2 * k >= widest)
 
 
 def _cell_text(value: object) -> str | None:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import schema
 from .clean import clean_collect, normalise_header
-from .codebook import DATASETS, load_codebook
+from .codebook import DATASETS
 from .errors import InputError, Problem
 from .platforms import detect_platform
 from .readers import PROVENANCE, read_table
@@ -44,14 +45,10 @@ def infer_dataset(path: str | Path, raw: pd.DataFrame | None = None) -> str | No
     cols = {normalise_header(c) for c in raw.columns if c not in PROVENANCE}
     if detect_platform(raw.columns):  # KoboToolbox/ODK group paths: grp/need_x, grp-need_x
         cols |= {normalise_header(re.split(r"[/-]", str(c))[-1]) for c in raw.columns}
-    cb = load_codebook()
-    best, best_key = None, (0, 0.0)
-    for d in DATASETS:
-        known = set(cb.columns(d))
-        common = len(cols & known)
-        key = (common, common / len(cols | known))
-        if common and key > best_key:
-            best, best_key = d, key
+    scores = schema.fit(cols)
+    best = max(DATASETS, key=lambda d: scores[d])
+    if not scores[best][0]:
+        return None
     return best
 
 
@@ -118,7 +115,10 @@ def _validate_one(path, dataset, *, encoding, sep) -> list[Problem]:
         )
         for r in result.log[result.log["action"] == "ignored_column"].itertuples(index=False)
     ]
-    return [*structural, *result.problems(), *warnings]
+    # quarantined rows and invalidated cells, in row order (a stable sort keeps each row's
+    # problems in the order cleaning found them)
+    rows = sorted([*result.problems(), *result.cell_problems()], key=lambda p: p.row or 0)
+    return [*structural, *rows, *warnings]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,9 +11,15 @@ Rules, all recorded in the :class:`RakeResult`:
 * **Supported margins.** A margin is used when both the survey and the population table break
   it down into at least two categories for that municipality; otherwise it is listed in
   ``dropped`` with the reason.
+* **Population.** The adult third-country nationals of the municipality
+  (:func:`tsp_analysis.margins.population_slice`): EU/EEA/Swiss citizens and children in the
+  population table are left out, as in the context section and the data review.
 * **Citizenship groups.** The citizenships with at least ``min_group_n`` respondents (default
   5% of the sample, at least 10; up to ``max_citizenships`` of them, largest population first)
-  are their own category; every other citizenship is ``other``.
+  are their own category; every other citizenship is ``other``
+  (:func:`tsp_analysis.margins.citizenship_groups`, the grouping every table uses).
+* **Consistent margins.** Margins whose totals disagree are rescaled to the first one's total
+  with a warning and a note (``summary()["inconsistent_margins"]``).
 * **Empty cells are collapsed, never ignored.** A population category with no respondents
   cannot be met by any weight; a respondent category with no population cannot be weighted; a
   category with fewer than ``min_cell`` respondents (default 5 in :func:`weight_survey`) would
@@ -50,12 +56,35 @@ import numpy as np
 import pandas as pd
 
 from . import reference
-from .codebook import load_codebook
 from .errors import InputError, Problem
+from .margins import (
+    MARGINS,
+    MAX_CITIZENSHIPS,
+    OTHER,
+    adult_age_groups,
+    category_order,
+    citizenship_groups,
+    default_min_group_n,
+    group_citizenship,
+    inconsistent_totals,
+    population_slice,
+    survey_values,
+)
 
-#: Margins used when the population table supports them, in raking order.
-MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
-OTHER = "other"
+__all__ = [
+    "MARGINS",
+    "OTHER",
+    "RakeResult",
+    "add_weights",
+    "adult_age_groups",
+    "citizenship_groups",
+    "effective_n",
+    "kish_deff",
+    "rake",
+    "sample_vs_population",
+    "survey_values",
+    "weight_survey",
+]
 
 
 def kish_deff(w: np.ndarray | pd.Series) -> float:
@@ -109,7 +138,11 @@ class RakeResult:
     n_trimmed : int
         Weights that ended at a trimming bound.
     notes : list of str
-        Anything the reader of the weights must know (e.g. trimming bounds that could not be met).
+        Anything the reader of the weights must know (e.g. trimming bounds that could not be
+        met, population margins whose totals disagree).
+    groups : dict
+        Margin → the categories raked to (label → original codes, in order): a merged
+        category's label is its codes ``+``-joined, as in ``collapsed``.
     """
 
     weights: pd.Series
@@ -127,6 +160,7 @@ class RakeResult:
     notes: list[str] = field(default_factory=list)
     municipality: str | None = None
     year: int | None = None
+    groups: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def deff(self) -> float:
@@ -179,6 +213,10 @@ class RakeResult:
             "max_error": self.max_error,
             "n_trimmed": self.n_trimmed,
             "notes": list(self.notes),
+            # for the weighting summary: the population margins' totals disagreed (rescaled)
+            "inconsistent_margins": next(
+                (note for note in self.notes if note.startswith("the population margins")), None
+            ),
             "weight_min": float(w.min()) if len(w) else float("nan"),
             "weight_max": float(w.max()) if len(w) else float("nan"),
             "deff": self.deff,
@@ -206,7 +244,8 @@ def rake(
         One row per respondent with a column per margin (missing values allowed).
     margins : dict
         Margin column → population totals per category (Series or dict). Totals that differ
-        between margins are rescaled to the first margin's total.
+        between margins are rescaled to the first margin's total, with a ``RuntimeWarning``
+        and a line in ``notes`` (see :func:`tsp_analysis.margins.inconsistent_totals`).
     weight : str, optional
         Column of starting (design) weights; default equal.
     trim : (low, high), optional
@@ -256,8 +295,12 @@ def rake(
     total = float(next(iter(targets.values())).sum())
     if total <= 0:
         raise InputError(Problem("population", None, None, total, "a positive population"))
+    disagree = inconsistent_totals(targets)
+    if disagree:  # rescaled below; the reader of the weights must know
+        warnings.warn(disagree, RuntimeWarning, stacklevel=2)
 
     collapsed_rows: list[dict[str, str]] = []
+    groups_used: dict[str, dict[str, list[str]]] = {}
     dropped: dict[str, str] = {}
     codes: dict[str, np.ndarray] = {}
     used: dict[str, pd.Series] = {}
@@ -279,6 +322,7 @@ def rake(
         code = lut[raw_codes]  # -1 (missing) stays -1
         target = pd.Series([t.reindex(groups[g]).fillna(0).sum() for g in labels], index=labels)
         codes[m] = code
+        groups_used[m] = {g: list(groups[g]) for g in labels}
         used[m] = target / target.sum() * total
         sample_n[m] = pd.Series(np.bincount(code[code >= 0], minlength=len(labels)), index=labels)
 
@@ -329,7 +373,7 @@ def rake(
             converged = True
             break
     w_cell = big_w / cnt
-    notes: list[str] = []
+    notes: list[str] = [disagree] if disagree else []
     if converged and trim is not None and (w_cell.min() < lo or w_cell.max() > hi):
         # the raking weights leave the bounds: solve the bounded problem instead
         wb, it_b = _bounded_rake(
@@ -354,7 +398,7 @@ def rake(
         got = np.bincount(c[k], weights=w[k], minlength=len(shares[m]))
         achieved[m] = pd.Series(got / got.sum(), index=used[m].index)
     n_trimmed = 0
-    if trim is not None and not notes:
+    if trim is not None and not any(note.startswith("the trimming bounds") for note in notes):
         n_trimmed = int(np.sum(np.isclose(w, lo, rtol=1e-9) | np.isclose(w, hi, rtol=1e-9)))
     if not converged:
         warnings.warn(
@@ -379,6 +423,7 @@ def rake(
         n_trimmed=n_trimmed,
         trim=trim,
         notes=notes,
+        groups=groups_used,
     )
 
 
@@ -552,65 +597,78 @@ def _collapse(
 
 
 # -- the TŠP survey ---------------------------------------------------------------------------
-def adult_age_groups() -> list[str]:
-    """Age groups of adults (the survey's population), in order."""
-    ag = reference.table("age_groups")
-    return ag.loc[ag["adult"], "age_group"].tolist()
+# The population slice, the citizenship groups and the survey's missing codes live in
+# :mod:`tsp_analysis.margins`, shared with the context and the data review.
+_population_slice = population_slice
 
 
-def _population_slice(
-    population: pd.DataFrame, municipality: str, year: int | None
-) -> tuple[pd.DataFrame, int]:
-    for col in ("municipality", "year", "age_group", "count"):
-        if col not in population:
-            raise InputError(
-                Problem("population", None, col, None, "the population table's columns"),
-                message=f"population table has no column {col!r}",
-            )
-    pop = population[population["municipality"] == municipality]
-    if pop.empty:
+@dataclass
+class _Plan:
+    """What a municipality is raked to: the survey's margin columns (citizenship grouped), the
+    population totals per category, the margins left out and why, and the year."""
+
+    frame: pd.DataFrame
+    targets: dict[str, pd.Series]
+    dropped: dict[str, str]
+    year: int
+
+
+def _plan(
+    tsp: pd.DataFrame,
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None,
+    margins: Sequence[str] = MARGINS,
+    min_group_n: int | None = None,
+    max_citizenships: int = MAX_CITIZENSHIPS,
+) -> _Plan:
+    # only the margin columns: copying every survey column per municipality is what costs
+    needed = [c for c in ("municipality", *margins) if c in tsp]
+    sample = tsp.loc[(tsp["municipality"] == municipality).to_numpy(dtype=bool), needed]
+    if sample.empty:
         raise InputError(
-            Problem("population", None, "municipality", municipality, "rows for this municipality"),
-            message=f"the population table has no rows for {municipality!r}",
+            Problem("tsp_survey", None, "municipality", municipality, "respondents to weight"),
+            message=f"the survey has no respondents in {municipality!r}",
         )
-    years = sorted(pd.to_numeric(pop["year"]).dropna().astype(int).unique())
-    if year is None:
-        year = years[-1]
-    elif year not in years:
+    pop, year = population_slice(population, municipality, year)
+    if min_group_n is None:
+        min_group_n = default_min_group_n(len(sample))
+    columns: dict[str, pd.Series] = {}
+    targets: dict[str, pd.Series] = {}
+    dropped: dict[str, str] = {}
+    for m in margins:
+        if m not in sample:
+            dropped[m] = "not a column of the survey"
+            continue
+        if m not in pop:
+            dropped[m] = "not a column of the population table"
+            continue
+        values = survey_values(sample, m)
+        pop_m = pop[[m, "count"]].copy()
+        pop_m[m] = pop_m[m].astype("str")
+        if m == "citizenship":
+            keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+            if not keep:
+                dropped[m] = f"no citizenship has {min_group_n} respondents"
+                continue
+            values = group_citizenship(values, keep)
+            pop_m[m] = group_citizenship(pop_m[m], keep)
+        totals = pop_m.groupby(m, dropna=True)["count"].sum().astype(float)
+        totals = totals[totals > 0]
+        if len(totals) < 2:
+            dropped[m] = "the population table gives no breakdown for this municipality"
+            continue
+        if values.notna().sum() == 0:
+            dropped[m] = "no respondent answered"
+            continue
+        columns[m] = values
+        targets[m] = totals
+    if not targets:
         raise InputError(
-            Problem("population", None, "year", year, f"one of {years}"),
-            message=f"the population table has no year {year} for {municipality!r}",
+            Problem("population", None, None, municipality, "at least one usable margin"),
+            message=f"no margin can be used to weight {municipality!r}: {dropped}",
         )
-    pop = pop[(pd.to_numeric(pop["year"]) == year) & pop["age_group"].isin(adult_age_groups())]
-    return pop, int(year)
-
-
-def survey_values(tsp: pd.DataFrame, column: str) -> pd.Series:
-    """Survey answers with the codebook's "refused"/"don't know" codes set to missing."""
-    col = tsp[column]
-    if not pd.api.types.is_string_dtype(col):
-        col = col.astype("str")
-    cb = load_codebook()
-    try:
-        q = cb.question("tsp_survey", column)
-    except KeyError:
-        return col
-    miss = cb.missing_codes(q.value_set) if q.value_set else []
-    if miss:
-        col = col.mask(col.isin(miss))
-    return col
-
-
-def citizenship_groups(
-    sample: pd.Series, population: pd.DataFrame, min_group_n: int = 20, max_groups: int = 8
-) -> list[str]:
-    """Citizenships kept as their own weighting category: at least ``min_group_n`` respondents,
-    present in the population, largest population first, at most ``max_groups``."""
-    pop = population.groupby("citizenship")["count"].sum()
-    pop = pop[pop > 0].sort_values(ascending=False, kind="stable")
-    counts = sample.value_counts()
-    keep = [c for c in pop.index if counts.get(c, 0) >= min_group_n and c != OTHER]
-    return keep[:max_groups]
+    return _Plan(pd.DataFrame(columns, index=sample.index), targets, dropped, year)
 
 
 def weight_survey(
@@ -621,7 +679,7 @@ def weight_survey(
     trim: tuple[float, float] | None = (0.3, 3.0),
     margins: Sequence[str] = MARGINS,
     min_group_n: int | None = None,
-    max_citizenships: int = 8,
+    max_citizenships: int = MAX_CITIZENSHIPS,
     collapse: bool = True,
     min_cell: int = 5,
     max_iter: int = 500,
@@ -661,53 +719,8 @@ def weight_survey(
     InputError
         No respondents or no population rows for the municipality, or an unknown year.
     """
-    # only the margin columns: copying every survey column per municipality is what costs
-    needed = [c for c in ("municipality", *margins) if c in tsp]
-    sample = tsp.loc[(tsp["municipality"] == municipality).to_numpy(dtype=bool), needed]
-    if sample.empty:
-        raise InputError(
-            Problem("tsp_survey", None, "municipality", municipality, "respondents to weight"),
-            message=f"the survey has no respondents in {municipality!r}",
-        )
-    pop, year = _population_slice(population, municipality, year)
-    if min_group_n is None:
-        min_group_n = max(10, len(sample) // 20)
-    columns: dict[str, pd.Series] = {}
-    targets: dict[str, pd.Series] = {}
-    dropped: dict[str, str] = {}
-    for m in margins:
-        if m not in sample:
-            dropped[m] = "not a column of the survey"
-            continue
-        if m not in pop:
-            dropped[m] = "not a column of the population table"
-            continue
-        values = survey_values(sample, m)
-        pop_m = pop[[m, "count"]].copy()
-        pop_m[m] = pop_m[m].astype("string")
-        if m == "citizenship":
-            keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
-            if not keep:
-                dropped[m] = f"no citizenship has {min_group_n} respondents"
-                continue
-            values = values.where(~values.notna() | values.isin(keep), OTHER)
-            pop_m[m] = pop_m[m].where(pop_m[m].isin(keep), OTHER)
-        totals = pop_m.groupby(m, dropna=True)["count"].sum().astype(float)
-        totals = totals[totals > 0]
-        if len(totals) < 2:
-            dropped[m] = "the population table gives no breakdown for this municipality"
-            continue
-        if values.notna().sum() == 0:
-            dropped[m] = "no respondent answered"
-            continue
-        columns[m] = values
-        targets[m] = totals
-    if not targets:
-        raise InputError(
-            Problem("population", None, None, municipality, "at least one usable margin"),
-            message=f"no margin can be used to weight {municipality!r}: {dropped}",
-        )
-    frame = pd.DataFrame(columns, index=sample.index)
+    plan = _plan(tsp, population, municipality, year, margins, min_group_n, max_citizenships)
+    frame, targets, dropped, year = plan.frame, plan.targets, plan.dropped, plan.year
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = rake(
@@ -757,52 +770,121 @@ def add_weights(
     return tsp.assign(**{column: w}), results  # copy-on-write: the columns are shared
 
 
+def raking_groups(
+    tsp: pd.DataFrame,
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None = None,
+    *,
+    margins: Sequence[str] = MARGINS,
+    min_group_n: int | None = None,
+    max_citizenships: int = MAX_CITIZENSHIPS,
+    min_cell: int = 5,
+) -> tuple[dict[str, dict[str, list[str]]], int]:
+    """The categories :func:`weight_survey` (with the same arguments) rakes a municipality to,
+    without raking: margin → {label: original codes}, and the population year.
+
+    A category merged because it was empty or too small is one category here, labelled with
+    its codes ``+``-joined (``45_54+55_64+65_plus``); citizenships are grouped as in
+    :func:`tsp_analysis.margins.citizenship_groups`.
+    """
+    plan = _plan(tsp, population, municipality, year, margins, min_group_n, max_citizenships)
+    ordered = {"age_group": adult_age_groups()}
+    groups = {}
+    for m, target in plan.targets.items():
+        t = target.copy()
+        t.index = t.index.astype(str)
+        values = plan.frame[m]
+        g, _rows = _collapse(m, t, values, ordered.get(m), True, min_cell)
+        groups[m] = {label: list(codes) for label, codes in g.items()}
+    return groups, plan.year
+
+
 def sample_vs_population(
     tsp: pd.DataFrame,
     population: pd.DataFrame,
     municipality: str,
     year: int | None = None,
     weight: str | None = None,
-    max_citizenships: int = 8,
+    max_citizenships: int = MAX_CITIZENSHIPS,
     min_count: int = 5,
     suppress: bool = True,
+    *,
+    rake: RakeResult | None = None,
+    min_group_n: int | None = None,
+    min_cell: int = 5,
 ) -> pd.DataFrame:
-    """The sample against the population, per margin category (the report's sample table).
+    """The sample against the population, per category the weighting raked to (the report's
+    sample table).
 
     Columns: ``margin``, ``category``, ``sample_n``, ``sample_share`` (among respondents who
-    answered), ``weighted_share`` (when ``weight`` is given), ``population``,
-    ``population_share``, ``difference`` (sample − population share, percentage points as a
-    fraction), ``suppressed``. Citizenships are the ``max_citizenships`` largest in the
-    population plus ``other``. Respondent counts below ``min_count`` are suppressed, with
-    secondary suppression within each margin (whose total is published), so a small category
-    cannot be recovered by subtraction; the public population figures are never suppressed.
-    With ``suppress=False`` nothing is hidden: the results layer's disclosure policy
+    answered), ``weighted_share`` and ``weighted_difference`` (weighted − population share;
+    when ``weight`` is given), ``population``, ``population_share``, ``difference`` (sample −
+    population share, percentage points as a fraction), ``suppressed``.
+
+    The categories are those of the weighting: citizenship groups by
+    :func:`tsp_analysis.margins.citizenship_groups`, and a category the raking merged with its
+    neighbour (too few respondents) is one row labelled with its codes ``+``-joined. So the
+    weighted share of every row is what the raking matched, and the weighting summary's
+    remaining deviation is the largest ``weighted_difference`` of this table. Pass the
+    municipality's ``rake`` (a :class:`RakeResult`) to use its categories; otherwise they are
+    derived with :func:`raking_groups` from ``max_citizenships``, ``min_group_n`` and
+    ``min_cell`` (the defaults of :func:`weight_survey`). A margin the weighting left out is
+    shown with its own categories.
+
+    Respondent counts below ``min_count`` are suppressed, with secondary suppression within
+    each margin (whose total is published), so a small category cannot be recovered by
+    subtraction; the public population figures are never suppressed. With ``suppress=False``
+    nothing is hidden: the results layer's disclosure policy
     (:mod:`tsp_analysis.results.policy`) decides, across every table of a report.
     """
     from .disclosure import secondary_suppress
 
-    sample = tsp[tsp["municipality"] == municipality]
-    pop, year = _population_slice(population, municipality, year)
+    sample = tsp[(tsp["municipality"] == municipality).to_numpy(dtype=bool)]
+    pop, year = population_slice(population, municipality, year)
+    if rake is not None:
+        groups = rake.groups
+    else:
+        try:
+            groups, _ = raking_groups(
+                tsp,
+                population,
+                municipality,
+                year,
+                min_group_n=min_group_n,
+                max_citizenships=max_citizenships,
+                min_cell=min_cell,
+            )
+        except InputError:  # nothing can be raked: show the plain categories
+            groups = {}
     rows = []
     for m in MARGINS:
         if m not in sample or m not in pop:
             continue
         values = survey_values(sample, m)
-        pop_m = pop[[m, "count"]].copy()
-        pop_m[m] = pop_m[m].astype("string")
-        if m == "citizenship":
-            top = pop_m.groupby(m)["count"].sum().sort_values(ascending=False, kind="stable")
-            keep = [c for c in top.index if c != OTHER][:max_citizenships]
-            values = values.where(~values.notna() | values.isin(keep), OTHER)
-            pop_m[m] = pop_m[m].where(pop_m[m].isin(keep), OTHER)
-            order = keep + [OTHER]
-        elif m == "age_group":
-            order = adult_age_groups()
-        elif m == "residence_basis":
-            order = reference.table("residence_bases")["residence_basis"].tolist()
+        pop_codes = pop[m].astype("str")
+        if m in groups:
+            label_of = {code: label for label, codes in groups[m].items() for code in codes}
+            order = list(groups[m])
+            if m == "citizenship":  # every citizenship not kept is "other"
+                keep = [c for c in label_of if c != OTHER]
+                values = group_citizenship(values, keep)
+                pop_codes = group_citizenship(pop_codes, keep)
+            values = values.map(label_of).astype("str")
+            pop_codes = pop_codes.map(label_of).astype("str")
         else:
-            order = sorted(set(pop_m[m].dropna()) | set(values.dropna()))
-        totals = pop_m.groupby(m)["count"].sum().astype(float).reindex(order, fill_value=0.0)
+            if m == "citizenship":
+                keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+                values = group_citizenship(values, keep)
+                pop_codes = group_citizenship(pop_codes, keep)
+            order = category_order(m, set(pop_codes.dropna()) | set(values.dropna()))
+        totals = (
+            pd.to_numeric(pop["count"])
+            .astype(float)
+            .groupby(pop_codes.to_numpy())
+            .sum()
+            .reindex(order, fill_value=0.0)
+        )
         counts = values.value_counts().reindex(order, fill_value=0)
         if weight is not None:
             wsum = sample[weight].groupby(values).sum().reindex(order, fill_value=0.0)
@@ -831,9 +913,11 @@ def sample_vs_population(
     if out.empty:
         return out
     out["difference"] = out["sample_share"] - out["population_share"]
+    if weight is not None:
+        out["weighted_difference"] = out["weighted_share"] - out["population_share"]
     out["sample_n"] = out["sample_n"].astype("Int64")
     blank = ["sample_n", "sample_share", "difference"] + (
-        ["weighted_share"] if weight is not None else []
+        ["weighted_share", "weighted_difference"] if weight is not None else []
     )
     for c in blank:
         out[c] = out[c].mask(out["suppressed"])

@@ -403,6 +403,16 @@ def _run(
                 html_sha256=outcome.html_sha256, kernel=outcome.kernel, data=outcome.data,
             )
     for job, hashes in todo:  # cancelled by an interruption
+        if job.name not in records:
+            _discard_earlier_outputs(out, job)
         records.setdefault(job.name, _record(job, hashes, error={
             "name": "Interrupted", "message": "the build was interrupted", "cell": None}))
     return interrupted
+
+
+def _discard_earlier_outputs(out: Path, job: Job) -> None:
+    """Remove an earlier run's HTML and notebook of a report this build did not finish: the
+    index lists the report as failed, so the old files would sit on disk unlisted (and could
+    be taken for the current report)."""
+    for relative in (job.html_path, job.notebook_path):
+        (Path(out) / relative).unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..paths import PACKAGE_DIR, PROJECT_DIR, demo_dir, reference_dir
+from ..paths import PACKAGE_DIR, PROJECT_DIR, demo_dir, input_files, reference_dir
 
 #: Libraries whose version can change a rendered report (numbers, figures, HTML).
 LIBRARIES: tuple[str, ...] = (
@@ -66,9 +66,14 @@ def display_path(path: str | Path) -> str:
 
 
 def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return [path] if path.is_file() else []
+    """The files a report reads for ``path`` (:func:`tsp_analysis.paths.input_files`: a
+    folder's own input files, not its subfolders), so that ``/`` is not walked and ``/proc``
+    does not end in a PermissionError; a path that cannot be listed or is not a file adds
+    nothing here (the report itself says what is wrong with it)."""
+    try:
+        return [f for f in input_files(path) if f.is_file()]
+    except OSError:
+        return []
 
 
 class Hasher:
@@ -80,11 +85,14 @@ class Hasher:
     def file(self, path: Path) -> str:
         key = path.resolve()
         if key not in self._cache:
-            self._cache[key] = sha256_file(key)
+            try:
+                self._cache[key] = sha256_file(key)
+            except OSError as exc:  # unreadable: the report will fail with its own message
+                self._cache[key] = f"unreadable: {exc.strerror or type(exc).__name__}"
         return self._cache[key]
 
     def files(self, paths: Iterable[Path]) -> dict[str, str]:
-        """``{display path: sha256}`` of every file under ``paths`` (folders recursively)."""
+        """``{display path: sha256}`` of every file read for ``paths`` (see :func:`_files`)."""
         out: dict[str, str] = {}
         for path in paths:
             for f in _files(Path(path)):

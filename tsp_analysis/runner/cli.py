@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from ..outdir import report_folder
 from ..paths import PROJECT_DIR
 from .plan import LANGUAGES, REPORTS
 
@@ -68,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
         return 2
+    report_folder(args.out, force=args.force)  # InputError: one line, exit 2 (cli.main)
     try:
         result = build(
             municipalities=args.municipality,

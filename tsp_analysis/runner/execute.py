@@ -81,10 +81,29 @@ def skip_slow_iri_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def current_umask() -> int:
+    """The process's umask (read without changing it where /proc tells; else set and reset)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader never sees half a file, with the
+    permissions of any file this user creates (``0666 & ~umask``): ``mkstemp`` makes its
+    file 0600, and a report or manifest left so on a shared folder cannot be opened by the
+    reviewers who can open the notebooks beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -155,7 +174,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
             resources={"metadata": {"path": spec.cwd}},
         )
         html = convert.to_html(nb, spec.lang, spec.name, spec.place)
-        _write_atomic(html_file, html)
+        write_atomic(html_file, html)
         from . import data
 
         files = data.write(out, spec.report, spec.parameters, spec.lang)

@@ -288,10 +288,35 @@ def _ipc_dir() -> Path:
             import shutil
             import tempfile
 
+            # An interrupted or killed build never runs atexit: its folder names its process,
+            # so the next build removes the folders of processes that are gone.
+            remove_stale_ipc_dirs()
             # Short: a Unix socket path must fit in about 100 bytes.
-            _ipc_folder = Path(tempfile.mkdtemp(prefix="tsp-k-", dir="/tmp"))
+            _ipc_folder = Path(tempfile.mkdtemp(prefix=f"tsp-k-{os.getpid()}-", dir="/tmp"))
             atexit.register(shutil.rmtree, _ipc_folder, True)
         return _ipc_folder
+
+
+def remove_stale_ipc_dirs(tmp: Path = Path("/tmp")) -> list[Path]:
+    """Remove kernel socket folders (``tsp-k-<pid>-*``) of this user whose process has ended;
+    return them."""
+    import shutil
+
+    removed = []
+    for folder in tmp.glob("tsp-k-*-*"):
+        pid_text = folder.name.split("-")[2]
+        if not pid_text.isdigit():
+            continue
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:  # the process is gone: its folder is stale
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except OSError:  # another user's process, or the folder vanished
+            continue
+    return removed
 
 
 #: Every kernel process this process started and has not seen end (weakly: a finished

@@ -28,8 +28,6 @@ as they were, with ``in_last_run: false``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -68,8 +66,7 @@ def write(out: Path, records: list[dict[str, Any]], run: dict[str, Any], generat
     path = Path(out) / FILENAME
     document = {"format": FORMAT, "generator": generator, "run": run, "reports": records}
     text = json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    from .execute import write_atomic  # mkstemp's 0600 would hide it from reviewers
+
+    write_atomic(path, text)
     return path

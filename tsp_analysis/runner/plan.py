@@ -137,6 +137,15 @@ def plan(
     """
     notebooks = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
     params_folder = Path(params_dir) if params_dir is not None else default_params_dir()
+    for folder, what, pattern in (
+        (params_folder, "parameter", "*.yaml"),
+        (notebooks, "notebook", "*.ipynb"),
+    ):  # one line, not one "file does not exist" per report
+        if not folder.is_dir():
+            kind = "is a file" if folder.exists() else "does not exist"
+            raise TspError(f"{folder}: the {what} folder {kind}")
+        if next(folder.glob(pattern), None) is None:
+            raise TspError(f"{folder}: the {what} folder holds no {pattern} file")
     known = params_mod.municipality_slugs()
 
     selected_reports = _select(reports, REPORTS, "report")

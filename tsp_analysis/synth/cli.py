@@ -39,6 +39,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate into ``args.out`` with ``args.seed``; print what was written."""
+    from ..outdir import writable_folder
+
+    writable_folder(args.out)
     paths = generate(args.out, args.seed)
     for name, path in paths.items():
         print(f"{name:<22} {path}")

@@ -32,7 +32,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from .. import reference
+from .. import reference, routing
 from ..codebook import Codebook, Question, load_codebook
 from ..errors import ReferenceDataError
 from .coded import MISSING, Coded, concat
@@ -199,6 +199,7 @@ class _Respondents:
         )
         self.profile = params.municipalities.loc[slug]
         self.out: dict[str, Coded] = {}
+        self.routing_rules = routing.rules_of(self.cb, DATASET)
         self._sample(population)
 
     # -- who answers ---------------------------------------------------------------------------
@@ -273,6 +274,17 @@ class _Respondents:
     def _coded(self, q: Question, idx: np.ndarray) -> Coded:
         """Codes of ``q``'s value set at ``idx`` (positions into ``codes(value_set)``)."""
         return Coded(np.asarray(idx, dtype=np.int32), _codes(q.value_set))
+
+    def _asked(self, qid: str) -> np.ndarray:
+        """Respondents whom the codebook's ``applies_if`` routes to ``qid``, given the answers
+        drawn so far: :mod:`tsp_analysis.routing`, the reading cleaning and the data review
+        use, so the generator cannot drift from them."""
+
+        def condition(column: str, allowed: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+            col = self.out[column]
+            return col.isin(sorted(allowed)), col.codes != MISSING
+
+        return routing.Routing(self.routing_rules, condition, self.n).asked(qid)[0]
 
     def _nonresponse(self, col: Coded, qid: str) -> Coded:
         skipped = self.rng.random(self.n) < self.rates[qid]
@@ -399,7 +411,7 @@ class _Respondents:
         self.out[need_q.id] = self._nonresponse(need, need_q.id)
 
         for got_q in cb.questions(DATASET, group="received", area=area):
-            asked = need.isin(["yes"])
+            asked = self._asked(got_q.id)
             latent = (
                 a["got_base"]
                 + self.profile["service_effect"]
@@ -414,10 +426,13 @@ class _Respondents:
             self._override(got, "dont_know", DONT_KNOW["received"], asked)
             self.out[got_q.id] = self._nonresponse(got, got_q.id)
 
-            used = got.isin(["fully", "partly"])
+            asked_by_rule: dict[str | None, np.ndarray] = {}  # the ratings share their rule
             fully = got.isin(["fully"])
             area_mood = rng.normal(0, 1, n)  # how the person felt about this area's services
             for rq in cb.questions(DATASET, group="rating", area=area):
+                if rq.applies_if not in asked_by_rule:
+                    asked_by_rule[rq.applies_if] = self._asked(rq.id)
+                used = asked_by_rule[rq.applies_if]
                 c = self.params.criteria.loc[rq.criterion]
                 latent = (
                     a["rate_base"]
