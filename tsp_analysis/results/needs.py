@@ -163,7 +163,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     resp_cube = respondents_cube("tsp_survey", unit, inputs.tsp_survey.data)
     res.add_cube(resp_cube)
     res.add(_sample_weighting(rake, unit))
-    res.add(_sample_profile(profile, mine, unit, cells[unit], resp_cube))
+    res.add(_sample_profile(profile, mine, unit, cells[unit], resp_cube, rake.groups))
     res.info["weighting"] = _weighting_info(rake)
 
     # -- needs, scores, providers ----------------------------------------------------------------
@@ -565,8 +565,29 @@ def _weighting_info(rake) -> dict:
     }
 
 
+def _members(
+    cube: Cube, dim: str, codes: object, members: Mapping[str, list[str]]
+) -> str | tuple:
+    """The cube categories a table category stands for: each of its codes mapped by
+    :func:`cubes.value` (``other`` citizenships: every one not listed), joined."""
+    if isinstance(codes, tuple):  # already categories of the cube (the adults)
+        return codes
+    listed = [c for codes_ in members.values() for c in codes_ if c != OTHER]
+    parts: list[str] = []
+    for code in codes:
+        v = cubes.value(cube, dim, str(code), listed)
+        parts.extend(v if isinstance(v, tuple) else [v])
+    unique = tuple(dict.fromkeys(parts))
+    return unique if len(unique) > 1 else unique[0]
+
+
 def _sample_profile(
-    profile: pd.DataFrame, mine: pd.DataFrame, unit: str, pop: PopulationCells, cube: Cube
+    profile: pd.DataFrame,
+    mine: pd.DataFrame,
+    unit: str,
+    pop: PopulationCells,
+    cube: Cube,
+    groups: Mapping[str, Mapping[str, list[str]]] | None = None,
 ) -> ResultTable:
     """Per margin and category: respondents (a cell of the respondents cube), their share among
     those who answered, the weighted share, and the share in the adult population."""
@@ -575,13 +596,16 @@ def _sample_profile(
     for margin, part in profile.groupby("margin", sort=False):
         answered = int(part["sample_n"].fillna(0).sum())
         adults = float(part["population"].sum())
-        listed = {margin: [str(c) for c in part["category"]]}
-        # those who answered: every category of the margin but "no answer"
+        # the codes each category of the table stands for (the weighting may have merged some)
+        members = {
+            str(c): list((groups or {}).get(margin, {}).get(str(c), [str(c)]))
+            for c in part["category"]
+        }
         answered_cell = coord(**{margin: tuple(c for c in cube.dims[margin] if c != MISSING)})
         for rec in part.to_dict("records"):
             cat = str(rec["category"])
             base = {"margin": margin, "category": cat}
-            cell = cubes.cell(cube, listed, **{margin: cat})
+            cell = coord(**{margin: _members(cube, margin, members[cat], members)})
             count = int(rec["sample_n"]) if not pd.isna(rec["sample_n"]) else 0
             rows.append(
                 {
@@ -621,7 +645,10 @@ def _sample_profile(
                 "estimate": rec["population_share"],
                 "n": round(adults),
                 "of_cube": pop.cube.id,
-                "of_coord": cubes.cell(pop.cube, listed, **pop_where),
+                "of_coord": coord(
+                    **{k: _members(pop.cube, k, members[v] if k == margin else v, members)
+                       for k, v in pop_where.items()}
+                ),
                 "of_value": rec["population"],
                 "n_cube": pop.cube.id,
                 "n_coord": coord(age_group=ADULTS),
@@ -639,10 +666,17 @@ def _sample_profile(
 
 
 # -- needs and scores ------------------------------------------------------------------------------
+#: The question whose answers are the base of a comparison measure.
+BASE_QUESTION = {"need": "need_{area}", "unmet": "got_{area}", "score": "rate_{area}_{criterion}"}
+
+
 def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> list[dict]:
     rows = []
     for rec in part.to_dict("records"):
         key = {d: rec[d] for d in dims}
+        # the base is those who answered the question: a cell of the respondents cube, which
+        # the data review's non-response table publishes too
+        question = BASE_QUESTION[rec["measure"]].format(**rec)
         rows.append(
             {
                 **key,
@@ -652,6 +686,8 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
                 "ci_low": rec["ci_low"],
                 "ci_high": rec["ci_high"],
                 "n": rec["n"],
+                "n_cube": respondents_cube_id(rec["municipality"]),
+                "n_coord": coord(**{cubes.item_dim(question): "answered"}),
                 "p_adjusted": np.nan,
                 "significant": np.nan,
             }
