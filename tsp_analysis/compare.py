@@ -39,6 +39,7 @@ from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
 from . import scores
+from .thresholds import DEFAULT_MIN_BASE
 
 _GROUP = "_compare_group"
 
@@ -53,7 +54,7 @@ def compare_to_rest(
     weight: str | None = "weight",
     method: str = "fdr_bh",
     alpha: float = 0.05,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
     families: bool = True,
 ) -> pd.DataFrame:

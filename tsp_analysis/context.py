@@ -30,6 +30,7 @@ from .disclosure import suppress
 from .errors import InputError, Problem
 from .margins import third_country
 from .tables import require
+from .thresholds import DEFAULT_MIN_COUNT
 
 #: Slug that stands for the whole country in population tables.
 COUNTRY = "lithuania"
@@ -101,7 +102,7 @@ def _unit_order(units) -> list[str]:
 
 
 def tsp_totals(
-    population: pd.DataFrame, residents: pd.DataFrame, min_count: int = 5
+    population: pd.DataFrame, residents: pd.DataFrame, min_count: int = DEFAULT_MIN_COUNT
 ) -> pd.DataFrame:
     """TŠP living in each municipality (and the country) per year, and their share of residents.
 
@@ -171,7 +172,7 @@ def top_citizenships(
     municipality: str,
     year: int | None = None,
     k: int = 10,
-    min_count: int = 5,
+    min_count: int = DEFAULT_MIN_COUNT,
     lang: str | None = None,
 ) -> pd.DataFrame:
     """The ``k`` most common citizenships of TŠP in a municipality, and the rest as ``other``.
@@ -226,7 +227,10 @@ def top_citizenships(
 
 
 def by_residence_basis(
-    population: pd.DataFrame, municipality: str, year: int | None = None, min_count: int = 5
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """TŠP of a municipality by residence basis (work, family, study, protection, other).
 
@@ -250,7 +254,10 @@ def by_residence_basis(
 
 
 def by_sex_age(
-    population: pd.DataFrame, municipality: str, year: int | None = None, min_count: int = 5
+    population: pd.DataFrame,
+    municipality: str,
+    year: int | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """TŠP of a municipality by sex and age group (a population pyramid).
 
@@ -278,7 +285,10 @@ def by_sex_age(
 
 
 def trend(
-    population: pd.DataFrame, residents: pd.DataFrame, municipality: str, min_count: int = 5
+    population: pd.DataFrame,
+    residents: pd.DataFrame,
+    municipality: str,
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """TŠP in a municipality over the available years.
 
@@ -305,7 +315,7 @@ def compare_municipalities(
     residents: pd.DataFrame,
     municipality: str,
     year: int | None = None,
-    min_count: int = 5,
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """The municipality against the other municipalities and the country in one year.
 

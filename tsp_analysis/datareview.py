@@ -34,6 +34,7 @@ from . import margins, reference, routing
 from .codebook import DATASETS, Codebook, fold, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
+from .thresholds import DEFAULT_MIN_COUNT
 
 LEVELS = ("national", "municipal")
 AVAILABILITY_POINTS = {"available": 1.0, "partial": 0.5, "not_available": 0.0}
@@ -783,7 +784,7 @@ def quality_audit(
     municipality: str | None = None,
     *,
     year: int | None = None,
-    min_count: int = 5,
+    min_count: int = DEFAULT_MIN_COUNT,
     k_citizenships: int = margins.MAX_CITIZENSHIPS,
     lang: str | None = None,
     min_group_n: int | None = None,

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
+
 KINDS = ("count", "share", "mean", "score")
 #: Columns blanked by primary suppression of an estimate.
 ESTIMATE_COLUMNS = ("estimate", "ci_low", "ci_high", "se")
@@ -33,8 +35,8 @@ def suppress(
     table: pd.DataFrame,
     kind: str,
     base: str = "n",
-    min_count: int = 5,
-    min_base: int = 10,
+    min_count: int = DEFAULT_MIN_COUNT,
+    min_base: int = DEFAULT_MIN_BASE,
     value: str | None = None,
     columns: tuple[str, ...] | list[str] | None = None,
     suppress_zeros: bool = True,
@@ -147,7 +149,7 @@ class Suppression:
 
 def secondary_suppress(
     counts: pd.DataFrame,
-    min_count: int = 5,
+    min_count: int = DEFAULT_MIN_COUNT,
     totals: bool = True,
     total_label: str = "total",
     primary: pd.DataFrame | None = None,

@@ -59,6 +59,7 @@ from scipy.stats import t as student_t
 
 from . import disclosure
 from .errors import InputError, Problem
+from .thresholds import DEFAULT_MIN_BASE
 
 #: Plain-language description of the intervals, quoted by the reports' method notes.
 METHOD_NOTE: dict[str, str] = {
@@ -476,7 +477,7 @@ def share(
     by: str | Sequence[str] | None = None,
     base: Sequence[object] | None = None,
     strata: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Weighted share of respondents whose answer is in ``success``.
@@ -576,7 +577,7 @@ def mean(
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
     dataset: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
     kind: str = "mean",
 ) -> pd.DataFrame:

@@ -47,6 +47,7 @@ from . import reference
 from .codebook import load_codebook
 from .errors import InputError, Problem
 from .paths import reference_dir
+from .thresholds import DEFAULT_MIN_BASE
 
 OPS = {
     "<": np.less,
@@ -510,7 +511,7 @@ def needs_recommendations(
     provider: pd.DataFrame,
     municipality: str,
     lang: str = "lt",
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     weight: str | None = "weight",
     **options,
 ) -> pd.DataFrame:

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import datareview
+from .thresholds import DEFAULT_MIN_BASE
 
 COLUMNS = [
     "finding_id",
@@ -126,7 +127,7 @@ def indicator_findings(level: str, k_gaps: int = 3) -> list[dict]:
     return rows
 
 
-def survey_findings(inputs, municipality: str, min_base: int = 10) -> list[dict]:
+def survey_findings(inputs, municipality: str, min_base: int = DEFAULT_MIN_BASE) -> list[dict]:
     """The survey and audit findings of one municipality (``lithuania``: every respondent)."""
     from . import scores
 
@@ -212,7 +213,7 @@ def review_findings(
     inputs=None,
     municipality: str = COUNTRY,
     *,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     k_gaps: int = 3,
 ) -> pd.DataFrame:
     """The key findings of one data review, as a tidy table (see the module docstring).

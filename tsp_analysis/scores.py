@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import composite, estimate
 from .codebook import load_codebook
+from .thresholds import DEFAULT_MIN_BASE
 
 MEASURES = ("need", "unmet", "partly")
 #: Priority components, all on one 0–100 scale where higher = more urgent (see :func:`priority`).
@@ -123,7 +124,7 @@ def need_unmet(
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Need and unmet-need rates per area (see the module docstring for the exact bases).
@@ -169,7 +170,7 @@ def criterion_scores(
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """The area × criterion matrix of 0–100 scores with intervals.
@@ -205,7 +206,7 @@ def area_scores(
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """One 0–100 score per area: each respondent's mean over the criteria they rated, then the
@@ -243,7 +244,7 @@ def provider_scores(
     provider: pd.DataFrame,
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Providers' and municipal staff's competence and resources per area, 0–100.
@@ -278,7 +279,7 @@ def information_channels(
     tsp: pd.DataFrame,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
-    min_base: int = 10,
+    min_base: int = DEFAULT_MIN_BASE,
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Where TŠP look for information on services, and in which language.

@@ -70,6 +70,7 @@ from .margins import (
     population_slice,
     survey_values,
 )
+from .thresholds import DEFAULT_MIN_COUNT
 
 __all__ = [
     "MARGINS",
@@ -807,7 +808,7 @@ def sample_vs_population(
     year: int | None = None,
     weight: str | None = None,
     max_citizenships: int = MAX_CITIZENSHIPS,
-    min_count: int = 5,
+    min_count: int = DEFAULT_MIN_COUNT,
     suppress: bool = True,
     *,
     rake: RakeResult | None = None,

@@ -23,7 +23,9 @@ from .result import _RANK
 #: the row like any other reason.
 CELL_REASONS = frozenset({"invalid_value", "out_of_range"})
 #: Column types that say who or where a row is about: a bad value there voids the row.
-IDENTITY_TYPES = frozenset({"id", "municipality", "municipality_or_country", "country"})
+# An area names what a record is about; left blank it means "the whole municipality" (the
+# recommendation register), so an unreadable area must not quietly become blank.
+IDENTITY_TYPES = frozenset({"id", "municipality", "municipality_or_country", "country", "area"})
 #: Default minimum number of substantive ratings, all equal, that makes a straight-liner.
 STRAIGHT_LINE_MIN = 10
 #: Codebook groups checked for straight-lining.
