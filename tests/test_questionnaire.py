@@ -11,7 +11,9 @@ import pytest
 from tsp_analysis import reference
 from tsp_analysis.cli import main
 from tsp_analysis.codebook import FORM_LANGUAGES, load_codebook
-from tsp_analysis.questionnaire import build_form, parse_applies_if, relevant, write_form
+from tsp_analysis.errors import ReferenceDataError
+from tsp_analysis.questionnaire import build_form, relevant, write_form
+from tsp_analysis.routing import parse
 
 pyxform = pytest.importorskip("pyxform.xls2xform")
 
@@ -91,8 +93,8 @@ def test_relevant_quotes_choice_codes_and_leaves_numbers_bare():
     assert relevant("age!=18", numeric=frozenset({"age"})) == "${age} != 18"
     assert relevant("a=x & b!=y") == "${a} = 'x' and ${b} != 'y'"
     assert relevant(None) == ""
-    with pytest.raises(ValueError, match="cannot parse"):
-        parse_applies_if("need_education == yes")
+    with pytest.raises(ReferenceDataError, match="cannot parse"):
+        relevant("need_education == yes")
 
 
 def test_required_and_ranges_come_from_the_codebook(cb):
@@ -189,15 +191,14 @@ def test_cli_writes_the_form(tmp_path, capsys):
         write_form("tsp_survey", tmp_path / "form.csv")
 
 
-def test_form_reads_applies_if_as_cleaning_does(cb):
-    """Until both use the shared routing module, the form's parser must agree with cleaning's."""
-    from tsp_analysis.clean import _parse_applies_if
-
+def test_form_skip_logic_is_the_routing_module_s(cb):
+    """One parser for applies_if: the form's relevant expressions name exactly the columns and
+    codes routing.parse reads (cleaning and the data review use the same module)."""
     for dataset in SURVEYS:
         for q in cb.questions(dataset):
             if q.applies_if:
-                mine = [
-                    (c.column, c.negate, frozenset(c.values))
-                    for c in parse_applies_if(q.applies_if)
-                ]
-                assert mine == _parse_applies_if(q.applies_if), q.id
+                expr = relevant(q.applies_if)
+                for cond in parse(q.applies_if):
+                    for code in cond.allowed:
+                        op = "!=" if cond.negate else "="
+                        assert f"${{{cond.column}}} {op} '{code}'" in expr, q.id

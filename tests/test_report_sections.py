@@ -163,4 +163,5 @@ def test_method_quotes_the_statistics_modules():
     from tsp_analysis import estimate
 
     html = provenance.method_quotes("lt")
-    assert estimate.METHOD_NOTE["lt"][:60] in html
+    text = re.sub(r"<[^>]+>", "", html)  # its digits are marked as text for the privacy scan
+    assert estimate.METHOD_NOTE["lt"][:60] in text

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tsp_analysis import results
+from tsp_analysis.codebook import load_codebook
 from tsp_analysis.inputs import load_inputs
 from tsp_analysis.params import validate_params
 from tsp_analysis.report import findings, needs
@@ -53,20 +54,9 @@ def demo():
 
 @pytest.fixture(scope="module")
 def published(demo):
-    """The checked results of each unit, published as the notebook gets them. Until the data
-    review's raw compute exists, the publication of a municipality holds the needs analysis
-    alone."""
-    from tsp_analysis.results import review
-
-    mp = pytest.MonkeyPatch()
-    try:
-        review.compute(demo, _params("akmene"), unit="akmene")
-    except NotImplementedError:
-        mp.setattr(review, "compute", lambda inputs, params, *, unit: Results("data_review", unit))
-    try:
-        yield {u: results.compute("needs_analysis", _params(u), inputs=demo) for u in UNITS}
-    finally:
-        mp.undo()
+    """The checked results of each unit, published as the notebook gets them (jointly with the
+    data review of the same municipality)."""
+    return {u: results.compute("needs_analysis", _params(u), inputs=demo) for u in UNITS}
 
 
 def test_every_table_is_checked_and_has_its_stable_id(published):
@@ -83,10 +73,19 @@ def test_cubes_are_declared_with_every_category(published):
     res = published["akmene"]
     pop = res.cubes["population:akmene:2021"]
     assert set(pop.dims) == {"citizenship", "sex", "age_group", "residence_basis"}
-    assert "other" in pop.dims["citizenship"] and "0_17" in pop.dims["age_group"]
+    # the finest categories: every third-country citizenship (the report's "other" is a set of
+    # them), children too (the survey's adults are a set of age groups)
+    from tsp_analysis.results import cubes
+
+    assert set(cubes.third_countries()) <= set(pop.dims["citizenship"])
+    assert "other" not in pop.dims["citizenship"] and "0_17" in pop.dims["age_group"]
     resp = res.cubes["respondents:tsp_survey:akmene"]
-    assert set(resp.dims) == {"sex", "age_group", "citizenship", "residence_basis"}
-    assert all(cats[-1] == "_missing" for cats in resp.dims.values())
+    profile = {"sex", "age_group", "citizenship", "residence_basis"}
+    assert profile <= set(resp.dims)
+    assert {d for d in resp.dims if d not in profile} == {
+        f"item:{q}" for q in load_codebook().columns("tsp_survey")
+    }
+    assert all(resp.dims[d][-1] == "_missing" for d in profile)
     assert res.cubes["population:all:2021"].dims["municipality"][-1] == "rest"
     # the context table's country row is the cube's total
     row = res["context_compare"].row(municipality="lithuania", measure="tsp", citizenship="")
@@ -240,10 +239,18 @@ def test_a_small_number_left_out_of_the_model_cannot_be_worked_out():
     assert len(reasons) == 2 and "protects_other" in reasons.values()
 
 
-def test_the_sample_table_gets_raw_counts_and_the_policy_hides_them(published):
+def test_the_sample_table_gets_raw_counts_and_the_policy_hides_them(published, demo):
     """sample_vs_population(suppress=False): the small counts reach the policy, which hides
     them with their reason (the library's own suppression also hid zeros)."""
     tab = published["akmene"]["sample_profile"]
     counts = [r for r in tab.records() if r["measure"] == "respondents"]
-    assert any(r["reason"] == "small_count" for r in counts)
-    assert any(not r["suppressed"] and int(r["estimate"]) == 0 for r in counts)
+    # every shown count is the library's raw count for the category (counted by hand from
+    # the clean survey), and a hidden one is hidden by the policy, with its reason
+    survey = demo.tsp_survey.data
+    mine = survey[survey["municipality"] == "akmene"]
+    sex = mine["sex"].value_counts()
+    for r in counts:
+        if r["margin"] == "sex" and not r["suppressed"]:
+            assert int(r["estimate"]) == int(sex.get(r["category"], 0)), r["category"]
+        if r["suppressed"]:
+            assert r["reason"] in ("small_count", "protects_other")

@@ -44,13 +44,12 @@ wording has not yet been reviewed by a native speaker; the settings sheet says s
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import reference
+from . import reference, routing
 from .codebook import FORM_LANGUAGES, Codebook, Question, load_codebook
 
 #: XLSForm language names, as ``label::<name> (<code>)`` columns spell them.
@@ -81,34 +80,6 @@ def list_name(value_set: str) -> str:
 
 
 # -- skip logic ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Condition:
-    """One clause of ``applies_if``: ``column`` (not) in ``values``."""
-
-    column: str
-    negate: bool
-    values: tuple[str, ...]
-
-
-def parse_applies_if(rule: str) -> list[Condition]:
-    """Parse a codebook ``applies_if``: ``col=a|b`` clauses joined by ``&``; ``!=`` negates.
-
-    This is the grammar :mod:`tsp_analysis.clean` reads; when the shared routing module
-    exists, this function should become a call to it.
-
-    >>> parse_applies_if("got_health=fully|partly")
-    [Condition(column='got_health', negate=False, values=('fully', 'partly'))]
-    """
-    out = []
-    for part in re.split(r"\s*&\s*", rule.strip()):
-        m = re.fullmatch(r"\s*([A-Za-z0-9_]+)\s*(!?=)\s*([^=!&]+?)\s*", part)
-        if not m:
-            raise ValueError(f"codebook: cannot parse applies_if {rule!r}")
-        column, op, values = m.groups()
-        out.append(Condition(column, op == "!=", tuple(v.strip() for v in values.split("|"))))
-    return out
-
-
 def relevant(rule: str | None, *, numeric: frozenset[str] = frozenset()) -> str:
     """The XLSForm ``relevant`` expression of an ``applies_if`` rule ('' when always asked).
 
@@ -123,11 +94,11 @@ def relevant(rule: str | None, *, numeric: frozenset[str] = frozenset()) -> str:
     if not rule:
         return ""
     clauses = []
-    for cond in parse_applies_if(rule):
+    for cond in routing.parse(rule):
         ref = "${" + cond.column + "}"
         literal = (lambda v: v) if cond.column in numeric else (lambda v: f"'{v}'")
         op, join = ("!=", " and ") if cond.negate else ("=", " or ")
-        parts = [f"{ref} {op} {literal(v)}" for v in cond.values]
+        parts = [f"{ref} {op} {literal(v)}" for v in sorted(cond.allowed)]
         clauses.append(parts[0] if len(parts) == 1 else "(" + join.join(parts) + ")")
     return " and ".join(clauses)
 

@@ -37,7 +37,7 @@ import pandas as pd
 
 from .errors import ReferenceDataError
 
-_PART = re.compile(r"\s*([A-Za-z0-9_]+)\s*(!?=)\s*(.+?)\s*")
+_PART = re.compile(r"\s*([A-Za-z0-9_]+)\s*(!?=)\s*([^=!&]+?)\s*")
 
 
 @dataclass(frozen=True)
