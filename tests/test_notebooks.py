@@ -165,8 +165,14 @@ def test_smallest_municipality_shows_suppression_marks(rendered, lang):
     assert html is not None
     marks = html.count('data-suppressed="true"')
     assert marks > 0
+    text = re.sub(r"<[^>]+>", "", html)  # the threshold sits in a marked span
     footnote = {"lt": "mažiau nei 10 atsakymų", "en": "fewer than 10 answers"}[lang]
-    assert footnote in html
+    assert footnote in text
+    # a cell hidden to protect another says so, not "fewer than ..."
+    assert 'data-reason="protects_other"' in html
+    protect = {"lt": "kad iš jo ir sumų nebūtų galima apskaičiuoti",
+               "en": "so that another hidden figure cannot be worked out"}[lang]
+    assert protect in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
