@@ -127,7 +127,12 @@ def _fits(kind: str, content: str, thresholds: set[int]) -> bool:
     if kind == "threshold":
         return all(r.isdigit() and int(r) in thresholds for r in runs)
     if kind in ("date", "time"):
-        return bool(re.fullmatch(r"[\d\-:.T+ Z,/sm]+|[\d\s.,]+\s?[a-zA-Zš.]{0,4}", content.strip()))
+        # 2021-11-09, 2026-11-29T00:15:47+00:00, "2026-11-29 00:15:47 UTC", "12.3", "12,3 s"
+        return bool(
+            re.fullmatch(
+                r"[\d\-:.T+ Z,/–]+(?:\s?(?:UTC|GMT|s|sek\.|min\.?))?", content.strip()
+            )
+        )
     if kind == "hash":
         return bool(re.fullmatch(r"[0-9a-f]{7,64}", content.strip()))
     if kind == "version":
@@ -179,8 +184,10 @@ class DataIndex:
 
 
 def _row_key(row: Mapping[str, str], dims: Iterable[str]) -> str:
-    parts = sorted((d, row[d]) for d in dims if row.get(d, "") != "")
-    return "|".join(f"{d}={v}" for d, v in parts) or "all"
+    """The row's address, exactly as ``ResultTable.key`` writes it (an empty code included)."""
+    from .table import coord
+
+    return coord(**{d: row.get(d, "") for d in dims}) or "all"
 
 
 def _check_table_csv(
