@@ -113,6 +113,17 @@ def _corpus() -> tuple[str, str]:
     return "\n".join(texts), "\n".join(labels)
 
 
+def _year(run: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}", run)) and 1990 <= int(run) <= 2100
+
+
+def _attribute_fits(text: str) -> bool:
+    """An attribute (alt text, a tooltip) cannot hold marked spans: each of its numbers must be
+    a year or written in a report-text template (a caption's "per 100 residents")."""
+    texts, _ = _corpus()
+    return all(_year(r) or r in texts for r in DIGIT_RUN.findall(text))
+
+
 def _fits(kind: str, content: str, thresholds: set[int]) -> bool:
     runs = DIGIT_RUN.findall(content)
     if not runs:
@@ -120,10 +131,10 @@ def _fits(kind: str, content: str, thresholds: set[int]) -> bool:
     texts, labels = _corpus()
     if kind == "text":
         return all(r in texts for r in runs)
-    if kind == "label":
-        return all(r in labels or r in texts for r in runs)
+    if kind == "label":  # a category label ("25–34"), or a year heading a row
+        return all(r in labels or r in texts or _year(r) for r in runs)
     if kind == "year":
-        return all(re.fullmatch(r"\d{4}", r) and 1990 <= int(r) <= 2100 for r in runs)
+        return all(_year(r) for r in runs)
     if kind == "threshold":
         return all(r.isdigit() and int(r) in thresholds for r in runs)
     if kind in ("date", "time"):
@@ -201,7 +212,7 @@ def _check_table_csv(
         c
         for c in spec.get("columns", [])
         if c not in figures
-        and c not in ("suppressed", "reason", "kind", "cube", "cell")
+        and c not in ("suppressed", "reason", "kind", "cube", "cell", "base_cube", "base_cell")
         and c not in spec.get("dimensions", [])
         and not c.endswith(("_label_lt", "_label_en"))
     ]
@@ -276,7 +287,8 @@ class _Page(HTMLParser):
         a = {k: (v or "") for k, v in attrs}
         if not self._skipping() and self._context() is None:
             for name in TEXT_ATTRS:
-                if DIGIT.search(a.get(name, "")) and "data-cell" not in a:
+                value = a.get(name, "")
+                if DIGIT.search(value) and "data-cell" not in a and not _attribute_fits(value):
                     self.violations.append(
                         Violation(
                             self.rel, f"<{tag} {name}>", "number in an attribute", a[name][:80]
