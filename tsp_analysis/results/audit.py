@@ -39,6 +39,9 @@ class Exposure:
     coord: str
     low: float
     high: float
+    #: Published cells whose equations bind the smallest or the largest value (non-zero dual
+    #: values of the linear programmes): hiding one of them is what can widen the range.
+    binding: tuple[str, ...] = ()
 
     @property
     def width(self) -> float:
@@ -148,10 +151,12 @@ def exposures(
         eq_vals.append(0.0)
     a_eq = np.array(eq_rows) if eq_rows else None
     b_eq = np.array(eq_vals) if eq_vals else None
+    names = list(published)
     out = []
     for cell in hidden:
         objective = system.expression(cell)
         bounds = []
+        binding: dict[str, None] = {}
         for sign in (1.0, -1.0):
             res = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
             if res.status == 3:  # unbounded
@@ -162,8 +167,13 @@ def exposures(
                 )
             else:
                 bounds.append(sign * res.fun)
+                duals = getattr(getattr(res, "eqlin", None), "marginals", None)
+                if duals is not None:
+                    for name, dual in zip(names, duals[: len(names)], strict=True):
+                        if abs(dual) > 1e-9:
+                            binding[name] = None
         low, high = bounds[0], bounds[1]
-        out.append(Exposure(cube.id, cell, float(low), float(high)))
+        out.append(Exposure(cube.id, cell, float(low), float(high), tuple(binding)))
     return out
 
 

@@ -37,7 +37,10 @@ from ..thresholds import (
     check_thresholds,
 )
 from . import audit
-from .table import Cube, Results, ResultTable
+from .table import Cube, Results, ResultTable, parse_coord
+
+#: Complements tried, at most, for one hidden cell before taking the one that helps most.
+MAX_TRIES = 12
 
 
 class PolicyError(ValueError):
@@ -231,7 +234,7 @@ class DisclosurePolicy:
             if exposure.width >= self.min_count:
                 todo.pop()
                 continue
-            pick = _complement(target, shown)
+            pick = self._complement(cube, target, shown)
             if pick is None:
                 raise PolicyError(
                     f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left to hide"
@@ -239,6 +242,38 @@ class DisclosurePolicy:
             hidden[(cube.id, pick)] = "protects_other"
             todo.insert(0, pick)
         raise PolicyError(f"cube {cube.id!r}: secondary suppression did not settle")
+
+    def _complement(self, cube: Cube, target: str, shown: dict[str, float]) -> str | None:
+        """The published cell to hide so that ``target`` is protected.
+
+        Candidates are the published cells whose equations bind the target's smallest or
+        largest value (the dual values of the audit's linear programmes), else the cells in a
+        direct relation with it. They are tried finest first (an interior cell before a
+        total), then from the smallest non-zero value up (it costs readers the least); the
+        first whose hiding makes the target's range wide enough is taken, else the one that
+        widens it most, else the first — the work list then looks again, along the equations
+        that still bind. Trying candidates, rather than hiding the smallest related cell
+        blindly, keeps one small cell from hiding a whole table.
+        """
+        if not shown:
+            return None
+        (now,) = audit.exposures(cube, shown, [target])
+        pool = [c for c in now.binding if c in shown]
+        pool = pool or audit.related(target, list(shown)) or list(shown)
+
+        def cost(c: str) -> tuple:
+            return (shown[c] == 0, -len(parse_coord(c)), shown[c], c)
+
+        order = sorted(pool, key=cost)[:MAX_TRIES]
+        best, best_width = order[0], now.width
+        for candidate in order:
+            trial = {c: v for c, v in shown.items() if c != candidate}
+            (exposure,) = audit.exposures(cube, trial, [target])
+            if exposure.width >= self.min_count:
+                return candidate
+            if exposure.width > best_width:
+                best, best_width = candidate, exposure.width
+        return best
 
     def _final(
         self,
@@ -270,20 +305,6 @@ class DisclosurePolicy:
             if col in frame:
                 frame[col] = frame[col].mask(mask)
         return frame
-
-
-def _complement(target: str, shown: dict[str, float]) -> str | None:
-    """The published cell to hide so that ``target`` is protected: the closest relation first
-    (a sibling, else a finer cell, else a coarser one), and within it the smallest non-zero
-    value (it costs readers the least information)."""
-    if not shown:
-        return None
-    ranked = audit.related(target, list(shown))
-    pool = ranked or list(shown)
-    best = audit.relation(target, pool[0]) if ranked else None
-    same = [c for c in pool if best is None or audit.relation(target, c) == best]
-    nonzero = [c for c in same if shown[c] > 0] or same
-    return min(nonzero, key=lambda c: (shown[c], c))
 
 
 def _number(value: object) -> float | None:
