@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import datareview
 from ..results.cubes import MISSING, RESPONDENT_DATASETS
-from ..results.review import MISSING_KINDS, SCOPES, TOTAL_CATEGORY
+from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell
@@ -456,12 +456,14 @@ def cleaning_log_table(res: Results, lang: str) -> Html:
         (r["dataset"], r["column"], r["action"], r["cause"]) for r in tbl.records()
     ):
         name = t(f"review.action.{action}", lang)
-        if reason:
+        if reason and reason != NO_CODE:
             name = f"{name}: {_reason(reason, lang)}"
         out.append(
             {
                 t("review.audit.col.dataset", lang): _text(_dataset(dataset, lang)),
-                t("review.audit.col.column", lang): _text(column or DASH),
+                t("review.audit.col.column", lang): _text(
+                    DASH if column in ("", NO_CODE) else column
+                ),
                 t("review.audit.col.action", lang): _text(name),
                 t("review.audit.col.entries", lang): _fig(
                     tbl, rows.get((dataset, column, action, reason, "entries")), lang

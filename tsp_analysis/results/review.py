@@ -57,6 +57,10 @@ ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unatt
 MISSING_KINDS = ("blank", "dont_know", "not_applicable", "refused")
 #: The scope of a quarantine count: this report's unit, or rows naming no known municipality.
 SCOPES = ("unit", "unattributed")
+#: A dimension value for "none" (no column, no cause): a row key never holds an empty value,
+#: which the data files' row keys would drop (``scan._row_key``) and the page's keep
+#: (``ResultTable.key``), so the scan could not find the cell.
+NO_CODE = "_none"
 #: The row of a profile table holding the cube's total.
 TOTAL_VARIABLE, TOTAL_CATEGORY = "all", "total"
 
@@ -714,9 +718,9 @@ def _cleaning_log_table(res, log) -> None:
             rows.append(
                 {
                     "dataset": rec["dataset"],
-                    "column": rec["column"],
+                    "column": rec["column"] or NO_CODE,
                     "action": rec["action"],
-                    "cause": rec["reason"],
+                    "cause": rec["reason"] or NO_CODE,
                     "measure": measure,
                     "estimate": int(rec[measure]),
                 }
@@ -740,4 +744,4 @@ def _cleaning_log_table(res, log) -> None:
     )
 
 
-__all__ = ["ITEM_STATUSES", "compute", "gap_level"]
+__all__ = ["ITEM_STATUSES", "NO_CODE", "compute", "gap_level"]
