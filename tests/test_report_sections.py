@@ -151,7 +151,7 @@ def test_provenance_lists_inputs_parameters_versions_and_one_run_time(tmp_path):
     when = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
     html = provenance.provenance(hashes, params, "en", now=when)
     assert html.count('class="tsp-run-time"') == 1
-    assert '<span class="tsp-run-time" data-safe="time">2024-05-01 12:30:00 UTC</span>' in html
+    assert '<span class="tsp-run-time" data-safe="time">2024-05-01 12:30:00</span> UTC' in html
     assert f'<span data-safe="hash">{"ab" * 32}</span>' in html
     assert "data/demo/tsp_survey.csv" in html and "ab" * 32 in html
     assert "mine.csv" in html and str(tmp_path) not in html  # no local folders in a report

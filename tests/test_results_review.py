@@ -201,6 +201,7 @@ def _unmarked_digits(html: str) -> list[str]:
 
 def _review_html(res: Results, lang: str) -> str:
     parts = [
+        review.findings(res, lang),
         review.inventory_table(res, lang),
         review.availability_table(res, lang),
         review.coverage_table(res, lang),
@@ -228,6 +229,7 @@ def test_review_renders_every_number_in_a_marked_cell(published, unit, lang):
     assert _unmarked_digits(html) == []
     # every table and chart links to its data
     for tid in (
+        "findings",
         "inventory",
         "indicators",
         "coverage",
@@ -273,11 +275,14 @@ def test_monitoring_summary_numbers(published):
     text = re.sub(r"<[^>]+>", "", monitor.summary(published["all"], "en"))
     assert "24 of the 48 planned consultations have been held (50%)" in text
     assert "5 of 6 municipalities have included all 7 components" in text
-    assert "Kaunas (completeness score 14 out of 100)" in text
+    # Kaunas prepared no separate document (seed 003): said in words, not scored
+    assert "Kaunas prepared no separate strategic document" in text
+    assert "completeness score" not in text
     # the demo register (data/demo/recommendations.csv) at the final evaluation: 36 of its 86
-    # recommendations implemented, 30 partly (counted by hand from the file)
-    assert "36 of 86 assessed recommendations were fully implemented (42%" in text
-    assert "counting partly implemented ones as half: 59%" in text
+    # recommendations implemented, 30 partly (counted by hand from the file); completion rates
+    # with one decimal
+    assert "36 of 86 assessed recommendations were fully implemented (41.9%" in text
+    assert "counting partly implemented ones as half: 59.3%" in text
 
 
 def test_rendered_levels_show_their_label(published):
@@ -313,3 +318,94 @@ def test_profile_shares_are_of_all_respondents(published):
         assert rec["n"] == totals[rec["municipality"]]
         assert rec["estimate"] == pytest.approx(rec["of_value"] / rec["n"])
     assert isinstance(totals, pd.Series) and len(totals) >= 5
+
+
+# -- key findings (issue 10) ---------------------------------------------------------------------
+_FIG = re.compile(r'<span class="tsp-fig" data-cell="([^"]+)"[^>]*>([^<]*)</span>')
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ["jonava", "lithuania"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_findings_come_first_and_every_number_is_a_checked_cell(published, unit, lang):
+    from tsp_analysis.results import scan
+
+    res = published[unit]
+    tbl = res["findings"]
+    assert tbl.subject == "records"  # indicators, gaps, survey figures: not counts of people
+    found = set(tbl.data["finding_id"])
+    assert {"indicators_computable", "core_not_available", "weakest_domain", "top_gap"} <= found
+    assert {"survey_figures", "rows_quarantined"} <= found
+    html = review.findings(res, lang)
+    assert 3 <= html.count("<li>") <= 6
+    violations, cells = scan.scan_html(html, f"{unit}-{lang}")
+    assert [str(v) for v in violations] == []
+    assert _unmarked_digits(html) == []
+    figures = _FIG.findall(html)
+    assert cells >= len(figures) >= 8
+    homes = {ref.split("/")[0] for ref, _ in figures}
+    assert homes == {f"data_review-{unit}"}
+    # counts of people are the audit table's own cells (one number, published once)
+    tables = {ref.split("/")[1] for ref, _ in figures}
+    assert "rows_respondents" in tables
+    assert tables <= {"findings", "rows_respondents", "nonresponse_tsp_survey"}
+    for ref, text in figures:
+        table, key = ref.split("/")[1:]
+        row = next(r for r in res[table].records() if res[table].key(r) == key)
+        assert (text == "‡") == bool(row["suppressed"]), ref
+
+
+def test_findings_differ_between_municipality_and_country(published):
+    jonava = published["jonava"]["findings"].data
+    country = published["lithuania"]["findings"].data
+    assert set(jonava["level"]) - {""} == {"municipal"}
+    assert set(country["level"]) - {""} == {"national"}
+    assert "findings" in published["jonava"].tables
+
+
+def test_findings_cite_no_respondent_count_of_their_own(published):
+    """The findings table holds no count of people: a finding about respondents names the
+    audit table whose cells the sentence shows."""
+    data = published["jonava"]["findings"].data
+    assert (data["cube"] == "").all() and (data["of_cube"] == "").all()
+    cites = data[data["measure"] == "cite"]
+    assert set(cites["sources"]) <= {"rows_respondents", "nonresponse_tsp_survey"}
+    assert cites["estimate"].isna().all()
+
+
+def test_lithuanian_inventory_has_every_english_column(published):
+    res = published["lithuania"]
+    heads = {}
+    for lang in LANGS:
+        html = review.inventory_table(res, lang)
+        thead = html[html.index("<thead>") : html.index("</thead>")]
+        heads[lang] = re.findall(r"<th>(.*?)</th>", thead)
+    assert len(heads["lt"]) == len(heads["en"])
+    assert heads["lt"][-1] == "Pastaba" and heads["en"][-1] == "Note"
+
+
+@pytest.mark.slow
+def test_a_runner_build_of_jonava_and_the_monitoring_passes_the_scan(tmp_path):
+    """``run -m jonava -r data_review monitoring --lang all``: every number of every page,
+    notebook and data file is a checked cell, a marked date or another marked non-figure."""
+    import os
+    import subprocess
+    import sys
+
+    from tsp_analysis.paths import PROJECT_DIR
+    from tsp_analysis.results import scan
+
+    out = tmp_path / "out"
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_DIR), env.get("PYTHONPATH", "")])
+    env.pop("TSP_RESULTS_CACHE", None)
+    cmd = [sys.executable, "-m", "tsp_analysis.cli", "run", "-m", "jonava"]
+    cmd += ["-r", "data_review", "monitoring", "--lang", "all", "--out", str(out), "--force"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert [str(v) for v in scan.scan(out)] == []
+    page = (out / "html" / "monitoring-all-en.html").read_text("utf-8")
+    assert 'id="recommendation-status"' in page
+    assert '<span data-safe="date">2021-11-09</span>' in page
+    page = (out / "html" / "data_review-jonava-lt.html").read_text("utf-8")
+    assert page.index('id="review-findings"') < page.index('id="review-inventory"')

@@ -1,5 +1,11 @@
-"""Sections of the monitoring report (SPEC §2.3): consultations, the strategic-document
-assessment (Annex 1 of seed 003) and the implementation of recommendations.
+"""Sections of the monitoring report (SPEC §2.3): the evaluations and their periods,
+consultations, the strategic-document assessment (Annex 1 of seed 003) and the implementation
+of recommendations — counted per municipality and listed one by one.
+
+Dates are not figures: they are shown through :func:`.display.safe` (``"date"``); a date the
+source documents do not give is said to be missing, never filled in. A municipality that
+prepared no separate strategic document is said so in words and gets no completeness score.
+Completion rates are shown with one decimal (1 of 8 is 12,5 %, not 12 %).
 
 Each function takes the checked :class:`~tsp_analysis.results.table.Results` of
 ``results.compute("monitoring", params)`` and renders only through :mod:`.checked` and
@@ -11,11 +17,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..results.monitoring import ALL_MUNICIPALITIES
+from ..results.monitoring import ALL_MUNICIPALITIES, NO_DOCUMENT, NOT_ASSESSED
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell, span
-from .display import Cell, Html, bullets, data_links, figure, join, label_html, table
+from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 
 TOTAL = "total"
@@ -27,6 +33,28 @@ SUMMARY_KEYS = {
     "interim": "monitoring.summary.implementation_interim",
     "final": "monitoring.summary.implementation_final",
 }
+#: An evaluation's name at the start of a sentence or as a column heading.
+EVALUATION_TITLES = {
+    "interim": "monitoring.recommendations.col.interim",
+    "final": "monitoring.recommendations.col.final",
+}
+#: Shares always shown with one decimal (small denominators: 1 of 8 is 12,5 %, not 12 %).
+RATES = ("completion_rate", "weighted_completion")
+#: Below this base a share is shown with one decimal, whatever its measure.
+SMALL_BASE = 20
+
+
+def share_decimals(rec: dict) -> int:
+    """Decimals of a share: one when its base is small (below :data:`SMALL_BASE`) or it is a
+    completion rate, where whole per cent would mislead (1 of 8 is 12,5 %, rounded 12 %)."""
+    n = rec.get("n")
+    small = n is not None and n is not pd.NA and not (n != n) and int(n) < SMALL_BASE
+    return 1 if small or rec.get("measure") in RATES else 0
+
+
+def _decimals(rec: dict) -> int | None:
+    kind = rec.get("kind")
+    return share_decimals(rec) if kind == "share" else None
 
 
 def _muni(slug: str, lang: str) -> str:
@@ -44,17 +72,18 @@ def _row_label(municipality: str, evaluation: str, lang: str) -> str:
 def summary(res: Results, lang: str) -> Html:
     """Three to four sentences with the headline figures of the monitoring, each figure a
     checked cell."""
-    items: list[str] = []
+    items: list[str] = list(period_items(res, lang))
     cons = res["consultations"].require_checked()
     c = _rows(cons, "municipality", "measure")
     if (TOTAL, "held") in c:
+        share = c[(TOTAL, "share_held")]
         items.append(
             t_html(
                 "monitoring.summary.consultations",
                 lang,
                 held=span(cons, c[(TOTAL, "held")], lang),
                 planned=span(cons, c[(TOTAL, "planned")], lang),
-                share=span(cons, c[(TOTAL, "share_held")], lang),
+                share=span(cons, share, lang, decimals=share_decimals(share)),
             )
         )
     comp = res["strategic_completeness"].require_checked()
@@ -78,8 +107,20 @@ def summary(res: Results, lang: str) -> Html:
             names=label_html(fmt_list(names, lang) if names else t("common.none", lang)),
         )
     )
-    if munis:
-        weakest = min(munis, key=lambda m: float(k[(m, "score")]["estimate"]))
+    status = _statuses(res)
+    for m in munis:
+        if status.get(m) == NO_DOCUMENT:
+            items.append(
+                t_html(
+                    "monitoring.no_separate_document",
+                    lang,
+                    municipality=label_html(label("municipalities", m, lang)),
+                )
+            )
+    # the least complete of the documents there are (no document has no score)
+    scored = [m for m in munis if status.get(m) != NO_DOCUMENT and _has(k[(m, "score")])]
+    if scored:
+        weakest = min(scored, key=lambda m: float(k[(m, "score")]["estimate"]))
         if float(k[(weakest, "score")]["estimate"]) < 100:
             items.append(
                 t_html(
@@ -101,11 +142,104 @@ def summary(res: Results, lang: str) -> Html:
                 lang,
                 implemented=span(impl, r[(TOTAL, evaluation, "implemented")], lang),
                 assessed=span(impl, assessed, lang),
-                share=span(impl, r[(TOTAL, evaluation, "completion_rate")], lang),
-                weighted=span(impl, r[(TOTAL, evaluation, "weighted_completion")], lang),
+                share=span(impl, r[(TOTAL, evaluation, "completion_rate")], lang, decimals=1),
+                weighted=span(
+                    impl, r[(TOTAL, evaluation, "weighted_completion")], lang, decimals=1
+                ),
             )
         )
     return bullets([Markup(i) for i in items], css="tsp-findings")
+
+
+def _has(rec: dict) -> bool:
+    value = rec.get("estimate")
+    return not (value is None or value is pd.NA or value != value)
+
+
+def _statuses(res: Results) -> dict[str, str]:
+    """Municipality → status of its strategic document (``strategic_status``)."""
+    if "strategic_status" not in res.tables:
+        return {}
+    tbl = res["strategic_status"].require_checked()
+    return {rec["municipality"]: rec["status"] for rec in tbl.records()}
+
+
+# -- evaluations and their periods ------------------------------------------------------------
+def _date(value: object, lang: str) -> Markup:
+    """A date of the evaluations table, marked as a date; "not given in the source
+    documents" when the sources give none."""
+    text = "" if value is None or value is pd.NA or value != value else str(value)
+    return safe(text, "date") if text else Markup(t_html("monitoring.period.not_given", lang))
+
+
+def period_items(res: Results, lang: str) -> list[Markup]:
+    """One sentence per evaluation: its reporting period and date (dates marked as dates; a
+    date the sources do not give is said to be missing)."""
+    if "evaluations" not in res.tables:
+        return []
+    tbl = res["evaluations"].require_checked()
+    out = []
+    for rec in tbl.records():
+        name = (
+            t(EVALUATION_TITLES.get(rec["evaluation"], ""), lang)
+            if rec["evaluation"] in EVALUATION_TITLES
+            else rec["evaluation"]
+        )
+        start, end, on = rec["period_start"], rec["period_end"], rec["evaluated_on"]
+        if start and end:
+            out.append(
+                t_html(
+                    "monitoring.period.item",
+                    lang,
+                    evaluation=label_html(name),
+                    start=_date(start, lang),
+                    end=_date(end, lang),
+                    date=_date(on, lang),
+                )
+            )
+        elif start:
+            out.append(
+                t_html(
+                    "monitoring.period.item_open",
+                    lang,
+                    evaluation=label_html(name),
+                    start=_date(start, lang),
+                )
+            )
+        else:
+            out.append(t_html("monitoring.period.item_unknown", lang, evaluation=label_html(name)))
+    return out
+
+
+def evaluations_table(res: Results, lang: str) -> Html:
+    """The evaluations: reporting period and evaluation date, each a date or "not given in the
+    source documents"."""
+    tbl = res["evaluations"].require_checked()
+    out = {}
+    for rec in tbl.records():
+        ev = rec["evaluation"]
+        name = t(EVALUATION_TITLES[ev], lang) if ev in EVALUATION_TITLES else ev
+        start, end = rec["period_start"], rec["period_end"]
+        if start or end:
+            period = Markup(f"{_date(start, lang)} – {_date(end, lang)}")
+        else:
+            period = Markup(t_html("monitoring.period.not_given", lang))
+        on = _date(rec["evaluated_on"], lang)
+        out[name] = {
+            t("monitoring.period.col.period", lang): Cell(
+                "", markup=period, ref=tbl.ref(rec), kind="text"
+            ),
+            t("monitoring.period.col.evaluated_on", lang): Cell(
+                "", markup=on, ref=tbl.ref(rec), kind="text"
+            ),
+        }
+    return table(
+        pd.DataFrame.from_dict(out, orient="index"),
+        lang,
+        caption=tbl.caption[lang],
+        index_header=t("monitoring.period.col.evaluation", lang),
+        sources=[tbl],
+    )
 
 
 # -- consultations ------------------------------------------------------------------------------
@@ -117,7 +251,10 @@ def consultations_table(res: Results, lang: str) -> Html:
     out = {}
     for muni in dict.fromkeys(tbl.data["municipality"]):
         out[_muni(muni, lang)] = {
-            t(f"monitoring.col.{m}", lang): cell(tbl, rows[(muni, m)], lang) for m in measures
+            t(f"monitoring.col.{m}", lang): cell(
+                tbl, rows[(muni, m)], lang, decimals=_decimals(rows[(muni, m)])
+            )
+            for m in measures
         }
     return table(
         pd.DataFrame.from_dict(out, orient="index"),
@@ -193,12 +330,37 @@ def strategic_table(res: Results, lang: str) -> Html:
                     markup=label_html(text),
                 )
         rows[comp_labels.get(component, component)] = row
-    rows[t("monitoring.strategic.completeness", lang)] = {
-        m: cell(comp, scores[(m, "score")], lang, css="tsp-num tsp-completeness")
-        if (m, "score") in scores
-        else Cell("—")
-        for m in munis
-    }
+    status = _statuses(res)
+    status_tbl = res["strategic_status"].require_checked() if status else None
+    status_rows = _rows(status_tbl, "municipality") if status_tbl is not None else {}
+    completeness = {}
+    for m in munis:
+        if status.get(m) == NO_DOCUMENT:
+            # no document, no score: the status says what the row of marks means
+            text = t(f"monitoring.status.{NO_DOCUMENT}", lang)
+            completeness[m] = Cell(
+                text,
+                css="tsp-completeness tsp-no-document",
+                data=(("municipality", m), ("status", NO_DOCUMENT)),
+                ref=status_tbl.ref(status_rows[(m,)]),
+                kind="text",
+                markup=label_html(text),
+            )
+        elif (m, "score") in scores:
+            completeness[m] = cell(comp, scores[(m, "score")], lang, css="tsp-num tsp-completeness")
+        else:
+            completeness[m] = Cell("—")
+    rows[t("monitoring.strategic.completeness", lang)] = completeness
+    notes = [t("monitoring.strategic.legend", lang)]
+    for m in munis:
+        if status.get(m) == NO_DOCUMENT:
+            notes.append(
+                t_html(
+                    "monitoring.no_separate_document",
+                    lang,
+                    municipality=label_html(label("municipalities", m, lang)),
+                )
+            )
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=munis)
     frame.columns = [label("municipalities", m, lang) for m in munis]
     html = table(
@@ -206,9 +368,9 @@ def strategic_table(res: Results, lang: str) -> Html:
         lang,
         caption=tbl.caption[lang],
         index_header=t("monitoring.strategic.component", lang),
-        notes=[t("monitoring.strategic.legend", lang)],
+        notes=notes,
         css="tsp-strategic",
-        sources=[tbl, comp],
+        sources=[tbl, comp, *([status_tbl] if status_tbl is not None else [])],
     )
     return Html(
         html.replace(
@@ -236,15 +398,106 @@ def implementation_table(res: Results, lang: str) -> Html:
         (r["municipality"], r["evaluation"]) for r in tbl.records()
     ):
         out[_row_label(muni, evaluation, lang)] = {
-            head: cell(tbl, rows[(muni, evaluation, m)], lang) for m, head in heads.items()
+            head: cell(
+                tbl,
+                rows[(muni, evaluation, m)],
+                lang,
+                decimals=_decimals(rows[(muni, evaluation, m)]),
+            )
+            for m, head in heads.items()
         }
     return table(
         pd.DataFrame.from_dict(out, orient="index"),
         lang,
         caption=tbl.caption[lang],
         index_header=t("monitoring.implementation.row", lang),
-        notes=[t("monitoring.implementation.rates_note", lang)],
+        notes=[
+            t("monitoring.implementation.rates_note", lang),
+            t_html("monitoring.implementation.rounding_note", lang),
+        ],
         sources=[tbl],
+    )
+
+
+def _status_cell(tbl: ResultTable, rec: dict, column: str, lang: str) -> Cell:
+    code = rec[column]
+    text = (
+        t("monitoring.col.not_assessed", lang)
+        if code == NOT_ASSESSED
+        else value_label("implementation", code, lang)
+    )
+    css = f"tsp-status-{code}"
+    return Cell(
+        text,
+        css=css,
+        data=(("status", code),),
+        ref=tbl.ref(rec),
+        kind="text",
+        markup=label_html(text),
+    )
+
+
+def _text_cell(tbl: ResultTable, rec: dict, text: str, data=()) -> Cell:
+    return Cell(
+        text or "—", data=data, ref=tbl.ref(rec), kind="text", markup=label_html(text or "—")
+    )
+
+
+def recommendations_table(res: Results, lang: str) -> Html:
+    """Every recommendation of the register, one by one, grouped by municipality (Annex 1
+    order): its id (the needs analysis's recommendation id), area, text in the report
+    language, status at the interim and the final evaluation, and the change between them."""
+    tbl = res["recommendation_status"].require_checked()
+    if tbl.data.empty:
+        return Html(f"<p>{t_html('monitoring.recommendations.none', lang)}</p>")
+    col = {
+        k: t(f"monitoring.recommendations.col.{k}", lang)
+        for k in ("id", "area", "text", "interim", "final", "change")
+    }
+    whole = t("needs.recommendations.municipality_wide", lang)
+    out = []
+    previous = None
+    for rec in tbl.records():
+        muni = rec["municipality"]
+        area = rec["area"]
+        out.append(
+            {
+                t("common.municipality", lang): Cell(
+                    "", markup=label_html(_muni(muni, lang) if muni != previous else "")
+                ),
+                col["id"]: _text_cell(
+                    tbl, rec, rec["recommendation_id"], (("id", rec["recommendation_id"]),)
+                ),
+                col["area"]: _text_cell(
+                    tbl, rec, label("areas", area, lang) if area else whole, (("area", area),)
+                ),
+                col["text"]: _text_cell(tbl, rec, rec[f"title_{lang}"]),
+                col["interim"]: _status_cell(tbl, rec, "status_interim", lang),
+                col["final"]: _status_cell(tbl, rec, "status_final", lang),
+                col["change"]: _text_cell(
+                    tbl,
+                    rec,
+                    t(f"monitoring.change.{rec['change']}", lang),
+                    (("change", rec["change"]),),
+                ),
+            }
+        )
+        previous = muni
+    html = table(
+        pd.DataFrame(out),
+        lang,
+        index=False,
+        caption=tbl.caption[lang],
+        notes=[t("monitoring.recommendations.note", lang)],
+        css="tsp-recommendation-status",
+        sources=[tbl],
+    )
+    return Html(
+        html.replace(
+            '<table class="tsp-table tsp-recommendation-status">',
+            '<table class="tsp-table tsp-recommendation-status" id="recommendation-status">',
+            1,
+        )
     )
 
 
@@ -288,6 +541,10 @@ def method(lang: str) -> Html:
 
 
 __all__ = [
+    "evaluations_table",
+    "period_items",
+    "recommendations_table",
+    "share_decimals",
     "consultations_chart",
     "consultations_table",
     "implementation_chart",

@@ -166,8 +166,9 @@ def versions_table(lang: str) -> Html:
 def run_time(now: dt.datetime | None = None) -> Html:
     """The run time (UTC) in the marker element that reproducibility checks strip."""
     now = now or dt.datetime.now(dt.UTC)
-    stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Html(f'<span class="tsp-run-time" data-safe="time">{stamp}</span>')
+    stamp = now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    # "UTC" outside the marked span: the scan accepts only digits and separators as a time
+    return Html(f'<span class="tsp-run-time" data-safe="time">{stamp}</span> UTC')
 
 
 def provenance(

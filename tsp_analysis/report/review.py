@@ -17,8 +17,9 @@ import pandas as pd
 
 from .. import datareview
 from ..results.cubes import MISSING, RESPONDENT_DATASETS
-from ..results.review import MISSING_KINDS, SCOPES, TOTAL_CATEGORY
+from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
+from ..thresholds import DEFAULT_MIN_BASE
 from . import charts
 from .checked import cell
 from .display import (
@@ -32,7 +33,18 @@ from .display import (
     safe,
     table,
 )
-from .i18n import DASH, fmt_list, label, labels, question_label, t, t_html, value_label
+from .i18n import (
+    DASH,
+    Markup,
+    fmt_list,
+    has,
+    label,
+    labels,
+    question_label,
+    t,
+    t_html,
+    value_label,
+)
 
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
 VARIABLES = ("sex", "age_group", "citizenship", "residence_basis")
@@ -68,13 +80,169 @@ def _fig(tbl: ResultTable, rec: dict | None, lang: str, **options) -> Cell:
     return Cell(DASH) if rec is None else cell(tbl, rec, lang, **options)
 
 
+# -- 0. key findings ------------------------------------------------------------------------------
+#: Below this base a share in a finding is shown with one decimal (1 of 8 is 12,5 %, not 12 %).
+SMALL_BASE = 20
+
+
+def _share_decimals(rec: dict) -> int:
+    n = rec.get("n")
+    missing = n is None or n is pd.NA or (isinstance(n, float) and n != n)
+    return 1 if not missing and int(n) < SMALL_BASE else 0
+
+
+def _lower_first(text: str) -> str:
+    """ "Employment rate" → "employment rate" inside a sentence (an acronym stays: "ILO")."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def findings(res: Results, lang: str) -> Html:
+    """The key findings of this review (municipality or country), three to six sentences,
+    every figure a checked cell: of the ``findings`` table (indicators, gaps, survey figures)
+    or, for counts of respondents, the audit table's own cell (one number, published once)."""
+    from .checked import span
+
+    if "findings" not in res.tables:
+        return Html("")
+    tbl = res["findings"].require_checked()
+    rows = _index(tbl, "finding_id", "item", "measure")
+
+    def fig(finding: str, measure: str, item: str = "all") -> Markup:
+        rec = rows[(finding, item, measure)]
+        decimals = _share_decimals(rec) if _kind_of(tbl, rec) == "share" else None
+        return span(tbl, rec, lang, decimals=decimals)
+
+    threshold = safe(int(tbl.thresholds.get("min_base", DEFAULT_MIN_BASE)), "threshold")
+    names = datareview.indicator_availability(lang=lang).set_index("indicator_id")["indicator"]
+    domains = datareview.terms("domain", lang)
+    items: list[Markup] = []
+    level = next(
+        (r["level"] for r in tbl.records() if r["finding_id"] == "indicators_computable"), ""
+    )
+    if ("indicators_computable", "all", "value") in rows:
+        items.append(
+            t_html(
+                f"review.findings.indicators.{level}",
+                lang,
+                value=fig("indicators_computable", "value"),
+                partial=fig("indicators_computable", "partial"),
+                total=fig("indicators_computable", "total"),
+                share=fig("indicators_computable", "share"),
+            )
+        )
+    if ("core_not_available", "all", "value") in rows and (
+        "weakest_domain",
+        "all",
+        "share",
+    ) in rows:
+        core = rows[("core_not_available", "all", "value")]
+        weakest = rows[("weakest_domain", "all", "share")]
+        domain = label_html(_lower_first(domains.get(weakest["items"], weakest["items"])))
+        if core["estimate"] and float(core["estimate"]) > 0:
+            listed = [_lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
+            items.append(
+                t_html(
+                    "review.findings.core",
+                    lang,
+                    value=fig("core_not_available", "value"),
+                    total=fig("core_not_available", "total"),
+                    items=label_html(fmt_list(listed, lang)),
+                    domain=domain,
+                    share=fig("weakest_domain", "share"),
+                )
+            )
+        else:
+            items.append(
+                t_html(
+                    "review.findings.core_none",
+                    lang,
+                    domain=domain,
+                    share=fig("weakest_domain", "share"),
+                )
+            )
+    gaps = [r for r in tbl.records() if r["finding_id"] == "top_gap"]
+    if gaps:
+        listed = [_lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
+        items.append(t_html("review.findings.gaps", lang, gaps=label_html(fmt_list(listed, lang))))
+    if ("survey_figures", "all", "value") in rows:
+        scope = "national" if level == "national" else "municipal"
+        items.append(
+            t_html(
+                f"review.findings.survey.{scope}",
+                lang,
+                value=fig("survey_figures", "value"),
+                total=fig("survey_figures", "total"),
+                share=fig("survey_figures", "share"),
+                min_base=threshold,
+            )
+        )
+    if ("rows_quarantined", "tsp_survey", "cite") in rows and "rows_respondents" in res.tables:
+        audit = res["rows_respondents"].require_checked()
+        cells = _index(audit, "dataset", "measure")
+        if ("tsp_survey", "accepted") in cells and ("tsp_survey", "quarantined") in cells:
+            items.append(
+                t_html(
+                    "review.findings.quarantined",
+                    lang,
+                    accepted=span(audit, cells[("tsp_survey", "accepted")], lang),
+                    quarantined=span(audit, cells[("tsp_survey", "quarantined")], lang),
+                )
+            )
+    cite = [r for r in tbl.records() if r["finding_id"] == "highest_nonresponse"]
+    if cite and cite[0]["sources"] in res.tables:
+        audit = res[cite[0]["sources"]].require_checked()
+        cells = _index(audit, "question", "measure")
+        q = cite[0]["item"]
+        missing, answered = cells.get((q, "missing")), cells.get((q, "answered"))
+        # naming the most unanswered question must not bound a hidden count
+        if missing and answered and not (missing["suppressed"] or answered["suppressed"]):
+            items.append(
+                t_html(
+                    "review.findings.nonresponse",
+                    lang,
+                    min_base=threshold,
+                    question=label_html(question_label("tsp_survey", q, lang)),
+                    missing=span(audit, missing, lang),
+                    answered=span(audit, answered, lang),
+                )
+            )
+    return bullets(items, css="tsp-findings") + data_links([tbl], lang)
+
+
+def _kind_of(tbl: ResultTable, rec: dict) -> str:
+    k = rec.get("kind")
+    return str(k) if isinstance(k, str) and k else tbl.kind
+
+
 # -- 1. inventory -------------------------------------------------------------------------------
+def _with_notes(labelled: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The inventory with its note column in every language: the library gives the notes
+    (which values are the researchers' assessment) in English only, so the Lithuanian report
+    takes them from ``review.inventory.source_note.<source_id>`` (the English note where a
+    translation is missing) — the Lithuanian report has every column the English one has."""
+    head = datareview.terms("column", lang)["note"]
+    if head in labelled.columns:
+        return labelled
+    english = datareview.inventory("en")
+    notes = english[datareview.terms("column", "en")["note"]]
+    out = labelled.copy()
+    out[head] = [
+        t(f"review.inventory.source_note.{sid}", lang)
+        if has(f"review.inventory.source_note.{sid}")
+        else notes.loc[sid]
+        for sid in labelled.index
+    ]
+    return out
+
+
 def inventory_table(res: Results, lang: str) -> Html:
     """The data-source inventory: institutions, sources, breakdowns, timeliness (reference
     text) with the time lag as a checked figure."""
     tbl = res["inventory"].require_checked()
     rows = _index(tbl, "source_id")
-    labelled = datareview.inventory(lang)
+    labelled = _with_notes(datareview.inventory(lang), lang)
     lag_col = datareview.terms("column", lang)["lag_months"]
     frame = pd.DataFrame(index=range(len(labelled)))
     for col in labelled.columns:
@@ -456,12 +624,14 @@ def cleaning_log_table(res: Results, lang: str) -> Html:
         (r["dataset"], r["column"], r["action"], r["cause"]) for r in tbl.records()
     ):
         name = t(f"review.action.{action}", lang)
-        if reason:
+        if reason and reason != NO_CODE:
             name = f"{name}: {_reason(reason, lang)}"
         out.append(
             {
                 t("review.audit.col.dataset", lang): _text(_dataset(dataset, lang)),
-                t("review.audit.col.column", lang): _text(column or DASH),
+                t("review.audit.col.column", lang): _text(
+                    DASH if column in ("", NO_CODE) else column
+                ),
                 t("review.audit.col.action", lang): _text(name),
                 t("review.audit.col.entries", lang): _fig(
                     tbl, rows.get((dataset, column, action, reason, "entries")), lang

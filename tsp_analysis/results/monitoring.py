@@ -4,13 +4,28 @@ Consultations, the strategic-document assessment (Annex 1 of seed 003) and the i
 of recommendations describe municipalities' work, not people (``subject="records"``): the
 disclosure policy hides none of their figures, but every figure is still a checked cell, so the
 privacy scan can find each number of the report in the data files.
+
+Besides the counts, the report states what they mean, from the library's issue-10 outputs:
+
+* ``evaluations`` — the evaluations with their reporting periods and dates
+  (:func:`tsp_analysis.monitoring.evaluation_periods`; a date the sources do not give stays
+  empty, and the renderer says so);
+* ``strategic_status`` — per municipality what its assessment means
+  (:func:`tsp_analysis.monitoring.strategic_status`): a municipality that prepared no separate
+  document (every content component not included) gets no completeness score — its ``score``
+  row is left empty rather than scoring the council adoption alone;
+* ``recommendation_status`` — every recommendation of the register one by one
+  (:func:`tsp_analysis.monitoring.recommendation_status`), with its id (the needs analysis's
+  ``recommendation_id``, ``<municipality>-<rule_id>``) and the rule it came from, so a reader
+  can trace finding → recommendation → status. The needs analyses are not recomputed for
+  this: the rule is read off the id and checked against the rule table.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .. import monitoring
+from .. import monitoring, recommend
 from ..report.i18n import t
 from .table import Results, ResultTable
 
@@ -32,6 +47,10 @@ IMPLEMENTATION_MEASURES = (
 SHARES = ("share_held", "completion_rate", "weighted_completion")
 #: The row of the completeness table with the count of complete documents.
 ALL_MUNICIPALITIES = "all"
+#: A strategic-document status that has no completeness score (there is no document).
+NO_DOCUMENT = "no_separate_document"
+#: Shown for a recommendation an evaluation has not assessed.
+NOT_ASSESSED = "not_assessed"
 
 
 def _caption(key: str) -> dict[str, str]:
@@ -44,6 +63,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.info.update(synthetic=bool(inputs.synthetic), hashes=dict(inputs.hashes))
     consultations = inputs.consultations.data
     assessment = inputs.strategic_assessment.data
+    _evaluations_table(res)
     summary = monitoring.consultation_summary(consultations)
 
     rows = []
@@ -123,14 +143,19 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     components = len(matrix.index)
     rows = []
     for rec in completeness.to_dict("records"):
+        status = str(rec.get("status") or "")
         for m in COMPLETENESS_MEASURES:
+            # no document, no score: 1 of 7 components (the council adoption) is not a
+            # "least complete document"
+            no_score = m == "score" and status == NO_DOCUMENT
             rows.append(
                 {
                     "municipality": rec["municipality"],
                     "measure": m,
                     "kind": "score" if m == "score" else "count",
-                    "estimate": rec[m],
+                    "estimate": pd.NA if no_score else rec[m],
                     "n": components if m == "score" else rec[m],
+                    "status": status,
                 }
             )
     complete = int((completeness["included"] == components).sum()) if components else 0
@@ -142,6 +167,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
                 "kind": "count",
                 "estimate": value,
                 "n": value,
+                "status": "",
             }
         )
     res.add(
@@ -152,9 +178,11 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
             kind="count",
             dims=["municipality", "measure"],
             subject="records",
+            values=["status"],
             labels={"municipality": "municipalities"},
         )
     )
+    _status_table(res, assessment)
 
     implementation = monitoring.implementation_summary(inputs.recommendations.data)
     rows = []
@@ -181,4 +209,120 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
             labels={"municipality": "municipalities", "evaluation": "text:monitoring.eval"},
         )
     )
+    _recommendations_table(res, inputs.recommendations.data)
     return res
+
+
+def _iso(value) -> str:
+    """A date as ``YYYY-MM-DD``; empty when the source gives none."""
+    return "" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _evaluations_table(res: Results) -> None:
+    """The evaluations and their dates (text: dates are not figures; the renderer marks them
+    as dates). An empty date is one the source documents do not give."""
+    periods = monitoring.evaluation_periods()
+    frame = pd.DataFrame(
+        {
+            "evaluation": periods["evaluation"].astype(str),
+            "period_start": [_iso(v) for v in periods["period_start"]],
+            "period_end": [_iso(v) for v in periods["period_end"]],
+            "evaluated_on": [_iso(v) for v in periods["evaluated_on"]],
+            "source": periods["source"].fillna("").astype(str),
+        }
+    )
+    res.add(
+        ResultTable.make(
+            "evaluations",
+            frame,
+            caption=_caption("monitoring.period.caption"),
+            kind="text",
+            dims=["evaluation"],
+            subject="records",
+            values=["period_start", "period_end", "evaluated_on", "source"],
+            labels={"evaluation": "text:monitoring.eval"},
+        )
+    )
+
+
+def _status_table(res: Results, assessment: pd.DataFrame) -> None:
+    """What each municipality's assessment means in one word (``no_separate_document``,
+    ``complete``, ``partial``, ``not_assessed``) and whether the council adopted it."""
+    status = monitoring.strategic_status(assessment)
+    frame = pd.DataFrame(
+        {
+            "municipality": status["municipality"].astype(str),
+            "status": status["status"].astype(str),
+            "adopted": status["adopted"].map({True: "true", False: "false"}).astype(str),
+        }
+    )
+    res.add(
+        ResultTable.make(
+            "strategic_status",
+            frame,
+            caption=_caption("monitoring.status.caption"),
+            kind="text",
+            dims=["municipality"],
+            subject="records",
+            values=["status", "adopted"],
+            labels={"municipality": "municipalities"},
+        )
+    )
+
+
+def rule_of(recommendation_id: str, municipality: str, rules: set[str]) -> str:
+    """The recommendation rule behind a register id ``<municipality>-<rule_id>`` (the needs
+    analysis's ``recommendation_id``); empty when the id names no known rule.
+
+    >>> rule_of("jonava-womens_unmet", "jonava", {"womens_unmet"})
+    'womens_unmet'
+    >>> rule_of("jonava-x1", "jonava", {"womens_unmet"})
+    ''
+    """
+    prefix = f"{municipality}-"
+    rule = recommendation_id[len(prefix) :] if recommendation_id.startswith(prefix) else ""
+    return rule if rule in rules else ""
+
+
+def _recommendations_table(res: Results, register: pd.DataFrame) -> None:
+    """Every recommendation of the register, one by one: id, area, rule, the status at each
+    evaluation and the change between them. The titles are the register's own text in both
+    languages (the register holds no code for them)."""
+    status = monitoring.recommendation_status(register)
+    rules = set(recommend.load_rules()["rule_id"])
+    frame = pd.DataFrame(
+        {
+            "municipality": status["municipality"].astype(str),
+            "recommendation_id": status["recommendation_id"].astype(str),
+            "area": status["area"].fillna("").astype(str),
+            "rule_id": [
+                rule_of(str(i), str(m), rules)
+                for i, m in zip(status["recommendation_id"], status["municipality"], strict=True)
+            ],
+            "status_interim": status["status_interim"].fillna(NOT_ASSESSED).astype(str),
+            "status_final": status["status_final"].fillna(NOT_ASSESSED).astype(str),
+            "change": status["change"].astype(str),
+            "title_lt": status["title_lt"].fillna("").astype(str),
+            "title_en": status["title_en"].fillna("").astype(str),
+        }
+    )
+    res.add(
+        ResultTable.make(
+            "recommendation_status",
+            frame,
+            caption=_caption("monitoring.recommendation_status.caption"),
+            kind="text",
+            dims=["municipality", "recommendation_id"],
+            subject="records",
+            values=[
+                "area",
+                "rule_id",
+                "status_interim",
+                "status_final",
+                "change",
+                "title_lt",
+                "title_en",
+            ],
+            labels={"municipality": "municipalities"},
+        )
+    )

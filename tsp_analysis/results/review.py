@@ -27,6 +27,18 @@ What the audit publishes, and why not more:
 * The cleaning log's quarantine lines are left out (the quarantine table shows them per
   municipality; over the whole input they would add a relation across municipalities).
 
+Key findings (``findings``, records; :func:`tsp_analysis.review_findings.review_findings`):
+the indicator, gap and survey-figure findings are published as they are (they count
+indicators and figures, not people). The findings about respondents are not copied: a row
+``measure="cite"`` names the audit table whose checked cells the sentence shows
+(``rows_quarantined`` → ``rows_respondents``; ``highest_nonresponse`` →
+``nonresponse_<dataset>``), so the report publishes each count of people once, as the audit's
+cube cell. The received total and the non-response rate over "asked" are not cited, for the
+reasons above; the question with the most non-response is chosen among those whose missing and
+answered counts both reach ``min_count`` (naming a question "the most unanswered" would
+otherwise bound a hidden count). ``least_representative`` is left out: the index of
+dissimilarity is not published.
+
 Library output reused as it is, except that the audit is run with ``min_count=1`` so that its
 sample comparison holds the raw counts (the policy, not the library, decides what is hidden).
 """
@@ -35,7 +47,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import datareview
+from .. import datareview, review_findings
 from ..params import COUNTRY
 from ..report.i18n import t
 from . import cubes
@@ -57,6 +69,10 @@ ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unatt
 MISSING_KINDS = ("blank", "dont_know", "not_applicable", "refused")
 #: The scope of a quarantine count: this report's unit, or rows naming no known municipality.
 SCOPES = ("unit", "unattributed")
+#: A dimension value for "none" (no column, no cause): a row key never holds an empty value,
+#: which the data files' row keys would drop (``scan._row_key``) and the page's keep
+#: (``ResultTable.key``), so the scan could not find the cell.
+NO_CODE = "_none"
 #: The row of a profile table holding the cube's total.
 TOTAL_VARIABLE, TOTAL_CATEGORY = "all", "total"
 
@@ -88,7 +104,143 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     _reference_tables(res, unit)
     audit = datareview.quality_audit(inputs, unit, min_count=1)
     _audit_tables(res, audit, unit, inputs)
+    _findings_table(res, inputs, unit, params, audit)
     return res
+
+
+# -- key findings ----------------------------------------------------------------------------------
+#: The findings published as they are (indicators, gaps, survey figures: not counts of people).
+RECORD_FINDINGS = ("indicators_computable", "core_not_available", "weakest_domain", "top_gap")
+#: The finding measures, in order.
+FINDING_MEASURES = ("value", "partial", "total", "share")
+#: ``item`` of a finding that has one row per measure (never empty: see :data:`NO_CODE`).
+ALL = "all"
+
+
+def _threshold(params: dict, name: str) -> int:
+    from ..thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
+
+    default = DEFAULT_MIN_BASE if name == "min_base" else DEFAULT_MIN_COUNT
+    value = params.get(name) if isinstance(params, dict) else None
+    return int(value) if value is not None else default
+
+
+def _findings_table(res: Results, inputs, unit: str, params: dict, audit) -> None:
+    """The report's key findings (see the module docstring): figures of indicators, gaps and
+    survey figures, and for each finding about respondents the audit cell it cites."""
+    min_base = _threshold(params, "min_base")
+    min_count = _threshold(params, "min_count")
+    found = review_findings.review_findings(None, unit, min_base=min_base, k_gaps=3)
+    rows = []
+
+    def add(finding, item, measure, kind, estimate=pd.NA, n=pd.NA, **text):
+        rows.append(
+            {
+                "finding_id": finding,
+                "item": item,
+                "measure": measure,
+                "kind": kind,
+                "estimate": estimate,
+                "n": n,
+                "level": text.get("level", ""),
+                "items": text.get("items", ""),
+                "detail": text.get("detail", ""),
+                "sources": text.get("sources", ""),
+            }
+        )
+
+    for rec in found.to_dict("records"):
+        fid = rec["finding_id"]
+        if fid not in RECORD_FINDINGS:
+            continue
+        text = {k: rec[k] for k in ("level", "items", "detail", "sources")}
+        if fid == "top_gap":
+            add(fid, f"{int(rec['value']):02d}", "gap", "text", **text)
+            continue
+        total = rec["total"]
+        for m in FINDING_MEASURES:
+            value = rec[m]
+            if pd.isna(value):
+                continue
+            if m == "share":
+                add(fid, ALL, m, "share", value, total, **text)
+            else:
+                add(fid, ALL, m, "count", value, value, **text)
+    # survey figures with a base of at least min_base (figures, not people)
+    if inputs is not None:
+        for rec in review_findings.survey_findings(inputs, unit, min_base):
+            if rec["finding_id"] != "survey_figures":
+                continue
+            for m in ("value", "total", "share"):
+                value = rec[m]
+                if pd.isna(value):
+                    continue
+                kind = "share" if m == "share" else "count"
+                add(
+                    "survey_figures",
+                    rec["items"],
+                    m,
+                    kind,
+                    value,
+                    rec["total"] if m == "share" else value,
+                )
+    # findings about respondents: which audit cells to cite
+    if "rows_respondents" in res.tables and "tsp_survey" in set(
+        res["rows_respondents"].data["dataset"]
+    ):
+        add("rows_quarantined", "tsp_survey", "cite", "text", sources="rows_respondents")
+    question = _most_unanswered(audit["nonresponse"], "tsp_survey", min_base, min_count)
+    table_id = "nonresponse_tsp_survey"
+    if question is not None and table_id in res.tables:
+        shown = res[table_id].data
+        if {"answered", "missing"} <= set(shown.loc[shown["question"] == question, "measure"]):
+            add("highest_nonresponse", question, "cite", "text", items=question, sources=table_id)
+    res.add(
+        ResultTable.make(
+            "findings",
+            pd.DataFrame(
+                rows,
+                columns=[
+                    "finding_id",
+                    "item",
+                    "measure",
+                    "kind",
+                    "estimate",
+                    "n",
+                    "level",
+                    "items",
+                    "detail",
+                    "sources",
+                ],
+            ),
+            caption=_caption("review.findings.caption"),
+            kind="count",
+            dims=["finding_id", "item", "measure"],
+            subject="records",
+            values=["level", "items", "detail", "sources"],
+            labels={"finding_id": "text:review.findings.id"},
+        )
+    )
+
+
+def _most_unanswered(nonresponse: pd.DataFrame, dataset: str, min_base: int, min_count: int):
+    """The question of ``dataset`` with the highest item non-response among those asked of at
+    least ``min_base`` respondents (as :func:`review_findings.survey_findings` chooses it),
+    whose missing and answered counts both reach ``min_count``; profile questions are left
+    out (their missing count is the profile's cell, their answered count is not published)."""
+    if nonresponse.empty:
+        return None
+    nr = nonresponse[
+        (nonresponse["dataset"] == dataset)
+        & (nonresponse["asked"] >= min_base)
+        & ~nonresponse["question"].isin(list(PROFILE_QUESTIONS))
+    ]
+    missing = nr["asked"] - nr["answered"]
+    nr = nr[(missing >= min_count) & (nr["answered"] >= min_count)]
+    if nr.empty:
+        return None
+    top = nr.sort_values(["nonresponse_rate", "question"], ascending=[False, True]).iloc[0]
+    return str(top["question"])
 
 
 # -- reference data: inventory, indicators, coverage, gaps --------------------------------------
@@ -714,9 +866,9 @@ def _cleaning_log_table(res, log) -> None:
             rows.append(
                 {
                     "dataset": rec["dataset"],
-                    "column": rec["column"],
+                    "column": rec["column"] or NO_CODE,
                     "action": rec["action"],
-                    "cause": rec["reason"],
+                    "cause": rec["reason"] or NO_CODE,
                     "measure": measure,
                     "estimate": int(rec[measure]),
                 }
@@ -740,4 +892,4 @@ def _cleaning_log_table(res, log) -> None:
     )
 
 
-__all__ = ["ITEM_STATUSES", "compute", "gap_level"]
+__all__ = ["ITEM_STATUSES", "NO_CODE", "compute", "gap_level"]
