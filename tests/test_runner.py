@@ -159,9 +159,20 @@ def test_invalid_parameters_fail_before_any_kernel_starts(project, tmp_path, con
     assert not (tmp_path / "out" / "notebooks").exists()
 
 
-def test_cli_exits_2_on_invalid_parameters_and_names_file_and_key(project, tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [("municipality: kaunas\nseed: -1\n", "seed"),
+     # thresholds below their floors would publish identifying figures: refused before any
+     # kernel starts
+     ("municipality: kaunas\nmin_count: 2\n", "min_count"),
+     ("municipality: kaunas\nmin_base: 0\n", "min_base")],
+    ids=["negative-seed", "min-count-below-floor", "min-base-below-floor"],
+)
+def test_cli_exits_2_on_invalid_parameters_and_names_file_and_key(
+    project, tmp_path, capsys, content, key
+):
     bad = project / "params" / "kaunas.yaml"
-    bad.write_text("municipality: kaunas\nseed: -1\n", encoding="utf-8")
+    bad.write_text(content, encoding="utf-8")
     code = cli.main([
         "run", "--municipality", "kaunas", "--out", str(tmp_path / "out"),
         "--notebooks", str(project / "notebooks"), "--params", str(project / "params"),
@@ -169,7 +180,7 @@ def test_cli_exits_2_on_invalid_parameters_and_names_file_and_key(project, tmp_p
     ])
     err = capsys.readouterr().err
     assert code == 2
-    assert str(bad) in err and "key 'seed'" in err
+    assert str(bad) in err and f"key '{key}'" in err
     assert not (tmp_path / "out" / "html").exists()
 
 
