@@ -128,3 +128,37 @@ def test_synthetic_data_are_flagged_and_run_time_appears_once(rendered, job):
     assert html is not None, rendered[job]["error"]
     assert 'data-synthetic="true"' in html
     assert html.count('class="tsp-run-time"') == 1
+
+
+def test_a_report_s_csv_and_workbook_read_back_equal_its_results(rendered):
+    """The data files of a built report are the checked results a researcher gets from
+    Python (the Akmenė needs analysis: the most hidden cells)."""
+    import pandas as pd
+
+    from tsp_analysis import results
+    from tsp_analysis.params import validate_params
+    from tsp_analysis.results import export
+
+    out, _ = build_output()
+    params = validate_params({"municipality": "akmene"}, "test", report="needs_analysis")
+    res = results.compute("needs_analysis", params)
+    folder = out / "data" / "needs_analysis-akmene"
+    sheets = export.read_xlsx(out / "data" / "needs_analysis-akmene-en.xlsx")
+    assert list(sheets) == [t.id[:31] for t in res]
+    for table in res:
+        back = export.read_csv(folder / f"{table.id}.csv")
+        want = table.published()
+        for col in ("estimate", "ci_low", "ci_high"):
+            pd.testing.assert_series_equal(
+                back[col], want[col].astype("Float64"), check_names=False, rtol=1e-12
+            )
+        assert back["n"].tolist() == want["n"].tolist()
+        assert back["suppressed"].tolist() == want["suppressed"].tolist()
+        sheet = sheets[table.id[:31]]
+        shown = sheet["Estimate"].tolist()
+        for value, hidden, expected in zip(shown, want["suppressed"], want["estimate"],
+                                           strict=True):
+            if hidden:
+                assert value == export.MARK
+            elif not pd.isna(expected):
+                assert abs(float(value) - float(expected)) < 1e-9
