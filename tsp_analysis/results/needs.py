@@ -178,9 +178,10 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.info["weighting"] = _weighting_info(rake)
 
     # -- needs, scores, providers ----------------------------------------------------------------
-    need_table = res.add(_need_unmet(comparison, unit))
-    criteria_table = res.add(_criterion_scores(comparison, unit))
+    res.add(_need_unmet(comparison, unit))
+    res.add(_criterion_scores(comparison, unit))
     res.info["comparisons"] = _families(comparison)
+    res.info["alpha"] = _alpha()
     need_m = scores.need_unmet(mine, min_base=min_base)
     area_m = scores.area_scores(mine, min_base=min_base)
     provider_m = scores.provider_scores(providers, min_base=min_base)
@@ -211,7 +212,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 
     # -- information -----------------------------------------------------------------------------
     information = scores.information_channels(mine, min_base=min_base)
-    info_table = res.add(_information(information))
+    res.add(_information(information))
 
     # -- priorities, index, recommendations ------------------------------------------------------
     from .. import composite
@@ -224,14 +225,14 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         min_indicators=len(scores.COMPONENTS),
         seed=params["seed"],
     )
-    prio_table = res.add(_priorities(priorities))
+    res.add(_priorities(priorities))
     res.add(_priority_stability(priorities, stability))
     res.info["scenarios"] = int(stability["n_scenarios"].iloc[0])
     index, bases = service_index(inputs, params)
     res.add(_service_index(index, bases))
     res.info["min_areas"] = composite.MIN_AREAS
     res.info["n_areas"] = len(reference.area_ids())
-    published = _published([prio_table, criteria_table, info_table, need_table], resp_cube, params)
+    published = _published(res, inputs, params)
     advice, languages = _advice(published, unit)
     recs = res.add(_recommendations(advice, languages, recommend.load_rules()))
     res.add(_recommendation_count(len(advice), len(recs.data)))
@@ -735,6 +736,10 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
             {
                 **key,
                 "group": "difference",
+                # it rests on the municipality's base too (its n is that base when smaller):
+                # hidden whenever the municipality's base cell must be
+                "n_cube": respondents_cube_id(rec["municipality"]),
+                "n_coord": coord(**{cubes.item_dim(question): "answered"}),
                 "kind": "number",
                 "estimate": rec["difference"],
                 "ci_low": rec["diff_ci_low"],
@@ -773,6 +778,16 @@ def _num(value: object) -> float:
 
 #: Published columns of the comparison tables besides the core ones.
 COMPARISON_VALUES = ("n_interval", "p_adjusted", "significant", "direction", "family")
+
+
+def _alpha() -> float:
+    """The significance level of the comparisons (the library's default), which the report
+    also applies to the Brant test of the model."""
+    import inspect
+
+    from ..compare import compare_to_rest
+
+    return float(inspect.signature(compare_to_rest).parameters["alpha"].default)
 
 
 def _families(comparison: pd.DataFrame) -> dict[str, dict[str, object]]:
@@ -1207,17 +1222,25 @@ def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable
 
 
 # -- recommendations -------------------------------------------------------------------------------
-def _published(tables: list[ResultTable], cube: Cube, params: dict) -> dict[str, pd.DataFrame]:
-    """The tables the rules read, as the disclosure policy publishes them (hidden figures
+def _published(res: Results, inputs, params: dict) -> dict[str, pd.DataFrame]:
+    """The tables the rules read, exactly as the publication will show them (hidden figures
     blank). A rule that fired on a hidden figure would reveal it ("unmet need of at least
-    50 %"), so the rules see only what the report shows."""
+    50 %"), so the rules see only what the report shows. The figures hidden depend on every
+    table published together (the data review of the same municipality publishes cells of the
+    same respondents cube), so the report so far is published jointly with the other reports
+    of its group, as :func:`tsp_analysis.results.compute` will publish it; the tables added
+    after this (the recommendations and their count) are records of no cube and change
+    nothing."""
+    from . import _raw_functions, group
     from .policy import DisclosurePolicy
 
-    alone = Results("needs_analysis", "rules")
-    alone.add_cube(cube)
-    for tab in tables:
-        alone.add(tab)
-    checked = DisclosurePolicy.from_params(params).publish_one(alone)
+    raw = _raw_functions()
+    others = [
+        raw[report](inputs, params, unit=u)
+        for report, u in group(res.report, res.unit)
+        if report != res.report
+    ]
+    checked = DisclosurePolicy.from_params(params).publish([res, *others])[0]
     return {tab.id: tab.data for tab in checked}
 
 
