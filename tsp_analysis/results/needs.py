@@ -225,7 +225,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         min_indicators=len(scores.COMPONENTS),
         seed=params["seed"],
     )
-    res.add(_priorities(priorities))
+    res.add(_priorities(priorities, unit))
     res.add(_priority_stability(priorities, stability))
     res.info["scenarios"] = int(stability["n_scenarios"].iloc[0])
     index, bases = service_index(inputs, params)
@@ -1098,7 +1098,28 @@ def _component_bases(rec: Mapping) -> dict[str, float]:
     }
 
 
-def _priorities(prio: pd.DataFrame) -> ResultTable:
+#: The question whose answered count is the base of a priority input or component (a cell of
+#: the respondents cube: the figure is hidden whenever that count must be, as in the needs
+#: table). The area score rests on several questions (no single cell).
+PRIORITY_BASE_QUESTION = {
+    "need": "need_{area}",
+    "unmet": "got_{area}",
+    "unmet_all": "got_{area}",
+    "c_unmet_all": "got_{area}",
+}
+
+
+def _base_cell(unit: str, part: str, area: str) -> dict[str, str]:
+    question = PRIORITY_BASE_QUESTION.get(part)
+    if not unit or question is None:
+        return {}
+    return {
+        "n_cube": respondents_cube_id(unit),
+        "n_coord": coord(**{cubes.item_dim(question.format(area=area)): "answered"}),
+    }
+
+
+def _priorities(prio: pd.DataFrame, unit: str = "") -> ResultTable:
     """Per area: the inputs, the three components, the priority score and the rank. An area
     with a hidden component (``status`` ``incomplete``) keeps a score from the components it has
     (on their bases) but no rank: it is never ranked against areas with every component."""
@@ -1114,11 +1135,21 @@ def _priorities(prio: pd.DataFrame) -> ResultTable:
                     "kind": kind,
                     "estimate": rec[col],
                     "n": _base(rec, bases),
+                    **_base_cell(unit, part, area),
                 }
             )
         comp_bases = _component_bases(rec)
         for comp, n in comp_bases.items():
-            rows.append({**base, "component": comp, "kind": "index", "estimate": rec[comp], "n": n})
+            rows.append(
+                {
+                    **base,
+                    "component": comp,
+                    "kind": "index",
+                    "estimate": rec[comp],
+                    "n": n,
+                    **_base_cell(unit, comp, area),
+                }
+            )
         available = [n for comp, n in comp_bases.items() if not pd.isna(rec[comp])]
         rows.append(
             {
