@@ -435,8 +435,9 @@ def test_model_section_states_the_proportional_odds_result_and_who_was_left_out(
     assert f"The model uses {used} respondents; {dropped} were left out" in html
     words = "does not reject" if float(omnibus["p_value"]) >= res.info["alpha"] else "rejects"
     assert f"the Brant test {words} the assumption" in html
-    assert "Did not answer on satisfaction" not in html  # reasons are named by variable
-    assert "Satisfaction: " in html
+    assert (
+        f"Did not answer on satisfaction: {int(sample['dropped_satisfaction']['estimate'])}" in html
+    )
     # Akmenė: too few for a model; who was left out is still stated
     ak = published["akmene"]
     html = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.drivers(ak, "en")))
@@ -473,3 +474,20 @@ def test_the_sample_table_gets_raw_counts_and_the_policy_hides_them(published, d
             assert int(r["estimate"]) == int(sex.get(r["category"], 0)), r["category"]
         if r["suppressed"]:
             assert r["reason"] in ("small_count", "protects_other")
+
+
+def test_need_and_capacity_are_never_subtracted_and_the_method_says_what_it_did(published):
+    res = published["vilnius"]
+    assert set(res["need_capacity"].data["measure"]) == {"need", "unmet_all", "capacity"}
+    assert "gap" not in set(res["priorities"].data["component"])
+    text = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.method_text(res, "en")))
+    for words in (
+        "mid-2020 to May 2021",
+        "do not correct self-selection",
+        "treated as fixed",
+        "Student's t",
+        "Interval base",
+        "Benjamini–Hochberg",
+        "sampling distribution",
+    ):
+        assert words in text, words

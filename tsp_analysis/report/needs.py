@@ -933,8 +933,7 @@ def model_notes(res: Results, lang: str) -> list[Markup]:
                 continue
             if not rec["suppressed"] and not _missing(rec["estimate"]) and rec["estimate"] == 0:
                 continue
-            variable = figure_.removeprefix("dropped_")
-            name = t(MODEL_VARIABLE_KEYS.get(variable, f"needs.drivers.var.{variable}"), lang)
+            name = t(f"needs.drivers.figure.{figure_}", lang)
             reasons.append(Markup(f"{label_html(name)}: {span(sample, rec, lang)}"))
         if reasons:
             notes.append(
@@ -1213,12 +1212,12 @@ def index_table(res: Results, lang: str) -> Html:
             t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
             t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
         }
-    notes = [t_html("needs.index.note_method", lang), t_html("needs.index.range_note", lang)]
+    notes = [t_html("needs.index.note_method", lang)]
     for m, rec in apart:
         note = t_html(
             "needs.index.not_enough_data_note",
             lang,
-            min_areas=safe(res.info["min_areas"], "threshold"),
+            min_areas=safe(res.info["min_areas"], "param"),
             n_areas=span(
                 tab, rec, lang, column="n_indicators", formatter=lambda v: fmt_number(v, lang, 0)
             ),

@@ -17,18 +17,27 @@ Tables, in report order (ids are stable: they name the CSV files and workbook sh
 ``context_sex_age``      TŠP by sex and age group (counts, shares, the total)
 ``sample_weighting``     the weighting in figures (respondents, design effect ...)
 ``sample_profile``       the sample against the adult population per weighting variable
-``need_unmet``           need and unmet need per area; the other municipalities; the difference
+``need_unmet``           need and unmet need per area (with the interval base ``n_interval``);
+                         the other municipalities; the difference (adjusted p, ``direction``,
+                         ``family``; the families' sizes and method in ``info["comparisons"]``)
 ``criterion_scores``     area × criterion scores; the other municipalities; the difference
 ``provider_scores``      providers' competence, resources, capacity per area
-``need_capacity``        need against provider capacity per area (the gap chart)
+``need_capacity``        need (share), share of all with an unmet need, and provider capacity
+                         (0–100) per area: different scales, charted apart, never subtracted
 ``drivers``              odds ratios of the satisfaction model
-``drivers_sample``       respondents in the model and left out
+``drivers_sample``       respondents in the model and left out, in all and by reason (cells of
+                         the ``model_sample`` cube)
+``model_checks``         Brant test of proportional odds (omnibus, then each term)
 ``information``          information channels and preferred languages
-``priorities``           priority components, score and rank per area
-``priority_stability``   rank range of each area over the sensitivity scenarios
-``service_index``        overall service index, rank and rank range per municipality
-``recommendations``      rules fired (text rows; their evidence is rendered from the tables)
-``recommendation_count`` how many rules fired and how many are listed
+``priorities``           inputs, the three 0–100 components, priority score and rank per area;
+                         ``status`` ``incomplete`` areas have no rank
+``priority_stability``   rank range of each complete area over the sensitivity scenarios
+``service_index``        overall service index, rank and rank ranges (all scenarios, methods
+                         alone, sampling alone) per municipality; ``not_enough_data`` units have
+                         none, only ``n_indicators``; base: respondents with any area score
+``recommendations``      every rule fired on the published figures (``recommendation_id``,
+                         ``tier``, ``areas``, ``languages``; words and evidence rendered)
+``recommendation_count`` how many rules fired and how many are listed (the same)
 """
 
 from __future__ import annotations
