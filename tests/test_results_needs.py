@@ -364,6 +364,18 @@ def test_incomplete_priority_areas_are_not_ranked(published):
             score = float(tab.row(area=a, component="score")["estimate"])
             low = float(tab.row(area=a, component="c_low_score")["estimate"])
             assert low == pytest.approx(100 - score)
+        # an area whose component the publication hides (even to protect another cell) is
+        # not ranked: a reader cannot see what it would be ranked on
+        for a in ranks:
+            comps = [
+                tab.row(area=a, component=c)
+                for c in ("c_unmet_all", "c_low_score", "c_low_capacity")
+            ]
+            if any(c["suppressed"] for c in comps):
+                assert a in incomplete, (unit, a)
+        if unit == "vilnius":
+            assert tab.row(area="womens_rights", component="unmet")["reason"] == "protects_other"
+            assert "womens_rights" in incomplete
         if unit == "akmene":
             assert incomplete
             html = htmlmod.unescape(needs.priority_table(res, "en"))

@@ -226,22 +226,31 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     # -- priorities, index, recommendations ------------------------------------------------------
     from .. import composite
 
+    # The review of the same municipality is published with this report: computed once here,
+    # so that the priorities and the rules see exactly what the publication hides.
+    others = _group_raw(res, inputs, params)
+    # An input the joint publication hides (its base cell must be) makes its area incomplete
+    # in the report, as one the library left out would: the score uses the other components
+    # and the area is not ranked against the complete ones.
+    provisional = _published(res, others, params, [_priorities(priorities, unit)])
+    hidden = _hidden_inputs(provisional["priorities"])
+    ranking = _masked_priority(need_m, area_m, provider_m, hidden) if hidden else priorities
     stability = composite.sensitivity(
-        priorities,
+        ranking,
         unit="area",
         indicator=None,
         components=scores.COMPONENTS,
         min_indicators=len(scores.COMPONENTS),
         seed=params["seed"],
     )
-    res.add(_priorities(priorities, unit))
-    res.add(_priority_stability(priorities, stability))
+    res.add(_priorities(priorities, unit, ranking))
+    res.add(_priority_stability(ranking, stability))
     res.info["scenarios"] = int(stability["n_scenarios"].iloc[0])
     index, bases = service_index(inputs, params)
     res.add(_service_index(index, bases))
     res.info["min_areas"] = composite.MIN_AREAS
     res.info["n_areas"] = len(reference.area_ids())
-    published = _published(res, inputs, params)
+    published = _published(res, others, params)
     advice, languages = _advice(published, unit)
     recs = res.add(_recommendations(advice, languages, recommend.load_rules()))
     res.add(_recommendation_count(len(advice), len(recs.data)))
@@ -1128,13 +1137,20 @@ def _base_cell(unit: str, part: str, area: str) -> dict[str, str]:
     }
 
 
-def _priorities(prio: pd.DataFrame, unit: str = "") -> ResultTable:
+def _priorities(
+    prio: pd.DataFrame, unit: str = "", ranking: pd.DataFrame | None = None
+) -> ResultTable:
     """Per area: the inputs, the three components, the priority score and the rank. An area
     with a hidden component (``status`` ``incomplete``) keeps a score from the components it has
     (on their bases) but no rank: it is never ranked against areas with every component."""
+    ranks = (ranking if ranking is not None else prio).set_index("area")
     rows = []
     for rec in prio.to_dict("records"):
-        area, status = rec["area"], str(rec.get("status") or "")
+        area = rec["area"]
+        # the figures of every input and component; the status, score and rank of the
+        # ranking (the library's, with the inputs the publication hides left out)
+        final = ranks.loc[area]
+        status = str(final.get("status") or "")
         base = {"area": area, "status": status}
         for part, (col, bases, kind) in PRIORITY_INPUTS.items():
             rows.append(
@@ -1159,13 +1175,13 @@ def _priorities(prio: pd.DataFrame, unit: str = "") -> ResultTable:
                     **_base_cell(unit, comp, area),
                 }
             )
-        available = [n for comp, n in comp_bases.items() if not pd.isna(rec[comp])]
+        available = [n for comp, n in comp_bases.items() if not pd.isna(final[comp])]
         rows.append(
             {
                 **base,
                 "component": "priority",
                 "kind": "index",
-                "estimate": rec["priority"],
+                "estimate": final["priority"],
                 "n": min(available) if available else np.nan,
             }
         )
@@ -1175,7 +1191,7 @@ def _priorities(prio: pd.DataFrame, unit: str = "") -> ResultTable:
                 **base,
                 "component": "rank",
                 "kind": "rank",
-                "estimate": rec["rank"] if ranked else np.nan,
+                "estimate": final["rank"] if ranked else np.nan,
                 # an incomplete area has no rank: nothing is hidden, there is none
                 "n": min(comp_bases.values()) if ranked else np.nan,
             }
@@ -1262,26 +1278,81 @@ def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable
 
 
 # -- recommendations -------------------------------------------------------------------------------
-def _published(res: Results, inputs, params: dict) -> dict[str, pd.DataFrame]:
-    """The tables the rules read, exactly as the publication will show them (hidden figures
-    blank). A rule that fired on a hidden figure would reveal it ("unmet need of at least
-    50 %"), so the rules see only what the report shows. The figures hidden depend on every
-    table published together (the data review of the same municipality publishes cells of the
-    same respondents cube), so the report so far is published jointly with the other reports
-    of its group, as :func:`tsp_analysis.results.compute` will publish it; the tables added
-    after this (the recommendations and their count) are records of no cube and change
-    nothing."""
+def _group_raw(res: Results, inputs, params: dict) -> list[Results]:
+    """The raw results of the other reports published together with this one
+    (:func:`tsp_analysis.results.group`: the data review of the same municipality)."""
     from . import _raw_functions, group
-    from .policy import DisclosurePolicy
 
     raw = _raw_functions()
-    others = [
+    return [
         raw[report](inputs, params, unit=u)
         for report, u in group(res.report, res.unit)
         if report != res.report
     ]
-    checked = DisclosurePolicy.from_params(params).publish([res, *others])[0]
+
+
+def _published(
+    res: Results, others: list[Results], params: dict, extra: list[ResultTable] = ()
+) -> dict[str, pd.DataFrame]:
+    """The tables of the report so far (and ``extra`` ones), exactly as the publication will
+    show them (hidden figures blank). A rule that fired on a hidden figure would reveal it
+    ("unmet need of at least 50 %"), so the rules see only what the report shows. The figures
+    hidden depend on every table published together (the data review of the same
+    municipality publishes cells of the same respondents cube), so the report so far is
+    published jointly with ``others``, as :func:`tsp_analysis.results.compute` will publish
+    it; the tables added after this (the recommendations and their count) are records of no
+    cube and change nothing."""
+    from .policy import DisclosurePolicy
+
+    partial = Results(res.report, res.unit, cubes=dict(res.cubes))
+    for tab in [*res.tables.values(), *extra]:
+        partial.tables[tab.id] = tab
+    checked = DisclosurePolicy.from_params(params).publish([partial, *others])[0]
     return {tab.id: tab.data for tab in checked}
+
+
+#: Which input of :func:`tsp_analysis.scores.priority` each row of the priority table rests on
+#: (the statistics table and measure it comes from).
+PRIORITY_SOURCE = {
+    "need": ("need", "need"),
+    "unmet": ("need", "unmet"),
+    "unmet_all": ("need", "unmet"),
+    "c_unmet_all": ("need", "unmet"),
+    "score": ("score", None),
+    "c_low_score": ("score", None),
+    "capacity": ("provider", "capacity"),
+    "c_low_capacity": ("provider", "capacity"),
+}
+
+
+def _hidden_inputs(prio: pd.DataFrame) -> set[tuple[str, str, str | None]]:
+    """The inputs (area, source, measure) whose figure the publication hides."""
+    out = set()
+    for rec in prio[prio["suppressed"]].to_dict("records"):
+        source = PRIORITY_SOURCE.get(str(rec["component"]))
+        if source is not None:
+            out.add((str(rec["area"]), *source))
+    return out
+
+
+def _masked_priority(need, area, provider, hidden) -> pd.DataFrame:
+    """:func:`tsp_analysis.scores.priority` with the hidden inputs left out, as the library
+    leaves out those below its own minimum base (missing, ``suppressed``)."""
+    from .. import scores
+
+    def mask(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+        frame = frame.copy()
+        for area_, src, measure in hidden:
+            if src != source:
+                continue
+            rows = frame["area"] == area_
+            if measure is not None and "measure" in frame:
+                rows &= frame["measure"] == measure
+            frame.loc[rows, "estimate"] = np.nan
+            frame.loc[rows, "suppressed"] = True
+        return frame
+
+    return scores.priority(mask(need, "need"), mask(area, "score"), mask(provider, "provider"))
 
 
 def _value(frame: pd.DataFrame, **where: str) -> tuple[float, float]:
