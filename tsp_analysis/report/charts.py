@@ -216,13 +216,8 @@ def interval_bars_figure(
             ax.set_title(title)
         if hue:
             # Below the axes: inside them the legend would hide bars or whiskers.
-            ax.legend(
-                title=None,
-                loc="upper center",
-                bbox_to_anchor=(0.5, -0.07),
-                ncols=len(hue_order),
-                frameon=False,
-            )
+            ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.07),
+                      ncols=len(hue_order), frameon=False)
     return fig, omitted
 
 
@@ -283,13 +278,8 @@ def heatmap_figure(
             linecolor="white",
             ax=ax,
             # A horizontal colour bar below leaves the width to the five criterion columns.
-            cbar_kws={
-                "label": t("charts.score_axis", lang),
-                "orientation": "horizontal",
-                "shrink": 0.6,
-                "pad": 0.04,
-                "aspect": 40,
-            },
+            cbar_kws={"label": t("charts.score_axis", lang), "orientation": "horizontal",
+                      "shrink": 0.6, "pad": 0.04, "aspect": 40},
             annot_kws={"fontsize": 10.5},
         )
         for i, r in enumerate(row_order):
@@ -374,13 +364,12 @@ def forest_figure(
         ax.set_yticks(y, names)
         low = float(np.nanmin(frame["ci_low"])) if len(frame) else 0.5
         high = float(np.nanmax(frame["ci_high"])) if len(frame) else 2.0
-        ticks = [
-            v
-            for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
-            if low / 1.5 <= v <= high * 1.5
-        ]
+        ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+                 if low / 1.5 <= v <= high * 1.5]
         ax.set_xticks(ticks)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, _decimals(v))))
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _p: fmt_number(v, lang, _decimals(v)))
+        )
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
         if title:
@@ -420,10 +409,8 @@ def lines_figure(
         colours[hue_labels.get(reference, reference)] = (0.0, 0.0, 0.0)
     styles = {}
     for code, name in zip(hue_order, names, strict=True):
-        styles[name] = {
-            "linewidth": 3.4 if code == highlight else 1.6,
-            "linestyle": "--" if code == reference else "-",
-        }
+        styles[name] = {"linewidth": 3.4 if code == highlight else 1.6,
+                        "linestyle": "--" if code == reference else "-"}
     with style():
         fig, ax = new_figure(height=4.2)
         sns.lineplot(
@@ -446,11 +433,8 @@ def lines_figure(
             if name is not None:
                 line.set_linewidth(styles[name]["linewidth"])
                 line.set_linestyle(styles[name]["linestyle"])
-        handles = [
-            Line2D([], [], color=colours[n], marker="o", **styles[n])
-            for n in names
-            if n in set(frame["_hue"])
-        ]
+        handles = [Line2D([], [], color=colours[n], marker="o", **styles[n]) for n in names
+                   if n in set(frame["_hue"])]
         shown = [n for n in names if n in set(frame["_hue"])]
         if kind == "share":
             ax.yaxis.set_major_formatter(_axis_formatter("share", lang))
@@ -462,9 +446,8 @@ def lines_figure(
         ax.set_xlabel(xlabel or "")
         ax.set_ylabel(ylabel or "")
         ax.set_ylim(bottom=0)
-        ax.legend(
-            handles, shown, title=None, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False
-        )
+        ax.legend(handles, shown, title=None, loc="upper left", bbox_to_anchor=(1.01, 1),
+                  frameon=False)
         if title:
             ax.set_title(title)
     return fig
