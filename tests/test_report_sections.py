@@ -69,28 +69,34 @@ def test_sex_age_table_states_the_true_reason_of_each_hidden_cell():
 def _needs_results() -> Results:
     rows = [
         {"area": "health", "measure": "need", "group": "unit", "estimate": 0.42,
-         "ci_low": 0.35, "ci_high": 0.49, "n": 57},
+         "ci_low": 0.35, "ci_high": 0.49, "n": 57, "n_interval": 41.6},
         {"area": "health", "measure": "need", "group": "rest", "estimate": 0.30, "n": 400},
         {"area": "health", "measure": "need", "group": "difference", "kind": "number",
-         "estimate": 0.12, "n": 57, "p_adjusted": 0.004, "significant": 1.0},
+         "estimate": 0.12, "n": 57, "p_adjusted": 0.004, "significant": 1.0,
+         "direction": "higher"},
         {"area": "health", "measure": "unmet", "group": "unit", "estimate": 0.7, "n": 6},
         {"area": "health", "measure": "unmet", "group": "rest", "estimate": 0.5, "n": 120},
         {"area": "health", "measure": "unmet", "group": "difference", "kind": "number",
-         "estimate": 0.2, "n": 6, "p_adjusted": 0.5, "significant": 0.0},
+         "estimate": 0.2, "n": 6, "p_adjusted": 0.5, "significant": 0.0, "direction": "none"},
     ]
-    res = Results("needs_analysis", "kaunas")
+    res = Results("needs_analysis", "kaunas",
+                  info={"comparisons": {"needs": {"size": 18, "method": "fdr_bh"}}})
     res.add(ResultTable.make("need_unmet", pd.DataFrame(rows), caption=CAP, kind="share",
                              dims=["area", "measure", "group"],
-                             values=["p_adjusted", "significant"]))
+                             values=["n_interval", "p_adjusted", "significant", "direction"]))
     return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
 
 
 def test_needs_table_shows_interval_base_rest_and_adjusted_p():
     html = needs.needs_table(_needs_results(), "lt")
     cells = _cells(html)
-    assert f"42{NBSP}% (35–49{NBSP}%)\nn = 57" in cells
+    # ▲ next to the municipality's own figure (direction "higher"), with the base and the
+    # base the interval uses; the p column shows the adjusted p only
+    assert f"42{NBSP}% (35–49{NBSP}%) ▲\nn = 57; intervalo bazė 42" in cells
     assert f"30{NBSP}%\nn = 400" in cells
-    assert "0,004 ▲" in cells
+    assert "0,004" in cells
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Benjamini ir Hochbergo" in text and "nereiškia, kad skirtumo nėra" in text
     assert cells.count("‡") == 2  # unmet need of Kaunas rests on 6 answers, and its difference
     assert f"50{NBSP}%\nn = 120" in cells  # the other municipalities' figure is still shown
     assert "0,5" not in html  # the p-value of a hidden difference is hidden with it
@@ -103,14 +109,19 @@ def _recommendation_results() -> Results:
     unmet = rules[rules["condition"].str.contains("unmet")].iloc[0]
     wide = rules[rules["area"] == "-"].iloc[0]
     recs = pd.DataFrame({
-        "position": ["01", "02"], "rule_id": [unmet["rule_id"], wide["rule_id"]],
-        "area": ["health", ""], "priority": [unmet["priority"], wide["priority"]],
+        "position": ["01", "02"],
+        "recommendation_id": [f"akmene-{unmet['rule_id']}", f"akmene-{wide['rule_id']}"],
+        "rule_id": [unmet["rule_id"], wide["rule_id"]],
+        "tier": ["generic" if unmet["area"] == "*" else "specific", "municipality"],
+        "area": ["health", ""], "areas": ["health", ""],
+        "priority": [unmet["priority"], wide["priority"]],
         "practice_id": [unmet["practice_id"], ""], "metrics": ["unmet", ""],
+        "languages": ["", ""],
     })
     prio = pd.DataFrame({"area": ["health"], "component": ["unmet"], "kind": ["share"],
                          "estimate": [0.62], "n": [40]})
-    count = pd.DataFrame({"figure": ["fired", "shown"], "estimate": [4, 2]})
-    res = Results("needs_analysis", "akmene", info={"top_areas": 3})
+    count = pd.DataFrame({"figure": ["fired", "shown"], "estimate": [2, 2]})
+    res = Results("needs_analysis", "akmene")
     res.add(ResultTable.make("priorities", prio, caption=CAP, kind="index",
                              dims=["area", "component"]))
     res.add(ResultTable.make("criterion_scores", pd.DataFrame(
@@ -134,7 +145,8 @@ def test_recommendations_cite_their_evidence_from_checked_tables():
     assert 'data-cell="needs_analysis-akmene/priorities/area=health|component=unmet"' in html
     assert "62%" in html
     text = re.sub(r"<[^>]+>", "", html)
-    assert "(2 shown; 4 rules fired in all)" in text
+    assert "2 rules fired; all are shown" in text
+    assert f"akmene-{res['recommendations'].records()[0]['rule_id']}" in text
     assert 'data-cell="needs_analysis-akmene/recommendation_count/figure=fired"' in html
 
 

@@ -33,6 +33,7 @@ TABLE_IDS = [
     "need_capacity",
     "drivers",
     "drivers_sample",
+    "model_checks",
     "information",
     "priorities",
     "priority_stability",
@@ -206,24 +207,255 @@ def test_weights_are_computed_once_for_every_municipality(demo, monkeypatch):
     assert first is second and len(calls) == 1
 
 
-def test_recommendations_rest_on_published_ranks_and_figures(published):
-    """A recommendation for an area whose rank the report hides would say what the table
-    hides ("among the three priority areas"): only areas with a published top rank are
-    listed, and every figure a recommendation cites is published."""
-    for res in published.values():
-        prio = res["priorities"]
+PRIORITY_METRICS = ("need", "unmet", "unmet_all", "score", "capacity", "priority", "rank")
+
+
+def _cited(res, area: str, metric: str):
+    """The checked row a rule's metric cites (as the renderer finds it)."""
+    if metric in PRIORITY_METRICS:
+        return res["priorities"].row(area=area, component=metric)
+    if metric == "info_non_lt":
+        return res["information"].row(group="language_summary", category="non_lt")
+    if metric.startswith("info_"):
+        return res["information"].row(group="channel", category=metric.removeprefix("info_"))
+    return res["criterion_scores"].row(area=area, criterion=metric, group="unit")
+
+
+def test_every_rule_fired_on_published_figures_is_shown_and_counted(published, demo):
+    """Every rule that fires is listed (specific, then municipality-wide, then generic once
+    with its areas), each only on figures the report publishes, and the count printed is the
+    number of rows."""
+    from tsp_analysis import recommend
+
+    order = {"specific": 0, "municipality": 1, "generic": 2}
+    for unit, res in published.items():
         recs = res["recommendations"].records()
         assert recs
+        tiers = [order[r["tier"]] for r in recs]
+        assert tiers == sorted(tiers), unit
+        assert len({r["rule_id"] for r in recs}) == len(recs)  # a generic rule once
         for rec in recs:
-            if not rec["area"]:
-                continue
-            rank = prio.row(area=rec["area"], component="rank")
-            assert not rank["suppressed"] and float(rank["estimate"]) <= 3
-            for metric in filter(None, rec["metrics"].split("|")):
-                if metric in ("need", "unmet", "score", "capacity", "gap", "priority", "rank"):
-                    assert not prio.row(area=rec["area"], component=metric)["suppressed"]
+            assert rec["recommendation_id"] == f"{unit}-{rec['rule_id']}"
+            areas = [a for a in rec["areas"].split(";") if a] or ["-"]
+            for area in areas:
+                for metric in filter(None, rec["metrics"].split("|")):
+                    row = _cited(res, area, metric)
+                    assert not row["suppressed"] and not pd.isna(row["estimate"]), (
+                        unit,
+                        rec["rule_id"],
+                        area,
+                        metric,
+                    )
         count = {r["figure"]: int(r["estimate"]) for r in res["recommendation_count"].records()}
-        assert count["shown"] == len(recs) <= count["fired"]
+        assert count["shown"] == count["fired"] == len(recs)
+        html = needs.recommendations(res, "en")
+        assert html.count("<tr") - 1 == len(recs)  # one header row
+        assert f"{count['fired']} rules fired; all are shown" in re.sub(r"<[^>]+>", "", html)
+    # Against the library run on the raw figures: every rule shown fires there too, and every
+    # rule the library fires that the report leaves out reads a figure the report hides
+    survey, _ = rneeds.weighted_survey(demo, _params("vilnius"))
+    library = recommend.needs_recommendations(
+        survey, demo.provider_survey.data, "vilnius", "en", min_base=10
+    )
+    res = published["vilnius"]
+    shown = {r["recommendation_id"] for r in res["recommendations"].records()}
+    assert shown <= set(library["recommendation_id"])
+    rules = recommend.load_rules().set_index("rule_id")
+    for rec in library[~library["recommendation_id"].isin(shown)].to_dict("records"):
+        metrics = [
+            c.metric for c in recommend.parse_condition(rules.at[rec["rule_id"], "condition"])
+        ]
+        areas = [a for a in rec["areas"].split(";") if a] or ["-"]
+        assert any(
+            _cited(res, a, m)["suppressed"] or pd.isna(_cited(res, a, m)["estimate"])
+            for a in areas
+            for m in metrics
+        ), rec["recommendation_id"]
+
+
+def test_a_rule_never_fires_on_a_hidden_figure(demo):
+    """With the unmet share of an area hidden, no rule on unmet need fires for it."""
+    params = _params("akmene")
+    res = results.compute("needs_analysis", params, inputs=demo)
+    prio = res["priorities"]
+    hidden = {r["area"] for r in prio.records() if r["component"] == "unmet" and r["suppressed"]}
+    assert hidden  # the demo Akmenė has small bases
+    for rec in res["recommendations"].records():
+        if "unmet" in rec["metrics"].split("|"):
+            assert not set(rec["areas"].split(";")) & hidden, rec["rule_id"]
+
+
+def test_akmene_language_recommendation_names_ukrainian_and_russian(published):
+    res = published["akmene"]
+    rec = next(r for r in res["recommendations"].records() if "{languages}" in _rule_text(r))
+    assert rec["languages"].split(";") == ["uk", "ru"]
+    for lang in ("en", "lt"):
+        html = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.recommendations(res, lang)))
+        from tsp_analysis.report.i18n import value_label
+
+        names = [value_label("language", c, lang) for c in ("uk", "ru")]
+        if lang == "lt":
+            names = [n.lower() for n in names]
+        assert all(n in html for n in names), (lang, names)
+    assert "Ukrainian" in names[0] or lang == "lt"
+
+
+def _rule_text(rec) -> str:
+    from tsp_analysis.recommend import load_rules
+
+    rules = load_rules().set_index("rule_id")
+    return str(rules.at[rec["rule_id"], "text_en"])
+
+
+def test_service_index_only_where_data_suffice(published, demo):
+    """Akmenė (2 of 9 areas) shows "not enough data" and no rank; the others are ranked among
+    themselves (ranks 1..k), and each index rests on the respondents with any area score."""
+    from tsp_analysis import composite
+
+    res = published["akmene"]
+    tab = res["service_index"]
+    akmene, vilnius = tab.row(municipality="akmene"), tab.row(municipality="vilnius")
+    assert akmene["status"] == "not_enough_data" and not akmene["suppressed"]
+    assert pd.isna(akmene["estimate"]) and pd.isna(akmene["rank"]) and pd.isna(akmene["rank_min"])
+    assert int(akmene["n_indicators"]) < composite.MIN_AREAS
+    assert vilnius["status"] == "ranked" and float(vilnius["rank"]) == 1
+    ranked = [r for r in tab.records() if r["status"] == "ranked"]
+    assert sorted(int(r["rank"]) for r in ranked) == list(range(1, len(ranked) + 1))
+    for r in ranked:
+        assert float(r["rank_min"]) <= float(r["rank"]) <= float(r["rank_max"])
+        assert float(r["rank_max"]) <= len(ranked)
+    # the base, counted by hand: respondents with a substantive rating (1–5) of any criterion
+    survey = demo.tsp_survey.data
+    rate = [c for c in survey.columns if c.startswith("rate_")]
+    rated = survey[rate].apply(pd.to_numeric, errors="coerce").isin([1, 2, 3, 4, 5]).any(axis=1)
+    for r in tab.records():
+        mine = survey["municipality"] == r["municipality"]
+        assert int(r["n"]) == int((rated & mine).sum()), r["municipality"]
+    for lang, words in (("en", "not enough data"), ("lt", "nepakanka duomenų")):
+        html = needs.index_table(res, lang)
+        row = re.search(r"<tr>\s*<th[^>]*>▶ [^<]*</th>(.*?)</tr>", html, re.S)
+        assert row and words in row.group(1)
+        assert "data-cell" not in row.group(1)  # no rank, no index, no range for Akmenė
+        assert unmarked_digits(html) == []
+
+
+def test_incomplete_priority_areas_are_not_ranked(published):
+    for unit, res in published.items():
+        tab = res["priorities"]
+        ranks = {r["area"]: r for r in tab.records() if r["component"] == "rank"}
+        complete = [a for a, r in ranks.items() if r["status"] == "ranked" and not r["suppressed"]]
+        incomplete = [a for a, r in ranks.items() if r["status"] == "incomplete"]
+        assert sorted(int(ranks[a]["estimate"]) for a in complete) == list(
+            range(1, len(complete) + 1)
+        )
+        for a in incomplete:
+            assert pd.isna(ranks[a]["estimate"]) and not ranks[a]["suppressed"]
+            stab = res["priority_stability"].row(area=a)
+            assert pd.isna(stab["estimate"]) and stab["status"] == "not_enough_data"
+        # one 0–100 scale: the unmet component is 100 × need × unmet (independently)
+        for a in complete:
+            parts = ("need", "unmet", "c_unmet_all", "score", "c_low_score")
+            if any(tab.row(area=a, component=c)["suppressed"] for c in parts):
+                continue  # hidden with its base cell
+            need = float(tab.row(area=a, component="need")["estimate"])
+            unmet = float(tab.row(area=a, component="unmet")["estimate"])
+            comp = float(tab.row(area=a, component="c_unmet_all")["estimate"])
+            assert comp == pytest.approx(100 * need * unmet)
+            score = float(tab.row(area=a, component="score")["estimate"])
+            low = float(tab.row(area=a, component="c_low_score")["estimate"])
+            assert low == pytest.approx(100 - score)
+        # an area whose component the publication hides (even to protect another cell) is
+        # not ranked: a reader cannot see what it would be ranked on
+        for a in ranks:
+            comps = [
+                tab.row(area=a, component=c)
+                for c in ("c_unmet_all", "c_low_score", "c_low_capacity")
+            ]
+            if any(c["suppressed"] for c in comps):
+                assert a in incomplete, (unit, a)
+        if unit == "vilnius":
+            assert tab.row(area="womens_rights", component="unmet")["reason"] == "protects_other"
+            assert "womens_rights" in incomplete
+        if unit == "akmene":
+            assert incomplete
+            html = htmlmod.unescape(needs.priority_table(res, "en"))
+            assert html.count("not ranked (components missing)") == len(incomplete)
+
+
+def test_the_marker_follows_direction_next_to_the_municipality_value():
+    """Hand-built: a significant difference whose municipality is lower gets ▼ next to the
+    municipality's own figure (not in the p column); a non-significant one gets none."""
+    from tsp_analysis.results.policy import DisclosurePolicy
+
+    def rec(area, est, rest, significant, direction):
+        return {
+            "municipality": "akmene",
+            "measure": "need",
+            "area": area,
+            "criterion": pd.NA,
+            "estimate": est,
+            "ci_low": est - 0.05,
+            "ci_high": est + 0.05,
+            "n": 50,
+            "n_interval": 40.0,
+            "rest_estimate": rest,
+            "rest_n": 400,
+            "difference": est - rest,
+            "diff_ci_low": est - rest - 0.1,
+            "diff_ci_high": est - rest + 0.1,
+            "p_adjusted": 0.01 if significant else 0.4,
+            "significant": significant,
+            "direction": direction,
+            "family": "needs",
+            "family_size": 2,
+            "p_method": "fdr_bh",
+        }
+
+    comparison = pd.DataFrame(
+        [rec("health", 0.2, 0.5, True, "lower"), rec("education", 0.6, 0.55, False, "none")]
+    )
+    raw = rneeds._need_unmet(comparison)
+    raw = raw.with_data(raw.data.assign(n_cube="", n_coord=""))
+    res = Results("needs_analysis", "akmene")
+    res.add(raw)
+    res.info["comparisons"] = rneeds._families(comparison)
+    checked = DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
+    html = needs.needs_table(checked, "en")
+    cells = dict(
+        re.findall(
+            r'data-cell="[^"]*area=(\w+)\|group=unit\|measure=need"[^>]*>(.*?)</td>', html, re.S
+        )
+    )
+    assert "▼" in cells["health"] and "▲" not in cells["health"]
+    assert "▲" not in cells["education"] and "▼" not in cells["education"]
+    p_cells = re.findall(r"group=difference[^>]*>(.*?)</td>", html, re.S)
+    assert p_cells and not any("▼" in c or "▲" in c for c in p_cells)
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "not evidence of no difference" in text and "Benjamini–Hochberg" in text
+    assert "interval base 40" in text
+
+
+def test_model_section_states_the_proportional_odds_result_and_who_was_left_out(published):
+    res = published["vilnius"]
+    sample = {r["figure"]: r for r in res["drivers_sample"].records()}
+    used, dropped = int(sample["used"]["estimate"]), int(sample["dropped"]["estimate"])
+    assert used + dropped == int(sample["total"]["estimate"])
+    by_reason = [int(r["estimate"]) for f, r in sample.items() if f.startswith("dropped_")]
+    assert sum(by_reason) == dropped
+    omnibus = res["model_checks"].row(term="omnibus")
+    html = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.drivers(res, "en")))
+    assert f"The model uses {used} respondents; {dropped} were left out" in html
+    words = "does not reject" if float(omnibus["p_value"]) >= res.info["alpha"] else "rejects"
+    assert f"the Brant test {words} the assumption" in html
+    assert (
+        f"Did not answer on satisfaction: {int(sample['dropped_satisfaction']['estimate'])}" in html
+    )
+    # Akmenė: too few for a model; who was left out is still stated
+    ak = published["akmene"]
+    html = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.drivers(ak, "en")))
+    left = ak["drivers_sample"].row(figure="dropped")
+    assert "not estimated" in html
+    assert left["suppressed"] or f"{int(left['estimate'])} were left out" in html
 
 
 def test_a_small_number_left_out_of_the_model_cannot_be_worked_out():
@@ -254,3 +486,20 @@ def test_the_sample_table_gets_raw_counts_and_the_policy_hides_them(published, d
             assert int(r["estimate"]) == int(sex.get(r["category"], 0)), r["category"]
         if r["suppressed"]:
             assert r["reason"] in ("small_count", "protects_other")
+
+
+def test_need_and_capacity_are_never_subtracted_and_the_method_says_what_it_did(published):
+    res = published["vilnius"]
+    assert set(res["need_capacity"].data["measure"]) == {"need", "unmet_all", "capacity"}
+    assert "gap" not in set(res["priorities"].data["component"])
+    text = htmlmod.unescape(re.sub(r"<[^>]+>", "", needs.method_text(res, "en")))
+    for words in (
+        "mid-2020 to May 2021",
+        "do not correct self-selection",
+        "treated as fixed",
+        "Student's t",
+        "Interval base",
+        "Benjamini–Hochberg",
+        "sampling distribution",
+    ):
+        assert words in text, words

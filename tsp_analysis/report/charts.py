@@ -549,6 +549,48 @@ def dumbbell_figure(
     return fig
 
 
+def two_scales_figure(
+    data: pd.DataFrame,
+    item: str,
+    left: str,
+    right: str,
+    lang: str,
+    left_label: str,
+    right_label: str,
+    item_labels: dict[str, str] | None = None,
+    order: Sequence[str] | None = None,
+    title: str | None = None,
+    left_upper: float = 100,
+    right_upper: float = 100,
+) -> Figure:
+    """Two measures on different scales per item, in two panels side by side sharing the items
+    (need in per cent on the left, a 0–100 rating on the right): each on its own axis, so
+    nothing invites reading their difference. Missing values (suppressed) are not drawn."""
+    item_labels = item_labels or {}
+    order = list(order) if order is not None else list(dict.fromkeys(data[item]))
+    frame = data.set_index(item).reindex(order)
+    colours = sns.color_palette(PALETTE, 2)
+    with style():
+        fig = Figure(figsize=(WIDTH, 0.42 * len(order) + 1.8), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True)
+        y = np.arange(len(order))
+        for ax, col, label, upper, colour in (
+            (axes[0], left, left_label, left_upper, colours[0]),
+            (axes[1], right, right_label, right_upper, colours[1]),
+        ):
+            values = frame[col].astype(float).to_numpy()
+            ok = np.isfinite(values)
+            ax.barh(y[ok], values[ok], color=colour, height=0.6)
+            ax.set_xlim(0, upper)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+            ax.set_xlabel(_wrap(label, 40))
+        axes[0].set_yticks(y, [item_labels.get(i, i) for i in order])
+        axes[0].invert_yaxis()
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
 # -- stacked shares -----------------------------------------------------------------------------
 def stacked_bars_figure(
     data: pd.DataFrame,

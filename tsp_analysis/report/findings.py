@@ -121,7 +121,13 @@ def differences(res: Results, lang: str, k: int = 2) -> list[Markup]:
     for _p, name, diff, mine, rest in candidates[:k]:
         table = res[name]
         measure = diff.get("measure", "score") if name == "need_unmet" else "score"
-        higher = float(diff["estimate"]) > 0
+        # the municipality relative to the rest, as the comparison states it
+        direction = str(diff.get("direction") or "")
+        higher = (
+            direction == "higher"
+            if direction in ("higher", "lower")
+            else (float(diff["estimate"]) > 0)
+        )
         if measure == "score":
             size = span(table, diff, lang, formatter=lambda v: fmt_number(abs(float(v)), lang, 0))
         else:

@@ -36,6 +36,7 @@ from .i18n import (
     DASH,
     SUPPRESSED_MARK,
     Markup,
+    fmt_count,
     fmt_list,
     fmt_number,
     fmt_p,
@@ -45,6 +46,9 @@ from .i18n import (
     t,
     t_html,
     value_label,
+)
+from .i18n import (
+    has as has_text,
 )
 
 COUNTRY = "lithuania"
@@ -525,26 +529,69 @@ def sample_table(res: Results, lang: str) -> Html:
 
 # -- 4. needs by area ---------------------------------------------------------------------------
 def _mark(diff: dict | None) -> str:
-    """▲/▼ when the difference from the other municipalities is significant (and shown)."""
+    """▲/▼ next to the municipality's figure when its difference from the other municipalities
+    is significant (and shown): ▲ higher in the municipality, ▼ lower (``direction``)."""
     if diff is None or not _shown(diff) or pd.isna(diff["significant"]):
         return ""
     if float(diff["significant"]) < 1:
         return ""
-    return " ▲" if float(diff["estimate"]) > 0 else " ▼"
+    return {"higher": " ▲", "lower": " ▼"}.get(str(diff.get("direction") or ""), "")
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _unit_cell(tab: ResultTable, rec: dict | None, diff: dict | None, lang: str) -> Cell:
+    """The municipality's figure with its interval, the ▲/▼ of a significant difference next to
+    it, and under it the base n and the interval base (the effective size the interval uses)."""
+    if rec is None:
+        return Cell(DASH)
+    mark = _mark(diff)
+    n, ni = rec.get("n"), rec.get("n_interval")
+    base = "" if _missing(n) else t("common.base", lang, n=fmt_count(n, lang))
+    if base and not _missing(ni):
+        base += "; " + t("needs.interval_n", lang, n=fmt_number(float(ni), lang, 0))
+
+    def text(body: str) -> str:
+        return f"{body}{mark}\n{base}" if base else f"{body}{mark}"
+
+    return cell(tab, rec, lang, text=text)
 
 
 def _p_cell(tab: ResultTable, diff: dict | None, lang: str) -> Cell:
     if diff is None:
         return Cell(DASH)
-    mark = _mark(diff)
     return cell(
         tab,
         diff,
         lang,
         column="p_adjusted",
         css="tsp-num",
-        formatter=lambda v: f"{fmt_p(float(v), lang)}{mark}" if not pd.isna(v) else DASH,
+        formatter=lambda v: fmt_p(float(v), lang) if not pd.isna(v) else DASH,
     )
+
+
+def comparison_notes(res: Results, family: str, lang: str) -> list[Markup]:
+    """The family and method of the multiple-testing adjustment, what ▲/▼ mean, and that "not
+    significant" is not "no difference"."""
+    info = res.info.get("comparisons", {}).get(family)
+    notes: list[Markup] = []
+    if info and info.get("size"):
+        method = str(info.get("method") or "")
+        key = f"needs.comparisons.method.{method}"
+        notes.append(
+            t_html(
+                "needs.comparisons.family_note",
+                lang,
+                family=t(f"needs.comparisons.family.{family}", lang),
+                tests=safe(info["size"], "param"),
+                method=t(key, lang) if has_text(key) else method,
+            )
+        )
+    notes.append(t_html("needs.comparisons.not_significant", lang))
+    notes.append(t_html("needs.interval_n_note", lang))
+    return notes
 
 
 NEEDS_COLUMNS = (
@@ -554,30 +601,30 @@ NEEDS_COLUMNS = (
 
 
 def needs_table(res: Results, lang: str) -> Html:
-    """Need and unmet need per area with intervals and bases, against the other municipalities
-    (adjusted p-values; ▲/▼ marks a significant difference)."""
+    """Need and unmet need per area with intervals, bases and interval bases, against the other
+    municipalities (adjusted p-values; ▲/▼ next to the municipality's figure marks a significant
+    difference and its direction)."""
     tab = res["need_unmet"]
     names = _area_labels(lang)
     rows = {}
     for area in reference.area_ids():
         row = {}
         for measure, key_m, key_r, key_p in NEEDS_COLUMNS:
-            row[t(key_m, lang)] = _cell(
-                tab, _one(tab, area=area, measure=measure, group="unit"), lang, show_n=True
+            diff = _one(tab, area=area, measure=measure, group="difference")
+            row[t(key_m, lang)] = _unit_cell(
+                tab, _one(tab, area=area, measure=measure, group="unit"), diff, lang
             )
             row[t(key_r, lang)] = _cell(
                 tab, _one(tab, area=area, measure=measure, group="rest"), lang, show_n=True
             )
-            row[t(key_p, lang)] = _p_cell(
-                tab, _one(tab, area=area, measure=measure, group="difference"), lang
-            )
+            row[t(key_p, lang)] = _p_cell(tab, diff, lang)
         rows[names[area]] = row
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),
         lang,
         caption=_caption(tab, lang, "needs.needs.caption"),
         index_header=t("needs.col.area", lang),
-        notes=[t("needs.needs.p_note", lang)],
+        notes=comparison_notes(res, "needs", lang),
         sources=[tab],
     )
 
@@ -689,19 +736,11 @@ def scores_table(res: Results, lang: str) -> Html:
     for area in reference.area_ids():
         row = {}
         for c in reference.criterion_ids():
-            mark = _mark(_one(tab, area=area, criterion=c, group="difference"))
-            row[crit[c]] = _cell(
+            row[crit[c]] = _unit_cell(
                 tab,
                 _one(tab, area=area, criterion=c, group="unit"),
+                _one(tab, area=area, criterion=c, group="difference"),
                 lang,
-                show_n=True,
-                text=(
-                    lambda body, m=mark: (
-                        (lambda first, rest: f"{first}{m}\n{rest}")(*body.split("\n", 1))
-                        if "\n" in body
-                        else f"{body}{m}"
-                    )
-                ),
             )
         rows[names[area]] = row
     return table(
@@ -709,7 +748,7 @@ def scores_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.scores.caption"),
         index_header=t("needs.col.area", lang),
-        notes=[t("needs.scores.mark_note", lang)],
+        notes=comparison_notes(res, "scores", lang),
         sources=[tab],
     )
 
@@ -729,7 +768,7 @@ def provider_table(res: Results, lang: str) -> Html:
     rows = {}
     for area in reference.area_ids():
         rows[names[area]] = {
-            t(key, lang): _cell(tab, _one(tab, area=area, measure=m), lang, show_n=True)
+            t(key, lang): _unit_cell(tab, _one(tab, area=area, measure=m), None, lang)
             for m, key in PROVIDER_KEYS.items()
         }
     return table(
@@ -737,18 +776,19 @@ def provider_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.provider.caption"),
         index_header=t("needs.col.area", lang),
+        notes=[t_html("needs.interval_n_note", lang)],
         sources=[tab],
     )
 
 
 def need_capacity_chart(res: Results, lang: str) -> Html:
-    """Per area, the share of TŠP who needed services (%) against providers' capacity (0–100);
-    a long line with need to the right of capacity is a gap."""
+    """Per area, the share of TŠP who needed services (%) and providers' capacity (0–100), each
+    on its own axis (two panels): different scales, never subtracted."""
     tab = res["need_capacity"]
     short = labels("areas", lang, column="short")
     rows, hidden = {}, []
     for rec in tab.records():
-        if rec["measure"] == "gap":
+        if rec["measure"] not in ("need", "capacity"):
             continue
         row = rows.setdefault(
             rec["area"], {"area": rec["area"], "need": float("nan"), "capacity": float("nan")}
@@ -757,22 +797,29 @@ def need_capacity_chart(res: Results, lang: str) -> Html:
             scale = 100.0 if rec["measure"] == "need" else 1.0
             row[rec["measure"]] = float(rec["estimate"]) * scale
         elif rec["suppressed"]:
-            hidden.append((short.get(rec["area"], rec["area"]), rec["reason"]))
+            what = t(f"needs.provider.measure.{rec['measure']}", lang)
+            hidden.append((f"{short.get(rec['area'], rec['area'])} ({what})", rec["reason"]))
     data = pd.DataFrame(list(rows.values()), columns=["area", "need", "capacity"])
-    fig = charts.dumbbell_figure(
+    fig = charts.two_scales_figure(
         data,
         "area",
         "need",
         "capacity",
         lang,
-        left_label=t("needs.provider.need_label", lang),
-        right_label=t("needs.provider.capacity_label", lang),
+        left_label=t("needs.provider.chart_need_axis", lang),
+        right_label=t("needs.provider.chart_capacity_axis", lang),
         item_labels=short,
         order=reference.area_ids(),
         title=t("needs.provider.chart_title", lang),
-        xlabel=t("needs.provider.chart_x", lang),
     )
-    return _chart(fig, tab, lang, t("needs.provider.chart_title", lang), hidden)
+    return _chart(
+        fig,
+        tab,
+        lang,
+        t("needs.provider.chart_title", lang),
+        hidden,
+        [t_html("needs.provider.chart_scales", lang)],
+    )
 
 
 # -- 7. drivers of satisfaction -----------------------------------------------------------------
@@ -810,12 +857,17 @@ def _term_label(rec: Mapping[str, Any], lang: str, reference_too: bool = True) -
 def drivers(res: Results, lang: str) -> Html:
     """Odds ratios of the satisfaction model (table and chart), or why it was not estimated."""
     tab, sample = res["drivers"], res["drivers_sample"]
-    used, dropped = _one(sample, figure="used"), _one(sample, figure="dropped")
+    used = _one(sample, figure="used")
     skipped = res.info["model"]["skipped"]
-    if skipped == "too_few" and used is not None:
-        return message("needs.drivers.skipped_n", lang, n=span(sample, used, lang))
     if skipped:
-        return message("needs.drivers.skipped", lang)
+        why = (
+            message("needs.drivers.skipped_n", lang, n=span(sample, used, lang))
+            if skipped == "too_few" and used is not None
+            else message("needs.drivers.skipped", lang)
+        )
+        # who was left out is known without a model; the Brant test needs one
+        notes = model_notes(res, lang)[:1] if used is not None else []
+        return join([why, *(f'<p class="tsp-note">{n}</p>' for n in notes)])
     rows, term_labels, plotted, hidden = [], {}, [], []
     for rec in tab.records():
         term_labels[rec["term"]] = _term_label(rec, lang, reference_too=False)
@@ -844,16 +896,7 @@ def drivers(res: Results, lang: str) -> Html:
             )
         elif rec["suppressed"]:
             hidden.append((term_labels[rec["term"]], rec["reason"]))
-    notes = []
-    if used is not None and dropped is not None:
-        notes.append(
-            t_html(
-                "needs.drivers.sample",
-                lang,
-                n=span(sample, used, lang),
-                dropped=span(sample, dropped, lang),
-            )
-        )
+    notes = model_notes(res, lang)
     fig = charts.forest_figure(
         pd.DataFrame(plotted, columns=["term", "odds_ratio", "ci_low", "ci_high"]),
         lang,
@@ -868,10 +911,97 @@ def drivers(res: Results, lang: str) -> Html:
                 index=False,
                 caption=_caption(tab, lang, "needs.drivers.caption"),
                 notes=notes,
-                sources=[tab, sample],
+                sources=[tab, sample, res["model_checks"]],
             ),
             _chart(fig, tab, lang, t("needs.drivers.chart_title", lang), hidden),
         ]
+    )
+
+
+def model_notes(res: Results, lang: str) -> list[Markup]:
+    """The model's sample (respondents used; left out, in all and by the first question they
+    did not answer, as checked counts), the merged satisfaction levels, and the Brant test of
+    the proportional-odds assumption in words."""
+    sample, checks = res["drivers_sample"], res["model_checks"]
+    used, dropped = _one(sample, figure="used"), _one(sample, figure="dropped")
+    notes: list[Markup] = []
+    if used is not None and dropped is not None:
+        reasons = []
+        for rec in sample.records():
+            figure_ = str(rec["figure"])
+            if not figure_.startswith("dropped_"):
+                continue
+            if not rec["suppressed"] and not _missing(rec["estimate"]) and rec["estimate"] == 0:
+                continue
+            name = t(f"needs.drivers.figure.{figure_}", lang)
+            reasons.append(Markup(f"{label_html(name)}: {span(sample, rec, lang)}"))
+        if reasons:
+            notes.append(
+                t_html(
+                    "needs.model.dropped",
+                    lang,
+                    n=span(sample, used, lang),
+                    n_dropped=span(sample, dropped, lang),
+                    reasons=Markup("; ".join(reasons)),
+                )
+            )
+        else:
+            notes.append(
+                t_html(
+                    "needs.drivers.sample",
+                    lang,
+                    n=span(sample, used, lang),
+                    dropped=span(sample, dropped, lang),
+                )
+            )
+    merged = res.info["model"].get("merged_levels") or []
+    if merged:
+        notes.append(
+            t_html(
+                "needs.model.merged_levels",
+                lang,
+                levels=Markup(", ".join(label_html(m.replace("+", " + ")) for m in merged)),
+            )
+        )
+    omnibus = _one(checks, term="omnibus")
+    if omnibus is None or not _shown(omnibus) or _missing(omnibus["p_value"]):
+        notes.append(t_html("needs.model.po_not_tested", lang))
+        return notes
+    alpha = float(res.info["alpha"])
+    values = {
+        "statistic": span(checks, omnibus, lang, decimals=1),
+        "df": span(checks, omnibus, lang, column="df", formatter=lambda v: fmt_number(v, lang, 0)),
+        "p": span(checks, omnibus, lang, column="p_value", formatter=lambda v: fmt_p(v, lang)),
+    }
+    if float(omnibus["p_value"]) >= alpha:
+        notes.append(t_html("needs.model.po_holds", lang, **values))
+    else:
+        terms = [
+            _model_term_label(str(r["term"]), lang)
+            for r in checks.records()
+            if r["term"] != "omnibus"
+            and _shown(r)
+            and not _missing(r["p_value"])
+            and float(r["p_value"]) < alpha
+        ]
+        notes.append(
+            t_html(
+                "needs.model.po_violated",
+                lang,
+                terms=label_html(fmt_list(terms, lang)) if terms else DASH,
+                **values,
+            )
+        )
+    return notes
+
+
+def _model_term_label(term: str, lang: str) -> str:
+    """A model term ("sex[female]", "lt_level") in words."""
+    variable, _, level = term.partition("[")
+    return _term_label(
+        {"variable": variable, "level": level.rstrip("]"), "reference": ""},
+        lang,
+        reference_too=False,
     )
 
 
@@ -917,8 +1047,9 @@ def language_table(res: Results, lang: str) -> Html:
 PRIORITY_COLUMNS = (
     ("need", "needs.priorities.col.need"),
     ("unmet", "needs.priorities.col.unmet"),
-    ("score", "needs.priorities.col.score"),
-    ("capacity", "needs.priorities.col.capacity"),
+    ("c_unmet_all", "needs.priorities.col.c_unmet_all"),
+    ("c_low_score", "needs.priorities.col.c_low_score"),
+    ("c_low_capacity", "needs.priorities.col.c_low_capacity"),
     ("priority", "needs.priorities.col.priority"),
 )
 
@@ -931,50 +1062,76 @@ def _ranked(
     ranked, rest = [], []
     for u in order:
         rec = rank_of(u)
-        if rec is not None and _shown(rec) and not pd.isna(rec[key]):
+        if rec is not None and not rec["suppressed"] and not _missing(rec[key]):
             ranked.append((float(rec[key]), u))
         else:
             rest.append(u)
     return [u for _, u in sorted(ranked)] + rest
 
 
+def _not_ranked(rec: dict | None) -> bool:
+    """An area with a hidden component: it has no rank (there is none to hide)."""
+    return rec is not None and not rec["suppressed"] and str(rec.get("status")) == "incomplete"
+
+
 def priority_table(res: Results, lang: str) -> Html:
-    """Priority score and rank per area with its components."""
+    """Priority score and rank per area with its components (one 0–100 scale); an area with a
+    hidden component is marked and "not ranked", never ranked against the complete ones."""
     tab = res["priorities"]
     names = _area_labels(lang)
     order = _ranked(
         tab, "estimate", lambda a: _one(tab, area=a, component="rank"), reference.area_ids()
     )
-    rows = []
+    rows, incomplete = [], False
     for area in order:
+        rank = _one(tab, area=area, component="rank")
+        unranked = _not_ranked(rank)
+        incomplete |= unranked
         row: dict[str, Any] = {
-            t("needs.priorities.col.rank", lang): _cell(
-                tab, _one(tab, area=area, component="rank"), lang, css="tsp-num"
+            t("needs.priorities.col.rank", lang): (
+                Cell(t("needs.priorities.not_ranked", lang))
+                if unranked
+                else _cell(tab, rank, lang, css="tsp-num")
             ),
             t("needs.col.area", lang): _label_cell(names.get(area, area)),
         }
         for comp, key in PRIORITY_COLUMNS:
+            star = unranked and comp == "priority"
             row[t(key, lang)] = _cell(
-                tab, _one(tab, area=area, component=comp), lang, interval=False, css="tsp-num"
+                tab,
+                _one(tab, area=area, component=comp),
+                lang,
+                interval=False,
+                css="tsp-num",
+                decimals=0,
+                text=(lambda body: f"{body} *") if star else None,
             )
         rows.append(row)
+    notes = [t_html("needs.priorities.formula", lang)]
+    if incomplete:
+        notes.append(t_html("needs.priorities.incomplete", lang))
     return table(
         pd.DataFrame(rows),
         lang,
         index=False,
         caption=_caption(tab, lang, "needs.priorities.caption"),
-        notes=[t("needs.priorities.formula", lang)],
+        notes=notes,
         sources=[tab],
     )
 
 
 def priority_stability_chart(res: Results, lang: str) -> Html:
-    """Rank range of each area over alternative weights and aggregations (published ranks)."""
+    """Rank range of each complete area over the sensitivity scenarios (weights, aggregation,
+    normalisation, each component left out); areas with a hidden component are not compared."""
     tab = res["priority_stability"]
     short = labels("areas", lang, column="short")
-    shown = [r for r in tab.records() if _shown(r)]
-    hidden = [
-        (short.get(r["area"], r["area"]), r["reason"]) for r in tab.records() if r["suppressed"]
+    recs = tab.records()
+    shown = [r for r in recs if _shown(r)]
+    hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
+    apart = [
+        short.get(r["area"], r["area"])
+        for r in recs
+        if not r["suppressed"] and str(r.get("status")) == "not_enough_data"
     ]
     data = pd.DataFrame(
         {
@@ -987,14 +1144,36 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     fig = charts.rank_range_figure(
         data, "area", lang, item_labels=short, title=t("needs.priorities.stability_title", lang)
     )
-    note = t_html(
-        "needs.priorities.stability_note", lang, scenarios=safe(res.info["scenarios"], "param")
+    notes = [
+        t_html(
+            "needs.priorities.stability_note", lang, scenarios=safe(res.info["scenarios"], "param")
+        )
+    ]
+    if apart:
+        notes.append(
+            t_html("needs.priorities.not_compared", lang, areas=label_html(fmt_list(apart, lang)))
+        )
+    return _chart(fig, tab, lang, t("needs.priorities.stability_title", lang), hidden, notes)
+
+
+def _range(tab: ResultTable, rec: dict, low: str, high: str, lang: str) -> Cell:
+    """A rank range "1–3" from two published columns of a checked row."""
+    if _missing(rec[low]) or _missing(rec[high]):
+        return Cell(DASH)
+    return Cell(
+        "",
+        css="tsp-num",
+        markup=Markup(
+            f"{span(tab, rec, lang, column=low, decimals=0)}{DASH}"
+            f"{span(tab, rec, lang, column=high, decimals=0)}"
+        ),
     )
-    return _chart(fig, tab, lang, t("needs.priorities.stability_title", lang), hidden, [note])
 
 
 def index_table(res: Results, lang: str) -> Html:
-    """The overall service index of every municipality (0–100) with its rank and rank range."""
+    """The overall service index of every municipality (0–100), its rank among the comparable
+    municipalities and its rank range (every scenario; method choices alone; sampling error
+    alone). A municipality with too few areas shows "not enough data" and no rank."""
     tab = res["service_index"]
     order = _ranked(
         tab,
@@ -1002,36 +1181,54 @@ def index_table(res: Results, lang: str) -> Html:
         lambda m: _one(tab, municipality=m),
         list(dict.fromkeys(tab.data["municipality"])),
     )
-    rows = {}
+    rows, apart = {}, []
     for m in order:
         rec = _one(tab, municipality=m)
         name = _unit_name(m, lang)
         if m == res.unit:
             name = f"▶ {name}"
-        if rec is not None and _shown(rec):
-            rank_range = Cell(
-                "",
-                css="tsp-num",
-                markup=Markup(
-                    f"{span(tab, rec, lang, column='rank_min', decimals=0)}{DASH}"
-                    f"{span(tab, rec, lang, column='rank_max', decimals=0)}"
-                ),
-            )
-        else:
-            rank_range = _cell(tab, rec, lang)
+        cols = (
+            "needs.index.col.index",
+            "needs.index.col.rank",
+            "needs.index.col.range",
+            "needs.index.col.methods",
+            "needs.index.col.sampling",
+        )
+        if rec is None:
+            rows[name] = {t(c, lang): Cell(DASH) for c in cols}
+            continue
+        if not rec["suppressed"] and str(rec.get("status")) == "not_enough_data":
+            apart.append((m, rec))
+            words = Cell(t("needs.index.not_enough_data", lang), css="tsp-not-enough")
+            rows[name] = {t(cols[0], lang): words, **{t(c, lang): Cell(DASH) for c in cols[1:]}}
+            continue
+        if rec["suppressed"]:
+            rows[name] = {t(c, lang): _cell(tab, rec, lang) for c in cols}
+            continue
         rows[name] = {
-            t("needs.index.col.index", lang): _cell(tab, rec, lang, decimals=1, css="tsp-num"),
-            t("needs.index.col.rank", lang): _cell(
-                tab, rec, lang, column="rank", decimals=0, css="tsp-num"
-            ),
-            t("needs.index.col.range", lang): rank_range,
+            t(cols[0], lang): _cell(tab, rec, lang, decimals=1, css="tsp-num"),
+            t(cols[1], lang): _cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
+            t(cols[2], lang): _range(tab, rec, "rank_min", "rank_max", lang),
+            t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
+            t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
         }
+    notes = [t_html("needs.index.note_method", lang)]
+    for m, rec in apart:
+        note = t_html(
+            "needs.index.not_enough_data_note",
+            lang,
+            min_areas=safe(res.info["min_areas"], "param"),
+            n_areas=span(
+                tab, rec, lang, column="n_indicators", formatter=lambda v: fmt_number(v, lang, 0)
+            ),
+        )
+        notes.append(Markup(f"{label_html(_unit_name(m, lang))}: {note}"))
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),
         lang,
         caption=_caption(tab, lang, "needs.index.caption"),
         index_header=t("common.municipality", lang),
-        notes=[t("needs.index.note_method", lang)],
+        notes=notes,
         sources=[tab],
     )
 
@@ -1043,10 +1240,14 @@ def _words(text: object) -> Markup:
     return Markup(_mark_digits(escape(str(text), quote=False)))
 
 
+#: Metrics of a rule read from the priority table.
+PRIORITY_METRICS = ("need", "unmet", "unmet_all", "score", "capacity", "priority", "rank")
+
+
 def _evidence(res: Results, area: str, metric: str, lang: str) -> Markup | None:
     """One triggering figure of a recommendation, from the checked table that holds it."""
     prio, crit, info = res["priorities"], res["criterion_scores"], res["information"]
-    if metric in ("need", "unmet", "score", "capacity", "gap", "priority", "rank"):
+    if metric in PRIORITY_METRICS:
         tab, rec = prio, _one(prio, area=area, component=metric)
         name = t(f"needs.priorities.col.{metric}", lang)
     elif metric in reference.criterion_ids():
@@ -1070,10 +1271,37 @@ def _evidence(res: Results, area: str, metric: str, lang: str) -> Markup | None:
     return Markup(f"{label_html(name)}: {span(tab, rec, lang)}")
 
 
+def _language_names(codes: Sequence[str], lang: str) -> list[str]:
+    names = [value_label("language", c, lang) for c in codes]
+    return [n.lower() for n in names] if lang == "lt" else names
+
+
+def recommendation_text(rec: Mapping[str, Any], rules: pd.DataFrame, lang: str) -> str:
+    """The words of one fired rule, as :func:`tsp_analysis.recommend.recommend` words it: a
+    generic rule covering several areas in its area-free text (or with the areas listed), the
+    ``{languages}`` the published figures show."""
+    rule = rules.loc[rec["rule_id"]]
+    names = _area_labels(lang)
+    areas = [a for a in str(rec["areas"]).split(";") if a]
+    area_names = [names.get(a, a) for a in areas]
+    text = str(rule[f"text_{lang}"])
+    text_all = rule.get(f"text_all_{lang}")
+    text_all = "" if text_all is None or pd.isna(text_all) else str(text_all)
+    if rec["tier"] == "generic" and (len(areas) > 1 or text_all):
+        text = text_all or text.replace("{area}", fmt_list(area_names, lang))
+    else:
+        text = text.replace("{area}", area_names[0] if area_names else "")
+    if "{languages}" in text:
+        codes = [c for c in str(rec.get("languages") or "").split(";") if c]
+        text = text.replace("{languages}", fmt_list(_language_names(codes, lang), lang))
+    return text
+
+
 def recommendations(res: Results, lang: str) -> Html:
-    """Recommendations fired by the rules for the top priority areas and the municipality as a
-    whole: a table (area, recommendation, the figures that triggered it — cited from the checked
-    tables —, a good practice), then each cited good practice described once."""
+    """Every recommendation the rules give on the published figures: area-specific ones, then
+    those for the whole municipality, then general ones once with the areas they cover. A table
+    (recommendation ID, areas, recommendation, the figures that triggered it — cited from the
+    checked tables —, a good practice), the count, then each cited good practice once."""
     from ..recommend import load_practices, load_rules
 
     tab, count = res["recommendations"], res["recommendation_count"]
@@ -1085,46 +1313,52 @@ def recommendations(res: Results, lang: str) -> Html:
     names = _area_labels(lang)
     rows, cited = [], {}
     for i, rec in enumerate(recs, start=1):
-        area = rec["area"]
-        text = str(rules.at[rec["rule_id"], f"text_{lang}"]).replace("{area}", names.get(area, ""))
-        evidence = [
-            e
-            for m in rec["metrics"].split("|")
-            if m
-            for e in [_evidence(res, area, m, lang)]
-            if e is not None
-        ]
+        areas = [a for a in str(rec["areas"]).split(";") if a]
+        metrics = [m for m in str(rec["metrics"]).split("|") if m]
+        evidence: list[str] = []
+        for area in areas or ["-"]:
+            found = [e for m in metrics for e in [_evidence(res, area, m, lang)] if e is not None]
+            if found and len(areas) > 1:
+                evidence.append(f"{label_html(names.get(area, area))}: {'; '.join(found)}")
+            else:
+                evidence.extend(found)
+        for code in [c for c in str(rec.get("languages") or "").split(";") if c]:
+            e = _evidence(res, "-", f"language_{code}", lang)
+            if e is not None:
+                evidence.append(e)
         pid = rec["practice_id"]
         practice = ""
         if pid and pid in practices.index:
             practice = str(practices.at[pid, f"name_{lang}"])
             cited.setdefault(practice, practices.at[pid, f"description_{lang}"])
+        where = (
+            fmt_list([names.get(a, a) for a in areas], lang)
+            if areas
+            else t("needs.recommendations.municipality_wide", lang)
+        )
         rows.append(
             {
                 t("needs.recommendations.col.number", lang): _label_cell(i),
-                t("needs.col.area", lang): _label_cell(
-                    names.get(area) or t("needs.recommendations.municipality_wide", lang)
+                t("needs.recommendations.col.id", lang): Cell(
+                    "", markup=_words(rec["recommendation_id"])
                 ),
-                t("needs.recommendations.col.text", lang): Cell("", markup=_words(text)),
+                t("needs.col.area", lang): _label_cell(where),
+                t("needs.recommendations.col.text", lang): Cell(
+                    "", markup=_words(recommendation_text(rec, rules, lang))
+                ),
                 t("needs.recommendations.col.evidence", lang): Cell(
-                    DASH, markup=Markup("; ".join(evidence)) if evidence else None
+                    DASH, markup=Markup(" | ".join(evidence)) if evidence else None
                 ),
                 t("needs.recommendations.col.practice", lang): Cell(
                     DASH, markup=_words(practice) if practice else None
                 ),
             }
         )
-    shown, fired = _one(count, figure="shown"), _one(count, figure="fired")
+    fired = _one(count, figure="fired")
     notes = []
-    if shown is not None and fired is not None:
+    if fired is not None:
         notes.append(
-            t_html(
-                "needs.recommendations.selection",
-                lang,
-                top=safe(res.info["top_areas"], "param"),
-                shown=span(count, shown, lang),
-                fired=span(count, fired, lang),
-            )
+            t_html("needs.recommendations.all_shown", lang, fired=span(count, fired, lang))
         )
     out = table(
         pd.DataFrame(rows),
@@ -1151,6 +1385,7 @@ def recommendations(res: Results, lang: str) -> Html:
 METHOD_KEYS = (
     "needs.method.weights",
     "needs.method.estimates",
+    "needs.method.interval_base",
     "needs.method.scores",
     "needs.method.comparisons",
     "needs.method.model",
@@ -1181,7 +1416,7 @@ def method_text(res: Results, lang: str) -> Html:
             min_count=safe(limits["min_count"], "threshold"),
         )
         topic, _, rest = body.partition(". ")
-        out.append(f"<p><strong>{topic}.</strong> {rest}</p>")
+        out.append(f"<p><strong>{topic}.</strong> {rest}</p>" if rest else f"<p>{body}</p>")
     return join(out)
 
 

@@ -17,18 +17,27 @@ Tables, in report order (ids are stable: they name the CSV files and workbook sh
 ``context_sex_age``      TŠP by sex and age group (counts, shares, the total)
 ``sample_weighting``     the weighting in figures (respondents, design effect ...)
 ``sample_profile``       the sample against the adult population per weighting variable
-``need_unmet``           need and unmet need per area; the other municipalities; the difference
+``need_unmet``           need and unmet need per area (with the interval base ``n_interval``);
+                         the other municipalities; the difference (adjusted p, ``direction``,
+                         ``family``; the families' sizes and method in ``info["comparisons"]``)
 ``criterion_scores``     area × criterion scores; the other municipalities; the difference
 ``provider_scores``      providers' competence, resources, capacity per area
-``need_capacity``        need against provider capacity per area (the gap chart)
+``need_capacity``        need (share), share of all with an unmet need, and provider capacity
+                         (0–100) per area: different scales, charted apart, never subtracted
 ``drivers``              odds ratios of the satisfaction model
-``drivers_sample``       respondents in the model and left out
+``drivers_sample``       respondents in the model and left out, in all and by reason (cells of
+                         the ``model_sample`` cube)
+``model_checks``         Brant test of proportional odds (omnibus, then each term)
 ``information``          information channels and preferred languages
-``priorities``           priority components, score and rank per area
-``priority_stability``   rank range of each area over the sensitivity scenarios
-``service_index``        overall service index, rank and rank range per municipality
-``recommendations``      rules fired (text rows; their evidence is rendered from the tables)
-``recommendation_count`` how many rules fired and how many are listed
+``priorities``           inputs, the three 0–100 components, priority score and rank per area;
+                         ``status`` ``incomplete`` areas have no rank
+``priority_stability``   rank range of each complete area over the sensitivity scenarios
+``service_index``        overall service index, rank and rank ranges (all scenarios, methods
+                         alone, sampling alone) per municipality; ``not_enough_data`` units have
+                         none, only ``n_indicators``; base: respondents with any area score
+``recommendations``      every rule fired on the published figures (``recommendation_id``,
+                         ``tier``, ``areas``, ``languages``; words and evidence rendered)
+``recommendation_count`` how many rules fired and how many are listed (the same)
 """
 
 from __future__ import annotations
@@ -56,10 +65,6 @@ from .table import Cube, Results, ResultTable, coord
 
 MISSING = cubes.MISSING
 ADULTS = cubes.adults()
-#: Recommendations are listed for this many top priority areas (and the municipality).
-TOP_AREAS = 3
-#: At most this many recommendations per area (the most urgent rules first).
-MAX_PER_AREA = 2
 
 
 def _caption(key: str, **values: object) -> dict[str, str]:
@@ -104,19 +109,34 @@ def comparisons(inputs, params: dict) -> pd.DataFrame:
     return shared("comparisons", _shared_params(params, "min_base"), inputs, run)
 
 
-def service_index(inputs, params: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Area scores of every municipality, the composite index and its sensitivity, once."""
+def service_index(inputs, params: dict) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The overall service index of every municipality with its rank ranges
+    (:func:`~tsp_analysis.composite.service_index`: ranked only among municipalities with
+    enough areas), and each municipality's base: the respondents with a score in any area.
+    Computed once."""
     from .. import composite, scores
     from . import shared
 
     def run():
         survey, _ = weighted_survey(inputs, params)
         area_all = scores.area_scores(survey, by="municipality", min_base=params["min_base"])
-        index = composite.composite_index(area_all)
-        stability = composite.sensitivity(area_all, seed=params["seed"])
-        return area_all, index, stability
+        index = composite.service_index(
+            area_all, min_indicators=composite.MIN_AREAS, seed=params["seed"]
+        )
+        return index, rated_any_area(survey)
 
     return shared("service_index", _shared_params(params, "min_base", "seed"), inputs, run)
+
+
+def rated_any_area(survey: pd.DataFrame) -> dict[str, int]:
+    """Per municipality, the respondents who rated at least one criterion of any area (a
+    substantive answer, not "don't know" / "not applicable"): what the service index rests on."""
+    from ..codebook import load_codebook
+
+    cb = load_codebook()
+    cols = [q.id for q in cb.questions("tsp_survey", group="rating") if q.id in survey]
+    rated = cb.substantive(survey[cols], "tsp_survey").notna().any(axis=1)
+    return {str(m): int(v) for m, v in rated.groupby(survey["municipality"]).sum().items()}
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -167,8 +187,10 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.info["weighting"] = _weighting_info(rake)
 
     # -- needs, scores, providers ----------------------------------------------------------------
-    res.add(_need_unmet(comparison))
-    res.add(_criterion_scores(comparison))
+    res.add(_need_unmet(comparison, unit))
+    res.add(_criterion_scores(comparison, unit))
+    res.info["comparisons"] = _families(comparison)
+    res.info["alpha"] = _alpha()
     need_m = scores.need_unmet(mine, min_base=min_base)
     area_m = scores.area_scores(mine, min_base=min_base)
     provider_m = scores.provider_scores(providers, min_base=min_base)
@@ -180,17 +202,22 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     model = models.satisfaction_model(mine)
     if isinstance(model, EstimationSkipped):
         details = model.details or {}
-        res.info["model"] = {"skipped": _skip_code(details.get("n"))}
+        res.info["model"] = {"skipped": _skip_code(details.get("n")), "merged_levels": []}
         res.add(_drivers(None))
         sample, cube = _drivers_sample(details.get("n"), details.get("n_dropped"), unit)
         res.add_cube(cube)
         res.add(sample)
+        res.add(_model_checks(None))
     else:
-        res.info["model"] = {"skipped": ""}
+        res.info["model"] = {
+            "skipped": "",
+            "merged_levels": [str(v) for v in (model.merged_levels or [])],
+        }
         res.add(_drivers(model))
-        sample, cube = _drivers_sample(model.n, model.n_dropped, unit)
+        sample, cube = _drivers_sample(model.n, model.n_dropped, unit, model.dropped)
         res.add_cube(cube)
         res.add(sample)
+        res.add(_model_checks(model))
 
     # -- information -----------------------------------------------------------------------------
     information = scores.information_channels(mine, min_base=min_base)
@@ -199,29 +226,40 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     # -- priorities, index, recommendations ------------------------------------------------------
     from .. import composite
 
+    # The review of the same municipality is published with this report: computed once here,
+    # so that the priorities and the rules see exactly what the publication hides.
+    others = _group_raw(res, inputs, params)
+    # An input the joint publication hides (its base cell must be) makes its area incomplete
+    # in the report, as one the library left out would: the score uses the other components
+    # and the area is not ranked against the complete ones.
+    provisional = _published(res, others, params, [_priorities(priorities, unit)])
+    hidden = _hidden_inputs(provisional["priorities"])
+    ranking = _masked_priority(need_m, area_m, provider_m, hidden) if hidden else priorities
     stability = composite.sensitivity(
-        priorities, unit="area", indicator=None, components=scores.COMPONENTS, seed=params["seed"]
+        ranking,
+        unit="area",
+        indicator=None,
+        components=scores.COMPONENTS,
+        min_indicators=len(scores.COMPONENTS),
+        seed=params["seed"],
     )
-    prio_table = res.add(_priorities(priorities))
-    res.add(_priority_stability(priorities, stability))
+    res.add(_priorities(priorities, unit, ranking))
+    res.add(_priority_stability(ranking, stability))
     res.info["scenarios"] = int(stability["n_scenarios"].iloc[0])
-    area_all, index, index_stability = service_index(inputs, params)
-    res.add(_service_index(area_all, index, index_stability))
-    criteria_m = scores.criterion_scores(mine, min_base=min_base)
-    advice = recommend.recommend(
-        priorities, "en", criterion_scores=criteria_m, information=information
-    )
-    rules = recommend.load_rules()
-    recs, fired = _recommendations(advice, _published_priorities(prio_table, params), rules)
-    res.add(recs)
-    res.add(_recommendation_count(fired, len(recs.data)))
+    index, bases = service_index(inputs, params)
+    res.add(_service_index(index, bases))
+    res.info["min_areas"] = composite.MIN_AREAS
+    res.info["n_areas"] = len(reference.area_ids())
+    published = _published(res, others, params)
+    advice, languages = _advice(published, unit)
+    recs = res.add(_recommendations(advice, languages, recommend.load_rules()))
+    res.add(_recommendation_count(len(advice), len(recs.data)))
 
     res.info.update(
         synthetic=bool(inputs.synthetic),
         hashes={str(k): str(v) for k, v in inputs.hashes.items()},
         params={k: v for k, v in params.items() if k != "lang"},
         year=year,
-        top_areas=TOP_AREAS,
     )
     return res
 
@@ -565,9 +603,7 @@ def _weighting_info(rake) -> dict:
     }
 
 
-def _members(
-    cube: Cube, dim: str, codes: object, members: Mapping[str, list[str]]
-) -> str | tuple:
+def _members(cube: Cube, dim: str, codes: object, members: Mapping[str, list[str]]) -> str | tuple:
     """The cube categories a table category stands for: each of its codes mapped by
     :func:`cubes.value` (``other`` citizenships: every one not listed), joined."""
     if isinstance(codes, tuple):  # already categories of the cube (the adults)
@@ -636,8 +672,9 @@ def _sample_profile(
                 )
             # Adult population shares: cells of the population cube (the adults of a
             # category), their base the adults of the unit.
-            pop_where = {margin: cat} if margin == "age_group" else {margin: cat,
-                                                                     "age_group": ADULTS}
+            pop_where = (
+                {margin: cat} if margin == "age_group" else {margin: cat, "age_group": ADULTS}
+            )
             share = {
                 **base,
                 "measure": "population_share",
@@ -646,8 +683,10 @@ def _sample_profile(
                 "n": round(adults),
                 "of_cube": pop.cube.id,
                 "of_coord": coord(
-                    **{k: _members(pop.cube, k, members[v] if k == margin else v, members)
-                       for k, v in pop_where.items()}
+                    **{
+                        k: _members(pop.cube, k, members[v] if k == margin else v, members)
+                        for k, v in pop_where.items()
+                    }
                 ),
                 "of_value": rec["population"],
                 "n_cube": pop.cube.id,
@@ -688,8 +727,11 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
                 "n": rec["n"],
                 "n_cube": respondents_cube_id(rec["municipality"]),
                 "n_coord": coord(**{cubes.item_dim(question): "answered"}),
+                "n_interval": rec.get("n_interval", np.nan),
                 "p_adjusted": np.nan,
                 "significant": np.nan,
+                "direction": "",
+                "family": "",
             }
         )
         rows.append(
@@ -699,8 +741,11 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
                 "kind": kind,
                 "estimate": rec["rest_estimate"],
                 "n": rec["rest_n"],
+                "n_interval": np.nan,
                 "p_adjusted": np.nan,
                 "significant": np.nan,
+                "direction": "",
+                "family": "",
             }
         )
         # the difference reveals the municipality's figure given the rest: it rests on both
@@ -709,6 +754,10 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
             {
                 **key,
                 "group": "difference",
+                # it rests on the municipality's base too (its n is that base when smaller):
+                # hidden whenever the municipality's base cell must be
+                "n_cube": respondents_cube_id(rec["municipality"]),
+                "n_coord": coord(**{cubes.item_dim(question): "answered"}),
                 "kind": "number",
                 "estimate": rec["difference"],
                 "ci_low": rec["diff_ci_low"],
@@ -718,6 +767,12 @@ def _comparison_rows(part: pd.DataFrame, dims: tuple[str, ...], kind: str) -> li
                 "significant": float(bool(rec["significant"]))
                 if not pd.isna(rec["p_adjusted"])
                 else np.nan,
+                # which way a significant difference goes for the municipality (the marker
+                # next to its figure); with the difference, hidden when it is
+                "direction": str(rec.get("direction") or "none")
+                if not pd.isna(rec["p_adjusted"])
+                else "",
+                "family": str(rec.get("family") or ""),
             }
         )
     return rows
@@ -739,7 +794,39 @@ def _num(value: object) -> float:
         return np.nan
 
 
-def _need_unmet(comparison: pd.DataFrame) -> ResultTable:
+#: Published columns of the comparison tables besides the core ones.
+COMPARISON_VALUES = ("n_interval", "p_adjusted", "significant", "direction", "family")
+
+
+def _alpha() -> float:
+    """The significance level of the comparisons (the library's default), which the report
+    also applies to the Brant test of the model."""
+    import inspect
+
+    from ..compare import compare_to_rest
+
+    return float(inspect.signature(compare_to_rest).parameters["alpha"].default)
+
+
+def _families(comparison: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """The multiple-testing families of the comparisons: per family, how many tests were
+    adjusted together and by which method (codes and counts of tests, not of people)."""
+    out: dict[str, dict[str, object]] = {}
+    if "family" not in comparison:
+        return out
+    for family, part in comparison.groupby("family", sort=False):
+        sizes = pd.to_numeric(part["family_size"], errors="coerce")
+        sizes = sizes[sizes > 0]
+        out[str(family)] = {
+            "size": int(sizes.max()) if len(sizes) else 0,
+            "method": str(part["p_method"].dropna().iloc[0])
+            if part["p_method"].notna().any()
+            else "",
+        }
+    return out
+
+
+def _need_unmet(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
     part = comparison[comparison["measure"].isin(["need", "unmet"])]
     frame = pd.DataFrame(_comparison_rows(part, ("area", "measure"), "share"))
     return ResultTable.make(
@@ -748,12 +835,12 @@ def _need_unmet(comparison: pd.DataFrame) -> ResultTable:
         caption=_caption("needs.needs.caption"),
         kind="share",
         dims=("area", "measure", "group"),
-        values=("p_adjusted", "significant"),
+        values=COMPARISON_VALUES,
         labels={"area": "areas", "measure": "text:needs.needs.col"},
     )
 
 
-def _criterion_scores(comparison: pd.DataFrame) -> ResultTable:
+def _criterion_scores(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
     part = comparison[comparison["measure"] == "score"]
     frame = pd.DataFrame(_comparison_rows(part, ("area", "criterion"), "score"))
     return ResultTable.make(
@@ -762,24 +849,31 @@ def _criterion_scores(comparison: pd.DataFrame) -> ResultTable:
         caption=_caption("needs.scores.caption"),
         kind="score",
         dims=("area", "criterion", "group"),
-        values=("p_adjusted", "significant"),
+        values=COMPARISON_VALUES,
         labels={"area": "areas", "criterion": "criteria"},
     )
 
 
 def _provider_scores(provider: pd.DataFrame) -> ResultTable:
-    frame = provider[["area", "measure", "estimate", "ci_low", "ci_high", "n"]]
+    cols = ["area", "measure", "estimate", "ci_low", "ci_high", "n"]
+    frame = provider[cols + (["n_interval"] if "n_interval" in provider else [])].copy()
+    if "n_interval" not in frame:
+        frame["n_interval"] = np.nan
     return ResultTable.make(
         "provider_scores",
         _withheld(frame),
         caption=_caption("needs.provider.caption"),
         kind="score",
         dims=("area", "measure"),
+        values=("n_interval",),
         labels={"area": "areas", "measure": "text:needs.provider.col"},
     )
 
 
 def _need_capacity(gap: pd.DataFrame) -> ResultTable:
+    """Need (share of respondents) and providers' capacity (a 0–100 rating) per area, side by
+    side and never subtracted (different scales); and the share of all respondents with an
+    unmet need (need × unmet), which rests on both shares' bases."""
     rows = []
     for rec in gap.to_dict("records"):
         rows.append(
@@ -794,19 +888,19 @@ def _need_capacity(gap: pd.DataFrame) -> ResultTable:
         rows.append(
             {
                 "area": rec["area"],
-                "measure": "capacity",
-                "kind": "score",
-                "estimate": rec["capacity"],
-                "n": rec["capacity_n"],
+                "measure": "unmet_all",
+                "kind": "share",
+                "estimate": rec["unmet_all"] / 100,
+                "n": np.nanmin([_num(rec["need_n"]), _num(rec["unmet_n"])]),
             }
         )
         rows.append(
             {
                 "area": rec["area"],
-                "measure": "gap",
-                "kind": "number",
-                "estimate": rec["gap"],
-                "n": np.nanmin([_num(rec["need_n"]), _num(rec["capacity_n"])]),
+                "measure": "capacity",
+                "kind": "score",
+                "estimate": rec["capacity"],
+                "n": rec["capacity_n"],
             }
         )
     return ResultTable.make(
@@ -815,7 +909,7 @@ def _need_capacity(gap: pd.DataFrame) -> ResultTable:
         caption=_caption("needs.provider.chart_title"),
         kind="score",
         dims=("area", "measure"),
-        labels={"area": "areas"},
+        labels={"area": "areas", "measure": "text:needs.provider.measure"},
     )
 
 
@@ -864,20 +958,44 @@ def model_cube_id(unit: str) -> str:
     return f"model_sample:tsp_survey:{unit}"
 
 
-def _drivers_sample(n: object, dropped: object, unit: str) -> tuple[ResultTable, Cube]:
-    """Respondents in the model and left out. Together they are every respondent of the unit,
-    a number the report publishes: a small "left out" would follow from the other two, so
-    the three are cells of one cube and the audit sees it."""
-    cube = Cube(model_cube_id(unit), {"model": ("used", "dropped")})
+def _model_variables() -> tuple[str, ...]:
+    """The model's variables, in the order the model checks them (the first one a respondent
+    did not answer is the reason they are left out)."""
+    from ..models import CATEGORICAL, NUMERIC
+
+    return ("satisfaction", *NUMERIC, *CATEGORICAL)
+
+
+def _drivers_sample(
+    n: object, dropped: object, unit: str, reasons: pd.DataFrame | None = None
+) -> tuple[ResultTable, Cube]:
+    """Respondents in the model and left out, in all and by reason (the first question of the
+    model they did not answer). Together they are every respondent of the unit, a number the
+    report publishes: a small "left out" would follow from the others, so they are cells of one
+    cube and the audit sees it."""
+    variables = _model_variables()
+    left_out = tuple(f"dropped_{v}" for v in variables)
+    cube = Cube(model_cube_id(unit), {"model": ("used", *left_out)})
     rows = [
         {"figure": "used", "estimate": n, "cube": cube.id, "coord": coord(model="used")},
         {
             "figure": "dropped",
             "estimate": dropped,
             "cube": cube.id,
-            "coord": coord(model="dropped"),
+            "coord": coord(model=left_out),
         },
     ]
+    if reasons is not None and len(reasons):
+        by_reason = dict(zip(reasons["reason"].astype(str), reasons["n"], strict=True))
+        for v in variables:
+            rows.append(
+                {
+                    "figure": f"dropped_{v}",
+                    "estimate": int(by_reason.get(v, 0)),
+                    "cube": cube.id,
+                    "coord": coord(model=f"dropped_{v}"),
+                }
+            )
     if n is not None and dropped is not None and not pd.isna(n) and not pd.isna(dropped):
         rows.append(
             {
@@ -898,6 +1016,33 @@ def _drivers_sample(n: object, dropped: object, unit: str) -> tuple[ResultTable,
         labels={"figure": "text:needs.drivers.figure"},
     )
     return table, cube
+
+
+def _model_checks(model) -> ResultTable:
+    """The Brant test of the proportional-odds assumption: the omnibus test, then each term
+    (chi-square statistic, degrees of freedom, p-value), on the model's respondents."""
+    cols = ["term", "estimate", "df", "p_value", "n"]
+    po = None if model is None else getattr(model, "proportional_odds", None)
+    if po is None or not len(po):
+        frame = pd.DataFrame(columns=cols)
+    else:
+        frame = pd.DataFrame(
+            {
+                "term": po["term"].astype(str),
+                "estimate": pd.to_numeric(po["statistic"]),
+                "df": pd.to_numeric(po["df"]),
+                "p_value": pd.to_numeric(po["p_value"]),
+                "n": model.n,
+            }
+        )
+    return ResultTable.make(
+        "model_checks",
+        frame,
+        caption=_caption("needs.model.checks_caption"),
+        kind="number",
+        dims=("term",),
+        values=("df", "p_value"),
+    )
 
 
 # -- information -----------------------------------------------------------------------------------
@@ -940,58 +1085,116 @@ def _information(info: pd.DataFrame) -> ResultTable:
 
 
 # -- priorities ------------------------------------------------------------------------------------
-#: Component → (column, base column, kind) of :func:`tsp_analysis.scores.priority`.
-PRIORITY_PARTS = {
-    "need": ("need", "need_n", "share"),
-    "unmet": ("unmet", "unmet_n", "share"),
-    "score": ("score", "score_n", "score"),
-    "capacity": ("capacity", "capacity_n", "score"),
+#: Inputs of the priority score → (column, base column(s), kind) of
+#: :func:`tsp_analysis.scores.priority`. The share of all TŠP with an unmet need is need × unmet:
+#: it rests on both bases (shown with a hidden unmet share, it would reveal it).
+PRIORITY_INPUTS = {
+    "need": ("need", ("need_n",), "share"),
+    "unmet": ("unmet", ("unmet_n",), "share"),
+    "unmet_all": ("unmet_all", ("need_n", "unmet_n"), "share"),
+    "score": ("score", ("score_n",), "score"),
+    "capacity": ("capacity", ("capacity_n",), "score"),
+}
+#: The components of the priority score (one 0–100 scale, higher = more urgent) and the input
+#: each rests on.
+PRIORITY_COMPONENTS = {
+    "c_unmet_all": "unmet_all",
+    "c_low_score": "score",
+    "c_low_capacity": "capacity",
 }
 
 
-def _smallest_base(rec: Mapping) -> float:
-    """The smallest base among an area's inputs: a priority computed without one of them (too
-    few answers) rests on fewer answers than the policy allows and is not ranked."""
-    bases = [_num(rec[b]) for _, b, _ in PRIORITY_PARTS.values()]
-    bases = [0.0 if np.isnan(b) else b for b in bases]
-    return min(bases) if bases else np.nan
+def _base(rec: Mapping, columns: tuple[str, ...]) -> float:
+    """The smallest of the bases ``columns`` (0 where one is missing: no answers)."""
+    bases = [_num(rec[c]) for c in columns]
+    return min(0.0 if np.isnan(b) else b for b in bases)
 
 
-def _priorities(prio: pd.DataFrame) -> ResultTable:
+def _component_bases(rec: Mapping) -> dict[str, float]:
+    return {
+        comp: _base(rec, PRIORITY_INPUTS[source][1]) for comp, source in PRIORITY_COMPONENTS.items()
+    }
+
+
+#: The question whose answered count is the base of a priority input or component (a cell of
+#: the respondents cube: the figure is hidden whenever that count must be, as in the needs
+#: table). The area score rests on several questions (no single cell).
+PRIORITY_BASE_QUESTION = {
+    "need": "need_{area}",
+    "unmet": "got_{area}",
+    "unmet_all": "got_{area}",
+    "c_unmet_all": "got_{area}",
+}
+
+
+def _base_cell(unit: str, part: str, area: str) -> dict[str, str]:
+    question = PRIORITY_BASE_QUESTION.get(part)
+    if not unit or question is None:
+        return {}
+    return {
+        "n_cube": respondents_cube_id(unit),
+        "n_coord": coord(**{cubes.item_dim(question.format(area=area)): "answered"}),
+    }
+
+
+def _priorities(
+    prio: pd.DataFrame, unit: str = "", ranking: pd.DataFrame | None = None
+) -> ResultTable:
+    """Per area: the inputs, the three components, the priority score and the rank. An area
+    with a hidden component (``status`` ``incomplete``) keeps a score from the components it has
+    (on their bases) but no rank: it is never ranked against areas with every component."""
+    ranks = (ranking if ranking is not None else prio).set_index("area")
     rows = []
     for rec in prio.to_dict("records"):
         area = rec["area"]
-        for part, (col, base, kind) in PRIORITY_PARTS.items():
+        # the figures of every input and component; the status, score and rank of the
+        # ranking (the library's, with the inputs the publication hides left out)
+        final = ranks.loc[area]
+        status = str(final.get("status") or "")
+        base = {"area": area, "status": status}
+        for part, (col, bases, kind) in PRIORITY_INPUTS.items():
             rows.append(
                 {
-                    "area": area,
+                    **base,
                     "component": part,
                     "kind": kind,
                     "estimate": rec[col],
-                    "n": rec[base],
+                    "n": _base(rec, bases),
+                    **_base_cell(unit, part, area),
                 }
             )
+        comp_bases = _component_bases(rec)
+        for comp, n in comp_bases.items():
+            rows.append(
+                {
+                    **base,
+                    "component": comp,
+                    "kind": "index",
+                    "estimate": rec[comp],
+                    "n": n,
+                    **_base_cell(unit, comp, area),
+                }
+            )
+        available = [n for comp, n in comp_bases.items() if not pd.isna(final[comp])]
         rows.append(
             {
-                "area": area,
-                "component": "gap",
-                "kind": "number",
-                "estimate": rec["gap"],
-                "n": np.nanmin([_num(rec["need_n"]), _num(rec["capacity_n"])]),
-            }
-        )
-        least = _smallest_base(rec)
-        rows.append(
-            {
-                "area": area,
+                **base,
                 "component": "priority",
                 "kind": "index",
-                "estimate": rec["priority"],
-                "n": least,
+                "estimate": final["priority"],
+                "n": min(available) if available else np.nan,
             }
         )
+        ranked = status == "ranked"
         rows.append(
-            {"area": area, "component": "rank", "kind": "rank", "estimate": rec["rank"], "n": least}
+            {
+                **base,
+                "component": "rank",
+                "kind": "rank",
+                "estimate": final["rank"] if ranked else np.nan,
+                # an incomplete area has no rank: nothing is hidden, there is none
+                "n": min(comp_bases.values()) if ranked else np.nan,
+            }
         )
     return ResultTable.make(
         "priorities",
@@ -999,133 +1202,277 @@ def _priorities(prio: pd.DataFrame) -> ResultTable:
         caption=_caption("needs.priorities.caption"),
         kind="index",
         dims=("area", "component"),
+        values=("status",),
         labels={"area": "areas", "component": "text:needs.priorities.col"},
     )
 
 
 def _priority_stability(prio: pd.DataFrame, stability: pd.DataFrame) -> ResultTable:
-    merged = stability.merge(
-        prio[["area", *(b for _, b, _ in PRIORITY_PARTS.values())]], on="area", how="left"
-    )
-    frame = pd.DataFrame(
-        {
-            "area": merged["area"],
-            "estimate": merged["rank"],
-            "rank_min": merged["rank_min"].astype(float),
-            "rank_max": merged["rank_max"].astype(float),
-            "n": [_smallest_base(r) for r in merged.to_dict("records")],
-        }
-    )
+    """Rank range of each complete area over the sensitivity scenarios; an incomplete area is
+    not compared (``status`` ``not_enough_data``, no range)."""
+    merged = stability.merge(prio, on="area", how="left", suffixes=("", "_prio"))
+    rows = []
+    for rec in merged.to_dict("records"):
+        ranked = rec["status"] == "ranked"
+        rows.append(
+            {
+                "area": rec["area"],
+                "estimate": rec["rank"] if ranked else np.nan,
+                "rank_min": _num(rec["rank_min"]),
+                "rank_max": _num(rec["rank_max"]),
+                "status": str(rec["status"]),
+                "n": min(_component_bases(rec).values()) if ranked else np.nan,
+            }
+        )
     return ResultTable.make(
         "priority_stability",
-        _withheld(frame),
+        _withheld(pd.DataFrame(rows)),
         caption=_caption("needs.priorities.stability_title"),
         kind="rank",
         dims=("area",),
-        values=("rank_min", "rank_max"),
+        values=("rank_min", "rank_max", "status"),
         labels={"area": "areas"},
     )
 
 
-def _service_index(
-    area_all: pd.DataFrame, index: pd.DataFrame, stability: pd.DataFrame
-) -> ResultTable:
-    merged = index.merge(
-        stability[["municipality", "rank_min", "rank_max"]], on="municipality", how="left"
-    )
-    n_areas = len(reference.area_ids())
+#: Rank-range columns of :func:`tsp_analysis.composite.service_index` the report publishes.
+INDEX_RANGES = (
+    "rank_min",
+    "rank_max",
+    "rank_min_methods",
+    "rank_max_methods",
+    "rank_min_sampling",
+    "rank_max_sampling",
+)
+
+
+def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable:
+    """The service index of every municipality: index, rank and rank ranges (every scenario;
+    method choices alone; sampling error alone) of the ranked ones; a municipality with too
+    few areas (``status`` ``not_enough_data``) has none, only the number of areas it has.
+    The base is the respondents with a score in any area (what the index rests on)."""
     rows = []
-    for rec in merged.to_dict("records"):
-        part = area_all[area_all["municipality"] == rec["municipality"]]
-        bases = pd.to_numeric(part["n"], errors="coerce").fillna(0).tolist()
-        bases += [0.0] * (n_areas - len(bases))  # an area nobody rated rests on no answers
+    for rec in index.to_dict("records"):
+        m = rec["municipality"]
+        ranked = rec["status"] == "ranked"
         rows.append(
             {
-                "municipality": rec["municipality"],
-                "estimate": rec["index"],
-                "rank": float(rec["rank"]),
-                "rank_min": float(rec["rank_min"]),
-                "rank_max": float(rec["rank_max"]),
-                "n": min(bases),
+                "municipality": m,
+                "status": str(rec["status"]),
+                "estimate": rec["index"] if ranked else np.nan,
+                "rank": _num(rec["rank"]) if ranked else np.nan,
+                **{c: _num(rec[c]) if ranked else np.nan for c in INDEX_RANGES},
+                "n_indicators": float(rec["n_indicators"]),
+                "n": bases.get(str(m), 0),
             }
         )
     return ResultTable.make(
         "service_index",
-        _withheld(pd.DataFrame(rows)),
+        pd.DataFrame(rows),
         caption=_caption("needs.index.caption"),
         kind="index",
         dims=("municipality",),
-        values=("rank", "rank_min", "rank_max"),
+        values=("status", "rank", *INDEX_RANGES, "n_indicators"),
         labels={"municipality": "municipalities"},
     )
 
 
 # -- recommendations -------------------------------------------------------------------------------
-def _published_priorities(table: ResultTable, params: dict) -> ResultTable:
-    """The priority table as the disclosure policy will publish it. Which recommendations a
-    report lists depends on it: a rank or priority the report hides must not show through
-    the list ("among the three priority areas") or be cited as evidence. Ranks are not counts
-    of people, so publishing the table alone hides exactly what the joint publication hides."""
+def _group_raw(res: Results, inputs, params: dict) -> list[Results]:
+    """The raw results of the other reports published together with this one
+    (:func:`tsp_analysis.results.group`: the data review of the same municipality)."""
+    from . import _raw_functions, group
+
+    raw = _raw_functions()
+    return [
+        raw[report](inputs, params, unit=u)
+        for report, u in group(res.report, res.unit)
+        if report != res.report
+    ]
+
+
+def _published(
+    res: Results, others: list[Results], params: dict, extra: list[ResultTable] = ()
+) -> dict[str, pd.DataFrame]:
+    """The tables of the report so far (and ``extra`` ones), exactly as the publication will
+    show them (hidden figures blank). A rule that fired on a hidden figure would reveal it
+    ("unmet need of at least 50 %"), so the rules see only what the report shows. The figures
+    hidden depend on every table published together (the data review of the same
+    municipality publishes cells of the same respondents cube), so the report so far is
+    published jointly with ``others``, as :func:`tsp_analysis.results.compute` will publish
+    it; the tables added after this (the recommendations and their count) are records of no
+    cube and change nothing."""
     from .policy import DisclosurePolicy
 
-    alone = Results("needs_analysis", "priorities")
-    alone.add(table)
-    return DisclosurePolicy.from_params(params).publish_one(alone)["priorities"]
+    partial = Results(res.report, res.unit, cubes=dict(res.cubes))
+    for tab in [*res.tables.values(), *extra]:
+        partial.tables[tab.id] = tab
+    checked = DisclosurePolicy.from_params(params).publish([partial, *others])[0]
+    return {tab.id: tab.data for tab in checked}
+
+
+#: Which input of :func:`tsp_analysis.scores.priority` each row of the priority table rests on
+#: (the statistics table and measure it comes from).
+PRIORITY_SOURCE = {
+    "need": ("need", "need"),
+    "unmet": ("need", "unmet"),
+    "unmet_all": ("need", "unmet"),
+    "c_unmet_all": ("need", "unmet"),
+    "score": ("score", None),
+    "c_low_score": ("score", None),
+    "capacity": ("provider", "capacity"),
+    "c_low_capacity": ("provider", "capacity"),
+}
+
+
+def _hidden_inputs(prio: pd.DataFrame) -> set[tuple[str, str, str | None]]:
+    """The inputs (area, source, measure) whose figure the publication hides."""
+    out = set()
+    for rec in prio[prio["suppressed"]].to_dict("records"):
+        source = PRIORITY_SOURCE.get(str(rec["component"]))
+        if source is not None:
+            out.add((str(rec["area"]), *source))
+    return out
+
+
+def _masked_priority(need, area, provider, hidden) -> pd.DataFrame:
+    """:func:`tsp_analysis.scores.priority` with the hidden inputs left out, as the library
+    leaves out those below its own minimum base (missing, ``suppressed``)."""
+    from .. import scores
+
+    def mask(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+        frame = frame.copy()
+        for area_, src, measure in hidden:
+            if src != source:
+                continue
+            rows = frame["area"] == area_
+            if measure is not None and "measure" in frame:
+                rows &= frame["measure"] == measure
+            frame.loc[rows, "estimate"] = np.nan
+            frame.loc[rows, "suppressed"] = True
+        return frame
+
+    return scores.priority(mask(need, "need"), mask(area, "score"), mask(provider, "provider"))
+
+
+def _value(frame: pd.DataFrame, **where: str) -> tuple[float, float]:
+    """(estimate, base) of the one published row matching ``where``; NaN where hidden."""
+    mask = pd.Series(True, index=frame.index)
+    for k, v in where.items():
+        mask &= frame[k] == v
+    hits = frame[mask]
+    if len(hits) != 1 or bool(hits["suppressed"].iloc[0]):
+        return np.nan, np.nan
+    rec = hits.iloc[0]
+    est = rec["estimate"]
+    return (np.nan if pd.isna(est) else float(est)), _num(rec["n"])
+
+
+def _advice(published: Mapping[str, pd.DataFrame], unit: str) -> tuple[pd.DataFrame, list[str]]:
+    """Every rule that fires on the published figures (:func:`tsp_analysis.recommend.recommend`
+    given the published priorities, criterion scores and information shares, hidden ones
+    missing), and the languages (codes) a ``{languages}`` rule names."""
+    from .. import recommend
+
+    prio = published["priorities"]
+    rows = []
+    for area in reference.area_ids():
+        row: dict[str, object] = {"area": area}
+        for comp in ("need", "unmet", "unmet_all", "score", "capacity", "priority", "rank"):
+            row[comp], n = _value(prio, area=area, component=comp)
+            if comp in ("need", "unmet", "score", "capacity"):
+                row[f"{comp}_n"] = n
+        row["gap"] = np.nan  # deprecated (a rating subtracted from a share): never a trigger
+        rows.append(row)
+    prio_pub = pd.DataFrame(rows)
+    crit = published["criterion_scores"]
+    crit = crit[crit["group"] == "unit"]
+    crit_pub = pd.DataFrame(
+        {
+            "area": crit["area"].astype(str),
+            "criterion": crit["criterion"].astype(str),
+            "estimate": pd.to_numeric(crit["estimate"]).astype(float),
+            "n": pd.to_numeric(crit["n"]).astype(float),
+            "suppressed": crit["suppressed"].astype(bool) | crit["estimate"].isna(),
+        }
+    )
+    info = published["information"]
+    info = info[info["group"].isin(["channel", "language"])]
+    info_pub = pd.DataFrame(
+        {
+            "kind": info["group"].astype(str),
+            "category": info["category"].astype(str),
+            "estimate": pd.to_numeric(info["estimate"]).astype(float),
+            "n": pd.to_numeric(info["n"]).astype(float),
+            "suppressed": info["suppressed"].astype(bool) | info["estimate"].isna(),
+        }
+    )
+    advice = recommend.recommend(
+        prio_pub, "en", criterion_scores=crit_pub, information=info_pub, municipality=unit
+    )
+    _, evidence = recommend.language_list(info_pub, "en")
+    return advice, [code for code, _, _ in evidence]
 
 
 def _recommendations(
-    advice: pd.DataFrame, prio: ResultTable, rules: pd.DataFrame
-) -> tuple[ResultTable, int]:
-    """The rules that fired on published figures, at most :data:`MAX_PER_AREA` per area (the
-    most urgent rules first), for the top priority areas (by published rank) and the
-    municipality as a whole. The rows hold codes only: the renderer words them and cites the
-    figures that triggered each from the checked tables."""
+    advice: pd.DataFrame, languages: list[str], rules: pd.DataFrame
+) -> ResultTable:
+    """Every rule that fired on published figures, in the library's order (area-specific, then
+    municipality-wide, then generic rules once with the areas they cover). The rows hold codes
+    only: the renderer words them and cites the triggering figures from the checked tables.
+    ``recommendation_id`` is the monitoring register's key."""
     from ..recommend import parse_condition
 
     metrics = {
-        rule_id: [c.metric for c in parse_condition(condition)]
+        rule_id: "|".join(c.metric for c in parse_condition(condition))
         for rule_id, condition in zip(rules["rule_id"], rules["condition"], strict=True)
     }
-    data = prio.data
-    hidden = set(
-        zip(
-            data.loc[data["suppressed"], "area"],
-            data.loc[data["suppressed"], "component"],
-            strict=True,
+    texts = {
+        rule_id: " ".join(
+            str(rules.loc[rules["rule_id"] == rule_id, c].iloc[0])
+            for c in rules.columns
+            if c.startswith("text_")
         )
-    )
-    cites_hidden = [
-        any((area, m) in hidden for m in metrics.get(rule_id, []))
-        for rule_id, area in zip(advice["rule_id"], advice["area"], strict=True)
-    ]
-    advice = advice[~pd.Series(cites_hidden, index=advice.index, dtype=bool)]
-    advice = advice[advice.groupby("area", sort=False).cumcount() < MAX_PER_AREA]
-    fired = len(advice)
-    ranks = data[(data["component"] == "rank") & ~data["suppressed"]]
-    keep = set(ranks.loc[ranks["estimate"].astype(float) <= TOP_AREAS, "area"])
-    areas = set(reference.area_ids())
-    shown = advice[advice["area"].isin(keep) | ~advice["area"].isin(areas)]
-    metrics = {k: "|".join(v) for k, v in metrics.items()}
+        for rule_id in rules["rule_id"]
+    }
     frame = pd.DataFrame(
         {
-            "position": [f"{i:02d}" for i in range(1, len(shown) + 1)],
-            "rule_id": shown["rule_id"].astype(str).tolist(),
-            "area": shown["area"].fillna("").astype(str).tolist(),
-            "priority": shown["priority"].astype(str).tolist(),
-            "practice_id": shown["practice_id"].fillna("").astype(str).tolist(),
-            "metrics": [metrics.get(r, "") for r in shown["rule_id"]],
+            "position": [f"{i:02d}" for i in range(1, len(advice) + 1)],
+            "recommendation_id": advice["recommendation_id"].astype(str).tolist(),
+            "rule_id": advice["rule_id"].astype(str).tolist(),
+            "tier": advice["tier"].astype(str).tolist(),
+            "area": advice["area"].fillna("").astype(str).tolist(),
+            "areas": advice["areas"].fillna("").astype(str).tolist(),
+            "priority": advice["priority"].astype(str).tolist(),
+            "practice_id": advice["practice_id"].fillna("").astype(str).tolist(),
+            "metrics": [metrics.get(r, "") for r in advice["rule_id"]],
+            "languages": [
+                ";".join(languages) if "{languages}" in texts.get(r, "") else ""
+                for r in advice["rule_id"]
+            ],
         }
     )
-    table = ResultTable.make(
+    dims = (
+        "position",
+        "recommendation_id",
+        "rule_id",
+        "tier",
+        "area",
+        "areas",
+        "priority",
+        "practice_id",
+        "metrics",
+        "languages",
+    )
+    return ResultTable.make(
         "recommendations",
         frame,
         caption=_caption("needs.recommendations.caption"),
         kind="text",
-        dims=("position", "rule_id", "area", "priority", "practice_id", "metrics"),
+        dims=dims,
         subject="records",
         labels={"area": "areas"},
     )
-    return table, fired
 
 
 def _recommendation_count(fired: int, shown: int) -> ResultTable:
