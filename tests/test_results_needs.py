@@ -503,3 +503,17 @@ def test_need_and_capacity_are_never_subtracted_and_the_method_says_what_it_did(
         "sampling distribution",
     ):
         assert words in text, words
+
+
+def test_a_municipality_with_no_comparable_area_gets_words_not_a_chart(demo):
+    """Jonava (demo data): no area has every priority component, so the stability chart has
+    nothing to draw; the section says which areas could not be compared instead of failing."""
+    from tsp_analysis.report import needs as report_needs
+
+    res = results.compute("needs_analysis", _params("jonava"), inputs=demo)
+    assert all(
+        str(r["status"]) == "not_enough_data" for r in res["priority_stability"].records()
+    )
+    for lang in ("lt", "en"):
+        html = report_needs.priority_stability_chart(res, lang)
+        assert "<img" not in html and "tsp-message" in html

@@ -1126,13 +1126,20 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     tab = res["priority_stability"]
     short = labels("areas", lang, column="short")
     recs = tab.records()
-    shown = [r for r in recs if _shown(r)]
-    hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
     apart = [
         short.get(r["area"], r["area"])
         for r in recs
         if not r["suppressed"] and str(r.get("status")) == "not_enough_data"
     ]
+    shown = [
+        r for r in recs
+        if _shown(r) and str(r.get("status")) != "not_enough_data" and not _missing(r["estimate"])
+    ]
+    hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
+    if not shown:  # no area has every component (Jonava): nothing to compare, say so
+        areas = label_html(fmt_list(apart, lang))
+        text = t_html("needs.priorities.not_compared", lang, areas=areas)
+        return Html(f'<div class="tsp-message tsp-info">{text}</div>')
     data = pd.DataFrame(
         {
             "area": [r["area"] for r in shown],
