@@ -48,7 +48,7 @@ class Exposure:
         return self.high - self.low
 
 
-class _System:
+class System:
     """Linear expressions of cube cells over the joint tables' interior cells."""
 
     def __init__(self, cube: Cube, cells: list[str]):
@@ -76,6 +76,8 @@ class _System:
             size += cells_n
         self.size = size
         self.parsed = parsed
+        self._expressions: dict[str, np.ndarray] = {}
+        self._ties: np.ndarray | None = None
 
     def _vector(self, block: int, fixed: Mapping[str, str]) -> np.ndarray:
         dims = self.maximal[block]
@@ -95,14 +97,28 @@ class _System:
         return vec
 
     def expression(self, cell: str) -> np.ndarray:
-        fixed = self.parsed[cell]
-        for block, dims in enumerate(self.maximal):
-            if set(fixed) <= set(dims):
-                return self._vector(block, fixed)
-        raise AssertionError("every cell's dimensions lie in a maximal set")
+        """The cell as a 0/1 row over the interior (computed once per cell)."""
+        if cell not in self._expressions:
+            if cell not in self.parsed:
+                self.parsed[cell] = self.cube.check(cell)
+            fixed = self.parsed[cell]
+            for block, dims in enumerate(self.maximal):
+                if set(fixed) <= set(dims):
+                    self._expressions[cell] = self._vector(block, fixed)
+                    break
+            else:
+                raise AssertionError("every cell's dimensions lie in a maximal set")
+        return self._expressions[cell]
 
-    def ties(self) -> list[np.ndarray]:
-        """Equalities between joint tables: equal margins on shared dimensions."""
+    def ties(self) -> np.ndarray:
+        """Equalities between joint tables (computed once)."""
+        if self._ties is None:
+            rows = self._tie_rows()
+            self._ties = np.array(rows) if rows else np.zeros((0, self.size))
+        return self._ties
+
+    def _tie_rows(self) -> list[np.ndarray]:
+        """Equal margins on shared dimensions; grand totals tied along a chain."""
         rows = []
         blocks = range(len(self.maximal))
         for a, b in itertools.combinations(blocks, 2):
@@ -119,6 +135,7 @@ def exposures(
     cube: Cube,
     published: Mapping[str, float],
     hidden: list[str],
+    system: System | None = None,
 ) -> list[Exposure]:
     """The feasible range of every hidden cell of ``cube``.
 
@@ -129,6 +146,9 @@ def exposures(
         Cell (coord text) → its published value.
     hidden : list of str
         Cells that are hidden (their true values are not used).
+    system : optional
+        The cube's equations built once (:class:`System`) over every cell that may be
+        published or hidden, for many calls on one cube (the policy's work list).
 
     Returns
     -------
@@ -140,18 +160,17 @@ def exposures(
     ValueError
         The published values contradict each other (no non-negative table fits them).
     """
-    cells = list(dict.fromkeys([*published, *hidden]))
     if not hidden:
         return []
-    system = _System(cube, cells)
-    eq_rows = [system.expression(c) for c in published]
-    eq_vals = [float(published[c]) for c in published]
-    for tie in system.ties():
-        eq_rows.append(tie)
-        eq_vals.append(0.0)
-    a_eq = np.array(eq_rows) if eq_rows else None
-    b_eq = np.array(eq_vals) if eq_vals else None
+    if system is None:
+        system = System(cube, list(dict.fromkeys([*published, *hidden])))
     names = list(published)
+    rows = [system.expression(c) for c in names]
+    ties = system.ties()
+    a_eq = np.vstack([np.array(rows).reshape(len(rows), system.size), ties])
+    b_eq = np.concatenate([[float(published[c]) for c in names], np.zeros(len(ties))])
+    if not len(a_eq):
+        a_eq, b_eq = None, None
     out = []
     for cell in hidden:
         objective = system.expression(cell)

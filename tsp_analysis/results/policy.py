@@ -41,6 +41,8 @@ from .table import Cube, Results, ResultTable, parse_coord
 
 #: Complements tried, at most, for one hidden cell before taking the one that helps most.
 MAX_TRIES = 12
+#: Cubes already settled in this process: (thresholds, cube, published, hidden) → cells added.
+_SETTLED: dict[tuple, tuple[tuple[str, str], ...]] = {}
 
 
 class PolicyError(ValueError):
@@ -216,11 +218,35 @@ class DisclosurePolicy:
         values: dict[tuple[str, str], float],
         hidden: dict[tuple[str, str], str],
     ) -> None:
+        # The same cube with the same published and hidden cells settles the same way: a
+        # report that publishes provisionally (to run its rules on what it will show) and
+        # then for good pays once.
+        key = (
+            self.min_count,
+            cube.id,
+            tuple((d, tuple(c)) for d, c in cube.dims.items()),
+            frozenset((c, v) for (cid, c), v in values.items() if cid == cube.id),
+            frozenset((c, r) for (cid, c), r in hidden.items() if cid == cube.id),
+        )
+        if key in _SETTLED:
+            hidden.update({(cube.id, c): r for c, r in _SETTLED[key]})
+            return
+        before = set(hidden)
+        self._settle(cube, values, hidden)
+        _SETTLED[key] = tuple((c, hidden[(cid, c)]) for (cid, c) in set(hidden) - before)
+
+    def _settle(
+        self,
+        cube: Cube,
+        values: dict[tuple[str, str], float],
+        hidden: dict[tuple[str, str], str],
+    ) -> None:
         cells = [c for (cid, c) in values if cid == cube.id]
         cells += [c for (cid, c) in hidden if cid == cube.id and c not in cells]
         # Hiding one more cell removes an equation, so a range can only widen: a cell found
         # safe stays safe, and one pass over a work list settles the cube.
         todo = [c for c in cells if (cube.id, c) in hidden]
+        system = audit.System(cube, cells)  # the equations, built once for the work list
         for _ in range(10 * len(cells) + 10):
             if not todo:
                 return
@@ -230,11 +256,11 @@ class DisclosurePolicy:
                 for c in cells
                 if (cube.id, c) not in hidden and (cube.id, c) in values
             }
-            (exposure,) = audit.exposures(cube, shown, [target])
+            (exposure,) = audit.exposures(cube, shown, [target], system)
             if exposure.width >= self.min_count:
                 todo.pop()
                 continue
-            pick = self._complement(cube, target, shown)
+            pick = self._complement(cube, target, shown, system, exposure)
             if pick is None:
                 raise PolicyError(
                     f"cube {cube.id!r}: cell {target!r} stays recoverable with nothing left to hide"
@@ -243,7 +269,14 @@ class DisclosurePolicy:
             todo.insert(0, pick)
         raise PolicyError(f"cube {cube.id!r}: secondary suppression did not settle")
 
-    def _complement(self, cube: Cube, target: str, shown: dict[str, float]) -> str | None:
+    def _complement(
+        self,
+        cube: Cube,
+        target: str,
+        shown: dict[str, float],
+        system: audit.System | None = None,
+        now: audit.Exposure | None = None,
+    ) -> str | None:
         """The published cell to hide so that ``target`` is protected.
 
         Candidates are the published cells whose equations bind the target's smallest or
@@ -257,7 +290,8 @@ class DisclosurePolicy:
         """
         if not shown:
             return None
-        (now,) = audit.exposures(cube, shown, [target])
+        if now is None:
+            (now,) = audit.exposures(cube, shown, [target], system)
         pool = [c for c in now.binding if c in shown]
         pool = pool or audit.related(target, list(shown)) or list(shown)
 
@@ -268,7 +302,7 @@ class DisclosurePolicy:
         best, best_width = order[0], now.width
         for candidate in order:
             trial = {c: v for c, v in shown.items() if c != candidate}
-            (exposure,) = audit.exposures(cube, trial, [target])
+            (exposure,) = audit.exposures(cube, trial, [target], system)
             if exposure.width >= self.min_count:
                 return candidate
             if exposure.width > best_width:
