@@ -78,11 +78,26 @@ GROUPS = "needs_analysis + data_review per municipality; data_review for lithuan
 def _raw_functions() -> dict[str, Callable[..., Results]]:
     from . import monitoring, needs, review
 
-    return {
+    fns = {
         "needs_analysis": needs.compute,
         "data_review": review.compute,
         "monitoring": monitoring.compute,
     }
+    return {report: _once(report, fn) for report, fn in fns.items()}
+
+
+def _once(report: str, fn: Callable[..., Results]) -> Callable[..., Results]:
+    """``fn`` computed once per unit, inputs and parameters in this process: the needs
+    analysis needs the data review's raw tables to run its rules on what will be published,
+    and the publication needs them again."""
+
+    def run(inputs: Any, params: dict, *, unit: str) -> Results:
+        key = "raw-" + cache_key(report, unit, params, inputs=inputs)
+        if key not in _MEMORY:
+            _MEMORY[key] = fn(inputs, params, unit=unit)
+        return _MEMORY[key]
+
+    return run
 
 
 def compute(
