@@ -305,11 +305,12 @@ def _indicator_names(codes: object, lang: str) -> list[str]:
 
 
 def _monitoring_cell(rec: dict, lang: str) -> Cell:
-    """The verdict in words, then the indicators that back it (partly available ones marked)."""
+    """The verdict in words, then the indicators that back it (partly available ones marked
+    when some are fully available: otherwise the verdict already says "partly")."""
     verdict = t(f"review.monitoring.verdict.{rec['verdict']}", lang)
+    partly = f" ({t('review.monitoring.partly', lang)})" if rec["verdict"] == "existing" else ""
     found = _indicator_names(rec["available"], lang) + [
-        f"{name} ({t('review.monitoring.partly', lang)})"
-        for name in _indicator_names(rec["partial"], lang)
+        f"{name}{partly}" for name in _indicator_names(rec["partial"], lang)
     ]
     text = f"{verdict}: {', '.join(found)}" if found else verdict
     return Cell(
