@@ -67,7 +67,18 @@ def t(key: str, lang: str, **values: object) -> str:
     >>> t("common.base", "en", n="57")
     'n = 57'
     """
-    template = _agree(_template(key, lang), values, lang, key)
+    return format_text(_template(key, lang), lang, key=key, **values)
+
+
+def format_text(template: str, lang: str, *, key: str = "", **values: object) -> str:
+    """Fill a report-text template: ``{name}`` by ``values[name]``, ``{name|noun}`` (or
+    ``{name|noun|gen}``) by the form of counted noun ``noun`` that agrees with the number
+    shown for ``name`` (:mod:`~tsp_analysis.report.grammar`).
+
+    >>> format_text("{n} {n|respondent}", "lt", n="21")
+    '21 respondentas'
+    """
+    template = _agree(template, values, lang, key)
     try:
         return template.format(**values)
     except (KeyError, IndexError) as exc:
