@@ -146,8 +146,8 @@ def inputs_table(
     for path, digest in hashes.items():
         dataset = datasets[path]
         name = t(f"review.dataset.{dataset}", lang) if dataset else Path(path).name
-        where = t("provenance.demo_file", lang) if _is_demo(path) else Path(path).name
-        shown = name if where == name else f"{name} ({where})"
+        where = "" if _is_demo(path) else Path(path).name
+        shown = name if where in ("", name) else f"{name} ({where})"
         rows.append(
             {
                 t("provenance.col.file", lang): Cell(shown, markup=label_html(shown)),
@@ -156,8 +156,9 @@ def inputs_table(
                 ),
             }
         )
+    demo = [t("provenance.demo_file", lang)] if any(_is_demo(p) for p in hashes) else []
     return table(
-        pd.DataFrame(rows), lang, index=False, caption=t("provenance.inputs", lang)
+        pd.DataFrame(rows), lang, index=False, caption=t("provenance.inputs", lang), notes=demo
     )
 
 
