@@ -230,10 +230,12 @@ def test_report_texts_name_no_path_or_identifier():
         for lang in i18n.LANGUAGES:
             text = _filled(row[lang], lang)
             assert not PATH.search(text), (row["key"], lang, PATH.search(text).group(0))
-            assert not set(WORD.findall(text)) & FORBIDDEN_IDS, (row["key"], lang)
+            assert not set(ID_TOKEN.findall(text)) & FORBIDDEN_IDS, (row["key"], lang)
 
 
 # -- every built report -------------------------------------------------------------------------
+#: A word as an identifier is written: letters, digits and underscores ("resp_id").
+ID_TOKEN = re.compile(r"\b\w+\b")
 PATH = re.compile(r"\bdata/|[\w-]+\.(?:csv|md|py|ipynb|yaml)\b|\btsp_analysis\b")
 
 
@@ -315,7 +317,7 @@ def test_build_has_both_languages(pages):
 def test_no_codebook_id_parameter_name_or_path_in_any_report(pages):
     bad = {}
     for job, text in pages.items():
-        ids = sorted(set(WORD.findall(text)) & FORBIDDEN_IDS)
+        ids = sorted(set(ID_TOKEN.findall(text)) & FORBIDDEN_IDS)
         paths = sorted({m.group(0) for m in PATH.finditer(text)})
         if ids or paths:
             bad[job] = ids + paths
