@@ -946,7 +946,7 @@ def model_notes(res: Results, lang: str) -> list[Markup]:
             if not rec["suppressed"] and not _missing(rec["estimate"]) and rec["estimate"] == 0:
                 continue
             name = t(f"needs.drivers.figure.{figure_}", lang)
-            reasons.append(Markup(f"{label_html(name)}: {span(sample, rec, lang)}"))
+            reasons.append(Markup(f"{label_html(lower_first(name))}: {span(sample, rec, lang)}"))
         if reasons:
             notes.append(
                 t_html(
