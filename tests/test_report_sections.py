@@ -165,10 +165,15 @@ def test_provenance_lists_inputs_parameters_versions_and_one_run_time(tmp_path):
     assert html.count('class="tsp-run-time"') == 1
     assert '<span class="tsp-run-time" data-safe="time">2024-05-01 12:30:00</span> UTC' in html
     assert f'<span data-safe="hash">{"ab" * 32}</span>' in html
-    assert "data/demo/tsp_survey.csv" in html and "ab" * 32 in html
+    # inputs named in words, not by repository path; a file of the user's by its name only
+    assert "TCN survey<" in html and "demonstration data shipped with the package" in html
+    assert "data/demo" not in html and "tsp_survey" not in html
     assert "mine.csv" in html and str(tmp_path) not in html  # no local folders in a report
     assert "statsmodels" in html and "pandas" in html and "tsp-analysis" in html
-    assert "the shipped demonstration data" in html
+    # parameters by their reader names and values in words
+    assert "the demonstration data shipped with the package" in html
+    assert "Akmenė District Municipality" in html and "Smallest count of people shown" in html
+    assert "min_count" not in html and ">akmene<" not in html
 
 
 def test_method_quotes_the_statistics_modules():

@@ -23,6 +23,7 @@ from html import escape
 
 from .. import reference
 from ..paths import reference_dir
+from . import grammar
 
 LANGUAGES = reference.LANGUAGES
 NBSP = "\u00a0"
@@ -66,7 +67,18 @@ def t(key: str, lang: str, **values: object) -> str:
     >>> t("common.base", "en", n="57")
     'n = 57'
     """
-    template = _template(key, lang)
+    return format_text(_template(key, lang), lang, key=key, **values)
+
+
+def format_text(template: str, lang: str, *, key: str = "", **values: object) -> str:
+    """Fill a report-text template: ``{name}`` by ``values[name]``, ``{name|noun}`` (or
+    ``{name|noun|gen}``) by the form of counted noun ``noun`` that agrees with the number
+    shown for ``name`` (:mod:`~tsp_analysis.report.grammar`).
+
+    >>> format_text("{n} {n|respondent}", "lt", n="21")
+    '21 respondentas'
+    """
+    template = _agree(template, values, lang, key)
     try:
         return template.format(**values)
     except (KeyError, IndexError) as exc:
@@ -91,7 +103,7 @@ def t_html(key: str, lang: str, **values: object) -> Markup:
     marked (a checked cell's span, or ``display.safe``): passed as plain text it stays
     unmarked, and the scan reports it.
     """
-    template = _template(key, lang)
+    template = _agree(_template(key, lang), values, lang, key)
     safe = {k: (v if isinstance(v, Markup) else escape(str(v))) for k, v in values.items()}
     parts = list(string.Formatter().parse(template))
     names = {f for _, f, _, _ in parts if f}
@@ -105,6 +117,57 @@ def t_html(key: str, lang: str, **values: object) -> Markup:
             value = safe[field]
             out.append(format(value, spec) if spec else str(value))
     return Markup("".join(out))
+
+
+#: ``{field|noun}`` or ``{field|noun|gen}`` in a template: counted noun ``noun`` (a row of
+#: ``counted_nouns.csv``) in the form that agrees with the number shown for ``field``.
+_COUNTED = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\|([a-z_]+)(?:\|(nom|gen))?\}")
+_TAG = re.compile(r"<[^>]*>")
+_SHOWN_NUMBER = re.compile(r"[0-9][0-9\u00a0\u202f ,.]*")
+
+
+def _agree(template: str, values: dict, lang: str, key: str) -> str:
+    """Replace every ``{field|noun[|case]}`` with the noun's form after ``values[field]``."""
+    if "|" not in template:
+        return template
+
+    def form(match: re.Match) -> str:
+        field, noun_key, case = match.group(1), match.group(2), match.group(3) or "nom"
+        if field not in values:
+            raise KeyError(f"report text {key!r} ({lang}) needs value {field!r}")
+        number = shown_number(values[field], lang)
+        return grammar.noun(noun_key, number, lang, case=case).replace("{", "{{").replace(
+            "}", "}}"
+        )
+
+    return _COUNTED.sub(form, template)
+
+
+def shown_number(value: object, lang: str) -> int | float | None:
+    """The number a reader sees in ``value`` (an int, or the text/HTML of a formatted figure:
+    "1\u00a0234" in Lithuanian, "1,234" in English), ``None`` when it shows none (a
+    suppressed figure "‡").
+
+    >>> shown_number('<span data-cell="x">1\u00a0234</span>', "lt"), shown_number("2,5", "lt")
+    (1234, 2.5)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    match = _SHOWN_NUMBER.search(_TAG.sub("", str(value)))
+    if match is None:
+        return None
+    text = match.group(0).strip(" ,.")
+    if lang == "lt":
+        text = re.sub(r"[\u00a0\u202f ]", "", text).replace(",", ".")
+    else:
+        text = re.sub(r"[\u00a0\u202f ,]", "", text)
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number
 
 
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
@@ -285,3 +348,38 @@ def question_label(dataset: str, qid: str, lang: str) -> str:
     from ..codebook import load_codebook
 
     return load_codebook().question(dataset, qid).label(lang)
+
+
+def column_label(dataset: str, column: str, lang: str) -> str:
+    """A reader's name for column ``column`` of input ``dataset``: the codebook's label (its
+    longer wording for identifiers and dates, whose labels "ID"/"Data" say too little),
+    "Amžiaus grupė" for the derived ``age_group``; the id itself only when nothing names it."""
+    from ..codebook import load_codebook
+
+    try:
+        q = load_codebook().question(dataset, column)
+    except KeyError:
+        key = f"needs.sample.margin.{column}"
+        return t(key, lang) if has(key) else column
+    return q.text(lang) if q.type in ("id", "date") else q.label(lang)
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence or list: "Sveikatos priežiūra" → "sveikatos priežiūra".
+
+    An acronym ("TŠP apklausa", "ILO") keeps its capitals; use it only for common-noun labels
+    (areas, variables, answers), never for names of countries, places or institutions.
+    """
+    text = str(text)
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def sentence_list(items: list[str], lang: str, *, capitalise: bool = False) -> str:
+    """Common-noun labels as a list inside a sentence: "A, b ir c" (``capitalise``: the list
+    opens a table cell) or "a, b ir c"."""
+    items = [lower_first(i) for i in items]
+    if capitalise and items:
+        items[0] = items[0][:1].upper() + items[0][1:]
+    return fmt_list(items, lang)

@@ -42,7 +42,9 @@ from .i18n import (
     fmt_p,
     label,
     labels,
+    lower_first,
     question_label,
+    sentence_list,
     t,
     t_html,
     value_label,
@@ -314,7 +316,9 @@ def sex_age_table(res: Results, lang: str) -> Html:
     for age in dict.fromkeys(data["age_group"]):
         row: dict[str, Cell] = {}
         for sex in dict.fromkeys(data["sex"]):
-            name = value_label("sex", sex, lang)
+            # a column counts people: "Moterys", not the answer label "Moteris"
+            key = f"needs.context.sex.{sex}"
+            name = t(key, lang) if has_text(key) else value_label("sex", sex, lang)
             row[name] = _cell(tab, _one(tab, sex=sex, age_group=age, measure="count"), lang)
             row[f"{name} (%)"] = _cell(
                 tab, _one(tab, sex=sex, age_group=age, measure="share"), lang, css="tsp-num"
@@ -335,12 +339,15 @@ def sex_age_table(res: Results, lang: str) -> Html:
 
 
 # -- 3. the sample and its weights --------------------------------------------------------------
-def _category_label(margin: str, code: str, lang: str) -> str:
-    """Label of a weighting category (collapsed ones are "+"-joined codes)."""
+def _category_label(margin: str, code: str, lang: str, *, inline: bool = False) -> str:
+    """Label of a weighting category (collapsed ones are "+"-joined codes); ``inline``: inside
+    a sentence, where common nouns are not capitalised (countries still are)."""
     parts = str(code).split("+")
     out = []
     for part in parts:
-        if part == "other":
+        if inline and margin != "citizenship":
+            out.append(lower_first(_category_label(margin, part, lang)))
+        elif part == "other":
             out.append(t("needs.sample.other", lang))
         elif margin == "sex":
             out.append(value_label("sex", part, lang))
@@ -431,7 +438,12 @@ def weighting_summary(res: Results, lang: str) -> Html:
         ),
         (
             t("needs.sample.margins", lang),
-            Cell(", ".join(_margin_label(m, lang) for m in info["margins"])),
+            Cell(
+                ", ".join(
+                    lower_first(_margin_label(m, lang)) if i else _margin_label(m, lang)
+                    for i, m in enumerate(info["margins"])
+                )
+            ),
         ),
         (t("needs.sample.converged", lang), converged_cell),
         (t("needs.sample.figures.iterations", lang), figure_cell("iterations", css="tsp-num")),
@@ -457,14 +469,14 @@ def weighting_summary(res: Results, lang: str) -> Html:
             t_html(
                 "needs.sample.dropped",
                 lang,
-                margins=", ".join(_margin_label(m, lang) for m in info["dropped"]),
+                margins=", ".join(lower_first(_margin_label(m, lang)) for m in info["dropped"]),
             )
         )
     if info["collapsed"]:
         groups = [
-            _margin_label(margin, lang)
+            lower_first(_margin_label(margin, lang))
             + ": "
-            + "; ".join(_category_label(margin, "+".join(g), lang) for g in merged)
+            + "; ".join(_category_label(margin, "+".join(g), lang, inline=True) for g in merged)
             for margin, merged in info["collapsed"].items()
         ]
         notes.append(label_html(t("needs.sample.collapsed", lang, merged="; ".join(groups))))
@@ -969,7 +981,7 @@ def model_notes(res: Results, lang: str) -> list[Markup]:
             if not rec["suppressed"] and not _missing(rec["estimate"]) and rec["estimate"] == 0:
                 continue
             name = t(f"needs.drivers.figure.{figure_}", lang)
-            reasons.append(Markup(f"{label_html(name)}: {span(sample, rec, lang)}"))
+            reasons.append(Markup(f"{label_html(lower_first(name))}: {span(sample, rec, lang)}"))
         if reasons:
             notes.append(
                 t_html(
@@ -1172,7 +1184,7 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     ]
     hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
     if not shown:  # no area has every component (Jonava): nothing to compare, say so
-        areas = label_html(fmt_list(apart, lang))
+        areas = label_html(sentence_list(apart, lang))
         text = t_html("needs.priorities.not_compared", lang, areas=areas)
         return Html(f'<div class="tsp-message tsp-info">{text}</div>')
     data = pd.DataFrame(
@@ -1193,7 +1205,9 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     ]
     if apart:
         notes.append(
-            t_html("needs.priorities.not_compared", lang, areas=label_html(fmt_list(apart, lang)))
+            t_html(
+                "needs.priorities.not_compared", lang, areas=label_html(sentence_list(apart, lang))
+            )
         )
     return _chart(fig, tab, lang, t("needs.priorities.stability_title", lang), hidden, notes)
 
@@ -1374,7 +1388,7 @@ def recommendations(res: Results, lang: str) -> Html:
             practice = str(practices.at[pid, f"name_{lang}"])
             cited.setdefault(pid, practice)
         where = (
-            fmt_list([names.get(a, a) for a in areas], lang)
+            sentence_list([names.get(a, a) for a in areas], lang, capitalise=True)
             if areas
             else t("needs.recommendations.municipality_wide", lang)
         )

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..paths import PROJECT_DIR
 from .display import Cell, Html, join, label_html, safe, table
-from .i18n import _mark_digits, t, t_html
+from .i18n import LANGUAGES, _mark_digits, has, label, t, t_html
 
 #: Distributions whose versions the report lists (they compute or draw its figures).
 PACKAGES = (
@@ -112,33 +112,91 @@ def _display_path(path: str | Path) -> str:
         return p.name  # outside the project: the name is enough, and hides local folders
 
 
-def inputs_table(hashes: Mapping[str, str], lang: str) -> Html:
-    """Each input file (relative to the project folder) with its SHA-256 hash."""
-    frame = pd.DataFrame(
-        {
-            t("provenance.col.file", lang): [
-                Cell(_display_path(p), markup=label_html(_display_path(p))) for p in hashes
-            ],
-            t("provenance.col.sha256", lang): [
-                Cell(h, css="tsp-hash", markup=safe(h, "hash")) for h in hashes.values()
-            ],
-        }
+def _input_names(hashes: Mapping[str, str], params: Mapping[str, object]) -> dict[str, str]:
+    """Input file → the dataset it holds (``tsp_survey`` …): from the ``inputs`` parameter,
+    else the file's name when it is a dataset's default name (the shipped demo files)."""
+    given = {}
+    for dataset, path in dict(params.get("inputs") or {}).items():
+        given[_resolved(path)] = dataset
+    out = {}
+    for path in hashes:
+        stem = Path(path).stem
+        out[path] = given.get(_resolved(path)) or (stem if has(f"review.dataset.{stem}") else "")
+    return out
+
+
+def _resolved(path: str | Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except OSError:
+        return str(path)
+
+
+def _is_demo(path: str | Path) -> bool:
+    return _display_path(path).startswith("data/demo/")
+
+
+def inputs_table(
+    hashes: Mapping[str, str], lang: str, params: Mapping[str, object] | None = None
+) -> Html:
+    """Each input with its SHA-256 hash: the dataset's name in words and, for a file the user
+    gave, its file name (no folders); the shipped demonstration files are named as such."""
+    datasets = _input_names(hashes, params or {})
+    rows = []
+    for path, digest in hashes.items():
+        dataset = datasets[path]
+        name = t(f"review.dataset.{dataset}", lang) if dataset else Path(path).name
+        where = "" if _is_demo(path) else Path(path).name
+        shown = name if where in ("", name) else f"{name} ({where})"
+        rows.append(
+            {
+                t("provenance.col.file", lang): Cell(shown, markup=label_html(shown)),
+                t("provenance.col.sha256", lang): Cell(
+                    digest, css="tsp-hash", markup=safe(digest, "hash")
+                ),
+            }
+        )
+    demo = [t("provenance.demo_file", lang)] if any(_is_demo(p) for p in hashes) else []
+    return table(
+        pd.DataFrame(rows), lang, index=False, caption=t("provenance.inputs", lang), notes=demo
     )
-    return table(frame, lang, index=False, caption=t("provenance.inputs", lang))
+
+
+def _param_value(key: str, value: object, lang: str) -> str:
+    """A parameter's value in words: names for codes, yes/no for switches."""
+    if key == "inputs":
+        given = dict(value or {})
+        if not given:
+            return t("provenance.demo_inputs", lang)
+        return "; ".join(
+            f"{t(f'review.dataset.{k}', lang) if has(f'review.dataset.{k}') else k}: "
+            f"{Path(str(v)).name}"
+            for k, v in given.items()
+        )
+    if key == "municipality":
+        try:
+            return label("municipalities", str(value), lang, column="name")
+        except KeyError:
+            return t("common.all_municipalities", lang) if value == "all" else str(value)
+    if key == "lang" and value in LANGUAGES:
+        return t("common.language_name", str(value))
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
+    return str(value)
 
 
 def params_table(params: Mapping[str, object], lang: str) -> Html:
-    """The report's parameters as they were used."""
+    """The report's parameters as they were used, named and valued in words (a parameter
+    without a label in ``report_text.csv`` — ``provenance.param.<key>`` — is a bug the tests
+    catch)."""
     rows = []
     for key, value in params.items():
-        if key == "inputs":
-            value = ", ".join(f"{k}: {_display_path(v)}" for k, v in dict(value).items()) or t(
-                "provenance.demo_inputs", lang
-            )
+        name = t(f"provenance.param.{key}", lang) if has(f"provenance.param.{key}") else key
+        shown = _param_value(key, value, lang)
         rows.append(
             {
-                t("provenance.col.parameter", lang): key,
-                t("provenance.col.value", lang): Cell(str(value), markup=safe(value, "param")),
+                t("provenance.col.parameter", lang): name,
+                t("provenance.col.value", lang): Cell(shown, markup=safe(shown, "param")),
             }
         )
     return table(pd.DataFrame(rows), lang, index=False, caption=t("provenance.parameters", lang))
@@ -182,7 +240,7 @@ def provenance(
     return join(
         [
             f"<p>{when}</p>",
-            inputs_table(hashes, lang),
+            inputs_table(hashes, lang, params),
             params_table(params, lang),
             versions_table(lang),
         ]

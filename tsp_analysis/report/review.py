@@ -37,6 +37,7 @@ from .display import (
 from .i18n import (
     DASH,
     Markup,
+    column_label,
     fmt_list,
     has,
     label,
@@ -488,7 +489,8 @@ def rows_table(res: Results, lang: str) -> Html:
         )
     if balanced:
         files = [
-            _dataset(d, lang) + f": {t('common.yes' if ok else 'common.no', lang)}"
+            _lower_first(_dataset(d, lang))
+            + f": {_lower_first(t('common.yes' if ok else 'common.no', lang))}"
             for d, ok in balanced.items()
         ]
         text = t_html("review.audit.balanced_list", lang, files=label_html(fmt_list(files, lang)))
@@ -606,7 +608,7 @@ def duplicates_table(res: Results, lang: str) -> Html:
         if tbl.data.empty:
             continue
         used = [
-            f"{_dataset(d, lang)} – {keys[d]}"
+            f"{_dataset(d, lang)} – {_columns(d, keys[d], lang)}"
             for d in dict.fromkeys(tbl.data["dataset"])
             if d in keys
         ]
@@ -620,6 +622,12 @@ def duplicates_table(res: Results, lang: str) -> Html:
             )
         )
     return join(parts)
+
+
+def _columns(dataset: str, key: str, lang: str) -> str:
+    """ "municipality, year" → "savivaldybė, metai": a key's columns named for readers."""
+    names = [column_label(dataset, c.strip(), lang) for c in str(key).split(",") if c.strip()]
+    return ", ".join(_lower_first(n) for n in names)
 
 
 def _category(variable: str, code: str, lang: str) -> str:
@@ -717,7 +725,7 @@ def cleaning_log_table(res: Results, lang: str) -> Html:
             {
                 t("review.audit.col.dataset", lang): _text(_dataset(dataset, lang)),
                 t("review.audit.col.column", lang): _text(
-                    DASH if column in ("", NO_CODE) else column
+                    DASH if column in ("", NO_CODE) else column_label(dataset, column, lang)
                 ),
                 t("review.audit.col.action", lang): _text(name),
                 t("review.audit.col.entries", lang): _fig(
