@@ -44,7 +44,13 @@ def register(subparsers) -> None:
     )
     p.add_argument("--force", "-f", action="store_true", help="rebuild reports that are up to date")
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
-    p.add_argument("--params", default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--params", default=None, metavar="DIR",
+        help="folder of parameter files, one <slug>.yaml per municipality (lithuania.yaml for "
+        "the country, all.yaml for the monitoring report), e.g. a team's own files whose "
+        "inputs point at real data outside the project; relative input paths are read "
+        "relative to the folder's parent (default: params/ of the project)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
         "--timeout", type=int, default=None, metavar="SECONDS",

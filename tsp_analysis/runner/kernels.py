@@ -43,6 +43,9 @@ KERNEL_ENV: dict[str, str] = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     # The kernel's debugger (pydevd) warns about frozen stdlib modules on every start.
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    # report.display.BATCH_ENV: quiet_warnings() keeps library warnings out of the report
+    # (a notebook opened in JupyterLab shows them).
+    "TSP_BATCH": "1",
 }
 
 #: What a zygote imports by default: what the report notebooks and the kernel itself import.
