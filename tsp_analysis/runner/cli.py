@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..outdir import report_folder
-from ..paths import PROJECT_DIR
+from ..paths import default_out_dir
 from .plan import LANGUAGES, REPORTS
 
 
@@ -36,8 +36,9 @@ def register(subparsers) -> None:
         "--lang", "-l", default="lt", choices=[*LANGUAGES, "all"],
         help="report language; 'all' builds both (default: lt)",
     )
-    p.add_argument("--out", "-o", default=str(PROJECT_DIR / "reports"),
-                   help="output folder (default: reports/ of the project)")
+    p.add_argument("--out", "-o", default=str(default_out_dir()),
+                   help="output folder (default: reports/ of the project, or of the current "
+                   "folder when the package is installed from a wheel)")
     p.add_argument(
         "--workers", "-j", type=int, default=os.cpu_count() or 1,
         help="reports built at the same time (default: the machine's cores, %(default)s)",
