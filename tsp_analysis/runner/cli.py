@@ -70,9 +70,6 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build what ``args`` select; print one line per report and a summary."""
     from .batch import BuildInterrupted, build
-    from .execute import skip_slow_iri_checker
-
-    skip_slow_iri_checker()
     if args.workers < 1:
         print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
         return 2
