@@ -179,22 +179,25 @@ def test_wheel_installed_alone_builds_a_demo_report_in_an_empty_folder(wheel, tm
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run(
+    # Nothing of the checkout on the path (with it, pip finds the package "already there").
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "TSP_ANALYSIS_DATA", "VIRTUAL_ENV")}
+    installed = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--disable-pip-version-check", "-q", str(wheel)],
-        check=True, capture_output=True, timeout=300,
+         "--no-index", "--disable-pip-version-check", str(wheel)],
+        capture_output=True, text=True, env=env, timeout=300,
     )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         check=True, capture_output=True, text=True).stdout.strip()
     (Path(site) / "zz_shared_dependencies.pth").write_text(
         sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "TSP_ANALYSIS_DATA", "VIRTUAL_ENV")}
     where = subprocess.run(
         [str(python), "-c", "import tsp_analysis.paths as p; print(p.PROJECT_DIR, p.IN_CHECKOUT)"],
-        check=True, capture_output=True, text=True, env=env, cwd=tmp_path).stdout.split()
-    assert where == [str(Path(site) / "tsp_analysis" / SHIPPED), "False"]
+        capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    assert where.stdout.split() == [str(Path(site) / "tsp_analysis" / SHIPPED), "False"]
 
     empty = tmp_path / "empty"
     empty.mkdir()
