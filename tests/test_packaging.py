@@ -211,3 +211,18 @@ def test_wheel_installed_alone_builds_a_demo_report_in_an_empty_folder(wheel, tm
     assert html.is_file()
     assert "<h1>" in html.read_text(encoding="utf-8")
     assert sorted(p.name for p in empty.iterdir()) == ["X"]
+
+
+# --- the suite runs the notebooks under nbval ------------------------------------------------
+def test_the_suite_runs_every_notebook_under_nbval():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "notebooks" in config["testpaths"]
+    assert "--nbval-lax" in config["addopts"].split()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "notebooks"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    collected = {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+    assert collected == {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
