@@ -193,6 +193,9 @@ def test_wheel_installed_alone_builds_a_demo_report_in_an_empty_folder(wheel, tm
         check=True, capture_output=True, text=True).stdout.strip()
     (Path(site) / "zz_shared_dependencies.pth").write_text(
         sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    # ... and their data files (nbconvert's templates, the kernel spec), which pip puts under
+    # the environment's share/jupyter: found through Jupyter's documented search path.
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     where = subprocess.run(
         [str(python), "-c", "import tsp_analysis.paths as p; print(p.PROJECT_DIR, p.IN_CHECKOUT)"],
         capture_output=True, text=True, env=env, cwd=tmp_path)
