@@ -41,11 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="lt")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--variant", action="append", default=None, metavar="NAME=ARGS",
+        "--variant",
+        action="append",
+        default=None,
+        metavar="NAME=ARGS",
         help="a variant and its extra run arguments (default: plain, i.e. no extra arguments)",
     )
-    parser.add_argument("--kernel-start", type=int, default=0, metavar="N",
-                        help="instead: time N kernel starts of each kind")
+    parser.add_argument(
+        "--kernel-start",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead: time N kernel starts of each kind",
+    )
     args = parser.parse_args(argv)
     if args.kernel_start:
         return kernel_start(args.kernel_start)
@@ -56,9 +64,20 @@ def main(argv: list[str] | None = None) -> int:
         for name, extra in variants.items():
             with tempfile.TemporaryDirectory(prefix="bench-kernels-") as tmp:
                 cmd = [
-                    str(BIN / "tsp-analysis"), "run", "--out", tmp, "--lang", args.lang,
-                    "--workers", str(args.workers), "--no-progress",
-                    "-m", *args.municipality, "-r", *args.report, *shlex.split(extra),
+                    str(BIN / "tsp-analysis"),
+                    "run",
+                    "--out",
+                    tmp,
+                    "--lang",
+                    args.lang,
+                    "--workers",
+                    str(args.workers),
+                    "--no-progress",
+                    "-m",
+                    *args.municipality,
+                    "-r",
+                    *args.report,
+                    *shlex.split(extra),
                 ]
                 start = time.perf_counter()
                 done = subprocess.run(cmd, capture_output=True, text=True)
@@ -67,12 +86,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
                 return 1
             times[name].append(seconds)
-            print(f"round {round_no + 1} {name:>12}: {seconds:7.2f} s  "
-                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+            print(
+                f"round {round_no + 1} {name:>12}: {seconds:7.2f} s  "
+                f"(load {os.getloadavg()[0]:.2f})",
+                flush=True,
+            )
     print(f"load after: {os.getloadavg()}")
     for name, values in times.items():
-        print(f"{name:>12}: median {statistics.median(values):7.2f} s  "
-              f"({', '.join(f'{v:.2f}' for v in values)})")
+        print(
+            f"{name:>12}: median {statistics.median(values):7.2f} s  "
+            f"({', '.join(f'{v:.2f}' for v in values)})"
+        )
     return 0
 
 
@@ -115,13 +139,18 @@ def kernel_start(rounds: int) -> int:
         for name in results:
             wall, cpu = asyncio.run(one(name == "forked"))
             results[name].append((wall, cpu))
-            print(f"{name:>7}: {wall:6.2f} s wall, {cpu:6.2f} s kernel CPU "
-                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+            print(
+                f"{name:>7}: {wall:6.2f} s wall, {cpu:6.2f} s kernel CPU "
+                f"(load {os.getloadavg()[0]:.2f})",
+                flush=True,
+            )
     zygote.close()
     print(f"load after: {os.getloadavg()}")
     for name, values in results.items():
-        print(f"{name:>7}: median {statistics.median(v[0] for v in values):6.2f} s wall, "
-              f"{statistics.median(v[1] for v in values):6.2f} s kernel CPU")
+        print(
+            f"{name:>7}: median {statistics.median(v[0] for v in values):6.2f} s wall, "
+            f"{statistics.median(v[1] for v in values):6.2f} s kernel CPU"
+        )
     return 0
 
 

@@ -66,12 +66,14 @@ def test_readme_command_runs_as_written(command, tmp_path):
     (tmp_path / "data").symlink_to(ROOT / "data")
     words = shlex.split(command)
     words[0] = str(BIN / "tsp-analysis")
-    done = subprocess.run(words, cwd=tmp_path, env=_env(), capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        words, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=600
+    )
     # validate exits 1 when it finds problems (the demo data has its dirty rows): it must
     # report them, not crash.
     assert done.returncode in (0, 1) if words[1] == "validate" else done.returncode == 0, (
-        done.stdout[-2000:] + done.stderr[-2000:])
+        done.stdout[-2000:] + done.stderr[-2000:]
+    )
     assert "Traceback" not in done.stderr
     if words[1] == "validate":
         assert "problem(s) in 1 file(s)" in done.stdout
@@ -86,6 +88,12 @@ def test_readme_python_example_runs_as_written(tmp_path):
     (code,) = blocks("python")
     script = tmp_path / "readme_example.py"
     script.write_text(code, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=_env(),
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr[-3000:]

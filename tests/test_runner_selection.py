@@ -78,15 +78,38 @@ def test_run_with_a_teams_parameter_folder_outside_the_project(tmp_path):
     (team / "secure").mkdir()
     (team / "secure" / "akmene.csv").write_text("value\n2\n3\n", encoding="utf-8")
     (team / "params" / "akmene.yaml").write_text(
-        "municipality: akmene\ninputs:\n  tsp_survey: secure/akmene.csv\n", encoding="utf-8")
+        "municipality: akmene\ninputs:\n  tsp_survey: secure/akmene.csv\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(PROJECT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "tsp_analysis.cli", "run", "--params", str(team / "params"),
-         "--notebooks", str(FIXTURES), "-m", "akmene", "-r", "needs_analysis", "--out",
-         str(out), "--no-progress"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "tsp_analysis.cli",
+            "run",
+            "--params",
+            str(team / "params"),
+            "--notebooks",
+            str(FIXTURES),
+            "-m",
+            "akmene",
+            "-r",
+            "needs_analysis",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     record = json.loads((out / "manifest.json").read_text())["reports"][0]
@@ -100,8 +123,18 @@ def test_run_names_a_missing_parameter_folder(tmp_path, capsys):
     from tsp_analysis.cli import main
 
     missing = tmp_path / "nowhere"
-    code = main(["run", "--params", str(missing), "-m", "akmene",
-                 "--out", str(tmp_path / "out"), "--no-progress"])
+    code = main(
+        [
+            "run",
+            "--params",
+            str(missing),
+            "-m",
+            "akmene",
+            "--out",
+            str(tmp_path / "out"),
+            "--no-progress",
+        ]
+    )
     assert code == 2
     assert f"{missing}: the parameter folder does not exist" in capsys.readouterr().err
 
@@ -132,11 +165,17 @@ def test_quiet_warnings_silences_them_in_a_batch_build():
     )
     base = {k: v for k, v in os.environ.items() if k != display.BATCH_ENV}
     base["PYTHONPATH"] = os.pathsep.join([str(PROJECT), *filter(None, [base.get("PYTHONPATH")])])
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env=base, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=base, check=True
+    )
     assert shown.stdout.strip() == "False"
     assert "raking did not converge" in shown.stderr
-    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={**base, display.BATCH_ENV: "1"}, check=True)
+    quiet = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**base, display.BATCH_ENV: "1"},
+        check=True,
+    )
     assert quiet.stdout.strip() == "True"
     assert "raking did not converge" not in quiet.stderr
