@@ -5,9 +5,10 @@
     python3 tasks.py test      # run the whole test suite
 
 Both create ``.venv/`` on first use and install the project with its pinned dependencies
-(``requirements.lock``), so they work on a fresh machine with only Python and access to the
-package registry. Extra arguments after the task are passed on (to ``tsp-analysis run`` or to
-``pytest``).
+(``requirements.lock``): ``reports`` the runtime dependencies only, ``test`` the development
+extras too (pytest, nbval, ruff, the test oracles). They work on a fresh machine with only
+Python and access to the package registry. Extra arguments after the task are passed on (to
+``tsp-analysis run`` or to ``pytest``).
 """
 
 from __future__ import annotations
@@ -35,24 +36,28 @@ def _install_key() -> str:
     return h.hexdigest()
 
 
-def ensure_env() -> None:
-    """Create ``.venv`` and install the project (with dev extras) when it is missing or stale."""
+def ensure_env(dev: bool = False) -> None:
+    """Create ``.venv`` and install the project when it is missing or stale: the runtime
+    dependencies only, or with the ``dev`` extras (tests, lint, the test oracles) for
+    ``test``. An environment that has the dev extras serves ``reports`` too."""
     if sys.version_info < (3, 11):  # noqa: UP036 - this script must run under any python3
         sys.exit(f"tsp-analysis needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     if not PY.exists():
         print(f"creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     key = _install_key()
-    if STAMP.exists() and STAMP.read_text() == key:
+    installed = STAMP.read_text().split() if STAMP.exists() else []
+    if installed[:1] == [key] and (not dev or "dev" in installed[1:]):
         return
-    print("installing tsp-analysis and its pinned dependencies (first run: a few minutes)",
-          flush=True)
-    cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]"]
+    what = "with its development tools" if dev else "with its runtime dependencies"
+    print(f"installing tsp-analysis {what} (pinned; first run: a few minutes)", flush=True)
+    target = ".[dev]" if dev else "."
+    cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target]
     lock = ROOT / "requirements.lock"
     if lock.exists():
         cmd += ["-c", str(lock)]
     subprocess.run(cmd, cwd=ROOT, check=True)
-    STAMP.write_text(key)
+    STAMP.write_text(f"{key} {'dev' if dev else 'runtime'}")
 
 
 def main(argv: list[str]) -> int:
@@ -60,7 +65,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     task, rest = argv[0], argv[1:]
-    ensure_env()
+    ensure_env(dev=task == "test")
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     if task == "env":
         return 0

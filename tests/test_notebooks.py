@@ -3,8 +3,9 @@
 The session fixture :func:`rendered` builds every report, in both languages, with the batch
 runner (``tsp_analysis.runner.build``: papermill in warm forked kernels, nbconvert in process),
 so the HTML these tests and ``tests/test_privacy.py`` scan is exactly what a reviewer reads.
-Each notebook is also run once with its own defaults through plain nbclient, as JupyterLab
-would run it.
+Each notebook also runs with its own defaults (Vilnius, the demo data, Lithuanian), as
+JupyterLab runs it, under nbval: ``pytest --nbval-lax`` collects ``notebooks/`` (pyproject's
+``testpaths`` and ``addopts``), every cell an item that fails on an error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import ast
 import csv
 import json
 import re
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,33 +42,6 @@ def jobs() -> list[tuple[str, str, str]]:
     return [(r, m, lang) for r in REPORTS for m in units[r] for lang in LANGS]
 
 
-def _html(nb) -> str:
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return body
-
-
-def _execute(job: tuple[str, None, None]) -> dict:
-    """Run one notebook with its own defaults in a fresh kernel through plain nbclient, as
-    JupyterLab does (no papermill, no injected parameters)."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    report = job[0]
-    error = html = None
-    try:
-        nb = nbformat.read(NOTEBOOKS / f"{report}.ipynb", as_version=4)
-        NotebookClient(nb, kernel_name="python3", timeout=600,
-                       resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-        html = _html(nb)
-    except Exception as exc:  # the test reports it; the other notebooks go on
-        error = f"{type(exc).__name__}: {exc}"[:4000]
-    return {"job": job, "error": error, "html": html}
-
-
 @cache
 def build_output() -> tuple[Path, tuple[dict, ...]]:
     """Every report of every municipality in both languages, built by the runner once per
@@ -84,7 +57,7 @@ def build_output() -> tuple[Path, tuple[dict, ...]]:
 
 @cache
 def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
-    """Every report built by the runner, and each notebook run with its own defaults."""
+    """Every report built by the runner."""
     out, records = build_output()
     rendered: dict[tuple[str, str | None, str | None], dict] = {}
     for rec in records:
@@ -93,9 +66,6 @@ def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
         error = rec.get("error")
         rendered[job] = {"job": job, "html": html,
                          "error": None if rec["status"] == "ok" else json.dumps(error)}
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
-        for r in pool.map(_execute, [(r, None, None) for r in REPORTS]):
-            rendered[r["job"]] = r
     return rendered
 
 
@@ -151,12 +121,6 @@ def test_report_runs_and_renders(rendered, job):
     result = rendered[job]
     assert result["error"] is None, result["error"]
     assert "<h1>" in result["html"]
-
-
-@pytest.mark.parametrize("report", REPORTS)
-def test_notebook_runs_with_its_defaults_without_papermill(rendered, report):
-    result = rendered[(report, None, None)]
-    assert result["error"] is None, result["error"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

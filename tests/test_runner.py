@@ -552,40 +552,15 @@ class _Headings(HTMLParser):
             self._heading += data
 
 
-def test_zygote_input_cache_serves_copies_only_for_identical_files(tmp_path, monkeypatch):
-    from tsp_analysis import inputs as module
-    from tsp_analysis.codebook import DATASETS
-    from tsp_analysis.runner import warm
-
-    files = {}
-    for dataset in DATASETS:
-        files[dataset] = tmp_path / f"{dataset}.csv"
-        files[dataset].write_text("a\n1\n", encoding="utf-8")
-    calls: list = []
-
-    def fake_load_inputs(paths=None, *, datasets=None):
-        calls.append(dict(paths or {}))
-        return {"rows": [1, 2, 3], "paths": dict(paths or {})}
-
-    monkeypatch.setattr(module, "default_paths", lambda: dict(files))
-    monkeypatch.setattr(module, "load_inputs", fake_load_inputs)
-    assert warm.cache_inputs([{}]) == []
-    assert len(calls) == 1
-
-    first = module.load_inputs({})
-    first["rows"].append(99)  # a report changing its inputs changes only its copy
-    second = module.load_inputs()
-    assert second == {"rows": [1, 2, 3], "paths": {}}
-    assert len(calls) == 1  # both served from the cache
-
-    other = tmp_path / "other.csv"
-    other.write_text("a\n1\n", encoding="utf-8")
-    module.load_inputs({"tsp_survey": str(other)})  # other paths: the real function
-    assert len(calls) == 2
-
-    files["residents"].write_text("a\n2\n", encoding="utf-8")  # same path, new content
-    module.load_inputs()
-    assert len(calls) == 3
+def test_kernel_manager_uses_only_public_hooks_to_set_sockets_and_environment():
+    """Unix sockets come from the manager's public traits and the environment from its public
+    ``start_kernel``; no private start-up method is overridden for that."""
+    manager = kernels.kernel_manager_class(None, {"TSP_X": "1"})()
+    if os.name == "posix":
+        assert manager.transport == "ipc"
+        assert manager.ip.startswith(str(kernels._ipc_dir()))
+    assert "_async_pre_start_kernel" not in vars(kernels.ReportKernelManager)
+    assert "start_kernel" in vars(kernels.ReportKernelManager)
 
 
 @pytest.mark.slow

@@ -453,18 +453,33 @@ def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
     return join(parts)
 
 
-def quiet_warnings() -> None:
-    """Keep Python warnings out of the rendered report.
+#: Environment variable the batch runner sets in every report kernel (``runner.kernels``):
+#: a report built in batch keeps library warnings out of its HTML.
+BATCH_ENV = "TSP_BATCH"
+
+
+def quiet_warnings() -> bool:
+    """In a batch build, keep Python warnings out of the rendered report; elsewhere do nothing.
 
     A warning would appear in the HTML as raw English text from deep inside a library. What a
     reader needs from them is reported in words instead (e.g. the weighting table says whether
-    raking converged). The warnings go to the ``py.warnings`` logger, which has a no-op handler;
-    add a handler to it to see them while exploring.
+    raking converged). In a batch build (the runner sets :data:`BATCH_ENV` in the kernel) the
+    warnings go to the ``py.warnings`` logger, which has a no-op handler. Someone running the
+    notebook in JupyterLab sees every warning, as Python shows it.
+
+    Returns
+    -------
+    bool
+        True when warnings were silenced (a batch build).
     """
     import logging
+    import os
 
+    if not os.environ.get(BATCH_ENV):
+        return False
     logging.captureWarnings(True)
     logger = logging.getLogger("py.warnings")
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
     logger.propagate = False
+    return True

@@ -65,6 +65,10 @@ def package_versions() -> dict[str, str]:
 def code_version() -> str:
     """The git commit of the source tree (with "+changes" when the package, notebooks or data
     differ from it), or the package version when there is no git checkout."""
+    from ..paths import IN_CHECKOUT
+
+    if not IN_CHECKOUT:  # an installed wheel: a repository around it is someone else's
+        return f"tsp-analysis {package_versions()['tsp-analysis']}"
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],

@@ -5,7 +5,6 @@ write the manifest and the index.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import os
 import sys
 import time
@@ -97,16 +96,13 @@ def default_executor(workers: int, kind: str = "thread", initializer=None, inita
     raise ValueError(f"unknown executor kind {kind!r}; expected one of {EXECUTOR_KINDS}")
 
 
-def _warm_worker(preload: tuple[str, ...] | None, key: str, warm: list[dict]) -> None:
+def _warm_worker(preload: tuple[str, ...] | None, key: str) -> None:
     """Process-pool initializer: start the worker's zygote importing while the worker itself
     imports papermill and nbconvert."""
-    from .execute import skip_slow_iri_checker
-
-    skip_slow_iri_checker()
     if preload is not None:
         from . import kernels
 
-        kernels.shared_zygote(preload, key, warm)
+        kernels.shared_zygote(preload, key)
 
 
 def _now() -> str:
@@ -289,20 +285,7 @@ def _run(
     preload = (
         tuple(kernels.preload_modules(sorted({j.notebook for j, _ in todo}))) if prewarm else None
     )
-    warm: list[dict] = []
     zygote_key = source
-    if preload is not None and "tsp_analysis.inputs" in preload:
-        # The notebooks load inputs: load each distinct set once, in the zygote (see
-        # runner/warm.py). The zygote is then keyed by every input file's hash too, so new
-        # data means a new zygote in a worker that outlives the build.
-        input_sets = {
-            cache.canonical_json(job.parameters.get("inputs", {})): job.parameters["inputs"]
-            for job, _ in todo
-        }
-        warm = [{"call": "tsp_analysis.runner.warm:cache_inputs",
-                 "args": [[input_sets[k] for k in sorted(input_sets)]]}]
-        zygote_key = cache.sha256_bytes(cache.canonical_json(
-            [source, sorted(cache.canonical_json(h["inputs"]) for _, h in todo)]).encode())
     names = index.municipality_names()
     specs = {
         job.name: JobSpec(
@@ -318,7 +301,6 @@ def _run(
             cwd=str(job.notebook.resolve().parent),
             preload=preload,
             zygote_key=zygote_key,
-            warm=json.dumps(warm),
             timeout=timeout,
             place=names.get(job.slug, (job.slug, job.slug))[0 if job.lang == "lt" else 1],
             results_cache=str(out / data.CACHE),
@@ -331,9 +313,9 @@ def _run(
         if executor_kind == "thread" and preload is not None:
             # Start the zygote importing now, on the other core, while this process imports
             # papermill and nbconvert for the first report.
-            kernels.shared_zygote(preload, zygote_key, warm)
+            kernels.shared_zygote(preload, zygote_key)
         executor = default_executor(
-            workers, executor_kind, _warm_worker, (preload, zygote_key, warm)
+            workers, executor_kind, _warm_worker, (preload, zygote_key)
         )
     assert executor is not None
     bar = tqdm(

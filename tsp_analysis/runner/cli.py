@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..outdir import report_folder
-from ..paths import PROJECT_DIR
+from ..paths import default_out_dir
 from .plan import LANGUAGES, REPORTS
 
 
@@ -36,15 +36,22 @@ def register(subparsers) -> None:
         "--lang", "-l", default="lt", choices=[*LANGUAGES, "all"],
         help="report language; 'all' builds both (default: lt)",
     )
-    p.add_argument("--out", "-o", default=str(PROJECT_DIR / "reports"),
-                   help="output folder (default: reports/ of the project)")
+    p.add_argument("--out", "-o", default=str(default_out_dir()),
+                   help="output folder (default: reports/ of the project, or of the current "
+                   "folder when the package is installed from a wheel)")
     p.add_argument(
         "--workers", "-j", type=int, default=os.cpu_count() or 1,
         help="reports built at the same time (default: the machine's cores, %(default)s)",
     )
     p.add_argument("--force", "-f", action="store_true", help="rebuild reports that are up to date")
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
-    p.add_argument("--params", default=None, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--params", default=None, metavar="DIR",
+        help="folder of parameter files, one <slug>.yaml per municipality (lithuania.yaml for "
+        "the country, all.yaml for the monitoring report), e.g. a team's own files whose "
+        "inputs point at real data outside the project; relative input paths are read "
+        "relative to the folder's parent (default: params/ of the project)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
         "--timeout", type=int, default=None, metavar="SECONDS",
@@ -63,9 +70,6 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build what ``args`` select; print one line per report and a summary."""
     from .batch import BuildInterrupted, build
-    from .execute import skip_slow_iri_checker
-
-    skip_slow_iri_checker()
     if args.workers < 1:
         print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
         return 2

@@ -8,10 +8,8 @@ runs the same in a thread, a process pool worker or a Dask worker on another mac
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sys
 import tempfile
 import time
 import traceback
@@ -41,8 +39,6 @@ class JobSpec:
     preload: tuple[str, ...] | None = None
     #: Identifies the code and data a zygote preloaded (a change means a new zygote).
     zygote_key: str = ""
-    #: Warm-up calls for the zygote (:mod:`tsp_analysis.runner.warm`), as JSON.
-    warm: str = "[]"
     timeout: int | None = None
     #: The municipality's (or country's) name in the report's language, for the page title.
     place: str = ""
@@ -64,21 +60,6 @@ class JobOutcome:
     kernel: str = "launched"  # or "forked" (from the zygote)
     #: The report's data files (``runner.data.paths``), relative to the output folder.
     data: dict[str, str] | None = None
-
-
-def skip_slow_iri_checker() -> None:
-    """Keep ``jsonschema`` from importing ``rfc3987_syntax`` in this process.
-
-    papermill and nbconvert validate notebooks with nbformat, which imports ``jsonschema``,
-    which imports ``rfc3987_syntax`` for its optional ``iri`` format checker; that module
-    compiles dozens of Earley grammars at import, about 2 s of CPU, and no notebook schema
-    uses the format (python-jsonschema/jsonschema#1428). ``jsonschema`` treats the module as
-    optional, so blocking it changes nothing but start-up time. Only for processes the runner
-    owns (the ``tsp-analysis run`` command, its worker processes); a no-op once ``jsonschema``
-    is imported.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def current_umask() -> int:
@@ -148,7 +129,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
     nb_file.parent.mkdir(parents=True, exist_ok=True)
     zygote = None
     if spec.preload is not None:
-        zygote = kernels.shared_zygote(spec.preload, spec.zygote_key, json.loads(spec.warm))
+        zygote = kernels.shared_zygote(spec.preload, spec.zygote_key)
     from ..results import CACHE_ENV
 
     extra = {CACHE_ENV: spec.results_cache} if spec.results_cache else {}

@@ -43,6 +43,9 @@ KERNEL_ENV: dict[str, str] = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     # The kernel's debugger (pydevd) warns about frozen stdlib modules on every start.
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    # report.display.BATCH_ENV: quiet_warnings() keeps library warnings out of the report
+    # (a notebook opened in JupyterLab shows them).
+    "TSP_BATCH": "1",
 }
 
 #: What a zygote imports by default: what the report notebooks and the kernel itself import.
@@ -171,9 +174,6 @@ class Zygote:
     env : mapping, optional
         Environment of the zygote (default: the current one plus :data:`KERNEL_ENV`). Kernels
         whose interpreter-level variables (``PYTHON*``) differ from it are not forked from it.
-    warm : list of dict, optional
-        Calls ``{"call": "module:function", "args": [...]}`` made once after the imports,
-        whose results every kernel inherits (see :mod:`tsp_analysis.runner.warm`).
 
     The zygote starts importing at once, in the background; :meth:`spawn` waits for it.
     """
@@ -182,10 +182,8 @@ class Zygote:
         self,
         preload: Iterable[str],
         env: Mapping[str, str] | None = None,
-        warm: list[dict] | None = None,
     ):
         self.preload = list(dict.fromkeys(preload))
-        self.warm = list(warm or [])
         self.env = dict(env if env is not None else {**os.environ, **KERNEL_ENV})
         self._lock = threading.Lock()
         self._ready: dict | None = None
@@ -204,7 +202,7 @@ class Zygote:
         self._sock = parent
         self._rfile = parent.makefile("rb")
         self._wfile = parent.makefile("wb")
-        self._send({"preload": self.preload, "warm": self.warm})
+        self._send({"preload": self.preload})
 
     def _send(self, obj: dict) -> None:
         self._wfile.write(json.dumps(obj).encode() + b"\n")
@@ -353,18 +351,23 @@ class ReportKernelManager(AsyncKernelManager):
     #: Set on the instance after start: True when the kernel was forked from a zygote.
     forked: bool = False
 
-    async def _async_pre_start_kernel(self, **kw: Any):  # type: ignore[override]
-        if os.name == "posix" and not self.has_kernel:
+    def __init__(self, **kwargs: Any):
+        if os.name == "posix":
             # Unix sockets in a private folder rather than TCP ports on localhost: no race
             # for free ports between parallel kernels, nothing reachable by other users of a
             # shared machine, and no "running over TCP without encryption" warning per kernel.
-            self.transport = "ipc"
-            self.ip = str(_ipc_dir() / f"k{uuid.uuid4().hex[:12]}")
+            # (transport and ip are the manager's public configurable traits.)
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(_ipc_dir() / f"k{uuid.uuid4().hex[:12]}"))
+        super().__init__(**kwargs)
+
+    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        """Start the kernel (the public entry point nbclient calls) with :data:`KERNEL_ENV`
+        and :attr:`extra_env` added to its environment."""
         env = dict(kw.pop("env", None) or os.environ)
         env.update(KERNEL_ENV)
         env.update(type(self).extra_env)
-        kw["env"] = env
-        return await super()._async_pre_start_kernel(**kw)
+        await super().start_kernel(env=env, **kw)
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         zygote = type(self).zygote
@@ -422,26 +425,25 @@ _zygotes_lock = threading.Lock()
 
 
 def shared_zygote(
-    preload: Iterable[str], key: str = "", warm: list[dict] | None = None
+    preload: Iterable[str], key: str = ""
 ) -> Zygote | None:
     """The process's zygote for ``preload`` and ``key``, started if needed; ``None`` where
     kernels cannot be forked (no ``fork``).
 
-    ``key`` identifies the code and data the zygote preloaded (the runner passes a hash of the
-    ``tsp_analysis`` sources and of the build's input files): a zygote with another key, or
-    other warm-up calls, is stopped and replaced, so a worker that lives across builds never
-    forks kernels holding stale code.
+    ``key`` identifies the code the zygote preloaded (the runner passes a hash of the
+    ``tsp_analysis`` sources): a zygote with another key is stopped and replaced, so a worker
+    that lives across builds never forks kernels holding stale code.
     """
     if not hasattr(os, "fork"):
         return None
-    wanted = (tuple(dict.fromkeys(preload)), key, json.dumps(warm or [], sort_keys=True))
+    wanted = (tuple(dict.fromkeys(preload)), key)
     with _zygotes_lock:
         zygote = _zygotes.get(wanted)
         if zygote is not None and zygote.alive():
             return zygote
         for other in list(_zygotes):
             _zygotes.pop(other).close()
-        zygote = Zygote(wanted[0], warm=warm)
+        zygote = Zygote(wanted[0])
         _zygotes[wanted] = zygote
         return zygote
 

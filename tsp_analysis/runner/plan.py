@@ -16,12 +16,30 @@ from .. import params as params_mod
 from ..errors import ParameterError, TspError
 from ..paths import PROJECT_DIR
 
-#: The reports, in build order.
-REPORTS: tuple[str, ...] = ("needs_analysis", "data_review", "monitoring")
 LANGUAGES: tuple[str, ...] = ("lt", "en")
 #: Slug of the country-level data review and of the one monitoring report.
 COUNTRY = params_mod.COUNTRY
 ALL = params_mod.ALL
+#: Stands for "each selected municipality" in :data:`REPORT_UNITS`.
+EACH_MUNICIPALITY = "*"
+#: The units each report kind is built for: :data:`EACH_MUNICIPALITY` and/or fixed slugs. A
+#: fixed slug is a unit of its own (``lithuania``: the country; ``all``: every municipality
+#: compared), with its own parameter file; it may be named in a selection. A report kind whose
+#: only units are fixed slugs is built whenever the kind is selected; a fixed slug beside
+#: municipalities is built when named, or when no municipality is named.
+REPORT_UNITS: dict[str, tuple[str, ...]] = {
+    "needs_analysis": (EACH_MUNICIPALITY,),
+    "data_review": (EACH_MUNICIPALITY, COUNTRY),
+    "monitoring": (ALL,),
+}
+#: The reports, in build order.
+REPORTS: tuple[str, ...] = tuple(REPORT_UNITS)
+
+
+def fixed_units() -> list[str]:
+    """The slugs in :data:`REPORT_UNITS` that are not municipalities, in table order."""
+    units = (u for units in REPORT_UNITS.values() for u in units if u != EACH_MUNICIPALITY)
+    return list(dict.fromkeys(units))
 
 
 def default_notebooks_dir() -> Path:
@@ -78,18 +96,19 @@ class ParameterErrors(TspError):
 
 
 def slugs_for(report: str, municipalities: Sequence[str]) -> list[str]:
-    """The slugs ``report`` is built for when ``municipalities`` are selected.
+    """The slugs ``report`` is built for when ``municipalities`` are selected (read from
+    :data:`REPORT_UNITS`).
 
     ``needs_analysis``: each municipality; ``data_review``: each municipality, plus the
-    country when every municipality is selected or ``lithuania`` is named; ``monitoring``:
+    country when ``lithuania`` is named (a build of everything names it); ``monitoring``:
     ``all`` once (it compares municipalities; it is built whenever it is selected).
     """
-    if report == "monitoring":
-        return [ALL]
-    slugs = [m for m in municipalities if m not in (COUNTRY, ALL)]
-    if report == "data_review" and COUNTRY in municipalities:
-        slugs.append(COUNTRY)
-    return slugs
+    units = REPORT_UNITS[report]
+    fixed = [u for u in units if u != EACH_MUNICIPALITY]
+    if EACH_MUNICIPALITY not in units:
+        return fixed
+    named = [m for m in municipalities if m not in fixed_units()]
+    return [*named, *(u for u in fixed if u in municipalities)]
 
 
 def plan(
@@ -106,7 +125,8 @@ def plan(
     ----------
     municipalities : iterable of str, optional
         Municipality slugs; ``None`` means every municipality in the reference table plus
-        ``lithuania`` (the country data review). ``lithuania`` may be named on its own.
+        every fixed unit of :data:`REPORT_UNITS`. A fixed unit (``lithuania``, the country
+        data review; ``all``, the monitoring report) may be named on its own.
     reports : iterable of str, optional
         Any of :data:`REPORTS`; ``None`` means all.
     langs : str or iterable of str
@@ -150,16 +170,15 @@ def plan(
 
     selected_reports = _select(reports, REPORTS, "report")
     selected_langs = _select([langs] if isinstance(langs, str) else langs, LANGUAGES, "language")
+    allowed = [*known, *fixed_units()]
     if municipalities is None:
-        selected = [*known, COUNTRY]
+        selected = allowed
     else:
         selected = list(dict.fromkeys(municipalities))
-        unknown = [m for m in selected if m not in (*known, COUNTRY)]
+        unknown = [m for m in selected if m not in allowed]
         if unknown:
-            raise ValueError(
-                f"unknown municipality {unknown[0]!r}; expected some of {[*known, COUNTRY]}"
-            )
-        order = {slug: i for i, slug in enumerate([*known, COUNTRY])}
+            raise ValueError(f"unknown municipality {unknown[0]!r}; expected some of {allowed}")
+        order = {slug: i for i, slug in enumerate(allowed)}
         selected.sort(key=order.__getitem__)
 
     jobs: list[Job] = []

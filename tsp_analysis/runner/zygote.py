@@ -13,8 +13,7 @@ It is run as a script by :mod:`tsp_analysis.runner.kernels` (never imported by i
     python zygote.py FD
 
 ``FD`` is the inherited end of a socket pair. The protocol is one JSON object per line.
-The parent first sends ``{"preload": [module, ...], "warm": [{"call": "module:function",
-"args": [...]}, ...]}``; the zygote imports, calls each warm-up function, and answers
+The parent first sends ``{"preload": [module, ...]}``; the zygote imports them and answers
 ``{"ready": true, "loaded": [...], "failed": {module: error}}``. Then each
 ``{"argv": [...], "env": {...}, "cwd": "..."}`` is answered with ``{"pid": N}`` once the child
 exists. End of file on the socket (the parent closed it or died) ends the zygote; kernels it
@@ -58,18 +57,6 @@ def _preload(modules: list[str]) -> tuple[list[str], dict[str, str]]:
         else:
             loaded.append(name)
     return loaded, failed
-
-
-def _warm(call: dict, failed: dict[str, str]) -> None:
-    """Run ``{"call": "module:function", "args": [...]}`` once, for every kernel to inherit
-    what it computes (see :mod:`tsp_analysis.runner.warm`)."""
-    try:
-        module_name, function = call["call"].split(":")
-        problems = getattr(importlib.import_module(module_name), function)(*call.get("args", []))
-        for problem in problems or []:
-            failed[call["call"]] = str(problem)
-    except BaseException as exc:  # warming only saves time; the kernels do the work otherwise
-        failed[call.get("call", "?")] = f"{type(exc).__name__}: {exc}"
 
 
 def _become_kernel(conn: socket.socket, request: dict) -> None:
@@ -128,8 +115,6 @@ def main(argv: list[str]) -> int:
         return 0
     setup = json.loads(first)
     loaded, failed = _preload(setup.get("preload", []))
-    for call in setup.get("warm", []):
-        _warm(call, failed)
     signal.signal(signal.SIGCHLD, _reap)
     import threading  # already imported by any preload worth having; cheap otherwise
 
