@@ -290,6 +290,17 @@ def test_chart_text_stays_legible_on_a_390_px_phone():
         assert not small, (name, small)
 
 
+def test_embedded_charts_are_no_wider_than_the_phone_sizing_assumes():
+    from tsp_analysis.report.display import svg_bytes
+
+    for name, fig in _every_chart().items():
+        svg = svg_bytes(fig).decode("utf-8")
+        width = float(re.search(r'<svg[^>]* width="([0-9.]+)pt"', svg).group(1))
+        # what is drawn, cropped, is at most 3 % wider than WIDTH: smallest text >= 8.7 px
+        assert width <= charts.WIDTH * 72 * 1.03, (name, width)
+        assert charts.MIN_FONT * charts.PHONE_COLUMN_PX / width >= 8.7, name
+
+
 def test_titles_are_wrapped_to_the_figure_not_clipped():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -331,6 +342,8 @@ def test_alt_order_names_the_highest_and_lowest_shown_item_in_words():
     )
     assert charts.alt_order({"Health": 0.4, "Culture": float("nan")}, "en", "Need") is None
     assert charts.alt_order({"A": 0.4, "B": 0.4}, "en", "Need") is None
+    # a digit in an alt text cannot be marked as a label: such an order is left out
+    assert charts.alt_order({"Age 18–24": 1.4, "Sex: male": 0.8}, "en", "Odds") is None
 
 
 def test_alt_text_says_what_kind_of_chart_and_where_the_figures_are():

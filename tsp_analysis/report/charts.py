@@ -28,6 +28,7 @@ without the suffix return the embedded figure with that note as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 
@@ -127,6 +128,13 @@ def text_colour(background: object) -> str:
 def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
     """A title broken over lines so that it fits the figure's width (never clipped)."""
     return None if title is None else _wrap(title, width)
+
+
+def set_title(fig: Figure, title: str) -> None:
+    """The chart's title, at the figure's left edge (not the axes', which the category labels
+    push right) and wrapped to the figure's width, so that it is never clipped."""
+    chars = int(TITLE_CHARS * fig.get_figwidth() / WIDTH)
+    fig.suptitle(wrap_title(title, chars), x=0.01, ha="left")
 
 
 @contextmanager
@@ -292,11 +300,14 @@ def interval_bars_figure(
         ax.set_ylabel("")
         ax.set_xlabel(xlabel or "")
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
         if hue:
             # Below the axes: inside them the legend would hide bars or whiskers.
-            fig.legend(title=None, loc="outside lower center", ncols=len(hue_order),
-                       frameon=False)
+            handles, names = ax.get_legend_handles_labels()
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()  # seaborn's, inside the axes
+            fig.legend(handles, names, title=None, loc="outside lower center",
+                       ncols=len(hue_order), frameon=False)
     return fig, omitted
 
 
@@ -345,7 +356,9 @@ def heatmap_figure(
     cmap = mpl.colormaps[SCORE_CMAP]
     norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
     with style():
-        fig, ax = new_figure(height=0.5 * len(row_order) + 2.6)
+        # narrower than the others by what the slanted column labels stick out on the right,
+        # so that the image is as wide as the other charts and its text as large
+        fig, ax = new_figure(height=0.5 * len(row_order) + 2.6, width=WIDTH - 0.9)
         sns.heatmap(
             values,
             mask=values.isna(),
@@ -404,7 +417,7 @@ def heatmap_figure(
         ax.set_xlabel("")
         ax.set_ylabel("")
         if title:
-            ax.set_title(wrap_title(title), pad=12)
+            set_title(fig, title)
     return fig, omitted
 
 
@@ -478,7 +491,7 @@ def forest_figure(
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
     return fig
 
 
@@ -558,7 +571,7 @@ def lines_figure(
         fig.legend(handles, shown, title=None, loc="outside lower center", ncols=2,
                    frameon=False)
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
     return fig
 
 
@@ -601,7 +614,7 @@ def rank_range_figure(
         # axes put it on top of the label)
         fig.legend(loc="outside lower center", frameon=False)
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
     return fig
 
 
@@ -649,7 +662,7 @@ def dumbbell_figure(
         ax.set_xlabel(xlabel or "")
         fig.legend(loc="outside lower center", ncols=2, frameon=False)
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
     return fig
 
 
@@ -691,7 +704,7 @@ def two_scales_figure(
         axes[0].set_yticks(y, [_wrap(item_labels.get(i, i), 16) for i in order])
         axes[0].invert_yaxis()
         if title:
-            fig.suptitle(wrap_title(title), x=0.02, ha="left")
+            set_title(fig, title)
     return fig
 
 
@@ -758,23 +771,31 @@ def stacked_bars_figure(
         ax.set_xlabel(xlabel or "")
         fig.legend(loc="outside lower center", ncols=min(3, len(part_order)), frameon=False)
         if title:
-            ax.set_title(wrap_title(title))
+            set_title(fig, title)
     return fig
 
 
 # -- text alternatives --------------------------------------------------------------------------
 #: Kinds of chart named in a text alternative (``charts.alt.<kind>`` in report_text.csv).
+_DIGIT = re.compile(r"[0-9]")
 ALT_KINDS = ("bars", "bars_interval", "heatmap", "lines", "stacked", "ranges", "forest", "panels")
 
 
 def alt_order(values: Mapping[str, float], lang: str, scope: str) -> str | None:
     """"{scope}: highest X; lowest Y." from published figures (label → value), or ``None``
-    when fewer than two differ. Words only: the figures themselves are in the data table
-    (numbers in an ``alt`` attribute could not be marked as checked cells)."""
+    when fewer than two differ.
+
+    Words only: the figures themselves are in the data table. An ``alt`` attribute cannot mark
+    a digit as a checked cell or a label, so the privacy scan accepts there only years and the
+    digits of report-text templates; when the highest or lowest item's label holds a digit
+    (an age group "55–64"), the sentence is left out. ``scope`` must be report text or a year.
+    """
     shown = {k: float(v) for k, v in values.items() if v is not None and np.isfinite(float(v))}
     if len(shown) < 2 or len(set(shown.values())) < 2:
         return None
     ranked = sorted(shown, key=lambda k: shown[k])
+    if any(_DIGIT.search(str(x)) for x in (ranked[-1], ranked[0])):
+        return None
     return t("charts.alt.order", lang, scope=scope, highest=ranked[-1], lowest=ranked[0])
 
 
@@ -794,8 +815,10 @@ def alt_text(
     ``"table"``) a table under the chart, or (``"file"``) only the data file."""
     if kind not in ALT_KINDS:
         raise ValueError(f"kind must be one of {ALT_KINDS}, not {kind!r}")
-    parts = [t("charts.alt.sentence", lang, chart=t(f"charts.alt.{kind}", lang),
-               what=what.rstrip("."))]
+    what = what.strip()
+    if not what.endswith((".", "?", "!")):
+        what += "."
+    parts = [t("charts.alt.sentence", lang, chart=t(f"charts.alt.{kind}", lang), what=what)]
     parts += [o for o in orders if o]
     if hidden:
         parts.append(t("charts.alt.hidden", lang, mark=SUPPRESSED_MARK))
