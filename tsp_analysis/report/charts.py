@@ -738,7 +738,10 @@ def stacked_bars_figure(
     shares = wide.div(totals, axis=0).fillna(0)
     colours = list(colours) if colours else sns.color_palette(PALETTE, len(part_order))
     with style():
-        fig, ax = new_figure(height=0.45 * len(order) + 1.8)
+        names = [_wrap(category_labels.get(c, c), 22) for c in order]
+        # room for a label of two or three lines on every bar: labels must not overlap
+        lines = max((n.count("\n") + 1 for n in names), default=1)
+        fig, ax = new_figure(height=(0.3 + 0.19 * lines) * len(order) + 1.8)
         left = np.zeros(len(order))
         y = np.arange(len(order))
         hatches = list(hatches) if hatches else [""] * len(part_order)
@@ -764,7 +767,7 @@ def stacked_bars_figure(
                               "edgecolor": "none"},
                     )
             left = left + widths
-        ax.set_yticks(y, [_wrap(category_labels.get(c, c), 18) for c in order])
+        ax.set_yticks(y, names)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(_axis_formatter("share", lang))
