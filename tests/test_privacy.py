@@ -22,7 +22,7 @@ from tsp_analysis.results import scan
 pytestmark = pytest.mark.slow
 
 MIN_COUNT = DEFAULTS["min_count"]
-DATA_URI = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+")
+DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
 
 
 @pytest.fixture(scope="session")

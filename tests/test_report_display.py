@@ -107,7 +107,7 @@ def test_section_has_a_stable_id_and_a_note():
     assert 'class="tsp-note"' in html and "How to read this." in html
 
 
-def test_figure_is_embedded_png_and_deterministic():
+def test_figure_is_embedded_svg_and_deterministic():
     from matplotlib.figure import Figure
 
     def make():
@@ -117,8 +117,12 @@ def test_figure_is_embedded_png_and_deterministic():
 
     first, second = make(), make()
     assert first == second
-    data = re.search(r'src="data:image/png;base64,([^"]+)"', first).group(1)
-    assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 'alt="alt text"' in first
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', first).group(1)
+    svg = base64.b64decode(data).decode("utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    # text as text (a reader's zoom keeps it sharp), no timestamp
+    assert "<text" in svg and "<dc:date>" not in svg
 
 
 def test_a_label_with_an_apostrophe_keeps_its_character():

@@ -193,7 +193,7 @@ _SAFE = re.compile(r"<(td|th|span)[^>]*data-(?:cell|safe)=\"[^\"]*\"[^>]*>.*?</\
 
 def _unmarked_digits(html: str) -> list[str]:
     html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
-    html = re.sub(r'src="data:image/png;base64,[^"]*"', "", html)
+    html = re.sub(r'src="data:image/[a-z+]+;base64,[^"]*"', "", html)
     html = _SAFE.sub("", html)
     text = re.sub(r"<[^>]+>", " ", html)
     return re.findall(r".{0,30}[0-9].{0,30}", text)

@@ -1,19 +1,35 @@
-"""Charts of the reports (seaborn on matplotlib's Agg canvas), embedded as PNG.
+"""Charts of the reports (seaborn on matplotlib's Agg canvas), embedded as SVG.
 
 One style for every chart (:data:`RC`, applied by :func:`style`), so output is deterministic
-and readable: 11-point text, translated labels, numbers in the report language's style.
-Figures are built with :class:`matplotlib.figure.Figure`, not ``pyplot``, so a notebook's
-inline backend never shows a figure twice and no global state leaks between charts.
+and readable: translated labels, numbers in the report language's style. Figures are built with
+:class:`matplotlib.figure.Figure`, not ``pyplot``, so a notebook's inline backend never shows a
+figure twice and no global state leaks between charts.
 
-Each ``*_figure`` function takes a tidy frame and returns ``(figure, omitted)``: ``omitted``
-lists the labels of estimates left out because they are suppressed (their base is below the
-threshold), so the caller can say so under the chart. The ``*`` functions without the suffix
-return the embedded figure with that note as :class:`~tsp_analysis.report.display.Html`.
+**Legible on a phone.** Figures are :data:`WIDTH` inches wide with no text smaller than
+:data:`MIN_FONT` points; the report embeds them as SVG with text kept as text
+(``svg.fonttype = "none"``), shown at their natural width and shrunk to the screen. On a
+390 px phone the report column is about :data:`PHONE_COLUMN_PX` px wide, so the smallest text
+is drawn at ``MIN_FONT * PHONE_COLUMN_PX / (WIDTH * 72)`` ≈ 9 px (:func:`phone_font_px`).
+Long titles are wrapped, never clipped.
+
+**Colour-blind safe.** Scores use ``cividis`` (blue → yellow, readable by people who do not
+tell red from green); categories use the Okabe–Ito colours of seaborn's ``colorblind``
+palette; an ordered status (implemented / partly / not) also differs by hatching and is
+labelled. Text on a coloured cell is black or white, whichever has the higher WCAG 2.x contrast
+with the cell (:func:`text_colour`); either way at least 4.58:1 (:data:`MIN_CONTRAST` is 4.5).
+
+Each ``*_figure`` function takes a tidy frame and returns a figure (the interval bars and the
+heatmap return ``(figure, omitted)``: ``omitted`` lists the labels of estimates left out
+because they are suppressed, so the caller can say so under the chart). The ``*`` functions
+without the suffix return the embedded figure with that note as
+:class:`~tsp_analysis.report.display.Html`. What a chart shows, in words, is written by
+:func:`alt_text`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -23,31 +39,102 @@ import seaborn as sns
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .display import Html, figure, is_suppressed
 from .i18n import SUPPRESSED_MARK, fmt_list, fmt_number, fmt_percent, t
+
+#: Smallest text in a chart, in points (tick labels, legends, cell annotations).
+MIN_FONT = 11.5
+#: Width of every chart in inches: at :data:`MIN_FONT` it keeps text about 9 px high in a
+#: 390 px phone's report column.
+WIDTH = 6.0
+#: Width of the report column on a 390 px wide phone (CSS px; measured in headless Chromium).
+PHONE_COLUMN_PX = 337
+#: WCAG 2.x minimum contrast of normal text (success criterion 1.4.3).
+MIN_CONTRAST = 4.5
 
 #: The one place where chart style is set.
 RC = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
     "font.family": "DejaVu Sans",  # ships with matplotlib; has every Lithuanian letter
-    "font.size": 11,
-    "axes.titlesize": 12.5,
+    "font.size": MIN_FONT,
+    "axes.titlesize": 13,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10.5,
-    "ytick.labelsize": 10.5,
-    "legend.fontsize": 10,
-    "legend.title_fontsize": 10.5,
+    "figure.titlesize": 13,
+    "figure.titleweight": "bold",
+    "axes.labelsize": MIN_FONT,
+    "xtick.labelsize": MIN_FONT,
+    "ytick.labelsize": MIN_FONT,
+    "legend.fontsize": MIN_FONT,
+    "legend.title_fontsize": MIN_FONT,
     "svg.hashsalt": "tsp-analysis",
+    "svg.fonttype": "none",  # text stays text: sharp at any zoom, and much smaller
     "path.simplify": False,
 }
 PALETTE = "colorblind"
 NAVY = "#1f4e79"
-WIDTH = 9.0  # inches at 100 dpi: fits the report column
+#: Sequential colour map of 0–100 scores (low = dark blue, high = yellow).
+SCORE_CMAP = "cividis"
+#: Okabe–Ito colours and hatching of an ordered status, best first (implemented, partly,
+#: not implemented): blue, sky blue, orange; told apart by pattern as well as colour.
+STATUS_COLOURS = ("#0072B2", "#56B4E9", "#E69F00")
+STATUS_HATCHES = ("", "//", "xx")
+#: Characters per line of a chart title (13 pt bold across :data:`WIDTH` inches).
+TITLE_CHARS = 52
+#: A hidden cell: light grey, hatched, with a dark brown mark (11:1 on the grey).
+HIDDEN_FACE = "#eeeeee"
+HIDDEN_TEXT = "#6b4a00"
+#: Line markers, one per group of a line chart.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def phone_font_px(points: float = MIN_FONT, width: float = WIDTH) -> float:
+    """Height in CSS px of ``points``-point text of a ``width``-inch chart shown across a
+    390 px phone's report column (the SVG is scaled from ``width * 72`` pt to
+    :data:`PHONE_COLUMN_PX` px)."""
+    return points * PHONE_COLUMN_PX / (width * 72)
+
+
+# -- contrast (WCAG 2.x) ------------------------------------------------------------------------
+def relative_luminance(colour: object) -> float:
+    """WCAG 2.x relative luminance of a colour (any matplotlib colour: "#777777", "white",
+    an RGB tuple): 0 for black, 1 for white."""
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in to_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: object, background: object) -> float:
+    """WCAG 2.x contrast ratio (L1 + 0.05) / (L2 + 0.05) of two colours, from 1 to 21."""
+    a, b = relative_luminance(foreground), relative_luminance(background)
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def text_colour(background: object) -> str:
+    """Black or white, whichever contrasts more with ``background`` (at least 4.58:1 for any
+    background: the worst case is a luminance of about 0.18, where both reach it)."""
+    return "black" if contrast_ratio("black", background) >= contrast_ratio(
+        "white", background
+    ) else "white"
+
+
+def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
+    """A title broken over lines so that it fits the figure's width (never clipped)."""
+    return None if title is None else _wrap(title, width)
+
+
+def set_title(fig: Figure, title: str) -> None:
+    """The chart's title, at the figure's left edge (not the axes', which the category labels
+    push right) and wrapped to the figure's width, so that it is never clipped."""
+    chars = int(TITLE_CHARS * fig.get_figwidth() / WIDTH)
+    fig.suptitle(wrap_title(title, chars), x=0.01, ha="left")
 
 
 @contextmanager
@@ -145,15 +232,15 @@ def interval_bars_figure(
             name = f"{name} ({hue_labels.get(rec[hue], rec[hue])})"
         omitted.append(name)
     shown = data.loc[keep].copy()
-    shown["_cat"] = shown[category].map(lambda c: category_labels.get(c, c))
-    cat_order = [category_labels.get(c, c) for c in order]
+    shown["_cat"] = shown[category].map(lambda c: _wrap(category_labels.get(c, c), 20))
+    cat_order = [_wrap(category_labels.get(c, c), 20) for c in order]
     if hue:
         hue_order = list(hue_order) if hue_order is not None else list(dict.fromkeys(data[hue]))
         shown["_hue"] = shown[hue].map(lambda h: hue_labels.get(h, h))
         hue_names = [hue_labels.get(h, h) for h in hue_order]
     n_bars = len(order) * (len(hue_order) if hue else 1)
     with style():
-        fig, ax = new_figure(height=max(2.2, 0.9 + 0.32 * n_bars))
+        fig, ax = new_figure(height=max(2.4, 1.2 + 0.36 * n_bars))
         if shown.empty:
             ax.set_axis_off()
             ax.text(
@@ -213,11 +300,14 @@ def interval_bars_figure(
         ax.set_ylabel("")
         ax.set_xlabel(xlabel or "")
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
         if hue:
             # Below the axes: inside them the legend would hide bars or whiskers.
-            ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.07),
-                      ncols=len(hue_order), frameon=False)
+            handles, names = ax.get_legend_handles_labels()
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()  # seaborn's, inside the axes
+            fig.legend(handles, names, title=None, loc="outside lower center",
+                       ncols=len(hue_order), frameon=False)
     return fig, omitted
 
 
@@ -263,15 +353,17 @@ def heatmap_figure(
         else:
             suppressed.loc[r, c] = True
             omitted.append(f"{row_labels.get(r, r)} / {col_labels.get(c, c)}")
-    annot = values.map(lambda v: "" if np.isnan(v) else fmt_number(v, lang, 0))
+    cmap = mpl.colormaps[SCORE_CMAP]
+    norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
     with style():
-        fig, ax = new_figure(height=0.55 * len(row_order) + 1.6)
+        # narrower than the others by what the slanted column labels stick out on the right,
+        # so that the image is as wide as the other charts and its text as large
+        fig, ax = new_figure(height=0.5 * len(row_order) + 2.6, width=WIDTH - 0.9)
         sns.heatmap(
             values,
             mask=values.isna(),
-            annot=annot.to_numpy(),
-            fmt="",
-            cmap="RdYlGn",
+            annot=False,
+            cmap=cmap,
             vmin=vmin,
             vmax=vmax,
             linewidths=1,
@@ -279,47 +371,73 @@ def heatmap_figure(
             ax=ax,
             # A horizontal colour bar below leaves the width to the five criterion columns.
             cbar_kws={"label": t("charts.score_axis", lang), "orientation": "horizontal",
-                      "shrink": 0.6, "pad": 0.04, "aspect": 40},
-            annot_kws={"fontsize": 10.5},
+                      "shrink": 0.8, "pad": 0.04, "aspect": 30},
         )
         for i, r in enumerate(row_order):
             for j, c in enumerate(col_order):
-                if suppressed.loc[r, c] or np.isnan(values.loc[r, c]):
+                value = values.loc[r, c]
+                if suppressed.loc[r, c] or np.isnan(value):
                     ax.add_patch(
                         Rectangle(
                             (j, i),
                             1,
                             1,
-                            facecolor="#eeeeee",
+                            facecolor=HIDDEN_FACE,
                             edgecolor="#9a9a9a",
                             hatch="///",
                             linewidth=0,
                         )
                     )
-                    ax.text(
-                        j + 0.5,
-                        i + 0.5,
-                        SUPPRESSED_MARK if suppressed.loc[r, c] else "–",
-                        ha="center",
-                        va="center",
-                        fontsize=11,
-                        color="#6b4a00",
-                        fontweight="bold",
-                    )
+                    mark = SUPPRESSED_MARK if suppressed.loc[r, c] else "–"
+                    # on a white box: the hatching must not cross the mark
+                    ax.text(j + 0.5, i + 0.5, mark, ha="center", va="center",
+                            fontsize=MIN_FONT + 0.5, color=HIDDEN_TEXT, fontweight="bold",
+                            bbox={"boxstyle": "round,pad=0.15", "facecolor": HIDDEN_FACE,
+                                  "edgecolor": "none"})
+                else:
+                    # Black or white by the cell's luminance: at least 4.5:1 (WCAG).
+                    face = cmap(norm(value))
+                    ax.text(j + 0.5, i + 0.5, fmt_number(value, lang, 0), ha="center",
+                            va="center", fontsize=MIN_FONT + 0.5, color=text_colour(face),
+                            bbox={"boxstyle": "square,pad=0.1", "facecolor": face,
+                                  "edgecolor": "none"})
         ax.set_yticks(
-            np.arange(len(row_order)) + 0.5, [row_labels.get(r, r) for r in row_order], rotation=0
+            np.arange(len(row_order)) + 0.5,
+            [_wrap(row_labels.get(r, r), 16) for r in row_order],
+            rotation=0,
         )
         ax.set_xticks(
             np.arange(len(col_order)) + 0.5,
-            [_wrap(col_labels.get(c, c), 14) for c in col_order],
-            rotation=0,
+            [col_labels.get(c, c) for c in col_order],
+            rotation=35,
+            ha="left",
+            rotation_mode="anchor",
         )
         ax.tick_params(axis="x", labeltop=True, labelbottom=False, top=False, bottom=False)
         ax.set_xlabel("")
         ax.set_ylabel("")
         if title:
-            ax.set_title(title, pad=28)
+            set_title(fig, title)
     return fig, omitted
+
+
+def annotated_cells(fig: Figure) -> list[tuple[str, tuple[float, ...], str]]:
+    """Every number or mark written on a coloured cell or bar of a chart, as
+    ``(text, cell colour RGBA, text colour hex)``.
+
+    Such text is drawn on a box of its cell's own colour (invisible on a plain cell, and it keeps
+    hatching off the digits), so the colour behind the text is the box's: what the contrast test
+    checks.
+    """
+    out = []
+    for ax in fig.axes:
+        for text in ax.texts:
+            box = text.get_bbox_patch()
+            if box is None or not text.get_text().strip():
+                continue
+            out.append((text.get_text(), tuple(mpl.colors.to_rgba(box.get_facecolor())),
+                        mpl.colors.to_hex(text.get_color())))
+    return out
 
 
 def heatmap(
@@ -361,7 +479,7 @@ def forest_figure(
         )
         ax.axvline(1.0, color="#b3261e", linestyle="--", linewidth=1)
         ax.set_xscale("log")
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [_wrap(n, 24) for n in names])
         low = float(np.nanmin(frame["ci_low"])) if len(frame) else 0.5
         high = float(np.nanmax(frame["ci_high"])) if len(frame) else 2.0
         ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
@@ -373,7 +491,7 @@ def forest_figure(
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
     return fig
 
 
@@ -408,11 +526,13 @@ def lines_figure(
     if reference in hue_order:
         colours[hue_labels.get(reference, reference)] = (0.0, 0.0, 0.0)
     styles = {}
-    for code, name in zip(hue_order, names, strict=True):
+    for i, (code, name) in enumerate(zip(hue_order, names, strict=True)):
+        # a marker of its own per group: lines differ by shape, not by colour alone
         styles[name] = {"linewidth": 3.4 if code == highlight else 1.6,
-                        "linestyle": "--" if code == reference else "-"}
+                        "linestyle": "--" if code == reference else "-",
+                        "marker": MARKERS[i % len(MARKERS)]}
     with style():
-        fig, ax = new_figure(height=4.2)
+        fig, ax = new_figure(height=5.0)
         sns.lineplot(
             data=frame,
             x=x,
@@ -433,7 +553,8 @@ def lines_figure(
             if name is not None:
                 line.set_linewidth(styles[name]["linewidth"])
                 line.set_linestyle(styles[name]["linestyle"])
-        handles = [Line2D([], [], color=colours[n], marker="o", **styles[n]) for n in names
+                line.set_marker(styles[name]["marker"])
+        handles = [Line2D([], [], color=colours[n], **styles[n]) for n in names
                    if n in set(frame["_hue"])]
         shown = [n for n in names if n in set(frame["_hue"])]
         if kind == "share":
@@ -441,15 +562,16 @@ def lines_figure(
         else:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         if np.issubdtype(frame[x].dtype, np.integer):
-            ax.set_xticks(sorted(frame[x].unique()))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(v)}"))
         ax.set_xlabel(xlabel or "")
         ax.set_ylabel(ylabel or "")
         ax.set_ylim(bottom=0)
-        ax.legend(handles, shown, title=None, loc="upper left", bbox_to_anchor=(1.01, 1),
-                  frameon=False)
+        # below the plot: beside it, the names would take half of a phone's width
+        fig.legend(handles, shown, title=None, loc="outside lower center", ncols=2,
+                   frameon=False)
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
     return fig
 
 
@@ -482,7 +604,7 @@ def rank_range_figure(
             markersize=8,
             label=centre_label or t("charts.base_rank", lang),
         )
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [_wrap(n, 18) for n in names])
         top = int(max(frame[high].max(), len(frame)))
         ax.set_xticks(range(1, top + 1))
         ax.set_xlim(0.5, top + 0.5)
@@ -492,7 +614,7 @@ def rank_range_figure(
         # axes put it on top of the label)
         fig.legend(loc="outside lower center", frameon=False)
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
     return fig
 
 
@@ -533,19 +655,14 @@ def dumbbell_figure(
         )
         ax.scatter(a, y, s=70, color=colours[0], label=left_label, zorder=2)
         ax.scatter(b, y, s=70, color=colours[1], marker="D", label=right_label, zorder=2)
-        ax.set_yticks(y, [item_labels.get(i, i) for i in order])
+        ax.set_yticks(y, [_wrap(item_labels.get(i, i), 18) for i in order])
         ax.invert_yaxis()
         ax.set_xlim(0, upper)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(xlabel or "")
-        ax.legend(
-            loc="upper left",
-            bbox_to_anchor=(0, -0.12 if not xlabel else -0.2),
-            ncols=2,
-            frameon=False,
-        )
+        fig.legend(loc="outside lower center", ncols=2, frameon=False)
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
     return fig
 
 
@@ -583,11 +700,11 @@ def two_scales_figure(
             ax.barh(y[ok], values[ok], color=colour, height=0.6)
             ax.set_xlim(0, upper)
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
-            ax.set_xlabel(_wrap(label, 40))
-        axes[0].set_yticks(y, [item_labels.get(i, i) for i in order])
+            ax.set_xlabel(_wrap(label, 24))
+        axes[0].set_yticks(y, [_wrap(item_labels.get(i, i), 16) for i in order])
         axes[0].invert_yaxis()
         if title:
-            fig.suptitle(title)
+            set_title(fig, title)
     return fig
 
 
@@ -605,8 +722,11 @@ def stacked_bars_figure(
     colours: Sequence[str] | None = None,
     title: str | None = None,
     xlabel: str | None = None,
+    hatches: Sequence[str] | None = None,
 ) -> Figure:
-    """Horizontal 100% stacked bars of counts (``value``) per ``category`` split by ``part``."""
+    """Horizontal 100% stacked bars of counts (``value``) per ``category`` split by ``part``;
+    ``hatches`` (one per part) tell parts apart without colour (an ordered status). Shares of
+    at least 12 % are written on their part."""
     category_labels = category_labels or {}
     order = list(order) if order is not None else list(dict.fromkeys(data[category]))
     wide = (
@@ -618,32 +738,95 @@ def stacked_bars_figure(
     shares = wide.div(totals, axis=0).fillna(0)
     colours = list(colours) if colours else sns.color_palette(PALETTE, len(part_order))
     with style():
-        fig, ax = new_figure(height=0.45 * len(order) + 1.8)
+        names = [_wrap(category_labels.get(c, c), 22) for c in order]
+        # room for a label of two or three lines on every bar: labels must not overlap
+        lines = max((n.count("\n") + 1 for n in names), default=1)
+        fig, ax = new_figure(height=(0.3 + 0.19 * lines) * len(order) + 1.8)
         left = np.zeros(len(order))
         y = np.arange(len(order))
-        for p, colour in zip(part_order, colours, strict=False):
+        hatches = list(hatches) if hatches else [""] * len(part_order)
+        for p, colour, hatch in zip(part_order, colours, hatches, strict=False):
             widths = shares[p].to_numpy()
             ax.barh(
-                y, widths, left=left, color=colour, label=part_labels.get(p, p), edgecolor="white"
+                y, widths, left=left, color=colour, label=part_labels.get(p, p),
+                edgecolor="white", hatch=hatch or None, height=0.7,
             )
             for yi, (w, l0) in enumerate(zip(widths, left, strict=True)):
-                if w >= 0.08:
+                if w >= 0.12:
+                    # on a box of the part's colour: the hatching stays off the digits, and
+                    # the text is black or white for at least 4.5:1 (WCAG)
                     ax.text(
                         l0 + w / 2,
                         yi,
                         fmt_percent(w, lang),
                         ha="center",
                         va="center",
-                        fontsize=9.5,
-                        color="black",
+                        fontsize=MIN_FONT,
+                        color=text_colour(colour),
+                        bbox={"boxstyle": "square,pad=0.15", "facecolor": colour,
+                              "edgecolor": "none"},
                     )
             left = left + widths
-        ax.set_yticks(y, [category_labels.get(c, c) for c in order])
+        ax.set_yticks(y, names)
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(_axis_formatter("share", lang))
         ax.set_xlabel(xlabel or "")
-        ax.legend(loc="upper left", bbox_to_anchor=(0, -0.15), ncols=len(part_order), frameon=False)
+        fig.legend(loc="outside lower center", ncols=min(3, len(part_order)), frameon=False)
         if title:
-            ax.set_title(title)
+            set_title(fig, title)
     return fig
+
+
+# -- text alternatives --------------------------------------------------------------------------
+#: Kinds of chart named in a text alternative (``charts.alt.<kind>`` in report_text.csv).
+_DIGIT = re.compile(r"[0-9]")
+ALT_KINDS = ("bars", "bars_interval", "heatmap", "lines", "stacked", "ranges", "forest", "panels")
+
+
+def alt_order(values: Mapping[str, float], lang: str, scope: str) -> str | None:
+    """"{scope}: highest X; lowest Y." from published figures (label → value), or ``None``
+    when fewer than two differ.
+
+    Words only: the figures themselves are in the data table. An ``alt`` attribute cannot mark
+    a digit as a checked cell or a label, so the privacy scan accepts there only years and the
+    digits of report-text templates; when the highest or lowest item's label holds a digit
+    (an age group "55–64"), the sentence is left out. ``scope`` must be report text or a year.
+    """
+    shown = {k: float(v) for k, v in values.items() if v is not None and np.isfinite(float(v))}
+    if len(shown) < 2 or len(set(shown.values())) < 2:
+        return None
+    ranked = sorted(shown, key=lambda k: shown[k])
+    if any(_DIGIT.search(str(x)) for x in (ranked[-1], ranked[0])):
+        return None
+    return t("charts.alt.order", lang, scope=scope, highest=ranked[-1], lowest=ranked[0])
+
+
+def alt_text(
+    kind: str,
+    what: str,
+    lang: str,
+    *,
+    orders: Sequence[str | None] = (),
+    hidden: bool = False,
+    table: str | None = None,
+    below: str = "table",
+) -> str:
+    """The text alternative of a chart: what kind of chart, what it shows, which items are
+    highest and lowest (``orders``, from :func:`alt_order`), whether withheld figures are left
+    out, and where the figures are — the table ``table`` of the report, or (``below`` =
+    ``"table"``) a table under the chart, or (``"file"``) only the data file."""
+    if kind not in ALT_KINDS:
+        raise ValueError(f"kind must be one of {ALT_KINDS}, not {kind!r}")
+    what = what.strip()
+    if not what.endswith((".", "?", "!")):
+        what += "."
+    parts = [t("charts.alt.sentence", lang, chart=t(f"charts.alt.{kind}", lang), what=what)]
+    parts += [o for o in orders if o]
+    if hidden:
+        parts.append(t("charts.alt.hidden", lang, mark=SUPPRESSED_MARK))
+    if table:
+        parts.append(t("charts.alt.table", lang, table=table))
+    else:
+        parts.append(t("charts.alt.data" if below == "table" else "charts.alt.data_file", lang))
+    return " ".join(parts)

@@ -352,22 +352,61 @@ def _missing(value: object) -> bool:
 
 
 # -- figures --------------------------------------------------------------------------------
-def figure(fig, alt: str, notes: Sequence[str] = ()) -> Html:
-    """Embed a matplotlib figure as a PNG (base64) and close it.
+#: Fonts a reader's browser tries for chart text, after the DejaVu Sans the chart was laid out
+#: with (Verdana and Bitstream Vera have its wide metrics).
+CHART_FONTS = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, sans-serif"
 
-    The PNG is written without a timestamp, so the same figure gives the same bytes. Closing
-    the figure keeps the notebook's inline backend from showing it a second time.
+
+def svg_bytes(fig) -> bytes:
+    """A matplotlib figure as SVG with its text as text, no timestamp and no metadata block (the
+    same figure gives the same bytes), cropped to what is drawn (nothing clipped)."""
+    import matplotlib as mpl
+
+    from .charts import RC
+
+    buf = io.BytesIO()
+    with mpl.rc_context({k: RC[k] for k in ("svg.fonttype", "svg.hashsalt", "path.simplify")}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.08,
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    svg = buf.getvalue().decode("utf-8")
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
+    svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {CHART_FONTS}")
+    return svg.encode("utf-8")
+
+
+def chart_data(table_html: str, lang: str) -> Html:
+    """A chart's figures as a table, folded under the chart (``<details>``): for a chart whose
+    figures no other table of the report shows, so that a reader who cannot see the chart gets
+    the same numbers. Empty when ``table_html`` is."""
+    if not table_html:
+        return Html("")
+    # the chart's own links follow, visible without opening the table
+    table_html = re.sub(r'<p class="tsp-data-links">.*?</p>', "", str(table_html), flags=re.S)
+    return Html(
+        f'<details class="tsp-chart-data"><summary>{t_html("charts.data_table", lang)}'
+        f"</summary>{table_html}</details>"
+    )
+
+
+def figure(fig, alt: str, notes: Sequence[str] = (), after: str = "") -> Html:
+    """Embed a matplotlib figure as an SVG image (base64) with its text alternative, and close
+    it.
+
+    ``alt`` says in words what the chart shows (:func:`~tsp_analysis.report.charts.alt_text`);
+    ``notes`` (plain text) and ``after`` (HTML: notes, a data table, the links to the data) go
+    inside the ``<figure>``, so each chart carries its own. An ``<img>`` (not inline SVG) keeps
+    the chart's numbers out of the page's text, where the privacy scan would take them for
+    unmarked figures; ``alt`` is what a screen reader reads. Closing the figure keeps the
+    notebook's inline backend from showing it a second time.
     """
     import matplotlib.pyplot as plt
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    data = base64.b64encode(svg_bytes(fig)).decode("ascii")
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
     foot = "".join(f'<p class="tsp-figure-note">{escape(n)}</p>' for n in notes)
     return Html(
         f'<figure class="tsp-figure"><img alt="{escape(alt)}" '
-        f'src="data:image/png;base64,{data}"/>{foot}</figure>'
+        f'src="data:image/svg+xml;base64,{data}"/>{foot}{after}</figure>'
     )
 
 
@@ -402,13 +441,14 @@ STYLE = """<style>
  text-align:right;white-space:nowrap}
 .tsp-table-wrap table.tsp-table td.tsp-suppressed{text-align:center;color:#8a4b00;
  background:#fbf3e4;font-weight:700}
-.tsp-table-wrap table.tsp-table td.tsp-level-included{background:#d4edda}
-.tsp-table-wrap table.tsp-table td.tsp-level-partly{background:#fff3cd}
-.tsp-table-wrap table.tsp-table td.tsp-level-not_included{background:#f8d7da}
+.tsp-table-wrap table.tsp-table td.tsp-level-included{background:#c6dbef;color:#1a1a1a}
+.tsp-table-wrap table.tsp-table td.tsp-level-partly{background:#fff3cd;color:#1a1a1a}
+.tsp-table-wrap table.tsp-table td.tsp-level-not_included{background:#f9c99b;color:#1a1a1a}
 .tsp-table-wrap table.tsp-recommendations td{max-width:34em}
 .tsp-footnotes p{font-size:.85em;color:#555;margin:.2em 0}
 .tsp-figure{margin:.6em 0 1.2em 0}
 .tsp-figure img{max-width:100%;height:auto}
+.tsp-chart-data summary{cursor:pointer;color:#1f4e79;font-size:.95em}
 .tsp-figure-note{font-size:.85em;color:#555;margin:.2em 0}
 ul.tsp-findings li{margin:.35em 0;line-height:1.45;font-size:1.05em}
 ul.tsp-gaps li{margin:.45em 0;line-height:1.4;max-width:62em}

@@ -21,7 +21,18 @@ from ..results.monitoring import ALL_MUNICIPALITIES, NO_DOCUMENT, NOT_ASSESSED
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell, span
-from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
+from .display import (
+    Cell,
+    Html,
+    bullets,
+    chart_data,
+    data_links,
+    figure,
+    join,
+    label_html,
+    safe,
+    table,
+)
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 
 TOTAL = "total"
@@ -274,23 +285,57 @@ def consultations_chart(res: Results, lang: str) -> Html:
     frame = data.assign(
         period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
     )
+    title = t("monitoring.consultations.chart_title", lang)
+    names = labels("municipalities", lang)
     fig = charts.lines_figure(
         frame,
         x="period",
         y="estimate",
         hue="municipality",
         lang=lang,
-        hue_labels=labels("municipalities", lang),
+        hue_labels=names,
         drawstyle="steps-post",
-        title=t("monitoring.consultations.chart_title", lang),
+        title=title,
         ylabel=t("monitoring.consultations.chart_y", lang),
     )
     ax = fig.axes[0]
     import matplotlib.dates as mdates
 
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    # at most about six labels: a label per month would overlap on a phone
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    return figure(fig, t("monitoring.consultations.chart_title", lang)) + data_links([tbl], lang)
+    last = frame[frame["period"] == frame["period"].max()]
+    alt = charts.alt_text(
+        "lines",
+        title,
+        lang,
+        orders=[
+            charts.alt_order(
+                dict(zip(last["municipality"].map(lambda m: names.get(m, m)), last["estimate"],
+                         strict=True)),
+                lang,
+                t("monitoring.consultations.chart_y", lang),
+            )
+        ],
+        hidden=bool(tbl.data["suppressed"].any()),
+    )
+    return figure(fig, alt, after=chart_data(_over_time_table(tbl, lang, title), lang)
+                  + data_links([tbl], lang))
+
+
+def _over_time_table(tbl: ResultTable, lang: str, caption: str) -> Html:
+    """The running totals of the consultations chart: one row per month, one column per
+    municipality (the chart's figures, for a reader who cannot see it)."""
+    munis = list(dict.fromkeys(tbl.data["municipality"]))
+    rows = _rows(tbl, "municipality", "period")
+    out = []
+    for period in sorted(dict.fromkeys(tbl.data["period"])):
+        row = {t("charts.col.period", lang): Cell(str(period), markup=safe(period, "date"))}
+        for m in munis:
+            rec = rows.get((m, period))
+            row[_muni(m, lang)] = cell(tbl, rec, lang) if rec is not None else Cell("–")
+        out.append(row)
+    return table(pd.DataFrame(out), lang, index=False, caption=caption, sources=[tbl])
 
 
 # -- strategic documents ---------------------------------------------------------------------
@@ -529,10 +574,28 @@ def implementation_chart(res: Results, lang: str) -> Html:
         part_order=STATUSES,
         part_labels={s: value_label("implementation", s, lang) for s in STATUSES},
         order=order,
-        colours=["#2e7d32", "#f2c14e", "#c0392b"],
+        colours=charts.STATUS_COLOURS,
+        hatches=charts.STATUS_HATCHES,
         title=t("monitoring.implementation.chart_title", lang),
     )
-    return figure(fig, t("monitoring.implementation.chart_title", lang)) + data_links([tbl], lang)
+    totals = long.groupby("row", sort=False)["count"].sum()
+    done = long[long["status"] == STATUSES[0]].groupby("row", sort=False)["count"].sum()
+    alt = charts.alt_text(
+        "stacked",
+        t("monitoring.implementation.chart_title", lang),
+        lang,
+        orders=[
+            charts.alt_order(
+                (done.reindex(totals.index, fill_value=0) / totals.replace(0, float("nan")))
+                .to_dict(),
+                lang,
+                value_label("implementation", STATUSES[0], lang),
+            )
+        ],
+        hidden=bool(tbl.data["suppressed"].any()),
+        table=tbl.caption[lang],
+    )
+    return figure(fig, alt, after=data_links([tbl], lang))
 
 
 def method(lang: str) -> Html:

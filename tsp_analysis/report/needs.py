@@ -19,10 +19,11 @@ import pandas as pd
 from .. import reference
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, span
+from .checked import cell, grid, span
 from .display import (
     Cell,
     Html,
+    chart_data,
     data_links,
     figure,
     join,
@@ -96,18 +97,22 @@ def _chart(
     hidden: Sequence[tuple[str, str]] = (),
     notes: Sequence[str | Markup] = (),
     list_hidden: bool = True,
+    data_table: str = "",
 ) -> Html:
-    """An embedded chart, the figures it leaves out (hidden by the policy) and why, and the
-    link to its data. ``list_hidden=False`` when the chart marks them itself (the heatmap)."""
+    """An embedded chart with its text alternative ``alt`` (:func:`charts.alt_text`), the
+    figures it leaves out (hidden by the policy) and why, the chart's figures as a table when
+    no other table of the report shows them (``data_table``, folded in a ``<details>``), and
+    the link to its data — all inside the chart's ``<figure>``. ``list_hidden=False`` when the
+    chart marks them itself (the heatmap)."""
     foot: list[Markup] = [n if isinstance(n, Markup) else label_html(n) for n in notes]
     if hidden and list_hidden:
         items = fmt_list(list(dict.fromkeys(name for name, _ in hidden)), lang)
         foot.append(t_html("needs.chart_hidden", lang, mark=SUPPRESSED_MARK, items=items))
         for reason in dict.fromkeys(r for _, r in hidden):
             foot.append(suppression_note(reason, lang, [tab]))
-    body = figure(fig, alt)
     notes_html = "".join(f'<p class="tsp-figure-note">{f}</p>' for f in foot)
-    return Html(body + notes_html + data_links([tab], lang))
+    return figure(fig, alt, after=notes_html + chart_data(data_table, lang)
+                  + data_links([tab], lang))
 
 
 def _label_cell(text: object) -> Cell:
@@ -193,6 +198,30 @@ def residence_chart(res: Results, lang: str) -> Html:
         parts.append("_hidden")
         part_labels["_hidden"] = SUPPRESSED_MARK
     title = t("needs.context.residence_title", lang, year=res.info["year"])
+    unit_shares = {
+        base_labels.get(r["basis"], r["basis"]): r["share"]
+        for r in rows
+        if r["municipality"] == res.unit
+    }
+    alt = charts.alt_text(
+        "stacked",
+        title,
+        lang,
+        orders=[charts.alt_order(unit_shares, lang, _unit_name(res.unit, lang))],
+        hidden=bool(hidden),
+    )
+    data_table = grid(
+        tab,
+        lang,
+        rows="municipality",
+        columns="residence_basis",
+        row_order=order,
+        column_order=bases,
+        row_labels=names,
+        column_labels=base_labels,
+        index_header=t("common.municipality", lang),
+        caption=title,
+    )
     fig = charts.stacked_bars_figure(
         long,
         category="municipality",
@@ -205,7 +234,7 @@ def residence_chart(res: Results, lang: str) -> Html:
         order=order,
         title=title,
     )
-    return _chart(fig, tab, lang, title, hidden)
+    return _chart(fig, tab, lang, alt, hidden, data_table=data_table)
 
 
 def trend_chart(res: Results, lang: str) -> Html:
@@ -225,6 +254,28 @@ def trend_chart(res: Results, lang: str) -> Html:
             "share_pct": [float(r["estimate"]) for r in shown],
         }
     )
+    title = t("needs.context.trend_title", lang)
+    orders = []
+    if shown:
+        last = max(int(r["year"]) for r in shown)
+        orders.append(charts.alt_order(
+            {names.get(r["municipality"], r["municipality"]): float(r["estimate"])
+             for r in shown if int(r["year"]) == last},
+            lang,
+            str(last),
+        ))
+    alt = charts.alt_text("lines", title, lang, orders=orders, hidden=bool(hidden))
+    units = list(dict.fromkeys(tab.data["municipality"]))
+    data_table = grid(
+        tab,
+        lang,
+        rows="year",
+        columns="municipality",
+        column_order=units,
+        column_labels=names,
+        index_header=t("charts.col.year", lang),
+        caption=title,
+    )
     fig = charts.lines_figure(
         data,
         x="year",
@@ -234,10 +285,10 @@ def trend_chart(res: Results, lang: str) -> Html:
         hue_labels=names,
         highlight=res.unit,
         reference=COUNTRY,
-        title=t("needs.context.trend_title", lang),
+        title=title,
         ylabel=t("needs.context.trend_y", lang),
     )
-    return _chart(fig, tab, lang, t("needs.context.trend_title", lang), hidden)
+    return _chart(fig, tab, lang, alt, hidden, data_table=data_table)
 
 
 def _signed(rec: Mapping[str, Any], lang: str) -> Callable[[str], str]:
@@ -662,8 +713,14 @@ def _bars(
     hue: str | None = None,
     hue_labels: Mapping[str, str] | None = None,
     hue_order: Sequence[str] | None = None,
+    table_name: str | None = None,
+    data_table: str = "",
+    scope: str | None = None,
 ) -> Html:
-    """Interval bars of the shown rows; hidden ones are listed under the chart."""
+    """Interval bars of the shown rows; hidden ones are listed under the chart. The text
+    alternative names the highest and lowest shown bar (of each ``hue`` group, else under
+    ``scope``) and where the figures are: the table ``table_name`` of the report, or
+    ``data_table`` shown under the chart."""
     shown = [r for r in recs if _shown(r)]
     hidden = []
     for r in recs:
@@ -674,6 +731,22 @@ def _bars(
             name = f"{name} ({(hue_labels or {}).get(r[hue], r[hue])})"
         hidden.append((name, r["reason"]))
     data = _interval_data(shown, [category, *([hue] if hue else [])])
+    groups = list(hue_order or dict.fromkeys(r[hue] for r in shown)) if hue else [None]
+    orders = [
+        charts.alt_order(
+            {
+                category_labels.get(r[category], r[category]): float(r["estimate"])
+                for r in shown
+                if g is None or r[hue] == g
+            },
+            lang,
+            (hue_labels or {}).get(g, g) if g is not None else (scope or title),
+        )
+        for g in groups
+    ]
+    alt = charts.alt_text(
+        "bars_interval", title, lang, orders=orders, hidden=bool(hidden), table=table_name
+    )
     fig, _ = charts.interval_bars_figure(
         data,
         category,
@@ -686,7 +759,9 @@ def _bars(
         hue_order=list(hue_order) if hue_order else None,
         title=title,
     )
-    return _chart(fig, tab, lang, title, hidden, [t("charts.interval_note", lang)])
+    return _chart(
+        fig, tab, lang, alt, hidden, [t("charts.interval_note", lang)], data_table=data_table
+    )
 
 
 def needs_chart(res: Results, lang: str) -> Html:
@@ -706,6 +781,7 @@ def needs_chart(res: Results, lang: str) -> Html:
             "unmet": t("needs.needs.col.unmet", lang),
         },
         hue_order=["need", "unmet"],
+        table_name=t("needs.needs.caption", lang),
     )
 
 
@@ -735,7 +811,27 @@ def scores_heatmap(res: Results, lang: str) -> Html:
         for r in recs
         if r["suppressed"]
     ]
-    return _chart(fig, tab, lang, t("needs.scores.heatmap_title", lang), hidden, list_hidden=False)
+    alt = charts.alt_text(
+        "heatmap",
+        t("needs.scores.heatmap_title", lang),
+        lang,
+        orders=[
+            charts.alt_order(
+                {
+                    f"{short.get(r['area'], r['area'])} ({crit.get(r['criterion'])})": float(
+                        r["estimate"]
+                    )
+                    for r in recs
+                    if _shown(r)
+                },
+                lang,
+                t("charts.score_axis", lang),
+            )
+        ],
+        hidden=bool(hidden),
+        table=t("needs.scores.caption", lang),
+    )
+    return _chart(fig, tab, lang, alt, hidden, list_hidden=False)
 
 
 def scores_table(res: Results, lang: str) -> Html:
@@ -859,14 +955,23 @@ def need_capacity_chart(res: Results, lang: str) -> Html:
         order=reference.area_ids(),
         title=t("needs.provider.chart_title", lang),
     )
-    return _chart(
-        fig,
-        tab,
-        lang,
+    alt = charts.alt_text(
+        "panels",
         t("needs.provider.chart_title", lang),
-        hidden,
-        [t_html("needs.provider.chart_scales", lang)],
+        lang,
+        orders=[
+            charts.alt_order(
+                {short.get(a, a): r[m] for a, r in rows.items()}, lang, t(key, lang)
+            )
+            for m, key in (
+                ("need", "needs.provider.chart_need_axis"),
+                ("capacity", "needs.provider.chart_capacity_axis"),
+            )
+        ],
+        hidden=bool(hidden),
+        table=t("needs.provider.caption", lang),
     )
+    return _chart(fig, tab, lang, alt, hidden, [t_html("needs.provider.chart_scales", lang)])
 
 
 # -- 7. drivers of satisfaction -----------------------------------------------------------------
@@ -960,7 +1065,26 @@ def drivers(res: Results, lang: str) -> Html:
                 notes=notes,
                 sources=[tab, sample, res["model_checks"]],
             ),
-            _chart(fig, tab, lang, t("needs.drivers.chart_title", lang), hidden),
+            _chart(
+                fig,
+                tab,
+                lang,
+                charts.alt_text(
+                    "forest",
+                    t("needs.drivers.chart_title", lang),
+                    lang,
+                    orders=[
+                        charts.alt_order(
+                            {term_labels[r["term"]]: r["odds_ratio"] for r in plotted},
+                            lang,
+                            t("needs.drivers.col.odds_ratio", lang),
+                        )
+                    ],
+                    hidden=bool(hidden),
+                    table=t("needs.drivers.caption", lang),
+                ),
+                hidden,
+            ),
         ]
     )
 
@@ -1068,8 +1192,22 @@ def information_chart(res: Results, lang: str) -> Html:
     names = {r["category"]: _channel_label(r["category"], lang) for r in recs}
     shown_order = sorted((r for r in recs if _shown(r)), key=lambda r: -float(r["estimate"]))
     order = [r["category"] for r in shown_order] + [r["category"] for r in recs if not _shown(r)]
+    title = t("needs.information.chart_title", lang)
+    rows = {
+        names[r["category"]]: {t("needs.information.col.share", lang): cell(tab, r, lang,
+                                                                            show_n=True)}
+        for r in (next(x for x in recs if x["category"] == c) for c in order)
+    }
+    data_table = table(
+        pd.DataFrame.from_dict(rows, orient="index"),
+        lang,
+        caption=title,
+        index_header=t("charts.col.channel", lang),
+        sources=[tab],
+    )
     return _bars(
-        tab, recs, "category", lang, t("needs.information.chart_title", lang), names, order
+        tab, recs, "category", lang, title, names, order,
+        data_table=data_table, scope=t("needs.information.col.share", lang),
     )
 
 
@@ -1195,8 +1333,34 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
             "rank_max": [float(r["rank_max"]) for r in shown],
         }
     )
-    fig = charts.rank_range_figure(
-        data, "area", lang, item_labels=short, title=t("needs.priorities.stability_title", lang)
+    title = t("needs.priorities.stability_title", lang)
+    fig = charts.rank_range_figure(data, "area", lang, item_labels=short, title=title)
+    by_rank = sorted(shown, key=lambda r: float(r["estimate"]))
+    orders = []
+    if len(by_rank) >= 2:
+        orders.append(t("charts.alt.first_last", lang,
+                        first=short.get(by_rank[0]["area"], by_rank[0]["area"]),
+                        last=short.get(by_rank[-1]["area"], by_rank[-1]["area"])))
+    alt = charts.alt_text("ranges", title, lang, orders=orders, hidden=bool(hidden))
+    cols = (
+        ("estimate", "needs.index.col.rank"),
+        ("rank_min", "charts.col.rank_min"),
+        ("rank_max", "charts.col.rank_max"),
+    )
+    rows = {
+        short.get(r["area"], r["area"]): {
+            t(key, lang): cell(tab, r, lang, column=col, decimals=0, interval=False,
+                               css="tsp-num")
+            for col, key in cols
+        }
+        for r in by_rank + [r for r in recs if r not in by_rank]
+    }
+    data_table = table(
+        pd.DataFrame.from_dict(rows, orient="index"),
+        lang,
+        caption=title,
+        index_header=t("needs.col.area", lang),
+        sources=[tab],
     )
     notes = [
         t_html(
@@ -1209,7 +1373,7 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
                 "needs.priorities.not_compared", lang, areas=label_html(sentence_list(apart, lang))
             )
         )
-    return _chart(fig, tab, lang, t("needs.priorities.stability_title", lang), hidden, notes)
+    return _chart(fig, tab, lang, alt, hidden, notes, data_table=data_table)
 
 
 def _range(tab: ResultTable, rec: dict, low: str, high: str, lang: str) -> Cell:

@@ -444,7 +444,26 @@ def coverage_chart(res: Results, lang: str) -> Html:
         hue_order=list(levels),
         title=t("review.coverage.chart_title", lang),
     )
-    return figure(fig, t("review.coverage.chart_title", lang)) + data_links([tbl], lang)
+    domains = _domains(lang)
+    alt = charts.alt_text(
+        "bars",
+        t("review.coverage.chart_title", lang),
+        lang,
+        orders=[
+            charts.alt_order(
+                {
+                    domains.get(r["domain"], r["domain"]): r["estimate"]
+                    for r in data.to_dict("records")
+                    if r["level"] == lv and not r["suppressed"]
+                },
+                lang,
+                name,
+            )
+            for lv, name in levels.items()
+        ],
+        table=tbl.caption[lang],
+    )
+    return figure(fig, alt, after=data_links([tbl], lang))
 
 
 def gap_recommendations(res: Results, lang: str) -> Html:
