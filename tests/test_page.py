@@ -128,10 +128,10 @@ def test_wide_tables_get_a_phone_hint_and_a_landscape_page():
 
 
 # -- links between pages ---------------------------------------------------------------------
-NAV_PAGE = (
-    '<html><body><a class="tsp-skip" href="#c">s</a>'
-    '<nav class="tsp-pagenav" aria-label="x"></nav><main id="c">{}</main></body></html>'
-)
+@pytest.fixture(scope="module")
+def nav_page() -> str:
+    """A converted page, its navigation not yet filled in; ``{}`` marks where its text goes."""
+    return _page("<p>REPORT</p>").replace("REPORT", "{}")
 
 
 def _record(report: str, slug: str, lang: str, status: str = "ok") -> dict:
@@ -141,12 +141,13 @@ def _record(report: str, slug: str, lang: str, status: str = "ok") -> dict:
             "notebook": f"notebooks/{name}.ipynb", "error": None, "html_sha256": None}
 
 
-def _folder(tmp_path: Path, records: list[dict]) -> Path:
+def _folder(tmp_path: Path, records: list[dict], page: str = "<nav class=\"tsp-pagenav\">"
+            "</nav>{}") -> Path:
     out = tmp_path / "out"
     (out / "html").mkdir(parents=True)
     for r in records:
         if r["html"]:
-            text = NAV_PAGE.format(r["report"])
+            text = page.replace("{}", r["report"])
             (out / r["html"]).write_text(text, "utf-8")
             r["html_sha256"] = sha256_bytes(text.encode())
     for name in index.FILENAMES.values():
@@ -183,7 +184,7 @@ def nav_links(page: Path) -> list[tuple[str, str]]:
     return parser.nav
 
 
-def test_every_page_links_to_its_index_other_language_and_siblings(tmp_path):
+def test_every_page_links_to_its_index_other_language_and_siblings(tmp_path, nav_page):
     records = [
         _record("needs_analysis", "akmene", "lt"), _record("needs_analysis", "akmene", "en"),
         _record("data_review", "akmene", "lt"), _record("data_review", "akmene", "en"),
@@ -191,7 +192,7 @@ def test_every_page_links_to_its_index_other_language_and_siblings(tmp_path):
         _record("data_review", "lithuania", "lt"),
         _record("monitoring", "all", "lt"), _record("monitoring", "all", "en", "failed"),
     ]
-    out = _folder(tmp_path, records)
+    out = _folder(tmp_path, records, nav_page)
     assert links.apply(out, records) == 7
     page = out / "html" / "needs_analysis-akmene-lt.html"
     found = nav_links(page)
@@ -218,9 +219,9 @@ def test_every_page_links_to_its_index_other_language_and_siblings(tmp_path):
     assert links.apply(out, records) == 0 and page.read_text("utf-8") == before  # idempotent
 
 
-def test_a_new_report_kind_is_linked_and_listed_without_code_change(tmp_path):
+def test_a_new_report_kind_is_linked_and_listed_without_code_change(tmp_path, nav_page):
     records = [_record("needs_analysis", "akmene", "lt"), _record("overview", "all", "lt")]
-    out = _folder(tmp_path, records)
+    out = _folder(tmp_path, records, nav_page)
     links.apply(out, records)
     hrefs = [h for h, _ in nav_links(out / "html" / "needs_analysis-akmene-lt.html")]
     assert "overview-all-lt.html" in hrefs
@@ -300,8 +301,8 @@ needs_weasyprint = pytest.mark.skipif(pdf.available() is not None, reason=str(pd
 def test_pdf_is_a4_and_nothing_extends_beyond_the_page(tmp_path):
     long_words = "Savivaldybėspaslaugųteikėjųbendradarbiavimas"
     html = _page(
-        "<p>" + "Ilgas tekstas. " * 200 + "</p>",
-        _table(12, rows=60, word=long_words),  # wide and long: landscape, header repeated
+        "<p>" + "Ilgas tekstas. " * 80 + "</p>",
+        _table(12, rows=30, word=long_words),  # wide and long: landscape, header repeated
         _table(4, rows=5),
         f'<figure class="tsp-figure"><img alt="x" src="data:image/png;base64,{_png(2400, 900)}"/>'
         "</figure>",

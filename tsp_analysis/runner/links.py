@@ -27,7 +27,9 @@ from . import pagetext
 from .cache import sha256_bytes
 from .index import FILENAMES, _kind_order, municipality_names
 
-NAV = re.compile(r'<nav class="tsp-pagenav"[^>]*>.*?</nav>', re.S)
+#: The page's navigation bar, whatever the order of its attributes (the converter's HTML
+#: parser sorts them).
+NAV = re.compile(r'<nav\b[^>]*\bclass="tsp-pagenav"[^>]*>.*?</nav>', re.S)
 #: Slugs of the reports about the whole country rather than one municipality.
 COUNTRY_WIDE = ("lithuania", "all")
 BUILT = ("ok", "up-to-date")
