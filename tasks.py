@@ -3,6 +3,7 @@
 
     python3 tasks.py reports   # build every report from the shipped data into reports/
     python3 tasks.py test      # run the whole test suite
+    python3 tasks.py env       # only set up: .venv and the Debian packages of the PDF option
 
 Both create ``.venv/`` on first use and install the project with its pinned dependencies
 (``requirements.lock``): ``reports`` the runtime dependencies only, ``test`` the development
@@ -60,6 +61,53 @@ def ensure_env(dev: bool = False) -> None:
     STAMP.write_text(f"{key} {'dev' if dev else 'runtime'}")
 
 
+#: Debian packages WeasyPrint (``tsp-analysis run --pdf``) loads at run time: GObject, Pango,
+#: HarfBuzz, fontconfig, and a font with Lithuanian letters.
+DEBIAN_PACKAGES = (
+    "libglib2.0-0",
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz0b",
+    "libharfbuzz-subset0",
+    "libfontconfig1",
+    "fonts-dejavu-core",
+)
+
+
+def ensure_system_packages() -> None:
+    """Install the missing :data:`DEBIAN_PACKAGES` with apt-get (Debian/Ubuntu, as root);
+    elsewhere, or without the rights, say what is missing and go on: only the PDF option
+    needs them."""
+    import shutil
+
+    if shutil.which("dpkg-query") is None:
+        print("not a Debian system: for `run --pdf` install Pango, HarfBuzz and fontconfig "
+              "yourself (README, 'PDF')", flush=True)
+        return
+    missing = []
+    for package in DEBIAN_PACKAGES:
+        state = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+        )
+        if "install ok installed" not in state.stdout:
+            missing.append(package)
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print("the PDF option (`run --pdf`) needs these Debian packages, not installed: "
+              f"{' '.join(missing)}\n  install them as root: apt-get install -y "
+              f"{' '.join(missing)}", flush=True)
+        return
+    print(f"installing Debian packages for the PDF option: {' '.join(missing)}", flush=True)
+    apt = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    done = subprocess.run(["apt-get", "update", "-q"], env=apt).returncode == 0 and (
+        subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=apt).returncode == 0
+    )
+    if not done:
+        print(f"could not install {' '.join(missing)}; the PDF option will not work until "
+              "they are installed (everything else does)", flush=True)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"test", "reports", "env"}:
         print(__doc__)
@@ -68,6 +116,7 @@ def main(argv: list[str]) -> int:
     ensure_env(dev=task == "test")
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     if task == "env":
+        ensure_system_packages()
         return 0
     if task == "test":
         cmd = [str(PY), "-m", "pytest", *rest]

@@ -17,6 +17,10 @@ number that did not come through the disclosure policy:
   the thresholds.
 * **Completeness**: every report the manifest lists as built has its page, its notebook and
   its data; a report missing from the folder is a violation, not a skip.
+* **PDFs** (``run --pdf``): a PDF is the page laid out for print, nothing added (see
+  ``tsp_analysis.runner.pdf``), so it is covered by the scan of its page: the manifest must
+  record that it was made from exactly the page scanned (``pdf.html_sha256``), and a PDF the
+  manifest does not list is a violation.
 
 :func:`reaudit` re-runs the recoverability audit from the data files alone: for every cube,
 the range of every hidden cell given every published cell of every report on that unit.
@@ -523,12 +527,16 @@ def scan(out: str | Path, *, expected: Iterable[str] = ()) -> list[Violation]:
             violations += _scan_notebook(nb, f"notebooks/{nb.name}", index, thresholds, failed)
         elif not failed:
             violations.append(Violation(name, "-", "executed notebook is missing"))
+    violations += _check_pdfs(out, records)
     index_page = out / "index.html"
     if index_page.exists():
         v, _ = scan_html(index_page.read_text("utf-8"), "index.html", None)
         violations += v
     else:
         violations.append(Violation("index.html", "-", "missing"))
+    for other in sorted(out.glob("index.*.html")):  # the index in the other language
+        v, _ = scan_html(other.read_text("utf-8"), other.name, None)
+        violations += v
     for home, thresholds in sorted(homes.items()):
         meta = index.meta(home)
         if meta is None:
@@ -542,6 +550,31 @@ def scan(out: str | Path, *, expected: Iterable[str] = ()) -> list[Violation]:
     for book in sorted((out / "data").glob("*.xlsx")) if (out / "data").exists() else []:
         violations += _check_workbook(book, f"data/{book.name}")
     return violations
+
+
+def _check_pdfs(out: Path, records: Mapping[str, Mapping[str, Any]]) -> list[Violation]:
+    """Every PDF in ``out/pdf`` is listed and was made from the page the scan read."""
+    import hashlib
+
+    out_list: list[Violation] = []
+    listed = set()
+    for name, rec in sorted(records.items()):
+        pdf = rec.get("pdf") or {}
+        if not pdf.get("path"):
+            continue
+        listed.add(pdf["path"])
+        page = out / (rec.get("html") or f"html/{name}.html")
+        if not (out / pdf["path"]).is_file():
+            out_list.append(Violation(pdf["path"], "-", "listed PDF is missing"))
+        elif not page.is_file() or (
+            hashlib.sha256(page.read_bytes()).hexdigest() != pdf.get("html_sha256")
+        ):
+            out_list.append(Violation(pdf["path"], "-", "PDF not made from the page scanned"))
+    for path in sorted((out / "pdf").glob("*.pdf")) if (out / "pdf").is_dir() else []:
+        rel = f"pdf/{path.name}"
+        if rel not in listed:
+            out_list.append(Violation(rel, "-", "PDF not listed in the manifest (unscanned)"))
+    return out_list
 
 
 def reaudit(out: str | Path) -> list[Any]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from .. import __version__
 from ..params import ALL, COUNTRY, municipality_slugs
-from . import cache, data, index, manifest
+from . import cache, data, index, links, manifest
+from . import pdf as pdf_pages
 from .execute import JobOutcome, JobSpec, execute_job
 from .plan import REPORTS, Job, plan
 
@@ -43,6 +44,8 @@ class BuildResult:
     manifest: Path
     index: Path
     counts: dict[str, int] = field(default_factory=dict)
+    #: PDFs that could not be made, or with a box beyond the page (``--pdf``).
+    pdf_problems: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -62,6 +65,7 @@ class BuildResult:
                 line += f"  {index.error_text(r['error'])}"
             lines.append(line)
         counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in manifest.STATUSES)
+        lines += [f"pdf        {problem}" for problem in self.pdf_problems]
         lines.append(
             f"{len(self.records)} report(s): {counts} in {self.seconds:.1f} s; "
             f"see {self.index}"
@@ -155,8 +159,10 @@ def build(
     notebooks_dir: str | Path | None = None,
     params_dir: str | Path | None = None,
     timeout: int | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
-    """Build reports into ``out`` and write ``out/manifest.json`` and ``out/index.html``.
+    """Build reports into ``out`` and write ``out/manifest.json`` and ``out/index.html``
+    (``index.en.html``), with the pages linked to each other (:mod:`.links`).
 
     Parameters
     ----------
@@ -184,6 +190,9 @@ def build(
         Show a progress bar on stderr (only when stderr is a terminal).
     timeout : int, optional
         Seconds one notebook cell may run before its report fails (default: no limit).
+    pdf : bool
+        Also write an A4 PDF of every built report, ``out/pdf/<name>.pdf`` (WeasyPrint;
+        see :mod:`tsp_analysis.runner.pdf`). Without it, a PDF older than its page is removed.
 
     Returns
     -------
@@ -221,6 +230,7 @@ def build(
                 job, hashes, status="up-to-date", html=before["html"],
                 notebook=before["notebook"], html_sha256=before["html_sha256"],
                 kernel=before.get("kernel", "none"), data=before.get("data"),
+                pdf=before.get("pdf"),
             )
         else:
             todo.append((job, hashes))
@@ -243,6 +253,10 @@ def build(
     ]
     slugs = [*municipality_slugs(), COUNTRY, ALL]
     everything = sorted(this_run + kept, key=lambda r: _sort_key(r, slugs))
+    # Links between the pages once it is known which are there, then the PDFs of the linked
+    # pages (the PDF does not show the links, but is made from the page as it is now).
+    links.apply(out, everything)
+    pdf_problems = pdf_pages.sync(out, everything, pdf, workers) if not interrupted else []
     counts = {s: sum(r["status"] == s for r in this_run) for s in manifest.STATUSES}
     seconds = round(time.perf_counter() - t0, 3)
     result_exit = 1 if counts["failed"] else 0
@@ -257,7 +271,9 @@ def build(
     }
     manifest_path = manifest.write(out, everything, run, f"tsp-analysis {__version__}")
     index_path = index.write(out, everything, run)
-    result = BuildResult(out, this_run, seconds, manifest_path, index_path, counts)
+    result = BuildResult(
+        out, this_run, seconds, manifest_path, index_path, counts, pdf_problems
+    )
     if interrupted:
         # The manifest and index record what was built; the caller still learns of Ctrl-C.
         raise BuildInterrupted(result)

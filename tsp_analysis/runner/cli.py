@@ -43,6 +43,11 @@ def register(subparsers) -> None:
         "--workers", "-j", type=int, default=os.cpu_count() or 1,
         help="reports built at the same time (default: the machine's cores, %(default)s)",
     )
+    p.add_argument(
+        "--pdf", action="store_true",
+        help="also write an A4 PDF of every report to OUT/pdf/ (needs WeasyPrint and its "
+        "Debian packages: python3 tasks.py env)",
+    )
     p.add_argument("--force", "-f", action="store_true", help="rebuild reports that are up to date")
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p.add_argument(
@@ -73,6 +78,13 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
         return 2
+    if args.pdf:
+        from .pdf import available
+
+        why = available()
+        if why is not None:
+            print(f"tsp-analysis run: --pdf: {why}", file=sys.stderr)
+            return 2
     report_folder(args.out, force=args.force)  # InputError: one line, exit 2 (cli.main)
     try:
         result = build(
@@ -88,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
             notebooks_dir=args.notebooks,
             params_dir=args.params,
             timeout=args.timeout,
+            pdf=args.pdf,
         )
     except ValueError as exc:  # an unknown municipality in the selection itself
         print(f"tsp-analysis run: {exc}", file=sys.stderr)

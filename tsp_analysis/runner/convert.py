@@ -1,8 +1,13 @@
 """Executed notebook → self-contained HTML report, in process.
 
-nbconvert's ``lab`` template with the code hidden (inputs and prompts), images embedded, a
-``<nav>`` table of contents built from the report's ``h2``/``h3`` headings, and no external
-scripts (require.js and mermaid are dropped; MathJax is kept only when the report has math).
+nbconvert's ``lab`` cell markup in a page of our own (``templates/report.html.j2``) with a
+small stylesheet of our own (``templates/report.css``: screen, phone and A4 print) instead
+of JupyterLab's 265 KB: the code hidden (inputs and prompts), images embedded, a skip link,
+an empty ``<nav class="tsp-pagenav">`` that :mod:`tsp_analysis.runner.links` fills with the
+links to the index and the related reports once the build knows them, a ``<nav>`` table of
+contents built from the report's ``h2``/``h3`` headings, wide tables marked for the phone
+(a scroll hint) and for print (a landscape page), and no scripts (MathJax only when the
+report has math).
 The output depends only on the notebook's outputs, so two builds of the same report differ
 only where the report itself prints the time (the provenance section's
 ``<span class="tsp-run-time">``).
@@ -15,7 +20,11 @@ import html as html_lib
 import re
 import threading
 import unicodedata
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from . import pagetext
 
 #: Cells with one of these tags are never rendered (jupyter-book's convention, and the cell
 #: papermill adds with the run's parameters).
@@ -24,22 +33,14 @@ REMOVE_TAGS = frozenset({"remove-cell", "remove_cell", "injected-parameters"})
 #: The table of contents' title in each report language.
 TOC_TITLE = {"lt": "Turinys", "en": "Contents"}
 
-_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block html_head_js_mathjax -%}
-{%- if resources.tsp_math -%}{{ super() }}{%- endif -%}
-{%- endblock html_head_js_mathjax -%}
-{%- block extra_css -%}
-<style type="text/css">
-nav.tsp-toc { margin: 1em 0 2em; padding: 0.5em 1em; border-left: 3px solid #888;
-  font-family: var(--jp-content-font-family, system-ui, sans-serif); font-size: 0.95em; }
-nav.tsp-toc .tsp-toc-title { font-weight: bold; margin: 0 0 0.3em; }
-nav.tsp-toc ul { margin: 0; padding-left: 1.2em; }
-nav.tsp-toc li { margin: 0.15em 0; }
-</style>
-{%- endblock extra_css -%}
-"""
+#: The page template and its stylesheet (package data: an installed wheel has them).
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+TEMPLATE_FILE = "report.html.j2"
+STYLESHEET = TEMPLATE_DIR / "report.css"
+#: A table with at least this many columns shows a "scroll sideways" hint on a phone.
+SCROLL_HINT_COLUMNS = 5
+#: A table with at least this many columns is printed on a landscape page.
+WIDE_COLUMNS = 7
 
 _local = threading.local()
 
@@ -50,13 +51,13 @@ def _exporter(lang: str):
     if exporter is None:
         import logging
 
-        from jinja2 import DictLoader
+        from jinja2 import FileSystemLoader
         from nbconvert import HTMLExporter
 
         exporter = HTMLExporter(
             template_name="lab",
-            template_file="tsp_report.html.j2",
-            extra_loaders=[DictLoader({"tsp_report.html.j2": _TEMPLATE})],
+            template_file=TEMPLATE_FILE,
+            extra_loaders=[FileSystemLoader(str(TEMPLATE_DIR))],
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
@@ -166,6 +167,7 @@ def add_toc(html: str, lang: str, place: str = "") -> str:
     if main is None:
         return html
     _title_from_h1(soup, main, place)
+    mark_tables(soup, lang)
     headings = main.find_all(["h2", "h3"])
     if not headings:
         return str(soup)
@@ -240,6 +242,46 @@ def to_html(nb, lang: str, title: str, place: str = "") -> str:
     shown = report_cells(nb)
     _stable_styler_ids(shown)
     exporter = _exporter(lang)
-    resources = {"metadata": {"name": title}, "tsp_math": _has_math(shown)}
+    resources = {
+        "metadata": {"name": title},
+        "tsp_math": _has_math(shown),
+        "tsp_css": stylesheet(),
+        "tsp_skip": pagetext.text("page.skip_link", lang),
+        "tsp_pagenav": pagetext.text("page.nav_label", lang),
+    }
     body, _ = exporter.from_notebook_node(shown, resources=resources)
     return add_toc(body, lang, place)
+
+
+@cache
+def stylesheet() -> str:
+    """The page's CSS (``templates/report.css``)."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _columns(table) -> int:
+    """Columns of a table: the cells of its widest row (colspans counted)."""
+    widest = 0
+    for tr in table.find_all("tr"):
+        cells = tr.find_all(["th", "td"], recursive=False)
+        widest = max(widest, sum(int(c.get("colspan", 1) or 1) for c in cells))
+    return widest
+
+
+def mark_tables(soup, lang: str) -> None:
+    """Make every report table's wrapper keyboard-scrollable; a table of
+    :data:`SCROLL_HINT_COLUMNS` or more columns gets a hint (shown on a phone only) that it
+    scrolls sideways, one of :data:`WIDE_COLUMNS` or more is printed on a landscape page."""
+    hint = pagetext.text("page.scroll_hint", lang)
+    for wrap in soup.find_all("div", class_="tsp-table-wrap"):
+        table = wrap.find("table")
+        if table is None:
+            continue
+        wrap["tabindex"] = "0"
+        columns = _columns(table)
+        if columns >= WIDE_COLUMNS:
+            wrap["class"] = [*wrap.get("class", []), "tsp-wide"]
+        if columns >= SCROLL_HINT_COLUMNS:
+            note = soup.new_tag("p", attrs={"class": "tsp-scroll-hint", "aria-hidden": "true"})
+            note.string = hint
+            wrap.insert_before(note)
