@@ -131,7 +131,7 @@ def participants(events: pd.DataFrame, dataset: str, *, by: str) -> pd.DataFrame
     1       jonava  lecture            12       2        1
     """
     columns = participant_columns(dataset)
-    require(events, ["municipality", "status", *columns], dataset)
+    require(events, ["municipality", "status", *columns], dataset, not_blank=["municipality", "status"])
     held = events[events["status"] == "held"]
     order = municipality_order(events["municipality"].dropna())
     rows = []
