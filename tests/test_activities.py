@@ -78,7 +78,10 @@ def test_generator_is_reproducible_and_clean():
     a, b = training_events_frame(3), training_events_frame(3)
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(training_events_frame(4))
-    for frame, dataset in ((a, "training_events"), (expert_engagements_frame(3), "expert_engagements")):
+    for frame, dataset in (
+        (a, "training_events"),
+        (expert_engagements_frame(3), "expert_engagements"),
+    ):
         result = clean(frame, dataset)
         assert result.rows_in == result.accepted  # the generator writes no dirty activity rows
         held = frame["status"] == "held"
@@ -92,7 +95,12 @@ def test_generator_is_reproducible_and_clean():
 def test_event_summary_by_hand():
     out = activities.event_summary(_training(), "training_events").set_index("municipality")
     assert out.index.tolist() == ["akmene", "jonava", "total"]  # Annex 1 order
-    assert out.loc["jonava", ["planned", "held", "still_planned", "cancelled"]].tolist() == [3, 2, 1, 0]
+    assert out.loc["jonava", ["planned", "held", "still_planned", "cancelled"]].tolist() == [
+        3,
+        2,
+        1,
+        0,
+    ]
     assert out.loc["jonava", ["held_standard", "held_experiential"]].tolist() == [1, 1]
     assert out.loc["total", "share_held"] == pytest.approx(3 / 4)
 
@@ -180,8 +188,14 @@ def test_remarks_sit_beside_the_completeness_table_in_the_monitoring_notebook():
     strategic = next(i for i, s in enumerate(sources) if "monitor.strategic_table(" in s)
     assert "monitoring.remarks" in sources[strategic + 1]
     assert "activities.remarks(" in sources[strategic + 2]
-    for call in ("trainings_table", "experts_table", "indicators_table", "documents_table",
-                 "provider_training_table", "training_participants_table"):
+    for call in (
+        "trainings_table",
+        "experts_table",
+        "indicators_table",
+        "documents_table",
+        "provider_training_table",
+        "training_participants_table",
+    ):
         assert any(f"activities.{call}(" in s for s in sources), call
 
 
@@ -232,3 +246,53 @@ def test_every_published_report_carries_the_monitoring_period():
     period = rac.monitoring_period(load_inputs(datasets=list(activities.DATED)))
     assert period is not None and period[0] <= period[1]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", period[0])
+
+
+# -- item 1: validation and row accounting -------------------------------------------------------
+def test_demo_registers_are_accounted_for_row_by_row():
+    from tsp_analysis import paths
+    from tsp_analysis.inputs import load_inputs
+
+    inputs = load_inputs(datasets=["training_events", "expert_engagements"])
+    acc = inputs.accounting().set_index("dataset")
+    for dataset in ("training_events", "expert_engagements"):
+        lines = (paths.demo_dir() / f"{dataset}.csv").read_text(encoding="utf-8").splitlines()
+        assert acc.loc[dataset, "rows_in"] == len(lines) - 1
+        assert acc.loc[dataset, "rows_in"] == (
+            acc.loc[dataset, "accepted"] + acc.loc[dataset, "quarantined"]
+        )
+
+
+def test_validate_infers_the_new_datasets_from_file_name_and_columns(tmp_path):
+    from tsp_analysis.validate import infer_dataset, validate
+
+    frame = pd.DataFrame(columns=["event_id", "municipality", "kind", "planned_date", "status"])
+    assert infer_dataset("export.csv", frame) == "training_events"
+    frame = pd.DataFrame(columns=["engagement_id", "municipality", "kind", "area"])
+    assert infer_dataset("export.csv", frame) == "expert_engagements"
+    path = tmp_path / "training_events.csv"
+    path.write_text(
+        "event_id,municipality,kind,planned_date,status\nT1,Jonava,standard,2022-03-01,held\n"
+        "T1,Jonava,standard,2022-03-02,planned\n",
+        encoding="utf-8",
+    )
+    problems = [p for p in validate(path) if p.severity == "error"]
+    assert [(p.row, p.column) for p in problems] == [(3, "event_id")]
+    assert "duplicate_id" in problems[0].expected
+
+
+@pytest.mark.parametrize("lang", ["lt", "en"])
+def test_documents_and_remarks_render_every_municipality_with_marked_dates(lang):
+    from tsp_analysis.report import activities as ra
+
+    raw = Results("monitoring", "all")
+    rac._documents(raw)
+    res = DisclosurePolicy().publish_one(raw)
+    html = ra.documents_table(res, lang) + ra.remarks(res, lang)
+    assert '<span data-safe="date">2022-02-10</span>' in html
+    assert html.count('class="tsp-remark"') == 4
+    assert ("Ruklos" if lang == "lt" else "Rukla") in html
+    for muni in ("Akmenė", "Kaunas", "Vilnius"):
+        assert muni in html
+    violations, _ = scan_html(html, "documents.html")
+    assert not violations, violations

@@ -131,7 +131,9 @@ def participants(events: pd.DataFrame, dataset: str, *, by: str) -> pd.DataFrame
     1       jonava  lecture            12       2        1
     """
     columns = participant_columns(dataset)
-    require(events, ["municipality", "status", *columns], dataset, not_blank=["municipality", "status"])
+    require(
+        events, ["municipality", "status", *columns], dataset, not_blank=["municipality", "status"]
+    )
     held = events[events["status"] == "held"]
     order = municipality_order(events["municipality"].dropna())
     rows = []
@@ -152,7 +154,9 @@ def participants(events: pd.DataFrame, dataset: str, *, by: str) -> pd.DataFrame
                 rows.append((muni, cat, int(values.sum()), len(mine), int(values.isna().sum())))
     else:
         raise ValueError(f"by must be 'institution_type' or 'kind', got {by!r}")
-    out = pd.DataFrame(rows, columns=["municipality", "category", "participants", "events", "unknown"])
+    out = pd.DataFrame(
+        rows, columns=["municipality", "category", "participants", "events", "unknown"]
+    )
     out["category"] = pd.Categorical(out["category"], categories=categories)
     out = out.sort_values(["municipality", "category"], key=_annex_key(order), kind="stable")
     out["category"] = out["category"].astype(str)

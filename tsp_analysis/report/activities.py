@@ -11,14 +11,16 @@ labels, in the report's language.
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
 
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell
 from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
-from .i18n import Markup, label, labels, t, t_html, value_label
-from .monitor import TOTAL, _decimals, _muni, _rows
+from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
+from .monitor import _decimals, _muni, _rows
 
 #: Kind codes of each activity register, in column order.
 KIND_MEASURES = {
@@ -126,7 +128,7 @@ def indicators_table(res: Results, lang: str) -> Html:
     out = []
     for indicator in dict.fromkeys(tbl.data["indicator"]):
         target, planned, held = (rows[(indicator, m)] for m in ("target", "planned", "held"))
-        participants = target["dataset"] and indicator.endswith("participants")
+        participants = indicator.endswith("participants")  # counted in their own tables
         out.append(
             {
                 t("monitoring.indicators.col.activity", lang): Cell(
@@ -188,7 +190,7 @@ def activities_chart(res: Results, activity: str, lang: str) -> Html:
         lang=lang,
         hue_labels=labels("municipalities", lang),
         drawstyle="steps-post",
-        title=t_plain("monitoring.activities.chart_title_of", lang, activity=title),
+        title=t("monitoring.activities.chart_title_of", lang, activity=title),
         ylabel=t("monitoring.activities.chart_y", lang),
     )
     import matplotlib.dates as mdates
@@ -196,12 +198,8 @@ def activities_chart(res: Results, activity: str, lang: str) -> Html:
     ax = fig.axes[0]
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    alt = t_plain("monitoring.activities.chart_title_of", lang, activity=title)
+    alt = t("monitoring.activities.chart_title_of", lang, activity=title)
     return figure(fig, alt) + data_links([tbl], lang)
-
-
-def t_plain(key: str, lang: str, **values: str) -> str:
-    return t(key, lang, **values)
 
 
 def trainings_chart(res: Results, lang: str) -> Html:
@@ -218,8 +216,10 @@ def documents_table(res: Results, lang: str) -> Html:
     date and plan length where the source gives them, the planned review and the topics of
     the consultations."""
     tbl = res["strategic_documents"].require_checked()
-    col = {k: t(f"monitoring.documents.col.{k}", lang) for k in
-           ("stage", "adopted_on", "plan_years", "review", "topics")}
+    col = {
+        k: t(f"monitoring.documents.col.{k}", lang)
+        for k in ("stage", "adopted_on", "plan_years", "review", "topics")
+    }
     out = {}
     notes = []
     for rec in tbl.records():
@@ -232,9 +232,9 @@ def documents_table(res: Results, lang: str) -> Html:
                 "",
                 ref=tbl.ref(rec),
                 kind="text",
-                markup=safe(adopted, "date") if adopted else label_html(
-                    t("monitoring.period.not_given_short", lang)
-                ),
+                markup=safe(adopted, "date")
+                if adopted
+                else label_html(t("monitoring.period.not_given_short", lang)),
             ),
             col["plan_years"]: Cell(
                 "",
@@ -261,8 +261,16 @@ def documents_table(res: Results, lang: str) -> Html:
 
 
 def _text(tbl: ResultTable, rec: dict, text: str, data=()) -> Cell:
-    return Cell(
-        text or "—", data=data, ref=tbl.ref(rec), kind="text", markup=label_html(text or "—")
+    """A sentence from the reference text: no ``data-kind``, so it wraps and aligns left."""
+    return Cell(text or "—", data=data, ref=tbl.ref(rec), markup=label_html(text or "—"))
+
+
+def _remark(tbl: ResultTable, rec: dict, lang: str) -> Markup:
+    topic = label_html(t(f"monitoring.remarks.topic.{rec['topic']}", lang))
+    return Markup(
+        f'<span class="tsp-remark" data-cell="{escape(tbl.ref(rec))}" '
+        f'data-topic="{escape(rec["topic"])}"><strong>{topic}:</strong> '
+        f"{label_html(rec[f'text_{lang}'])}</span>"
     )
 
 
@@ -283,22 +291,12 @@ def remarks(res: Results, lang: str) -> Html:
         if not mine:
             none.append(label("municipalities", muni, lang))
             continue
-        items = [
-            Markup(
-                f'<span class="tsp-remark" data-cell="{tbl.ref(r)}" data-topic="{r["topic"]}">'
-                f"<strong>{label_html(t('monitoring.remarks.topic.' + r['topic'], lang))}:</strong> "
-                f"{label_html(r[f'text_{lang}'])}</span>"
-            )
-            for r in mine
-        ]
+        items = [_remark(tbl, r, lang) for r in mine]
         parts.append(f"<h4>{label_html(label('municipalities', muni, lang))}</h4>")
         parts.append(bullets(items, css="tsp-remarks"))
     if none:
-        from .i18n import fmt_list
-
-        parts.append(
-            f"<p>{t_html('monitoring.remarks.none', lang, municipalities=label_html(fmt_list(none, lang)))}</p>"
-        )
+        names = label_html(fmt_list(none, lang))
+        parts.append(f"<p>{t_html('monitoring.remarks.none', lang, municipalities=names)}</p>")
     return join([*parts, data_links([tbl], lang)])
 
 

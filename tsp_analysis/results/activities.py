@@ -167,7 +167,12 @@ def _participant_table(res: Results, events: pd.DataFrame, dataset: str) -> None
     for muni in munis:
         mine = long[long["municipality"] == muni]
         for rec in mine.to_dict("records"):
-            add(muni, rec["category"], rec["participants"], coord(municipality=muni, **{dim: rec["category"]}))
+            add(
+                muni,
+                rec["category"],
+                rec["participants"],
+                coord(municipality=muni, **{dim: rec["category"]}),
+            )
         add(muni, ALL, int(mine["participants"].sum()), coord(municipality=muni))
     for category in categories:
         value = int(long.loc[long["category"] == category, "participants"].sum())
@@ -279,9 +284,11 @@ def _documents(res: Results) -> None:
             },
         }
     )
-    frame = frame.set_index("municipality").loc[
-        monitoring.municipality_order(frame["municipality"])
-    ].reset_index()
+    frame = (
+        frame.set_index("municipality")
+        .loc[monitoring.municipality_order(frame["municipality"])]
+        .reset_index()
+    )
     res.add(
         ResultTable.make(
             "strategic_documents",
@@ -298,7 +305,9 @@ def _documents(res: Results) -> None:
     res.add(
         ResultTable.make(
             "document_remarks",
-            remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]].astype(str),
+            remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]].astype(
+                str
+            ),
             caption=_caption("monitoring.remarks.caption"),
             kind="text",
             dims=["municipality", "remark"],
