@@ -20,7 +20,7 @@ from . import charts
 from .checked import cell
 from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
-from .monitor import _decimals, _muni, _rows
+from .monitor import TOTAL, _decimals, _muni, _rows
 
 #: Kind codes of each activity register, in column order.
 KIND_MEASURES = {
@@ -313,3 +313,61 @@ __all__ = [
     "trainings_chart",
     "trainings_table",
 ]
+
+
+def summary_items(res: Results, lang: str) -> list[Markup]:
+    """Key-result sentences for activities 4.1 and 5.1 and the documents adopted with a date,
+    each figure a checked cell (participants may be hidden: ‡)."""
+    from .checked import span
+    from .monitor import share_decimals
+
+    items: list[Markup] = []
+    for table_id, key, parts in (
+        ("trainings", "monitoring.summary.trainings", ("standard", "experiential")),
+        (
+            "expert_engagements",
+            "monitoring.summary.experts",
+            ("consultation", "lecture", "mentoring"),
+        ),
+    ):
+        if table_id not in res.tables:
+            continue
+        tbl = res[table_id].require_checked()
+        r = _rows(tbl, "municipality", "measure")
+        if (TOTAL, "held") not in r:
+            continue
+        ptbl = res[PARTICIPANT_OF[table_id]].require_checked()
+        p = _rows(ptbl, "municipality", "category")
+        share = r[(TOTAL, "share_held")]
+        items.append(
+            t_html(
+                key,
+                lang,
+                held=span(tbl, r[(TOTAL, "held")], lang),
+                planned=span(tbl, r[(TOTAL, "planned")], lang),
+                share=span(tbl, share, lang, decimals=share_decimals(share)),
+                participants=span(ptbl, p[(TOTAL, ALL)], lang),
+                **{k: span(tbl, r[(TOTAL, f"held_{k}")], lang) for k in parts},
+            )
+        )
+    if "strategic_documents" in res.tables:
+        docs = res["strategic_documents"].require_checked()
+        for rec in docs.records():
+            if rec["adopted_on"] and rec["plan_years"]:
+                items.append(
+                    t_html(
+                        "monitoring.summary.adopted",
+                        lang,
+                        municipality=label_html(label("municipalities", rec["municipality"], lang)),
+                        date=safe(rec["adopted_on"], "date"),
+                        years=safe(rec["plan_years"], "label"),
+                    )
+                )
+    return items
+
+
+#: The participant table of each activity table.
+PARTICIPANT_OF = {
+    "trainings": "training_participants",
+    "expert_engagements": "expert_participants",
+}
