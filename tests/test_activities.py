@@ -296,3 +296,37 @@ def test_documents_and_remarks_render_every_municipality_with_marked_dates(lang)
         assert muni in html
     violations, _ = scan_html(html, "documents.html")
     assert not violations, violations
+
+
+def test_demo_monitoring_totals_match_an_independent_count_of_the_files():
+    """The published totals equal a plain ``csv`` count of the demo registers."""
+    import csv
+
+    from tsp_analysis import paths, results
+    from tsp_analysis.params import validate_params
+    from tsp_analysis.report import monitor
+
+    def rows(name):
+        with open(paths.demo_dir() / f"{name}.csv", encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    trainings = rows("training_events")
+    held = [r for r in trainings if r["status"] == "held"]
+    people = sum(int(v) for r in held for k, v in r.items() if k.startswith("participants_"))
+    experts = rows("expert_engagements")
+    e_held = [r for r in experts if r["status"] == "held"]
+    res = results.compute("monitoring", validate_params({"municipality": "all"}, "test"))
+    t = res["trainings"].data.set_index(["municipality", "measure"])["estimate"]
+    assert t[("total", "planned")] == len(trainings) and t[("total", "held")] == len(held)
+    p = res["training_participants"].data.set_index(["municipality", "category"])["estimate"]
+    assert p[("total", "all")] == people
+    e = res["expert_participants"].data.set_index(["municipality", "category"])["estimate"]
+    assert e[("total", "all")] == sum(int(r["participants"]) for r in e_held)
+    text = re.sub(r"<[^>]+>", "", monitor.summary(res, "en"))
+    assert f"{len(held)} of the {len(trainings)} planned trainings have been held" in text
+    assert "Jonava adopted its strategic document for 3 years on 2022-02-10" in text
+    start, end = res.info["monitoring_period"]
+    dates = [r["held_date"] for r in (*held, *e_held)] + [
+        r["held_date"] or r["planned_date"] for r in rows("consultations") if r["status"] == "held"
+    ]
+    assert (start, end) == (min(dates), max(dates))
