@@ -61,15 +61,27 @@ def participants_cube_id(dataset: str) -> str:
     return f"participants:{dataset}:all"
 
 
+def _data(inputs, name: str) -> pd.DataFrame | None:
+    """The clean table of ``name`` in ``inputs`` (an ``Inputs`` or any object with the
+    datasets as attributes), or ``None`` when the bundle does not hold it."""
+    result = getattr(inputs, name, None)
+    return None if result is None else result.data
+
+
 def add_tables(res: Results, inputs) -> None:
-    """Add every table of this module to the monitoring report's raw results."""
+    """Add every table of this module to the monitoring report's raw results. A register the
+    inputs do not hold adds no table (the seed facts always come from the reference data)."""
     for dataset in EVENT_TABLES:
-        _event_table(res, inputs[dataset].data, dataset)
+        data = _data(inputs, dataset)
+        if data is not None:
+            _event_table(res, data, dataset)
+            _participant_table(res, data, dataset)
     _over_time(res, inputs)
-    for dataset in PARTICIPANT_TABLES:
-        _participant_table(res, inputs[dataset].data, dataset)
-    _indicator_table(res, inputs)
-    _provider_training(res, inputs.provider_survey.data)
+    if all(_data(inputs, d) is not None for d in ("consultations", *EVENT_TABLES)):
+        _indicator_table(res, inputs)
+    provider = _data(inputs, "provider_survey")
+    if provider is not None:
+        _provider_training(res, provider)
     _documents(res)
 
 
@@ -109,9 +121,9 @@ def _over_time(res: Results, inputs) -> None:
         ("trainings", "training_events"),
         ("expert_engagements", "expert_engagements"),
     ):
-        data = inputs[dataset].data
-        out = monitoring.consultations_over_time(data)
-        if out.empty:
+        data = _data(inputs, dataset)
+        out = None if data is None else monitoring.consultations_over_time(data)
+        if out is None or out.empty:
             continue
         frames.append(
             pd.DataFrame(
@@ -204,7 +216,7 @@ def _indicator_table(res: Results, inputs) -> None:
         if measure == "participants":
             planned = held = pd.NA  # participants have their own tables
         else:
-            data = inputs[dataset].data
+            data = _data(inputs, dataset)
             if measure.startswith("held_"):
                 data = data[data["kind"] == measure.removeprefix("held_")]
             planned = len(data)
@@ -321,12 +333,7 @@ def _documents(res: Results) -> None:
 def monitoring_period(inputs) -> tuple[str, str] | None:
     """First and last date (ISO) of an activity held in the monitoring registers of
     ``inputs`` (:func:`tsp_analysis.activities.monitoring_period`); ``None`` if none."""
-    tables = {}
-    for name in activities.DATED:
-        try:
-            tables[name] = inputs[name].data
-        except (KeyError, AttributeError):
-            continue
+    tables = {name: _data(inputs, name) for name in activities.DATED}
     span = activities.monitoring_period(tables)
     if span is None:
         return None
