@@ -398,6 +398,39 @@ CASES = [
         "recommendations",
         [Expect(2, "area", "transportas", ("an area: education", "invalid_value"))],
     ),
+    # activities 4.1 (training) and 5.1 (foreign experts)
+    Case(
+        "training_unknown_kind.csv",
+        "training_events",
+        [Expect(3, "kind", "nuotoliniai", ("experiential (Patyriminiai mokymai", "invalid_value"))],
+    ),
+    Case(
+        "training_negative_participants.csv",
+        "training_events",
+        [Expect(2, "participants_health", "-3", ("from 0 to 500", "out_of_range", "set missing"))],
+    ),
+    Case(
+        "training_participants_not_held.csv",
+        "training_events",
+        [
+            Expect(
+                3,
+                "participants_education",
+                "15",
+                ("unless status=held", "'planned'", "impossible_combination"),
+            )
+        ],
+    ),
+    Case(
+        "expert_unknown_kind.csv",
+        "expert_engagements",
+        [Expect(3, "kind", "seminaras", ("mentoring (Mentorystė / Mentoring)", "invalid_value"))],
+    ),
+    Case(
+        "expert_participants_not_a_number.csv",
+        "expert_engagements",
+        [Expect(2, "participants", "dvidešimt", ("a whole number", "invalid_value"))],
+    ),
     Case(
         "title_row_above_header.csv",
         "tsp_survey",

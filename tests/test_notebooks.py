@@ -123,6 +123,22 @@ def test_report_runs_and_renders(rendered, job):
     assert "<h1>" in result["html"]
 
 
+@pytest.mark.parametrize("job", jobs(), ids=lambda j: "-".join(j))
+def test_report_states_fieldwork_monitoring_period_funding_and_project_code(rendered, job):
+    """Issue 15 item 6: every report, under its title (report.provenance.attribution)."""
+    html = rendered[job]["html"]
+    text = re.sub(r"<[^>]+>", "", html)
+    assert '<span data-safe="code">PMIF-2.2.1-V-01-001</span>' in html
+    assert re.search(r'data-safe="date">20\d\d-\d\d-\d\d</span> – <span data-safe="date">', html)
+    if job[2] == "lt":
+        assert "2020 m. viduryje iki 2021 m. gegužės" in text
+        assert ("bendrai finansuojamas iš Prieglobsčio, migracijos ir integracijos fondo "
+                "2014–2020 metų nacionalinės programos lėšų") in text
+    else:
+        assert "mid-2020 to May 2021" in text
+        assert "Asylum, Migration and Integration Fund 2014–2020 national programme" in text
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_smallest_municipality_shows_suppression_marks(rendered, lang):
     html = rendered[("needs_analysis", "akmene", lang)]["html"]

@@ -111,8 +111,11 @@ def test_every_table_is_checked(published, unit):
 
 def test_monitoring_figures_are_records_and_none_hidden(published):
     res = published["all"]
-    assert {t.subject for t in res} == {"records"}
-    assert not any(t.data["suppressed"].any() for t in res)
+    # people appear only as participants of activities 4.1/5.1 and the provider survey's
+    # training question (issue 15); every other monitoring figure is a record, never hidden
+    people = {t.id for t in res if t.subject != "records"}
+    assert people == {"training_participants", "expert_participants", "provider_training"}
+    assert not any(t.data["suppressed"].any() for t in res if t.subject == "records")
     cons = res["consultations"].data.set_index(["municipality", "measure"])
     assert cons.loc[("total", "planned"), "estimate"] == 48
     assert cons.loc[("total", "held"), "estimate"] == 24

@@ -71,6 +71,9 @@ DATASETS = (
     "consultations",
     "strategic_assessment",
     "recommendations",
+    # activities 4.1 (training) and 5.1 (foreign experts), seed 001
+    "training_events",
+    "expert_engagements",
 )
 MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
 #: Datasets whose rows are people who answered a survey.

@@ -27,6 +27,10 @@ TABLES: dict[str, str] = {
     "residence_bases": "residence_basis",
     "age_groups": "age_group",
     "strategic_components": "component",
+    "activity_indicators": "indicator",
+    "strategic_documents": "municipality",
+    "document_remarks": "remark",
+    "project": "key",
 }
 
 

@@ -272,7 +272,20 @@ def safe(text: object, why: str) -> Markup:
 
 
 #: Contexts in which a number is not data (the scan checks each span's content fits).
-SAFE_KINDS = ("label", "text", "year", "threshold", "date", "hash", "version", "param", "time")
+#: ``code``: an official identifier written in a reference table (the project code
+#: PMIF-2.2.1-V-01-001), not a figure.
+SAFE_KINDS = (
+    "label",
+    "text",
+    "year",
+    "threshold",
+    "date",
+    "hash",
+    "version",
+    "param",
+    "time",
+    "code",
+)
 _DIGITS = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 
 

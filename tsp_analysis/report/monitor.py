@@ -97,6 +97,9 @@ def summary(res: Results, lang: str) -> Html:
                 share=span(cons, share, lang, decimals=share_decimals(share)),
             )
         )
+    from .activities import summary_items  # activities 4.1, 5.1 and adopted documents
+
+    items.extend(summary_items(res, lang))
     comp = res["strategic_completeness"].require_checked()
     k = _rows(comp, "municipality", "measure")
     munis = [m for m in dict.fromkeys(comp.data["municipality"]) if m != ALL_MUNICIPALITIES]
@@ -600,7 +603,10 @@ def implementation_chart(res: Results, lang: str) -> Html:
 
 def method(lang: str) -> Html:
     """The method paragraph."""
-    return Html(f"<p>{t_html('monitoring.method.text', lang)}</p>")
+    return Html(
+        f"<p>{t_html('monitoring.method.text', lang)}</p>"
+        f"<p>{t_html('monitoring.method.activities', lang)}</p>"
+    )
 
 
 __all__ = [

@@ -273,3 +273,61 @@ def _markup(html: str):
     from .i18n import Markup
 
     return Markup(html)
+
+
+# -- dates and attribution, at the top of every report -----------------------------------------
+def project_facts() -> dict[str, dict[str, str]]:
+    """``data/reference/project.csv`` by key: ``value``, ``text_lt``, ``text_en``, ``source``
+    (the survey's fieldwork period, seed 000; the funding statement, seeds 000 and 002; the
+    project code, seed 002; the project's title)."""
+    from .. import reference
+
+    frame = reference.table("project")
+    return {rec["key"]: rec for rec in frame.to_dict("records")}
+
+
+def attribution(info: Mapping[str, object], lang: str) -> Html:
+    """What every report states under its title: the survey's fieldwork period, the period
+    the monitoring data cover, the project with its code and the funding acknowledgement.
+
+    ``info`` is the results' ``info`` (``results.compute(...).info``): its
+    ``monitoring_period`` (first and last date of an activity held in the monitoring
+    registers, computed from the data) is shown as dates. The project code is marked
+    ``data-safe="code"``; every other digit comes from a reference table (a label) or a
+    report-text template.
+    """
+    facts = project_facts()
+    items = [
+        t_html(
+            "attribution.fieldwork",
+            lang,
+            period=label_html(facts["fieldwork"][f"text_{lang}"]),
+        )
+    ]
+    period = info.get("monitoring_period")
+    if period:
+        start, end = period
+        items.append(
+            t_html(
+                "attribution.monitoring_period",
+                lang,
+                start=safe(start, "date"),
+                end=safe(end, "date"),
+            )
+        )
+    else:
+        items.append(t_html("attribution.no_monitoring_period", lang))
+    items.append(
+        t_html(
+            "attribution.project",
+            lang,
+            title=label_html(facts["project_title"][f"text_{lang}"]),
+            code=safe(facts["project_code"]["value"], "code"),
+        )
+    )
+    items.append(label_html(facts["funding"][f"text_{lang}"]))
+    inner = "".join(f"<li>{i}</li>" for i in items)
+    return Html(
+        f'<aside class="tsp-attribution" aria-label="{_escape(t("attribution.title", lang))}">'
+        f'<ul class="tsp-attribution-list">{inner}</ul></aside>'
+    )

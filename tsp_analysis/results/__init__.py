@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .activities import monitoring_period
 from .policy import DisclosurePolicy
 from .table import Cube, Results, ResultTable, coord
 
@@ -132,6 +133,10 @@ def compute(
         raw = [raw_fns[r](loaded, params, unit=u) for r, u in members]
         policy = DisclosurePolicy.from_params(params)
         checked = policy.publish(raw)
+        # every report states the period its monitoring data cover (dates are not figures)
+        period = monitoring_period(loaded)
+        for r in checked:
+            r.info.setdefault("monitoring_period", period)
         return {r.report: r for r in checked}
 
     published = cached(key, build, cache_dir)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import monitoring, recommend
 from ..report.i18n import t
+from . import activities
 from .table import Results, ResultTable
 
 #: Measures of the consultation table, in column order (``share_held`` is a share).
@@ -210,6 +211,8 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         )
     )
     _recommendations_table(res, inputs.recommendations.data)
+    # activities 4.1 and 5.1, and seed 003's facts about the documents
+    activities.add_tables(res, inputs)
     return res
 
 

@@ -148,6 +148,13 @@ def _fits(kind: str, content: str, thresholds: set[int]) -> bool:
                 r"[\d\-:.T+ Z,/–]+(?:\s?(?:UTC|GMT|s|sek\.|min\.?))?", content.strip()
             )
         )
+    if kind == "code":
+        # an official identifier (the project code): letters first, in a reference table
+        code = content.strip()
+        whole = rf"(?<![\w.\-]){re.escape(code)}(?![\w\-]|\.\w)"
+        return bool(re.fullmatch(r"[A-Z]{2,}(?:[-.][A-Z0-9]+)+", code)) and bool(
+            re.search(whole, labels)
+        )
     if kind == "hash":
         return bool(re.fullmatch(r"[0-9a-f]{7,64}", content.strip()))
     if kind == "version":

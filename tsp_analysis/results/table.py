@@ -52,7 +52,8 @@ KINDS = ("count", "share", "mean", "score", "index", "ratio", "rank", "p", "numb
 #: ``respondents``: survey respondents (counts below ``min_count`` and figures on a base below
 #: ``min_base`` are hidden); ``population``: residents in official statistics (small counts are
 #: hidden); ``records``: municipalities' work, reference data, data sources (nothing personal).
-SUBJECTS = ("respondents", "population", "records")
+#: ``participants``: people counted at events (training, expert activities), not respondents.
+SUBJECTS = ("respondents", "population", "participants", "records")
 
 #: Why a figure is hidden. The footnote of a table states each reason that occurs in it.
 REASONS = {

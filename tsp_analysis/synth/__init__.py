@@ -14,7 +14,8 @@ Public API
 :func:`tsp_survey_frame`, :func:`provider_survey_frame`
     the surveys in memory, vectorised (a million respondents take seconds).
 :func:`population_frame`, :func:`residents_frame`, :func:`consultations_frame`,
-:func:`strategic_assessment_frame`, :func:`recommendations_frame`
+:func:`strategic_assessment_frame`, :func:`recommendations_frame`,
+:func:`training_events_frame`, :func:`expert_engagements_frame`
     the other inputs in memory.
 
 Examples
@@ -25,6 +26,7 @@ Examples
 (200, ['synthetic'])
 """
 
+from .activities import expert_engagements_frame, training_events_frame
 from .generate import DEMO_SEED, GENERATOR, generate
 from .monitoring import consultations_frame, recommendations_frame, strategic_assessment_frame
 from .population import population_frame, residents_frame
@@ -37,11 +39,13 @@ __all__ = [
     "consultations_frame",
     "default_provider_sizes",
     "default_sizes",
+    "expert_engagements_frame",
     "generate",
     "population_frame",
     "provider_survey_frame",
     "recommendations_frame",
     "residents_frame",
     "strategic_assessment_frame",
+    "training_events_frame",
     "tsp_survey_frame",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..codebook import load_codebook
+from .activities import expert_engagements_frame, training_events_frame
 from .monitoring import (
     consultations_frame,
     needs_analysis_recommendations,
@@ -23,7 +24,7 @@ from .survey import tsp_survey_frame
 #: The seed of the committed demo files in ``data/demo/``.
 DEMO_SEED = 20210512
 #: Bumped whenever the generator's output changes on purpose (the demo must then be rebuilt).
-GENERATOR = "tsp_analysis.synth/2"
+GENERATOR = "tsp_analysis.synth/3"
 MANIFEST = "MANIFEST.json"
 
 
@@ -33,7 +34,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
-    """Write the seven input files and ``MANIFEST.json`` for ``seed`` into ``out_dir``.
+    """Write the nine input files and ``MANIFEST.json`` for ``seed`` into ``out_dir``.
 
     Parameters
     ----------
@@ -46,7 +47,8 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
     -------
     dict of str to Path
         Dataset name (``tsp_survey``, ``provider_survey``, ``population``, ``residents``,
-        ``consultations``, ``strategic_assessment``, ``recommendations``) → written CSV.
+        ``consultations``, ``strategic_assessment``, ``recommendations``,
+        ``training_events``, ``expert_engagements``) → written CSV.
         ``MANIFEST.json`` beside them records the seed, the generator, each file's rows and
         SHA-256, and the dirty rows of ``tsp_survey.csv`` with what cleaning should do.
 
@@ -69,6 +71,8 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
         "residents": residents_frame(),
         "consultations": consultations_frame(seed),
         "strategic_assessment": strategic_assessment_frame(),
+        "training_events": training_events_frame(seed),
+        "expert_engagements": expert_engagements_frame(seed),
     }
     cb = load_codebook()
     paths: dict[str, Path] = {}
