@@ -17,7 +17,7 @@ from ..errors import ParameterError, TspError
 from ..paths import PROJECT_DIR
 
 #: The reports, in build order.
-REPORTS: tuple[str, ...] = ("needs_analysis", "data_review", "monitoring")
+REPORTS: tuple[str, ...] = ("needs_analysis", "data_review", "monitoring", "overview")
 LANGUAGES: tuple[str, ...] = ("lt", "en")
 #: Slug of the country-level data review and of the one monitoring report.
 COUNTRY = params_mod.COUNTRY
@@ -82,9 +82,10 @@ def slugs_for(report: str, municipalities: Sequence[str]) -> list[str]:
 
     ``needs_analysis``: each municipality; ``data_review``: each municipality, plus the
     country when every municipality is selected or ``lithuania`` is named; ``monitoring``:
-    ``all`` once (it compares municipalities; it is built whenever it is selected).
+    ``all`` once (it compares municipalities; it is built whenever it is selected); likewise
+    ``overview`` (every municipality side by side, whichever are selected).
     """
-    if report == "monitoring":
+    if report in ("monitoring", "overview"):
         return [ALL]
     slugs = [m for m in municipalities if m not in (COUNTRY, ALL)]
     if report == "data_review" and COUNTRY in municipalities:
