@@ -77,8 +77,8 @@ def sources(params: dict, inputs=None) -> dict[str, Results]:
     the municipality swapped in — the call the municipal notebook makes, so in a build it is
     read from the results cache the municipal report wrote.
     """
-    from . import compute
     from ..inputs import load_inputs
+    from . import compute
 
     loaded = inputs if inputs is not None else load_inputs(params["inputs"] or None)
     out: dict[str, Results] = {}
