@@ -223,7 +223,7 @@ def _need_figure(recs: list[dict], munis: Sequence[str], title: str, lang: str):
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(charts._axis_formatter("share", lang))
         ax.set_xticks(np.linspace(0, 1, 5))
-        ax.set_title(title, fontsize=11.5)
+        ax.set_title(charts._wrap(title, 44), fontsize=11.5)
         ax.grid(axis="y", visible=False)
         handles = [
             ax.plot([], [], marker=MEASURE_MARKERS[m][0], color=colours[m], linestyle="none")[0]
@@ -253,9 +253,7 @@ def needs_charts(res: Results, lang: str) -> Html:
         + "".join(parts)
         + "</div>"
     )
-    notes = [t_html("charts.interval_note", lang)]
-    foot = "".join(f'<p class="tsp-figure-note">{n}</p>' for n in notes)
-    return Html(grid + foot + _footnotes([tab], reasons, lang) + data_links([tab], lang))
+    return Html(grid + _footnotes([tab], reasons, lang) + data_links([tab], lang))
 
 
 # -- scores heatmap ------------------------------------------------------------------------------
@@ -289,6 +287,10 @@ def scores_heatmap(res: Results, lang: str) -> Html:
         col_order=reference.area_ids(),
         title=title,
     )
+    ax = fig.axes[0]
+    short = labels("areas", lang, column="short")
+    # nine columns: narrower lines than the chart's default, so that neighbours do not touch
+    ax.set_xticks(ax.get_xticks(), [charts._wrap(short[a], 9) for a in reference.area_ids()])
     reasons = [r["reason"] for r in recs if r["suppressed"]]
     return Html(figure(fig, title) + _footnotes([tab], reasons, lang) + data_links(
         [tab, res["criterion_scores"]], lang))

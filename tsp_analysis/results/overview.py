@@ -256,12 +256,32 @@ def _score_differences(needs: list[tuple[str, Results]]) -> ResultTable:
     )
 
 
+#: The figures of ``need_capacity`` that other tables of the same report also publish: a
+#: figure hidden in any of them is hidden here (``need`` is need_unmet's need; ``unmet_all``
+#: rests on need and unmet; ``capacity`` is provider_scores' capacity).
+SAME_FIGURE = {
+    "need": (("need_unmet", {"measure": "need", "group": "unit"}),),
+    "unmet_all": (
+        ("need_unmet", {"measure": "need", "group": "unit"}),
+        ("need_unmet", {"measure": "unmet", "group": "unit"}),
+    ),
+    "capacity": (("provider_scores", {"measure": "capacity"}),),
+}
+
+
 def _need_capacity(needs: list[tuple[str, Results]]) -> ResultTable:
     rows = []
     for m, src in needs:
         tab = src["need_capacity"]
         for rec in tab.records():
-            rows.append(carry(tab, rec, municipality=m, area=rec["area"], measure=rec["measure"]))
+            row = carry(tab, rec, municipality=m, area=rec["area"], measure=rec["measure"])
+            if not row["suppressed"]:
+                for other, where in SAME_FIGURE.get(rec["measure"], ()):
+                    hit = _rows(src[other], area=rec["area"], **where)
+                    if hit and bool(hit[0]["suppressed"]):
+                        row["suppressed"], row["reason"] = True, hit[0]["reason"]
+                        break
+            rows.append(row)
     return _make(
         "need_capacity",
         rows,
