@@ -223,7 +223,7 @@ def _need_figure(recs: list[dict], munis: Sequence[str], title: str, lang: str):
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(charts._axis_formatter("share", lang))
         ax.set_xticks(np.linspace(0, 1, 5))
-        ax.set_title(charts._wrap(title, 44), fontsize=11.5)
+        ax.set_title(charts._wrap(title, 36), fontsize=11.5)
         ax.grid(axis="y", visible=False)
         handles = [
             ax.plot([], [], marker=MEASURE_MARKERS[m][0], color=colours[m], linestyle="none")[0]
@@ -290,7 +290,7 @@ def scores_heatmap(res: Results, lang: str) -> Html:
     ax = fig.axes[0]
     short = labels("areas", lang, column="short")
     # nine columns: narrower lines than the chart's default, so that neighbours do not touch
-    ax.set_xticks(ax.get_xticks(), [charts._wrap(short[a], 9) for a in reference.area_ids()])
+    ax.set_xticks(ax.get_xticks(), [charts._wrap(short[a], 8) for a in reference.area_ids()])
     reasons = [r["reason"] for r in recs if r["suppressed"]]
     return Html(figure(fig, title) + _footnotes([tab], reasons, lang) + data_links(
         [tab, res["criterion_scores"]], lang))

@@ -21,6 +21,7 @@ REPORT_LABELS = {
     "needs_analysis": ("Poreikių analizė", "Needs analysis"),
     "data_review": ("Duomenų apžvalga", "Data review"),
     "monitoring": ("Stebėsena", "Monitoring"),
+    "overview": ("Savivaldybių apžvalga", "Overview"),
 }
 STATUS_LABELS = {
     "ok": ("sukurta", "built"),
