@@ -109,6 +109,8 @@ def test_every_figure_equals_the_municipal_reports_figure_cell_by_cell(built):
     compared = 0
     for tab in res:
         assert tab.checked
+        if tab.kind == "text":  # the learning table selects cells; its own test checks it
+            continue
         for rec in tab.records():
             if not rec["source"]:
                 continue
