@@ -383,7 +383,7 @@ def test_index_lists_every_report_with_name_status_and_link(project, tmp_path):
     out = tmp_path / "out"
     result = run(project, out, municipalities=["vilnius", "lithuania"], reports=None,
                  langs="all")
-    assert len(result.records) == 2 + 4 + 2
+    assert len(result.records) == 2 + 4 + 2 + 2  # needs, reviews, monitoring, overview
     index = (out / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r"<tr class=\"(\w[\w-]*)\">(.*?)</tr>", index, flags=re.S)
     assert len(rows) == len(result.records)
