@@ -22,9 +22,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-REPORTS = ("needs_analysis", "data_review", "monitoring")
+REPORTS = ("needs_analysis", "data_review", "monitoring", "overview")
 LANGS = ("lt", "en")
-DEFAULT_MUNICIPALITY = {"needs_analysis": "vilnius", "data_review": "vilnius", "monitoring": "all"}
+DEFAULT_MUNICIPALITY = {
+    "needs_analysis": "vilnius", "data_review": "vilnius", "monitoring": "all", "overview": "all"
+}
 WORKERS = 2
 
 pytestmark = pytest.mark.slow
@@ -38,7 +40,8 @@ def municipalities() -> list[str]:
 def jobs() -> list[tuple[str, str, str]]:
     """(report, municipality, language) of every report the batch builds."""
     slugs = municipalities()
-    units = {"needs_analysis": slugs, "data_review": [*slugs, "lithuania"], "monitoring": ["all"]}
+    units = {"needs_analysis": slugs, "data_review": [*slugs, "lithuania"], "monitoring": ["all"],
+             "overview": ["all"]}
     return [(r, m, lang) for r in REPORTS for m in units[r] for lang in LANGS]
 
 

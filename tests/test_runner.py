@@ -110,7 +110,7 @@ def test_plan_expands_municipalities_reports_and_languages():
     expected = (
         [f"needs_analysis-{m}-lt" for m in municipalities]
         + [f"data_review-{m}-lt" for m in [*municipalities, "lithuania"]]
-        + ["monitoring-all-lt"]
+        + ["monitoring-all-lt", "overview-all-lt"]
     )
     assert names == expected
     both = plan(["akmene"], ["needs_analysis", "monitoring"], "all", notebooks_dir=FIXTURES,
@@ -127,10 +127,12 @@ def test_plan_builds_country_data_review_only_when_lithuania_is_selected(project
                 params_dir=project / "params")
     assert [j.name for j in jobs] == [
         "needs_analysis-vilnius-lt", "data_review-vilnius-lt", "monitoring-all-lt",
+        "overview-all-lt",
     ]
     jobs = plan(["lithuania"], None, "lt", notebooks_dir=project / "notebooks",
                 params_dir=project / "params")
-    assert [j.name for j in jobs] == ["data_review-lithuania-lt", "monitoring-all-lt"]
+    assert [j.name for j in jobs] == [
+        "data_review-lithuania-lt", "monitoring-all-lt", "overview-all-lt"]
 
 
 @pytest.mark.parametrize(
@@ -381,7 +383,7 @@ def test_index_lists_every_report_with_name_status_and_link(project, tmp_path):
     out = tmp_path / "out"
     result = run(project, out, municipalities=["vilnius", "lithuania"], reports=None,
                  langs="all")
-    assert len(result.records) == 2 + 4 + 2
+    assert len(result.records) == 2 + 4 + 2 + 2  # needs, reviews, monitoring, overview
     index = (out / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r"<tr class=\"(\w[\w-]*)\">(.*?)</tr>", index, flags=re.S)
     assert len(rows) == len(result.records)

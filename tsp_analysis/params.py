@@ -9,7 +9,7 @@ process: it reads the reference CSV with the standard library and imports nothin
 Parameters (the first notebook cell, tagged ``parameters``, holds the same keys):
 
 ``municipality``    slug (``vilnius`` ...); ``lithuania`` for the country data review;
-                    ``all`` for the monitoring report
+                    ``all`` for the monitoring and the overview report
 ``lang``            ``lt`` (default) or ``en``
 ``inputs``          mapping dataset → path of an input file or folder; missing datasets use
                     the shipped demo data. Relative paths are taken relative to ``base_dir``
@@ -34,7 +34,7 @@ from .errors import ParameterError
 from .paths import PROJECT_DIR, reference_dir
 from .thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT, check_thresholds
 
-REPORTS = ("needs_analysis", "data_review", "monitoring")
+REPORTS = ("needs_analysis", "data_review", "monitoring", "overview")
 LANGUAGES = ("lt", "en")
 COUNTRY = "lithuania"
 ALL = "all"
@@ -83,7 +83,7 @@ def allowed_municipalities(report: str | None) -> list[str]:
         return slugs
     if report == "data_review":
         return [*slugs, COUNTRY]
-    if report == "monitoring":
+    if report in ("monitoring", "overview"):
         return [ALL]
     return [*slugs, COUNTRY, ALL]
 
@@ -131,7 +131,7 @@ def validate_params(
         Parameters as read from a YAML file or a notebook's first cell.
     source : str
         Where they came from (a file name, "notebook parameters"); named in every error.
-    report : {"needs_analysis", "data_review", "monitoring"}, optional
+    report : {"needs_analysis", "data_review", "monitoring", "overview"}, optional
         Restricts ``municipality`` to what that report accepts.
     base_dir : path, optional
         Folder that relative input paths are taken from (default: the project folder).

@@ -476,6 +476,7 @@ TITLE_KEYS = {
     "needs_analysis": "needs.title",
     "data_review": "review.title",
     "monitoring": "monitoring.title",
+    "overview": "overview.title",
 }
 
 

@@ -18,6 +18,10 @@ How it computes
 * The reports on one unit are published together (:data:`GROUPS`): the needs analysis and the
   data review of a municipality share their cubes, so a figure hidden in one is hidden in the
   other (:class:`~.policy.DisclosurePolicy`).
+* The overview (one report across municipalities) publishes no estimate of its own: it is
+  built from the *published* results of every municipality's needs analysis and of the
+  monitoring report (:mod:`.overview`), computed or read from the cache like theirs, and
+  checked once more by the policy.
 * Work shared by the needs analyses of every municipality (the weights, the pooled comparisons)
   is computed once per set of inputs (:func:`shared`).
 * With a cache folder (the runner sets ``TSP_RESULTS_CACHE``), every result is stored on disk
@@ -65,6 +69,8 @@ def group(report: str, unit: str) -> list[tuple[str, str]]:
     unit, so that the same figure is hidden in all of them."""
     from ..params import ALL, COUNTRY
 
+    if report == "overview":
+        return [("overview", ALL)]
     if unit == ALL:
         return [("monitoring", ALL)]
     if unit == COUNTRY:
@@ -73,7 +79,10 @@ def group(report: str, unit: str) -> list[tuple[str, str]]:
 
 
 #: For documentation: which reports share a publication.
-GROUPS = "needs_analysis + data_review per municipality; data_review for lithuania; monitoring"
+GROUPS = (
+    "needs_analysis + data_review per municipality; data_review for lithuania; monitoring; "
+    "overview (from the others' published results)"
+)
 
 
 def _raw_functions() -> dict[str, Callable[..., Results]]:
@@ -108,7 +117,7 @@ def compute(
 
     Parameters
     ----------
-    report : {"needs_analysis", "data_review", "monitoring"}
+    report : {"needs_analysis", "data_review", "monitoring", "overview"}
     params : dict
         Validated parameters (:func:`tsp_analysis.params.validate_params`); ``lang`` is
         ignored — results are language-free.
@@ -124,10 +133,16 @@ def compute(
         on the same unit (:func:`group`).
     """
     unit = params["municipality"]
-    key = cache_key("publication", unit, params)
+    key = _publication_key(report, unit, params)
 
     def build() -> dict[str, Results]:
         loaded = inputs if inputs is not None else _load(params)
+        if report == "overview":
+            from . import overview
+
+            sources = overview.sources(params, loaded)
+            raw = overview.compute(sources, params)
+            return {"overview": DisclosurePolicy.from_params(params).publish_one(raw)}
         raw_fns = _raw_functions()
         members = group(report, unit)
         raw = [raw_fns[r](loaded, params, unit=u) for r, u in members]
@@ -146,13 +161,20 @@ def compute(
 def stored(report: str, params: dict, cache_dir: str | Path) -> Results | None:
     """The results of one report if a notebook has already computed them into ``cache_dir``
     (the runner's way to publish exactly what the page shows), else ``None``."""
-    key = cache_key("publication", params["municipality"], params)
+    key = _publication_key(report, params["municipality"], params)
     path = Path(cache_dir) / f"{key}.pkl"
     if not path.exists():
         return None
     with _locked(path.with_suffix(".lock")), open(path, "rb") as fh:
         published = pickle.load(fh)
     return published.get(report)
+
+
+def _publication_key(report: str, unit: str, params: dict) -> str:
+    """The cache key of the publication ``report`` belongs to (the overview has its own: it
+    shares the unit ``all`` with the monitoring report but not its publication)."""
+    kind = "publication-overview" if report == "overview" else "publication"
+    return cache_key(kind, unit, params)
 
 
 def _load(params: dict):

@@ -85,6 +85,9 @@ def tidy(table: ResultTable) -> pd.DataFrame:
         # which count of people a row's base is (those who answered its question)
         out["base_cube"] = table.data["n_cube"]
         out["base_cell"] = table.data["n_coord"]
+    if (table.data["source"] != "").any():
+        # the published cell of another report the row copies (the overview's rows)
+        out["source"] = table.data["source"]
     return out.reset_index(drop=True)
 
 

@@ -223,7 +223,9 @@ def _check_table_csv(
         c
         for c in spec.get("columns", [])
         if c not in figures
-        and c not in ("suppressed", "reason", "kind", "cube", "cell", "base_cube", "base_cell")
+        and c not in (
+            "suppressed", "reason", "kind", "cube", "cell", "base_cube", "base_cell", "source"
+        )
         and c not in spec.get("dimensions", [])
         and not c.endswith(("_label_lt", "_label_en"))
     ]

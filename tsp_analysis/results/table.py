@@ -30,6 +30,8 @@ Columns of :attr:`ResultTable.data`
 ``n_cube``, ``n_coord``  the cube cell the row's base ``n`` counts (those who answered the
                 question a share is about): a shown base publishes that count, so the audit
                 sees it, and the row is hidden when the cell must be.
+``source``      for a row copied from another report's published table (the overview): that
+                cell's address, ``<report>-<unit>/<table>/<row key>``; exported, never blanked.
 Any further column named in :attr:`ResultTable.values` is published as well (``p_adjusted``,
 ``rank_min`` ...); it is blanked together with the estimate when the row is suppressed.
 """
@@ -66,7 +68,7 @@ REASONS = {
 #: Columns every table has (after :func:`ResultTable.make`).
 CORE = ("estimate", "ci_low", "ci_high", "n", "suppressed", "reason")
 #: Internal columns: cell identity for the policy and the audit; not exported.
-INTERNAL = ("cube", "coord", "of_cube", "of_coord", "n_cube", "n_coord")
+INTERNAL = ("cube", "coord", "of_cube", "of_coord", "n_cube", "n_coord", "source")
 #: Internal numeric column: the count a derived share rests on.
 INTERNAL_VALUE = "of_value"
 

@@ -26,8 +26,8 @@ from .plan import REPORTS, Job, plan
 #: worker processes).
 EXECUTOR_KINDS = ("thread", "process")
 #: Within a language, needs analyses first: they compute the results the data reviews of the
-#: same municipality share.
-_REPORT_ORDER = {"needs_analysis": 0, "data_review": 1, "monitoring": 2}
+#: same municipality share; the overview last: it reads every needs analysis's results.
+_REPORT_ORDER = {"needs_analysis": 0, "data_review": 1, "monitoring": 2, "overview": 3}
 
 
 @dataclass
@@ -352,6 +352,9 @@ def _run(
         range(len(todo)),
         key=lambda i: (
             langs.index(todo[i][0].lang),
+            # the overview reads every municipality's results: after the reports that
+            # compute them, however long it took last time
+            todo[i][0].report == "overview",
             -previous_seconds.get(todo[i][0].name, 1e9),
             _REPORT_ORDER.get(todo[i][0].report, 9),
         ),

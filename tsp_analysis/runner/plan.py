@@ -31,6 +31,7 @@ REPORT_UNITS: dict[str, tuple[str, ...]] = {
     "needs_analysis": (EACH_MUNICIPALITY,),
     "data_review": (EACH_MUNICIPALITY, COUNTRY),
     "monitoring": (ALL,),
+    "overview": (ALL,),
 }
 #: The reports, in build order.
 REPORTS: tuple[str, ...] = tuple(REPORT_UNITS)
