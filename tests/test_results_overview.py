@@ -61,13 +61,15 @@ def test_good_practice_fits_the_area_and_prefers_the_leading_municipality():
     from tsp_analysis.recommend import load_practices
 
     practices = load_practices()
-    for area in ("education", "health", "community"):
+    for area in ("education", "employment", "community"):
         pid = overview.practice_for(area)
         row = practices.set_index("practice_id").loc[pid]
         assert area in row["areas"].split(";")
     # SPEAK Kaunas (education, culture, community) is in Kaunas: chosen when Kaunas leads
     assert overview.practice_for("community", ["kaunas"]) == "speak_kaunas"
     assert overview.practice_for("no_such_area") == ""
+    # no catalogued practice fits health care (seed 004 names none; the catalogue follows it)
+    assert overview.practice_for("health") == ""
 
 
 # -- the real overview ---------------------------------------------------------------------------

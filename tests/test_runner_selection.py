@@ -28,7 +28,10 @@ def test_monitoring_report_accepts_its_own_slug():
         "monitoring-all-lt"
     ]
     # Named alone with every report: only the reports built for that unit.
-    assert [j.name for j in plan(["all"], None, notebooks_dir=FIXTURES)] == ["monitoring-all-lt"]
+    assert [j.name for j in plan(["all"], None, notebooks_dir=FIXTURES)] == [
+        "monitoring-all-lt",
+        "overview-all-lt",
+    ]
 
 
 def test_fixed_units_come_from_the_table_of_report_units():

@@ -142,7 +142,9 @@ def compute(
 
             sources = overview.sources(params, loaded)
             raw = overview.compute(sources, params)
-            return {"overview": DisclosurePolicy.from_params(params).publish_one(raw)}
+            published = DisclosurePolicy.from_params(params).publish_one(raw)
+            published.info.setdefault("monitoring_period", monitoring_period(loaded))
+            return {"overview": published}
         raw_fns = _raw_functions()
         members = group(report, unit)
         raw = [raw_fns[r](loaded, params, unit=u) for r, u in members]
