@@ -28,14 +28,10 @@ import pandas as pd
 from . import reference
 from .disclosure import suppress
 from .errors import InputError, Problem
+from .ids import COUNTRY, OTHER
 from .margins import third_country
 from .tables import require
 from .thresholds import DEFAULT_MIN_COUNT
-
-#: Slug that stands for the whole country in population tables.
-COUNTRY = "lithuania"
-#: Label of the remainder row of :func:`top_citizenships`.
-OTHER = "other"
 
 _POPULATION = [
     "municipality",

@@ -34,6 +34,7 @@ from . import margins, reference, routing
 from .codebook import DATASETS, Codebook, fold, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
+from .ids import ALL, COUNTRY, OTHER, PROVENANCE
 from .thresholds import DEFAULT_MIN_COUNT
 
 LEVELS = ("national", "municipal")
@@ -51,11 +52,6 @@ RECORD_KEYS = {
     "residents": ["municipality", "year"],
     "strategic_assessment": ["municipality", "component", "assessed_on"],
 }
-#: Columns added by reading and cleaning that are not answers.
-PROVENANCE = ("source_file", "source_row")
-ALL = "all"
-UNATTRIBUTED = "unattributed"
-OTHER = "other"
 
 
 # -- reference tables --------------------------------------------------------------------------
@@ -426,7 +422,7 @@ def _quarantine_municipality(quarantine: pd.DataFrame) -> pd.Series:
 
 def _check_municipality(municipality: str | None) -> str | None:
     """``None`` and ``lithuania`` both mean the whole country."""
-    if municipality is None or municipality == "lithuania":
+    if municipality is None or municipality == COUNTRY:
         return None
     if municipality not in reference.municipality_slugs():
         raise ValueError(
@@ -447,7 +443,7 @@ def _invalid_of(res, municipality) -> pd.DataFrame:
     accepted rows; every one for the whole country."""
     invalid = getattr(res, "invalid", None)
     if invalid is None or invalid.empty:
-        return pd.DataFrame(columns=["source_file", "source_row", "column", "reason"])
+        return pd.DataFrame(columns=[*PROVENANCE, "column", "reason"])
     if municipality is None or "municipality" not in res.data:
         return invalid
     mine = _rows_of(res.data, municipality)

@@ -31,11 +31,10 @@ import pandas as pd
 from . import reference
 from .codebook import load_codebook
 from .errors import InputError, Problem
+from .ids import OTHER
 
 #: Margins the survey is compared with and weighted to, in raking order.
 MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
-#: The category that pools every citizenship not kept as its own group.
-OTHER = "other"
 #: Default most citizenships kept as their own group.
 MAX_CITIZENSHIPS = 8
 #: Relative difference between two margins' totals above which they are called inconsistent.

@@ -25,19 +25,15 @@ from __future__ import annotations
 
 import csv
 import difflib
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .errors import ParameterError
+from .ids import ALL, COUNTRY, LANGUAGES, REPORTS
 from .paths import PROJECT_DIR, reference_dir
+from .text import fold_label
 from .thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT, check_thresholds
-
-REPORTS = ("needs_analysis", "data_review", "monitoring")
-LANGUAGES = ("lt", "en")
-COUNTRY = "lithuania"
-ALL = "all"
 
 #: Default value of every parameter. ``inputs`` is copied on use (it is mutable).
 DEFAULTS: dict[str, Any] = {
@@ -233,13 +229,8 @@ def _check_inputs(source: str, inputs: dict, base_dir: str | Path | None) -> dic
     return out
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip().lower()
-
-
 def _suggest(value: str, options: list[str], fold: bool = False) -> str:
-    probe = _fold(value) if fold else value
+    probe = fold_label(value) if fold else value
     exact = [o for o in options if fold and probe.startswith(o[:4]) and len(probe) >= 4]
     close = exact or difflib.get_close_matches(probe, options, n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""

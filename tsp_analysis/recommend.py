@@ -184,7 +184,7 @@ def load_rules(path: str | Path | None = None) -> pd.DataFrame:
 def _with_optional_columns(rules: pd.DataFrame) -> pd.DataFrame:
     """The area-free texts of generic rules default to the area text."""
     rules = rules.copy()
-    for lang in ("lt", "en"):
+    for lang in reference.LANGUAGES:
         col = f"text_all_{lang}"
         if col not in rules:
             rules[col] = ""

@@ -59,6 +59,17 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+#: Below this unweighted base a share is shown with one decimal (1 of 8 is 12,5 %, not 12 %).
+SMALL_BASE = 20
+
+
+def share_decimals(rec: Mapping[str, Any]) -> int:
+    """Decimals of a share: one when its base ``rec["n"]`` is below :data:`SMALL_BASE`, where
+    whole per cent would mislead; else none (also when the base is unknown)."""
+    n = rec.get("n")
+    return 1 if not _missing(n) and int(n) < SMALL_BASE else 0
+
+
 def fmt_value(value: object, kind: str, lang: str, decimals: int | None = None) -> str:
     """A single figure as text in ``lang`` (no interval)."""
     if _missing(value):

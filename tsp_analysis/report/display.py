@@ -24,6 +24,7 @@ from html import escape
 
 import pandas as pd
 
+from ..ids import ALL, COUNTRY
 from ..results.table import ResultTable
 from .i18n import (
     DASH,
@@ -430,10 +431,10 @@ def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
     """The top of every report: title, municipality, language, and — whenever the inputs are
     synthetic — a visible warning. Also carries the report's stylesheet."""
     language = t("common.language_name", lang)
-    if municipality == "all":
+    if municipality == ALL:
         meta = t_html("common.meta_scope", lang, scope=t("common.all_municipalities", lang),
                       language=language)
-    elif municipality == "lithuania":
+    elif municipality == COUNTRY:
         meta = t_html("common.meta_scope", lang, scope=t("common.lithuania", lang),
                       language=language)
     else:

@@ -22,6 +22,7 @@ from functools import cache
 from html import escape
 
 from .. import reference
+from ..ids import COUNTRY
 from ..paths import reference_dir
 
 LANGUAGES = reference.LANGUAGES
@@ -244,7 +245,7 @@ def label(table: str, code: str, lang: str, column: str = "label") -> str:
     For ``municipalities`` use ``column="name"`` (full name) or ``"short"``; ``lithuania``
     gives the country's name.
     """
-    if table == "municipalities" and code == "lithuania":
+    if table == "municipalities" and code == COUNTRY:
         return t("common.lithuania", lang)
     if table == "municipalities" and column == "label":
         column = "short"
@@ -261,7 +262,7 @@ def labels(table: str, lang: str, column: str = "label") -> dict[str, str]:
         column = "short"
     out = dict(_labels(table, lang, column))
     if table == "municipalities":
-        out["lithuania"] = t("common.lithuania", lang)
+        out[COUNTRY] = t("common.lithuania", lang)
     return out
 
 

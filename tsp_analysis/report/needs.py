@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import reference
+from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell, span
@@ -50,8 +51,6 @@ from .i18n import (
 from .i18n import (
     has as has_text,
 )
-
-COUNTRY = "lithuania"
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -281,7 +280,7 @@ def citizenship_table(res: Results, lang: str) -> Html:
     for code in dict.fromkeys(tab.data["citizenship"]):
         name = (
             t("needs.context.other_citizenships", lang)
-            if code == "other"
+            if code == OTHER
             else label("countries", code, lang)
         )
         rows.append(
@@ -309,7 +308,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
     note."""
     tab = res["context_sex_age"]
     ages = labels("age_groups", lang)
-    data = tab.data[tab.data["age_group"] != "total"]
+    data = tab.data[tab.data["age_group"] != TOTAL]
     rows: dict[str, dict[str, Cell]] = {}
     for age in dict.fromkeys(data["age_group"]):
         row: dict[str, Cell] = {}
@@ -320,7 +319,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
                 tab, _one(tab, sex=sex, age_group=age, measure="share"), lang, css="tsp-num"
             )
         rows[ages.get(age, age)] = row
-    total = _one(tab, sex="total", age_group="total", measure="count")
+    total = _one(tab, sex=TOTAL, age_group=TOTAL, measure="count")
     notes = []
     if total is not None:
         notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))
@@ -340,7 +339,7 @@ def _category_label(margin: str, code: str, lang: str) -> str:
     parts = str(code).split("+")
     out = []
     for part in parts:
-        if part == "other":
+        if part == OTHER:
             out.append(t("needs.sample.other", lang))
         elif margin == "sex":
             out.append(value_label("sex", part, lang))

@@ -48,7 +48,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import datareview, review_findings
-from ..params import COUNTRY
+from ..ids import ALL, COUNTRY, LANGUAGES, RESPONDENT_DATASETS, TOTAL, UNATTRIBUTED
 from ..report.i18n import t
 from . import cubes
 from .cubes import (
@@ -57,7 +57,6 @@ from .cubes import (
     PROFILE,
     PROFILE_QUESTIONS,
     QUARANTINE_REASONS,
-    RESPONDENT_DATASETS,
     item_dim,
 )
 from .table import Results, ResultTable, coord
@@ -68,22 +67,22 @@ ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unatt
 #: Kinds of missing answer (codebook missing codes and blanks), as shares of the missing count.
 MISSING_KINDS = ("blank", "dont_know", "not_applicable", "refused")
 #: The scope of a quarantine count: this report's unit, or rows naming no known municipality.
-SCOPES = ("unit", "unattributed")
+SCOPES = ("unit", UNATTRIBUTED)
 #: A dimension value for "none" (no column, no cause): a row key never holds an empty value,
 #: which the data files' row keys would drop (``scan._row_key``) and the page's keep
 #: (``ResultTable.key``), so the scan could not find the cell.
 NO_CODE = "_none"
 #: The row of a profile table holding the cube's total.
-TOTAL_VARIABLE, TOTAL_CATEGORY = "all", "total"
+TOTAL_VARIABLE, TOTAL_CATEGORY = ALL, TOTAL
 
 
 def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in ("lt", "en")}
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 def _dataset_caption(key: str, dataset: str) -> dict[str, str]:
     return {
-        lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in ("lt", "en")
+        lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in LANGUAGES
     }
 
 
@@ -113,9 +112,6 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 RECORD_FINDINGS = ("indicators_computable", "core_not_available", "weakest_domain", "top_gap")
 #: The finding measures, in order.
 FINDING_MEASURES = ("value", "partial", "total", "share")
-#: ``item`` of a finding that has one row per measure (never empty: see :data:`NO_CODE`).
-ALL = "all"
-
 
 def _threshold(params: dict, name: str) -> int:
     from ..thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
@@ -369,7 +365,7 @@ def _audit_tables(res: Results, audit: dict[str, pd.DataFrame], unit: str, input
     for dataset in present:
         res.add_cube(cubes.rows_cube(dataset, unit, country=country))
         if not country:
-            res.add_cube(cubes.rows_cube(dataset, cubes.UNATTRIBUTED))
+            res.add_cube(cubes.rows_cube(dataset, UNATTRIBUTED))
         res.add_cube(cubes.respondents_cube(dataset, unit, inputs[dataset].data))
     profile_units = list(dict.fromkeys(rep["municipality"])) if not rep.empty else []
     for m in profile_units:
@@ -397,12 +393,12 @@ def _year(rep: pd.DataFrame, municipality: str):
 
 def _quarantined_cell(dataset: str, unit: str, country: bool, scope: str, reason=None):
     """(cube, coord) of the quarantined rows of ``scope`` (and ``reason``)."""
-    if scope == "unattributed":
+    if scope == UNATTRIBUTED:
         if country:
             return cubes.rows_id(dataset, unit), coord(
                 status="quarantined", reason=reason, attributed="no"
             )
-        return cubes.rows_id(dataset, cubes.UNATTRIBUTED), coord(
+        return cubes.rows_id(dataset, UNATTRIBUTED), coord(
             status="quarantined", reason=reason
         )
     return cubes.rows_id(dataset, unit), coord(status="quarantined", reason=reason)
@@ -475,7 +471,7 @@ def _quarantine_tables(res, quarantine, present, unit, country) -> None:
     for dataset in present:
         for reason in QUARANTINE_REASONS:
             mine, unattributed = counts.get((dataset, reason), (0, 0))
-            for scope, value in (("unit", mine), ("unattributed", unattributed)):
+            for scope, value in (("unit", mine), (UNATTRIBUTED, unattributed)):
                 cube, cell = _quarantined_cell(dataset, unit, country, scope, reason)
                 people.append(
                     {
@@ -490,7 +486,7 @@ def _quarantine_tables(res, quarantine, present, unit, country) -> None:
     for (dataset, reason), (mine, unattributed) in counts.items():
         if dataset in present:
             continue
-        for scope, value in (("unit", mine), ("unattributed", unattributed)):
+        for scope, value in (("unit", mine), (UNATTRIBUTED, unattributed)):
             records.append({"dataset": dataset, "cause": reason, "scope": scope, "estimate": value})
     labels = {
         "dataset": "text:review.dataset",

@@ -14,14 +14,8 @@ from typing import Any
 
 from .. import params as params_mod
 from ..errors import ParameterError, TspError
+from ..ids import ALL, COUNTRY, LANGUAGES, REPORTS
 from ..paths import PROJECT_DIR
-
-#: The reports, in build order.
-REPORTS: tuple[str, ...] = ("needs_analysis", "data_review", "monitoring")
-LANGUAGES: tuple[str, ...] = ("lt", "en")
-#: Slug of the country-level data review and of the one monitoring report.
-COUNTRY = params_mod.COUNTRY
-ALL = params_mod.ALL
 
 
 def default_notebooks_dir() -> Path:
@@ -194,7 +188,7 @@ def _select(values: Iterable[str] | None, allowed: tuple[str, ...], what: str) -
     if values is None:
         return list(allowed)
     chosen = list(dict.fromkeys(values))
-    if "all" in chosen:
+    if ALL in chosen:
         return list(allowed)
     for value in chosen:
         if value not in allowed:
