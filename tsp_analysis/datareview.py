@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from . import margins, reference, routing
-from .codebook import DATASETS, Codebook, fold, load_codebook
+from .codebook import DATASETS, Codebook, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
 from .ids import ALL, COUNTRY, OTHER, PROVENANCE
+from .names import normalise_municipality
 from .thresholds import DEFAULT_MIN_COUNT
 
 LEVELS = ("national", "municipal")
@@ -44,7 +45,6 @@ PERIODICITIES = ("continuous", "monthly", "quarterly", "annual", "ad_hoc")
 PUBLICATIONS = ("open_data", "on_request", "not_published")
 #: Quarantine reasons of :mod:`tsp_analysis.clean` that the audit reports separately.
 DUPLICATE_REASONS = ("duplicate_row", "duplicate_id")
-STRAIGHT_LINING_REASON = "straight_lining"
 #: Record keys of the datasets without an id column: two accepted rows with the same key are a
 #: double count (for example a population cell given twice).
 RECORD_KEYS = {
@@ -393,30 +393,12 @@ def _results(inputs) -> dict[str, object]:
     return out
 
 
-def _normaliser():
-    """Municipality spelling → slug, from :mod:`tsp_analysis.names` when it is there."""
-    try:
-        from .names import normalise_municipality
-    except ImportError:  # names.py not there yet: match the reference stems
-        stems = dict(
-            zip(reference.municipalities()["stem"], reference.municipality_slugs(), strict=True)
-        )
-
-        def normalise_municipality(text):
-            folded = fold(text)
-            hits = {slug for stem, slug in stems.items() if stem in folded}
-            return hits.pop() if len(hits) == 1 else None
-
-    return normalise_municipality
-
-
 def _quarantine_municipality(quarantine: pd.DataFrame) -> pd.Series:
     """Slug of each quarantined row's municipality as received; NA where it is not recognised."""
     if "municipality" not in quarantine or quarantine.empty:
         return pd.Series(pd.NA, index=quarantine.index, dtype="str")
-    normalise = _normaliser()
     raw = quarantine["municipality"]
-    mapping = {v: normalise(v) for v in raw.dropna().unique()}
+    mapping = {v: normalise_municipality(v) for v in raw.dropna().unique()}
     return raw.map(mapping).astype("str")
 
 

@@ -36,7 +36,6 @@ from . import composite, estimate
 from .codebook import load_codebook
 from .thresholds import DEFAULT_MIN_BASE
 
-MEASURES = ("need", "unmet", "partly")
 #: Priority components, all on one 0–100 scale where higher = more urgent (see :func:`priority`).
 COMPONENTS = ("c_unmet_all", "c_low_score", "c_low_capacity")
 #: Components of the earlier formula, kept as descriptive columns (not aggregated).
@@ -106,10 +105,6 @@ def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.nda
     (``Codebook.substantive`` followed by :func:`likert_to_score`)."""
     k, values = _likert_categories(data, dataset, column)
     return np.append(values, np.nan)[k]
-
-
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    return [] if by is None else [by] if isinstance(by, str) else list(by)
 
 
 def _setup(data: pd.DataFrame, weight: str | None, by, strata):

@@ -48,7 +48,6 @@ from .i18n import (
 )
 
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
-VARIABLES = ("sex", "age_group", "citizenship", "residence_basis")
 
 
 def _text(value: object) -> Cell:

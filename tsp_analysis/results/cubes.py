@@ -112,11 +112,6 @@ def adults() -> tuple[str, ...]:
     return tuple(ag.loc[ag["adult"], "age_group"].astype(str))
 
 
-#: The adults of a population cube, as a cell value.
-def adults_value() -> tuple[str, ...]:
-    return adults()
-
-
 def _with(observed: Iterable[object], order: Iterable[str]) -> tuple[str, ...]:
     """``order`` followed by any other observed code (codes the reference does not know)."""
     order = list(order)

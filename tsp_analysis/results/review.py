@@ -62,7 +62,6 @@ from .cubes import (
 from .table import Results, ResultTable, coord
 
 #: Measures of the rows tables, in column order.
-ROW_MEASURES_RESPONDENTS = ("accepted", "quarantined", "unattributed")
 ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unattributed")
 #: Kinds of missing answer (codebook missing codes and blanks), as shares of the missing count.
 MISSING_KINDS = ("blank", "dont_know", "not_applicable", "refused")

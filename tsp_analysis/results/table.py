@@ -68,8 +68,6 @@ REASONS = {
 CORE = ("estimate", "ci_low", "ci_high", "n", "suppressed", "reason")
 #: Internal columns: cell identity for the policy and the audit; not exported.
 INTERNAL = ("cube", "coord", "of_cube", "of_coord", "n_cube", "n_coord")
-#: Internal numeric column: the count a derived share rests on.
-INTERNAL_VALUE = "of_value"
 
 
 class UncheckedTableError(TypeError):
