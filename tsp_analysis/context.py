@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import reference
 from .disclosure import suppress
-from .errors import InputError, Problem
+from .errors import InputError, Problem, source_of
 from .ids import COUNTRY, OTHER
 from .margins import third_country
 from .tables import require
@@ -58,9 +58,13 @@ def _tsp(population: pd.DataFrame) -> pd.DataFrame:
 def _check_unit(tsp: pd.DataFrame, municipality: str) -> None:
     known = set(tsp["municipality"].unique())
     if municipality not in known:
-        raise ValueError(
-            f"municipality {municipality!r} has no TŠP rows in the population table; "
-            f"it has {sorted(known)}"
+        raise InputError(
+            Problem(
+                source_of(tsp, "population"), None, "municipality", municipality,
+                f"a municipality with TŠP rows: one of {sorted(known)}",
+            ),
+            message=f"municipality {municipality!r} has no TŠP rows in the population table; "
+            f"it has {sorted(known)}",
         )
 
 
@@ -70,9 +74,13 @@ def _year(tsp: pd.DataFrame, municipality: str, year: int | None) -> int:
     if year is None:
         return int(years.max())
     if int(year) not in set(years):
-        raise ValueError(
-            f"the population table has no year {year} for {municipality!r}; "
-            f"it has {sorted(set(years.tolist()))}"
+        raise InputError(
+            Problem(
+                source_of(tsp, "population"), None, "year", year,
+                f"one of {sorted(set(years.tolist()))}",
+            ),
+            message=f"the population table has no year {year} for {municipality!r}; "
+            f"it has {sorted(set(years.tolist()))}",
         )
     return int(year)
 
@@ -166,6 +174,7 @@ def _distribution(
 def top_citizenships(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     k: int = 10,
     min_count: int = DEFAULT_MIN_COUNT,
@@ -225,6 +234,7 @@ def top_citizenships(
 def by_residence_basis(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
@@ -252,6 +262,7 @@ def by_residence_basis(
 def by_sex_age(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
@@ -284,6 +295,7 @@ def trend(
     population: pd.DataFrame,
     residents: pd.DataFrame,
     municipality: str,
+    *,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """TŠP in a municipality over the available years.
@@ -310,6 +322,7 @@ def compare_municipalities(
     population: pd.DataFrame,
     residents: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:

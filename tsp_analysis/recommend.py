@@ -333,6 +333,7 @@ def _join(items: list[str], lang: str) -> str:
 def recommend(
     priorities: pd.DataFrame,
     lang: str = "lt",
+    *,
     criterion_scores: pd.DataFrame | None = None,
     information: pd.DataFrame | None = None,
     municipality: str | None = None,
@@ -510,6 +511,7 @@ def needs_recommendations(
     tsp: pd.DataFrame,
     provider: pd.DataFrame,
     municipality: str,
+    *,
     lang: str = "lt",
     min_base: int = DEFAULT_MIN_BASE,
     weight: str | None = "weight",

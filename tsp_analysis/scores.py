@@ -116,6 +116,7 @@ def _setup(data: pd.DataFrame, weight: str | None, by, strata):
 
 def need_unmet(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -162,6 +163,7 @@ def need_unmet(
 
 def criterion_scores(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -198,6 +200,7 @@ def criterion_scores(
 
 def area_scores(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -237,6 +240,7 @@ def area_scores(
 
 def provider_scores(
     provider: pd.DataFrame,
+    *,
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
     min_base: int = DEFAULT_MIN_BASE,
@@ -272,6 +276,7 @@ def provider_scores(
 
 def information_channels(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     min_base: int = DEFAULT_MIN_BASE,
@@ -376,6 +381,7 @@ def priority(
     needs: pd.DataFrame,
     scores: pd.DataFrame,
     provider: pd.DataFrame,
+    *,
     weights: Mapping[str, float] | None = None,
     aggregation: str = "arithmetic",
 ) -> pd.DataFrame:
@@ -442,7 +448,7 @@ def priority(
     out["c_low_score"] = 100 - out["score"]
     out["c_low_capacity"] = 100 - out["capacity"]
     comp = out[list(COMPONENTS)].astype(float)
-    out["priority"] = composite.aggregate(comp, weights, aggregation).to_numpy()
+    out["priority"] = composite.aggregate(comp, weights, method=aggregation).to_numpy()
     hidden = comp.isna()
     out["complete"] = ~hidden.any(axis=1).to_numpy()
     out["status"] = np.where(out["complete"], "ranked", "incomplete")

@@ -70,7 +70,7 @@ def share_decimals(rec: Mapping[str, Any]) -> int:
     return 1 if not _missing(n) and int(n) < SMALL_BASE else 0
 
 
-def fmt_value(value: object, kind: str, lang: str, decimals: int | None = None) -> str:
+def fmt_value(value: object, kind: str, lang: str, *, decimals: int | None = None) -> str:
     """A single figure as text in ``lang`` (no interval)."""
     if _missing(value):
         return DASH
@@ -99,7 +99,9 @@ def figure_text(
     """The text of a shown figure: "42 % (35–49 %)", "62 (55–69)", "1 234"."""
     kind = _kind(table, rec)
     if column != "estimate":
-        return fmt_value(rec[column], kind if column == "estimate" else "number", lang, decimals)
+        return fmt_value(
+            rec[column], kind if column == "estimate" else "number", lang, decimals=decimals
+        )
     if interval and kind not in ("count", "rank", "p", "text") and not _missing(rec["ci_low"]):
         return fmt_interval(
             float(rec["estimate"]),
@@ -109,7 +111,7 @@ def figure_text(
             kind="share" if kind == "share" else ("ratio" if kind == "ratio" else "score"),
             decimals=decimals or 0,
         )
-    return fmt_value(rec["estimate"], kind, lang, decimals)
+    return fmt_value(rec["estimate"], kind, lang, decimals=decimals)
 
 
 def hidden_cell(table: ResultTable, rec: Mapping[str, Any], lang: str) -> Cell:

@@ -166,6 +166,7 @@ def is_suppressed(suppressed: object, n: object, threshold: int) -> bool:
 def table(
     frame: pd.DataFrame,
     lang: str,
+    *,
     caption: str | None = None,
     notes: Sequence[str] = (),
     index: bool = True,
@@ -378,7 +379,7 @@ TITLE_KEYS = {
 }
 
 
-def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
+def banner(report: str, municipality: str, lang: str, *, synthetic: bool) -> Html:
     """The top of every report: title, municipality, language, and — whenever the inputs are
     synthetic — a visible warning. Also carries the report's stylesheet."""
     language = t("common.language_name", lang)

@@ -168,6 +168,7 @@ def fmt_interval(
     low: float | None,
     high: float | None,
     lang: str,
+    *,
     kind: str = "share",
     decimals: int = 0,
 ) -> str:
@@ -239,7 +240,7 @@ def _isnan(value: object) -> bool:
 
 
 # -- labels from the reference tables -------------------------------------------------------
-def label(table: str, code: str, lang: str, column: str = "label") -> str:
+def label(table: str, code: str, lang: str, *, column: str = "label") -> str:
     """Label of a reference-table code (``areas``, ``criteria``, ``municipalities`` ...).
 
     For ``municipalities`` use ``column="name"`` (full name) or ``"short"``; ``lithuania``

@@ -150,6 +150,7 @@ def provenance(
     hashes: Mapping[str, str],
     params: Mapping[str, object],
     lang: str,
+    *,
     now: dt.datetime | None = None,
 ) -> Html:
     """Input hashes, parameters, versions and the run time."""

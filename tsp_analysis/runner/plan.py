@@ -65,7 +65,7 @@ class ParameterErrors(TspError):
     together so one run shows them all."""
 
     def __init__(self, errors: Sequence[ParameterError]):
-        self.errors = list(errors)
+        self.errors = [one for error in errors for one in error.split()]
         lines = [f"{len(self.errors)} invalid parameter file(s); no report was built:"]
         lines += [f"  - {e}" for e in self.errors]
         super().__init__("\n".join(lines))
