@@ -82,6 +82,7 @@ __all__ = [
     "effective_n",
     "kish_deff",
     "rake",
+    "raking_groups",
     "sample_vs_population",
     "survey_values",
     "weight_survey",

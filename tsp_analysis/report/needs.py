@@ -571,7 +571,7 @@ def _p_cell(tab: ResultTable, diff: dict | None, lang: str) -> Cell:
     )
 
 
-def comparison_notes(res: Results, family: str, lang: str) -> list[Markup]:
+def _comparison_notes(res: Results, family: str, lang: str) -> list[Markup]:
     """The family and method of the multiple-testing adjustment, what ▲/▼ mean, and that "not
     significant" is not "no difference"."""
     info = res.info.get("comparisons", {}).get(family)
@@ -623,7 +623,7 @@ def needs_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.needs.caption"),
         index_header=t("needs.col.area", lang),
-        notes=comparison_notes(res, "needs", lang),
+        notes=_comparison_notes(res, "needs", lang),
         sources=[tab],
     )
 
@@ -747,7 +747,7 @@ def scores_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.scores.caption"),
         index_header=t("needs.col.area", lang),
-        notes=comparison_notes(res, "scores", lang),
+        notes=_comparison_notes(res, "scores", lang),
         sources=[tab],
     )
 
@@ -865,7 +865,7 @@ def drivers(res: Results, lang: str) -> Html:
             else message("needs.drivers.skipped", lang)
         )
         # who was left out is known without a model; the Brant test needs one
-        notes = model_notes(res, lang)[:1] if used is not None else []
+        notes = _model_notes(res, lang)[:1] if used is not None else []
         return join([why, *(f'<p class="tsp-note">{n}</p>' for n in notes)])
     rows, term_labels, plotted, hidden = [], {}, [], []
     for rec in tab.records():
@@ -895,7 +895,7 @@ def drivers(res: Results, lang: str) -> Html:
             )
         elif rec["suppressed"]:
             hidden.append((term_labels[rec["term"]], rec["reason"]))
-    notes = model_notes(res, lang)
+    notes = _model_notes(res, lang)
     fig = charts.forest_figure(
         pd.DataFrame(plotted, columns=["term", "odds_ratio", "ci_low", "ci_high"]),
         lang,
@@ -917,7 +917,7 @@ def drivers(res: Results, lang: str) -> Html:
     )
 
 
-def model_notes(res: Results, lang: str) -> list[Markup]:
+def _model_notes(res: Results, lang: str) -> list[Markup]:
     """The model's sample (respondents used; left out, in all and by the first question they
     did not answer, as checked counts), the merged satisfaction levels, and the Brant test of
     the proportional-odds assumption in words."""
@@ -1282,7 +1282,7 @@ def _language_names(codes: Sequence[str], lang: str) -> list[str]:
     return [n.lower() for n in names] if lang == "lt" else names
 
 
-def recommendation_text(rec: Mapping[str, Any], rules: pd.DataFrame, lang: str) -> str:
+def _recommendation_text(rec: Mapping[str, Any], rules: pd.DataFrame, lang: str) -> str:
     """The words of one fired rule, as :func:`tsp_analysis.recommend.recommend` words it: a
     generic rule covering several areas in its area-free text (or with the areas listed), the
     ``{languages}`` the published figures show."""
@@ -1350,7 +1350,7 @@ def recommendations(res: Results, lang: str) -> Html:
                 ),
                 t("needs.col.area", lang): _label_cell(where),
                 t("needs.recommendations.col.text", lang): Cell(
-                    "", markup=_words(recommendation_text(rec, rules, lang))
+                    "", markup=_words(_recommendation_text(rec, rules, lang))
                 ),
                 t("needs.recommendations.col.evidence", lang): Cell(
                     DASH, markup=Markup(" | ".join(evidence)) if evidence else None
@@ -1400,7 +1400,7 @@ METHOD_KEYS = (
 )
 
 
-def thresholds(res: Results) -> dict[str, int]:
+def _thresholds(res: Results) -> dict[str, int]:
     """The thresholds the disclosure policy applied to the report."""
     for tab in res:
         if tab.thresholds:
@@ -1411,7 +1411,7 @@ def thresholds(res: Results) -> dict[str, int]:
 def method_text(res: Results, lang: str) -> Html:
     """The method in plain words, one paragraph per step; the thresholds as the policy applied
     them."""
-    limits = thresholds(res)
+    limits = _thresholds(res)
     out = []
     for key in METHOD_KEYS:
         # Each paragraph opens with its topic ("Weights.", "Svoriai."), set in bold.

@@ -659,6 +659,7 @@ __all__ = [
     "coverage_chart",
     "coverage_table",
     "duplicates_table",
+    "findings",
     "gap_recommendations",
     "inventory_table",
     "method",
@@ -667,5 +668,4 @@ __all__ = [
     "quarantine_table",
     "rows_table",
     "straightlining_table",
-    "RESPONDENT_DATASETS",
 ]
