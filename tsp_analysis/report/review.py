@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import datareview
-from ..ids import ALL, COUNTRY, OTHER, RESPONDENT_DATASETS
+from ..ids import ALL, COUNTRY, OTHER
 from ..results.cubes import MISSING
 from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
