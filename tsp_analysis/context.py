@@ -171,6 +171,21 @@ def _distribution(
     return counts, total
 
 
+def _every_category(
+    counts: pd.DataFrame, categories: pd.DataFrame, municipality: str, min_count: int
+) -> pd.DataFrame:
+    """``counts`` (of :func:`_distribution`) on every row of ``categories`` in that order, a
+    category nobody is in counted 0 (not left out), then suppressed."""
+    keys = list(categories.columns)
+    out = categories.merge(counts, on=keys, how="left")
+    out["municipality"] = municipality
+    out["year"] = int(counts["year"].iloc[0])
+    out["count"] = out["count"].fillna(0).astype("int64")
+    out["share"] = out["share"].fillna(0.0)
+    out = out[["municipality", "year", *keys, "count", "share"]]
+    return _suppress(out, "count", ["share"], min_count)
+
+
 def top_citizenships(
     population: pd.DataFrame,
     municipality: str,
@@ -250,13 +265,7 @@ def by_residence_basis(
     bases = reference.table("residence_bases")["residence_basis"].tolist()
     extra = sorted(set(counts["residence_basis"]) - set(bases))  # shown, never dropped
     full = pd.DataFrame({"residence_basis": bases + extra})
-    out = full.merge(counts, on="residence_basis", how="left")
-    out["municipality"] = municipality
-    out["year"] = int(counts["year"].iloc[0])
-    out["count"] = out["count"].fillna(0).astype("int64")
-    out["share"] = out["share"].fillna(0.0)
-    out = out[["municipality", "year", "residence_basis", "count", "share"]]
-    return _suppress(out, "count", ["share"], min_count)
+    return _every_category(counts, full, municipality, min_count)
 
 
 def by_sex_age(
@@ -282,13 +291,7 @@ def by_sex_age(
     full = pd.MultiIndex.from_product([sexes, ages], names=["sex", "age_group"]).to_frame(
         index=False
     )
-    out = full.merge(counts, on=["sex", "age_group"], how="left")
-    out["municipality"] = municipality
-    out["year"] = int(counts["year"].iloc[0])
-    out["count"] = out["count"].fillna(0).astype("int64")
-    out["share"] = out["share"].fillna(0.0)
-    out = out[["municipality", "year", "sex", "age_group", "count", "share"]]
-    return _suppress(out, "count", ["share"], min_count)
+    return _every_category(counts, full, municipality, min_count)
 
 
 def trend(

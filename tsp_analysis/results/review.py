@@ -293,25 +293,21 @@ def _reference_tables(res: Results, unit: str) -> None:
     cov = datareview.coverage_scores()
     rows = []
     for rec in cov.to_dict("records"):
-        rows.append(
-            {
-                "domain": rec["domain"],
-                "level": rec["level"],
-                "measure": "coverage",
-                "kind": "share",
-                "estimate": rec["coverage"],
-                "n": rec["indicators"],
-            }
-        )
-        for measure in ("indicators", "available", "partial", "not_available"):
+        # the coverage share (of the indicators), then the counts it is made of
+        figures = [("coverage", "share", rec["coverage"], rec["indicators"])]
+        figures += [
+            (m, "count", rec[m], rec[m])
+            for m in ("indicators", "available", "partial", "not_available")
+        ]
+        for measure, kind, value, n in figures:
             rows.append(
                 {
                     "domain": rec["domain"],
                     "level": rec["level"],
                     "measure": measure,
-                    "kind": "count",
-                    "estimate": rec[measure],
-                    "n": rec[measure],
+                    "kind": kind,
+                    "estimate": value,
+                    "n": n,
                 }
             )
     res.add(
@@ -403,6 +399,41 @@ def _quarantined_cell(dataset: str, unit: str, country: bool, scope: str, reason
     return cubes.rows_id(dataset, unit), coord(status="quarantined", reason=reason)
 
 
+#: The columns of a row that is a count cell (``cube``, ``coord``) or a figure derived from one
+#: (``of_cube``, ``of_coord``, ``of_value``: see :mod:`tsp_analysis.results.table`).
+_CELL_COLUMNS = ["kind", "estimate", "n", "cube", "coord", "of_cube", "of_coord", "of_value"]
+
+
+def _add_count_pair(
+    res: Results,
+    name: str,
+    people: list[dict],
+    records: list[dict],
+    *,
+    dims: list[str],
+    labels: dict[str, str],
+) -> None:
+    """An audit count in two tables: ``<name>_respondents`` (datasets of people, each count a
+    cell of a respondents cube: ``cube``, ``coord``) and ``<name>_records`` (the record
+    datasets); captions ``review.audit.<name>_caption`` and ``..._records_caption``."""
+    cols = [*dims, "estimate"]
+    for subject, rows, columns, caption in (
+        ("respondents", people, [*cols, "cube", "coord"], "caption"),
+        ("records", records, cols, "records_caption"),
+    ):
+        res.add(
+            ResultTable.make(
+                f"{name}_{subject}",
+                pd.DataFrame(rows, columns=columns),
+                caption=_caption(f"review.audit.{name}_{caption}"),
+                kind="count",
+                dims=dims,
+                subject=subject,
+                labels=labels,
+            )
+        )
+
+
 def _rows_tables(res, rows, present, unit, country) -> None:
     people, records = [], []
     for rec in rows.to_dict("records"):
@@ -438,28 +469,7 @@ def _rows_tables(res, rows, present, unit, country) -> None:
             ):
                 records.append({"dataset": dataset, "measure": measure, "estimate": rec[col]})
     labels = {"dataset": "text:review.dataset", "measure": "text:review.audit.col"}
-    res.add(
-        ResultTable.make(
-            "rows_respondents",
-            pd.DataFrame(people, columns=["dataset", "measure", "estimate", "cube", "coord"]),
-            caption=_caption("review.audit.rows_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "rows_records",
-            pd.DataFrame(records, columns=["dataset", "measure", "estimate"]),
-            caption=_caption("review.audit.rows_records_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="records",
-            labels=labels,
-        )
-    )
+    _add_count_pair(res, "rows", people, records, dims=["dataset", "measure"], labels=labels)
 
 
 def _quarantine_tables(res, quarantine, present, unit, country) -> None:
@@ -492,28 +502,8 @@ def _quarantine_tables(res, quarantine, present, unit, country) -> None:
         "cause": "text:review.reason",
         "scope": "text:review.scope",
     }
-    cols = ["dataset", "cause", "scope", "estimate"]
-    res.add(
-        ResultTable.make(
-            "quarantine_respondents",
-            pd.DataFrame(people, columns=[*cols, "cube", "coord"]),
-            caption=_caption("review.audit.quarantine_caption"),
-            kind="count",
-            dims=["dataset", "cause", "scope"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "quarantine_records",
-            pd.DataFrame(records, columns=cols),
-            caption=_caption("review.audit.quarantine_records_caption"),
-            kind="count",
-            dims=["dataset", "cause", "scope"],
-            subject="records",
-            labels=labels,
-        )
+    _add_count_pair(
+        res, "quarantine", people, records, dims=["dataset", "cause", "scope"], labels=labels
     )
 
 
@@ -588,21 +578,7 @@ def _nonresponse_table(res, nonresponse, dis, dataset, unit, country) -> None:
                     "of_value": base,
                 }
             )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "question",
-            "measure",
-            "kind",
-            "estimate",
-            "n",
-            "cube",
-            "coord",
-            "of_cube",
-            "of_coord",
-            "of_value",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=["question", "measure", *_CELL_COLUMNS])
     res.add(
         ResultTable.make(
             f"nonresponse_{dataset}",
@@ -688,28 +664,8 @@ def _duplicates_tables(res, data, present, unit, country) -> None:
             else:
                 records.append(row)
     labels = {"dataset": "text:review.dataset", "measure": "text:review.audit.col"}
-    cols = ["dataset", "measure", "estimate"]
-    res.add(
-        ResultTable.make(
-            "duplicates_respondents",
-            pd.DataFrame(people, columns=[*cols, "cube", "coord"]),
-            caption=_caption("review.audit.duplicates_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "duplicates_records",
-            pd.DataFrame(records, columns=cols),
-            caption=_caption("review.audit.duplicates_records_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="records",
-            labels=labels,
-        )
+    _add_count_pair(
+        res, "duplicates", people, records, dims=["dataset", "measure"], labels=labels
     )
 
 
@@ -782,43 +738,23 @@ def _profile_tables(res, rep, dis, units) -> None:
                 n = missing[variable]
                 sample.append(_profile_row(m, variable, MISSING, "count", n, n, resp_cube, cell))
                 sample.append(_share_row(m, variable, MISSING, n, s_total, resp_cube, cell))
-    cols = [
-        "municipality",
-        "variable",
-        "category",
-        "measure",
-        "kind",
-        "estimate",
-        "n",
-        "cube",
-        "coord",
-        "of_cube",
-        "of_coord",
-        "of_value",
-    ]
+    cols = ["municipality", "variable", "category", "measure", *_CELL_COLUMNS]
     labels = {"municipality": "municipalities", "variable": "text:review.variable"}
-    res.add(
-        ResultTable.make(
-            "sample_profile",
-            pd.DataFrame(sample, columns=cols),
-            caption=_caption("review.audit.sample_profile_caption"),
-            kind="count",
-            dims=["municipality", "variable", "category", "measure"],
-            subject="respondents",
-            labels=labels,
+    for name, rows, subject in (
+        ("sample_profile", sample, "respondents"),
+        ("population_profile", population, "population"),
+    ):
+        res.add(
+            ResultTable.make(
+                name,
+                pd.DataFrame(rows, columns=cols),
+                caption=_caption(f"review.audit.{name}_caption"),
+                kind="count",
+                dims=["municipality", "variable", "category", "measure"],
+                subject=subject,
+                labels=labels,
+            )
         )
-    )
-    res.add(
-        ResultTable.make(
-            "population_profile",
-            pd.DataFrame(population, columns=cols),
-            caption=_caption("review.audit.population_profile_caption"),
-            kind="count",
-            dims=["municipality", "variable", "category", "measure"],
-            subject="population",
-            labels=labels,
-        )
-    )
 
 
 def _profile_row(m, variable, category, kind, value, n, cube_id, cell) -> dict:
