@@ -9,6 +9,7 @@ and indicators; the computations are checked on a small hand-made indicator tabl
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsp_analysis import datareview, paths
+from tsp_analysis import datareview, paths, reference
 from tsp_analysis.errors import ReferenceDataError
 
 # -- the shipped reference tables ------------------------------------------------------------
@@ -521,3 +522,76 @@ def test_audit_of_the_demo_inputs_shows_no_respondent():
         for name, frame in audit.items():
             cells = {str(v) for v in frame.to_numpy().ravel()}
             assert not (cells & (ids | comments)), name
+
+
+# -- indicators for a strategic document's areas and measures (issue 15) -----------------------
+def test_every_indicator_is_mapped_to_areas_and_a_type():
+    mapped = datareview.indicator_areas()
+    catalogue = set(datareview.indicators()["indicator_id"])
+    assert set(mapped["indicator_id"]) == catalogue
+    assert set(mapped["indicator_type"]) <= {"impact", "outcome"}
+    assert set(mapped["area"]) <= set(reference.area_ids())
+    # by hand from indicator_areas.csv: employment is followed by four indicators
+    emp = mapped[mapped["area"] == "employment"]
+    assert sorted(emp["indicator_id"]) == [
+        "activity_rate", "employment_rate", "over_qualification", "self_employment",
+        "unemployment_rate",
+    ]
+
+
+def test_area_monitoring_follows_availability_at_the_level(small_reference):
+    """The hand-made table: a_rate (employment) available nationally, partly in
+    municipalities; b_rate (employment) partial / not available; c_share (health) not
+    available nationally, available in municipalities."""
+    (small_reference / "indicator_areas.csv").write_text(
+        "indicator_id,areas,indicator_type,note\n"
+        "a_rate,employment,impact,\nb_rate,employment;community,outcome,\n"
+        "c_share,health,impact,\n",
+        encoding="utf-8",
+    )
+    national = datareview.area_monitoring("national").set_index(["area", "indicator_type"])
+    assert national.loc[("employment", "impact"), "available"] == ["a_rate"]
+    assert national.loc[("employment", "impact"), "verdict"] == "existing"
+    assert national.loc[("employment", "outcome"), "partial"] == ["b_rate"]
+    assert national.loc[("employment", "outcome"), "verdict"] == "partial"
+    assert national.loc[("health", "impact"), "verdict"] == "own_data"
+    assert national.loc[("community", "outcome"), "verdict"] == "partial"
+    municipal = datareview.area_monitoring("municipal").set_index(["area", "indicator_type"])
+    assert municipal.loc[("employment", "impact"), "partial"] == ["a_rate"]
+    assert municipal.loc[("community", "outcome"), "verdict"] == "own_data"  # b: not available
+    assert municipal.loc[("health", "impact"), "available"] == ["c_share"]
+    # no statistic is an output indicator: every area's output needs the measure's own data
+    assert set(municipal.xs("output", level="indicator_type")["verdict"]) == {"own_data"}
+
+    register = pd.DataFrame(
+        {
+            "rec_id": ["k-1", "k-2", "k-3", "v-1"],
+            "municipality": ["kaunas", "kaunas", "kaunas", "vilnius"],
+            "area": ["health", "culture", None, "health"],
+        }
+    )
+    measures = datareview.measure_monitoring(register, "kaunas").set_index("rec_id")
+    assert list(measures.index) == ["k-1", "k-2", "k-3"]
+    assert measures.loc["k-1", "verdict"] == "existing"
+    assert measures.loc["k-2", "verdict"] == "own_data"
+    # a measure for the whole municipality counts every area's indicators
+    assert measures.loc["k-3", "available"] == ["c_share"]
+    assert measures.loc["k-3", "partial"] == ["a_rate"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("zz_rate,employment,impact,", "column indicator_id: 'zz_rate' is not in indicators.csv"),
+        ("a_rate,jobs,impact,", "row 2, column areas: 'jobs'"),
+        ("a_rate,employment,output,", "row 2, column indicator_type: 'output'"),
+    ],
+)
+def test_a_bad_indicator_mapping_is_refused_with_row_and_column(small_reference, row, message):
+    (small_reference / "indicator_areas.csv").write_text(
+        f"indicator_id,areas,indicator_type,note\n{row}\n"
+        "b_rate,employment,outcome,\nc_share,health,impact,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReferenceDataError, match=re.escape(message)):
+        datareview.indicator_areas()

@@ -276,3 +276,40 @@ def test_bad_rule_table_reports_every_problem(tmp_path):
     text = str(err.value)
     assert "row 2, column 'area'" in text and "row 3, column 'condition'" in text
     assert "column 'priority'" in text and "column 'practice_id'" in text
+
+
+def test_practices_fit_areas_in_catalogue_order_and_say_how_they_are_known():
+    fits = recommend.practices_for_areas(["womens_rights", "culture"])
+    assert list(zip(fits["area"], fits["practice_id"], strict=True)) == [
+        ("womens_rights", "pippi_power"),
+        ("womens_rights", "ikf_women"),
+        ("culture", "speak_kaunas"),
+    ]
+    catalogue = recommend.load_practices().set_index("practice_id")
+    # seed 000: SPEAK Kaunas was presented at the Kaunas round table; seed 004 announced the
+    # study visit's programme before the visit: planned content, not evaluated practice
+    assert catalogue.at["speak_kaunas", "evidence"] == "presented"
+    others = catalogue.drop(index="speak_kaunas")
+    assert set(others["evidence"]) == {"visit_programme"}
+    # the catalogue names no person (seed 000 names SPEAK Kaunas's founder: not needed)
+    assert not catalogue.apply(lambda r: r.str.contains("Aliyeva")).any().any()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("areas", "jobs", "row 2, column areas: 'jobs'"),
+        ("evidence", "rumour", "row 2, column evidence: 'rumour'"),
+    ],
+)
+def test_a_bad_practice_row_is_refused_with_row_and_column(tmp_path, column, value, message):
+    import re
+
+    from tsp_analysis.errors import ReferenceDataError
+
+    frame = recommend.load_practices()
+    frame.loc[0, column] = value
+    path = tmp_path / "good_practices.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ReferenceDataError, match=re.escape(message)):
+        recommend.load_practices(path)

@@ -30,6 +30,7 @@ TABLE_IDS = [
     "need_unmet",
     "criterion_scores",
     "provider_scores",
+    "provider_types",
     "need_capacity",
     "drivers",
     "drivers_sample",
@@ -517,3 +518,81 @@ def test_a_municipality_with_no_comparable_area_gets_words_not_a_chart(demo):
     for lang in ("lt", "en"):
         html = report_needs.priority_stability_chart(res, lang)
         assert "<img" not in html and "tsp-message" in html
+
+
+# -- stakeholder types (issue 15) -----------------------------------------------------------------
+@pytest.mark.parametrize("unit", UNITS)
+def test_provider_types_count_each_type_and_hide_small_bases(published, demo, unit):
+    """Each type's base is the number of the unit's provider respondents of that type (counted
+    here independently), a cell of the provider respondents cube; a type with fewer than
+    min_base respondents who rated shows no figure; a shown figure equals the mean of each
+    respondent's mean rating over the areas, computed here by hand."""
+    tab = published[unit]["provider_types"]
+    prov = demo.provider_survey.data
+    mine = prov[prov["municipality"] == unit]
+    counts = mine["org_type"].value_counts()
+    cb = load_codebook()
+    shown = 0
+    for rec in tab.records():
+        code = rec["org_type"]
+        assert rec["n_cube"] == f"respondents:provider_survey:{unit}"
+        assert rec["n_coord"] == f"org_type={code}"
+        if rec["suppressed"]:
+            assert pd.isna(rec["estimate"])
+            continue
+        shown += 1
+        assert rec["n"] == counts[code]
+        people = mine[mine["org_type"] == code]
+        cols = [q.id for q in cb.questions("provider_survey", group=rec["measure"])]
+        ratings = people[cols].astype("Float64").where(lambda x: x <= 5)
+        per_person = ((ratings - 1) / 4 * 100).mean(axis=1, skipna=True).dropna()
+        assert len(per_person) >= 10
+        assert rec["estimate"] == pytest.approx(float(per_person.mean()))
+    if unit == "akmene":  # ten respondents over ten types: nothing can be shown
+        assert shown == 0
+    else:
+        assert shown >= 2
+
+
+def test_provider_types_render_with_every_type_label(published):
+    res = published["vilnius"]
+    for lang, word in (("lt", "Savivaldybės administracija"), ("en", "Municipal administration")):
+        page = str(needs.provider_types_table(res, lang))
+        assert word in page
+        assert 'data-cell="needs_analysis-vilnius/provider_types/' in page
+
+
+# -- good practices for the priority areas (issue 15) ----------------------------------------------
+@pytest.mark.parametrize("unit", UNITS)
+def test_practices_shown_are_exactly_those_fitting_the_published_priority_areas(published, unit):
+    from tsp_analysis.recommend import load_practices
+
+    res = published[unit]
+    ranks = [
+        r for r in res["priorities"].records()
+        if r["component"] == "rank" and not r["suppressed"] and not pd.isna(r["estimate"])
+    ]
+    top = {str(r["area"]) for r in ranks if float(r["estimate"]) <= 3}
+    assert set(needs.priority_areas(res)) == top
+    catalogue = load_practices()
+    fitting = {
+        rec["name_en"] for rec in catalogue.to_dict("records") if top & set(rec["areas"].split(";"))
+    }
+    page = str(needs.practices(res, "en"))
+    for rec in catalogue.to_dict("records"):
+        assert (rec["name_en"] in page) == (rec["name_en"] in fitting), rec["practice_id"]
+    if fitting:
+        assert "planned content, not an evaluated practice" in page or "presented at" in page
+
+
+def test_every_catalogued_practice_reaches_some_municipality(demo):
+    """Over the six demo municipalities, each of the 10 practices fits a priority area of at
+    least one (issue 15: 8 of 10 reached no report)."""
+    from tsp_analysis.recommend import load_practices, practices_for_areas
+    from tsp_analysis.reference import municipality_slugs
+
+    reached = set()
+    for unit in municipality_slugs():
+        res = results.compute("needs_analysis", _params(unit), inputs=demo)
+        reached |= set(practices_for_areas(needs.priority_areas(res))["practice_id"])
+    assert reached == set(load_practices()["practice_id"])

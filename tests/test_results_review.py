@@ -203,6 +203,8 @@ def _review_html(res: Results, lang: str) -> str:
         review.coverage_table(res, lang),
         review.coverage_chart(res, lang),
         review.gap_recommendations(res, lang),
+        review.area_monitoring_table(res, lang),
+        review.measure_monitoring_table(res, lang),
         review.rows_table(res, lang),
         review.quarantine_table(res, lang),
         review.nonresponse_table(res, lang, "tsp_survey"),
@@ -405,3 +407,26 @@ def test_a_runner_build_of_jonava_and_the_monitoring_passes_the_scan(tmp_path):
     assert '<span data-safe="date">2021-11-09</span>' in page
     page = (out / "html" / "data_review-jonava-lt.html").read_text("utf-8")
     assert page.index('id="review-findings"') < page.index('id="review-inventory"')
+
+
+@pytest.mark.slow
+def test_the_review_says_which_areas_and_measures_existing_data_can_follow(published, demo):
+    """Jonava's review: one row per area and indicator type at the municipal level, and one
+    per recommendation of Jonava's register; the country's review has no measures table."""
+    from tsp_analysis import datareview
+
+    res = published["jonava"]
+    areas = res["area_monitoring"].data
+    assert len(areas) == 9 * 3 and set(areas["level"]) == {"municipal"}
+    assert set(areas.loc[areas["indicator_type"] == "output", "verdict"]) == {"own_data"}
+    register = demo.recommendations.data
+    measures = res["measure_monitoring"].data
+    assert list(measures["rec_id"]) == list(register.loc[register["municipality"] == "jonava",
+                                                          "rec_id"])
+    expected = datareview.measure_monitoring(register, "jonava").set_index("rec_id")
+    for rec in measures.to_dict("records"):
+        assert rec["verdict"] == expected.at[rec["rec_id"], "verdict"]
+    page = str(review.measure_monitoring_table(res, "en"))
+    assert "Only partly existing data" in page and "Health insurance" in page
+    assert "measure_monitoring" not in published["lithuania"]
+    assert set(published["lithuania"]["area_monitoring"].data["level"]) == {"national"}

@@ -267,3 +267,25 @@ def test_priority_per_municipality_on_real_estimates():
     row = gap.iloc[0]
     assert row["unmet_all"] == pytest.approx(row["need"] * row["unmet"] / 100)
     assert row["capacity_shortfall"] == pytest.approx(100 - row["capacity"])
+
+
+def test_provider_overall_means_each_respondents_ratings_over_the_areas():
+    """By hand: NGO 1 rates education 5 (100) and health 3 (50) → 75; NGO 2 rates education
+    1 (0) and health don't know → 0; the NGOs' competence is (75 + 0) / 2 = 37.5 with n = 2.
+    Resources: NGO 1 4 (75), NGO 2 2 (25) → 50. The school rated nothing: no figure."""
+    df = pd.DataFrame(
+        {
+            "org_type": ["ngo", "ngo", "education"],
+            "competence_education": pd.array([5, 1, 8], dtype="Int16"),
+            "competence_health": pd.array([3, 8, 8], dtype="Int16"),
+            "resources_education": pd.array([4, 2, 8], dtype="Int16"),
+        }
+    )
+    out = scores.provider_overall(df, min_base=1).set_index(["org_type", "measure"])
+    assert out.loc[("ngo", "competence"), "estimate"] == pytest.approx(37.5)
+    assert out.loc[("ngo", "competence"), "n"] == 2
+    assert out.loc[("ngo", "resources"), "estimate"] == pytest.approx(50.0)
+    assert pd.isna(out.loc[("education", "competence"), "estimate"])
+    # below the base the figure is withheld
+    small = scores.provider_overall(df, min_base=3).set_index(["org_type", "measure"])
+    assert bool(small.loc[("ngo", "competence"), "suppressed"])

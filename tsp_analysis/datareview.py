@@ -181,6 +181,157 @@ def indicators() -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+# -- indicators for a strategic document's areas and measures --------------------------------------
+#: The kinds of indicator a municipal strategic document needs (seed 003: a goal, and measures
+#: with their indicators): ``impact`` — the change in the target group's situation the goal is
+#: about; ``outcome`` — the results for the people a measure reaches; ``output`` — what a measure
+#: itself delivered. No statistic in the catalogue is an output indicator: a measure's output
+#: comes from its own records.
+INDICATOR_TYPES = ("impact", "outcome", "output")
+#: What a measure in an area can be monitored with: an indicator available at the level, only
+#: partly available ones, or none (its own data must be collected).
+MONITORING_VERDICTS = ("existing", "partial", "own_data")
+
+
+def indicator_areas() -> pd.DataFrame:
+    """Which of the 9 areas each indicator informs, and its type (``indicator_areas.csv``).
+
+    Returns
+    -------
+    DataFrame
+        Long: ``indicator_id``, ``area``, ``indicator_type`` (``impact`` or ``outcome``), one
+        row per indicator and area, in the catalogue's order.
+
+    Raises
+    ------
+    ReferenceDataError
+        An indicator of ``indicators.csv`` is not mapped, or is mapped twice; an id, area or
+        type is not one the reference tables know.
+    """
+    where = "indicator_areas.csv"
+    frame = reference.table("indicator_areas")
+    catalogue = indicators().drop_duplicates("indicator_id")
+    known_ids = list(catalogue["indicator_id"])
+    areas = set(reference.area_ids())
+    problems: list[str] = []
+    for i, rec in enumerate(frame.to_dict("records")):
+        row = f"{where} row {i + 2}"
+        if rec["indicator_id"] not in known_ids:
+            problems.append(
+                f"{row}, column indicator_id: {rec['indicator_id']!r} is not in indicators.csv"
+            )
+        bad = [a for a in _split(rec["areas"]) if a not in areas]
+        if bad or not _split(rec["areas"]):
+            problems.append(
+                f"{row}, column areas: {rec['areas']!r}; expected areas of areas.csv "
+                "separated by ';'"
+            )
+        if rec["indicator_type"] not in INDICATOR_TYPES[:2]:
+            problems.append(
+                f"{row}, column indicator_type: {rec['indicator_type']!r}; expected impact or "
+                "outcome (no statistic is an output indicator)"
+            )
+    ids = frame["indicator_id"]
+    for iid in sorted(set(ids[ids.duplicated()])):
+        problems.append(f"{where}: {iid} mapped twice")
+    for iid in [i for i in known_ids if i not in set(ids)]:
+        problems.append(f"{where}: indicator {iid} of indicators.csv has no row")
+    if problems:
+        raise ReferenceDataError("\n".join(problems))
+    order = {iid: k for k, iid in enumerate(known_ids)}
+    frame = frame.assign(area=[_split(v) for v in frame["areas"]]).explode("area")
+    frame = frame.sort_values("indicator_id", key=lambda s: s.map(order), kind="stable")
+    return frame[["indicator_id", "area", "indicator_type"]].reset_index(drop=True)
+
+
+def area_monitoring(level: str = "municipal") -> pd.DataFrame:
+    """Per area and indicator type, the indicators available and partly available at ``level``.
+
+    Returns
+    -------
+    DataFrame
+        ``area`` (the 9, in order), ``indicator_type`` (:data:`INDICATOR_TYPES`),
+        ``available`` and ``partial`` (lists of indicator ids), ``verdict`` (of
+        :data:`MONITORING_VERDICTS`: whether a measure in the area can be followed by an
+        indicator of that type from existing data). ``output`` is always ``own_data``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level {level!r}; expected one of {LEVELS}")
+    table = indicators()
+    status = dict(
+        zip(
+            table.loc[table["level"] == level, "indicator_id"],
+            table.loc[table["level"] == level, "availability"],
+            strict=True,
+        )
+    )
+    mapped = indicator_areas()
+    rows = []
+    for area in reference.area_ids():
+        mine = mapped[mapped["area"] == area]
+        for kind in INDICATOR_TYPES:
+            ids = list(mine.loc[mine["indicator_type"] == kind, "indicator_id"])
+            available = [i for i in ids if status.get(i) == "available"]
+            partial = [i for i in ids if status.get(i) == "partial"]
+            rows.append(
+                {
+                    "area": area,
+                    "indicator_type": kind,
+                    "available": available,
+                    "partial": partial,
+                    "verdict": _verdict(available, partial),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _verdict(available: list, partial: list) -> str:
+    return "existing" if available else "partial" if partial else "own_data"
+
+
+def measure_monitoring(
+    register: pd.DataFrame, municipality: str, level: str = "municipal"
+) -> pd.DataFrame:
+    """For each recommendation of ``municipality`` in the implementation register (the measures
+    its strategic document plans), whether existing data can follow it.
+
+    Parameters
+    ----------
+    register : DataFrame
+        The clean ``recommendations`` register (``rec_id``, ``municipality``, ``area``, ...).
+    municipality : str
+        The municipality slug.
+    level : str
+        The level whose indicator availability counts (``municipal``).
+
+    Returns
+    -------
+    DataFrame
+        ``rec_id``, ``area`` (blank: the whole municipality, then every area's indicators
+        count), ``available`` and ``partial`` (indicator ids of the area's impact and outcome
+        indicators), ``verdict`` (:data:`MONITORING_VERDICTS`).
+    """
+    by_area = area_monitoring(level)
+    mine = register[register["municipality"] == municipality]
+    rows = []
+    for rec in mine.to_dict("records"):
+        area = rec.get("area")
+        area = "" if area is None or pd.isna(area) else str(area)
+        part = by_area if not area else by_area[by_area["area"] == area]
+        available = list(dict.fromkeys(i for ids in part["available"] for i in ids))
+        partial = list(dict.fromkeys(i for ids in part["partial"] for i in ids))
+        rows.append(
+            {
+                "rec_id": str(rec["rec_id"]),
+                "area": area,
+                "available": available,
+                "partial": partial,
+                "verdict": _verdict(available, partial),
+            }
+        )
+    return pd.DataFrame(rows, columns=["rec_id", "area", "available", "partial", "verdict"])
+
+
 # -- inventory and indicators ------------------------------------------------------------------
 
 

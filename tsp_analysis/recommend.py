@@ -37,6 +37,7 @@ the most preferred one), from :func:`tsp_analysis.scores.information_channels`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,10 +193,61 @@ def _with_optional_columns(rules: pd.DataFrame) -> pd.DataFrame:
     return rules
 
 
+#: How a catalogued practice is known: shown at one of the project's own events (seed 000's
+#: round table), or part of the programme a study visit announced beforehand (seed 004) —
+#: planned visit content, not a practice anyone has evaluated.
+PRACTICE_EVIDENCE = ("presented", "visit_programme")
+
+
 def load_practices(path: str | Path | None = None) -> pd.DataFrame:
-    """The good-practice catalogue."""
+    """The good-practice catalogue (``data/reference/good_practices.csv``).
+
+    Raises
+    ------
+    ReferenceDataError
+        A practice names an area that is not one of the 9, or an ``evidence`` kind not in
+        :data:`PRACTICE_EVIDENCE`.
+    """
+    from .errors import ReferenceDataError
+    from .reference import area_ids
+
     path = Path(path) if path else reference_dir() / "good_practices.csv"
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    practices = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    known = set(area_ids())
+    for i, rec in enumerate(practices.to_dict("records"), start=2):
+        bad = [a for a in rec.get("areas", "").split(";") if a and a not in known]
+        if bad or not rec.get("areas"):
+            raise ReferenceDataError(
+                f"{path.name}, row {i}, column areas: {rec.get('areas')!r}; expected one or more "
+                f"of {sorted(known)} separated by ';'"
+            )
+        if rec.get("evidence") not in PRACTICE_EVIDENCE:
+            raise ReferenceDataError(
+                f"{path.name}, row {i}, column evidence: {rec.get('evidence')!r}; expected one "
+                f"of {list(PRACTICE_EVIDENCE)}"
+            )
+    return practices
+
+
+def practices_for_areas(
+    areas: Sequence[str], practices: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The catalogued practices that fit each of ``areas``, in the order of ``areas`` and then
+    of the catalogue: one row per (area, practice), columns ``area`` and the catalogue's.
+
+    Examples
+    --------
+    >>> fits = practices_for_areas(["womens_rights"])
+    >>> list(fits["practice_id"])
+    ['pippi_power', 'ikf_women']
+    """
+    practices = load_practices() if practices is None else practices
+    rows = []
+    for area in areas:
+        for rec in practices.to_dict("records"):
+            if area in rec["areas"].split(";"):
+                rows.append({"area": area, **rec})
+    return pd.DataFrame(rows, columns=["area", *practices.columns])
 
 
 def _fmt(value: float, lang: str, decimals: int = 0, sign: bool = False) -> str:

@@ -274,6 +274,67 @@ def provider_scores(
     return estimate.tidy(keys, blocks(), "score", min_base)
 
 
+def provider_overall(
+    provider: pd.DataFrame,
+    by: str | Sequence[str] | None = "org_type",
+    *,
+    min_base: int = DEFAULT_MIN_BASE,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Competence and resources over every area, per stakeholder type (0–100).
+
+    Each respondent's score is the mean of their substantive ratings over the areas ("don't
+    know" left out); a respondent who rated no area is not in the base. The estimate is the mean
+    of those scores in the group, unweighted.
+
+    Parameters
+    ----------
+    provider : DataFrame
+        The clean provider survey (or one municipality's part of it).
+    by : str or sequence of str, optional
+        Grouping columns (default ``org_type``); ``None`` for everyone.
+    min_base : int
+        Groups with fewer respondents who rated are left without a figure.
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    DataFrame
+        (``by``,) ``measure`` (``competence``, ``resources``), ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``, ``n``, ``n_eff``, ``suppressed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"org_type": ["ngo", "ngo"], "competence_health": [5, 3],
+    ...                    "resources_health": [1, 8]})
+    >>> out = provider_overall(df, min_base=1)
+    >>> out[["measure", "estimate", "n"]].to_dict("list")
+    {'measure': ['competence', 'resources'], 'estimate': [75.0, 0.0], 'n': [2, 1]}
+    """
+    cb = load_codebook()
+    w, codes, keys, _ = _setup(provider, None, by, None)
+
+    def blocks():
+        for measure in ("competence", "resources"):
+            items = cb.questions("provider_survey", group=measure)
+            cols = [q.id for q in items if q.id in provider]
+            if cols:
+                ratings = np.vstack(
+                    [_substantive_scores(provider, "provider_survey", c) for c in cols]
+                )
+                n_ok = (~np.isnan(ratings)).sum(axis=0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    y = np.where(n_ok > 0, np.nansum(ratings, axis=0) / n_ok, np.nan)
+            else:
+                y = np.full(len(provider), np.nan)
+            st = estimate.ratio_stats(y, w, codes, len(keys), None)
+            yield {"measure": measure}, estimate.summarise(st, "score", level)
+
+    return estimate.tidy(keys, blocks(), "score", min_base)
+
+
 def information_channels(
     tsp: pd.DataFrame,
     *,

@@ -780,6 +780,41 @@ def provider_table(res: Results, lang: str) -> Html:
     )
 
 
+def provider_types_table(res: Results, lang: str) -> Html:
+    """Competence and resources over all areas by type of organisation (the stakeholder types
+    seed 000 names), each with its interval and base; a type with too few respondents hidden."""
+    from ..codebook import load_codebook
+
+    tab = res["provider_types"]
+    order = list(load_codebook().codes("org_type", substantive=True))
+    present = list(dict.fromkeys(str(r["org_type"]) for r in tab.records()))
+    rows = {}
+    for code in sorted(present, key=lambda c: order.index(c) if c in order else len(order)):
+        name = (
+            value_label("org_type", code, lang)
+            if code in order
+            else t("needs.provider_types.missing", lang)
+        )
+        rows[name] = {
+            t(PROVIDER_KEYS[m], lang): _cell_or_dash(tab, _one(tab, org_type=code, measure=m), lang)
+            for m in ("competence", "resources")
+        }
+    if not rows:
+        return message("needs.provider_types.none", lang)
+    return table(
+        pd.DataFrame.from_dict(rows, orient="index"),
+        lang,
+        caption=_caption(tab, lang, "needs.provider_types.caption"),
+        index_header=t("needs.provider_types.col.type", lang),
+        notes=[t_html("needs.provider_types.note", lang)],
+        sources=[tab],
+    )
+
+
+def _cell_or_dash(tab: ResultTable, rec: dict | None, lang: str) -> Cell:
+    return Cell(DASH) if rec is None else cell(tab, rec, lang, show_n=True)
+
+
 def need_capacity_chart(res: Results, lang: str) -> Html:
     """Per area, the share of TŠP who needed services (%) and providers' capacity (0–100), each
     on its own axis (two panels): different scales, never subtracted."""
@@ -1336,7 +1371,7 @@ def recommendations(res: Results, lang: str) -> Html:
         practice = ""
         if pid and pid in practices.index:
             practice = str(practices.at[pid, f"name_{lang}"])
-            cited.setdefault(practice, practices.at[pid, f"description_{lang}"])
+            cited.setdefault(pid, practice)
         where = (
             fmt_list([names.get(a, a) for a in areas], lang)
             if areas
@@ -1377,14 +1412,71 @@ def recommendations(res: Results, lang: str) -> Html:
     )
     if cited:
         items = "".join(
-            f"<li><strong>{_words(name)}</strong>: {_words(text)}</li>"
-            for name, text in cited.items()
+            _practice_item(practices.loc[pid].to_dict() | {"practice_id": pid}, lang)
+            for pid in cited
         )
         out += (
             f'<p class="tsp-practices-title">{t_html("needs.recommendations.practices", lang)}'
             f'</p><ul class="tsp-practices">{items}</ul>'
         )
     return Html(out)
+
+
+#: Areas ranked this high or higher are the municipality's priority areas (the three the
+#: recommendation rule ``top_priority`` names).
+PRIORITY_TOP = 3
+
+
+def priority_areas(res: Results) -> list[str]:
+    """The areas whose published rank is at most :data:`PRIORITY_TOP`, in rank order (an area
+    whose rank is hidden or not ranked is not among them)."""
+    tab = res["priorities"]
+    ranked = [
+        (float(r["estimate"]), str(r["area"]))
+        for r in tab.records()
+        if r["component"] == "rank" and _shown(r) and not _missing(r["estimate"])
+    ]
+    return [area for rank, area in sorted(ranked) if rank <= PRIORITY_TOP]
+
+
+def practices(res: Results, lang: str) -> Html:
+    """For each priority area, the good practices of the catalogue that fit it: what it is,
+    where, and how the project knows of it (presented at one of its events, or only planned
+    content of a study visit's programme)."""
+    from ..recommend import practices_for_areas
+
+    areas = priority_areas(res)
+    fits = practices_for_areas(areas)
+    if fits.empty:
+        return message("needs.practices.none", lang)
+    names = _area_labels(lang)
+    out = []
+    for area in areas:
+        mine = fits[fits["area"] == area]
+        if mine.empty:
+            continue
+        items = "".join(_practice_item(rec, lang) for rec in mine.to_dict("records"))
+        out.append(
+            f'<p class="tsp-practices-title">{label_html(names.get(area, area))}</p>'
+            f'<ul class="tsp-practices">{items}</ul>'
+        )
+    return Html("".join(out))
+
+
+def _practice_item(rec: Mapping[str, Any], lang: str) -> str:
+    evidence = t_html(f"needs.practices.evidence.{rec['evidence']}", lang)
+    return (
+        f"<li><strong>{_words(rec[f'name_{lang}'])}</strong>"
+        f"{_words(_practice_place(rec, lang))}: {_words(rec[f'description_{lang}'])} "
+        f'<span class="tsp-evidence">({evidence})</span></li>'
+    )
+
+
+def _practice_place(rec: Mapping[str, Any], lang: str) -> str:
+    place = "; ".join(p.strip() for p in str(rec.get("place") or "").split(";") if p.strip())
+    country = t(f"needs.practices.country.{rec['country']}", lang) if rec.get("country") else ""
+    where = ", ".join(p for p in (place, country) if p)
+    return f" ({where})" if where else ""
 
 
 # -- 10. method ---------------------------------------------------------------------------------
@@ -1438,9 +1530,11 @@ __all__ = [
     "need_capacity_chart",
     "needs_chart",
     "needs_table",
+    "practices",
     "priority_stability_chart",
     "priority_table",
     "provider_table",
+    "provider_types_table",
     "recommendations",
     "residence_chart",
     "sample_table",

@@ -31,6 +31,7 @@ from .display import (
     figure,
     join,
     label_html,
+    message,
     safe,
     table,
 )
@@ -283,6 +284,92 @@ def availability_table(res: Results, lang: str) -> Html:
         index=False,
         css="tsp-indicators",
         caption=tbl.caption[lang],
+        sources=[tbl],
+    )
+
+
+# -- 2b. monitoring a strategic document with existing data -----------------------------------
+def _indicator_names(codes: object, lang: str) -> list[str]:
+    names = datareview.indicator_availability(lang=lang).set_index("indicator_id")["indicator"]
+    return [str(names.get(c, c)) for c in str(codes or "").split(";") if c]
+
+
+def _monitoring_cell(rec: dict, lang: str) -> Cell:
+    """The verdict in words, then the indicators that back it (partly available ones marked
+    when some are fully available: otherwise the verdict already says "partly")."""
+    verdict = t(f"review.monitoring.verdict.{rec['verdict']}", lang)
+    partly = f" ({t('review.monitoring.partly', lang)})" if rec["verdict"] == "existing" else ""
+    found = _indicator_names(rec["available"], lang) + [
+        f"{name}{partly}" for name in _indicator_names(rec["partial"], lang)
+    ]
+    text = f"{verdict}: {', '.join(found)}" if found else verdict
+    return Cell(
+        text,
+        markup=label_html(text),
+        css=f"tsp-level-{MONITORING_CSS[rec['verdict']]}",
+        data=(("verdict", str(rec["verdict"])),),
+    )
+
+
+#: The availability colours of the indicator table, reused for the verdicts.
+MONITORING_CSS = {"existing": "included", "partial": "partly", "own_data": "not_included"}
+
+
+def area_monitoring_table(res: Results, lang: str) -> Html:
+    """Per area, for each type of indicator a strategic document needs (impact, outcome,
+    output), whether existing data can follow it and with which indicators."""
+    tbl = res["area_monitoring"].require_checked()
+    rows = _index(tbl, "area", "indicator_type")
+    names = labels("areas", lang)
+    types = list(dict.fromkeys(tbl.data["indicator_type"]))
+    out = {}
+    for area in dict.fromkeys(tbl.data["area"]):
+        out[names.get(area, area)] = {
+            t(f"review.monitoring.type.{k}", lang): _monitoring_cell(rows[(area, k)], lang)
+            for k in types
+        }
+    return table(
+        pd.DataFrame.from_dict(out, orient="index"),
+        lang,
+        css="tsp-indicators",
+        caption=tbl.caption[lang],
+        index_header=t("review.monitoring.col.area", lang),
+        notes=[t_html("review.monitoring.area_note", lang)],
+        sources=[tbl],
+    )
+
+
+def measure_monitoring_table(res: Results, lang: str) -> Html:
+    """Each recommendation of the municipality's implementation register (a measure its
+    strategic document plans): can existing data follow it?"""
+    if "measure_monitoring" not in res:
+        return Html("")
+    tbl = res["measure_monitoring"].require_checked()
+    recs = tbl.records()
+    if not recs:
+        return message("review.monitoring.no_measures", lang)
+    names = labels("areas", lang)
+    out = []
+    for rec in recs:
+        area = str(rec.get("area") or "")
+        out.append(
+            {
+                t("review.monitoring.col.measure", lang): _text(rec[f"title_{lang}"] or DASH),
+                t("review.monitoring.col.area", lang): _text(
+                    names.get(area, area) if area else t("review.monitoring.whole", lang)
+                ),
+                t("review.monitoring.col.verdict", lang): _monitoring_cell(rec, lang)
+                if area
+                else _text(t("review.monitoring.whole_verdict", lang)),
+            }
+        )
+    return table(
+        pd.DataFrame(out),
+        lang,
+        index=False,
+        css="tsp-indicators",
+        caption=tbl.caption[lang],
+        notes=[t_html("review.monitoring.measure_note", lang)],
         sources=[tbl],
     )
 

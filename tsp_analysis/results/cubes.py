@@ -217,9 +217,22 @@ def respondents_cube(dataset: str, unit: str, accepted: pd.DataFrame | None = No
             *_with(seen("residence_basis"), _ordered("residence_bases", "residence_basis")),
             MISSING,
         )
+    if dataset == "provider_survey":
+        rows = accepted if accepted is not None else pd.DataFrame()
+        if unit != COUNTRY and "municipality" in rows:
+            rows = rows[rows["municipality"] == unit]
+        seen = rows["org_type"] if "org_type" in rows else pd.Series(dtype=object)
+        dims["org_type"] = (*_with(seen, _value_codes("org_type")), MISSING)
     for q in _questions(dataset):
         dims[item_dim(q)] = ITEM_STATUSES
     return Cube(respondents_id(dataset, unit), dims)
+
+
+@cache
+def _value_codes(value_set: str) -> tuple[str, ...]:
+    from ..codebook import load_codebook
+
+    return tuple(load_codebook().codes(value_set, substantive=True))
 
 
 def rows_cube(dataset: str, unit: str, *, country: bool = False) -> Cube:

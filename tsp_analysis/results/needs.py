@@ -197,6 +197,9 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     provider_m = scores.provider_scores(providers, min_base=min_base)
     priorities = scores.priority(need_m, area_m, provider_m)
     res.add(_provider_scores(provider_m))
+    prov_cube = respondents_cube("provider_survey", unit, prov)
+    res.add_cube(prov_cube)
+    res.add(_provider_types(scores.provider_overall(providers, min_base=min_base), providers, unit))
     res.add(_need_capacity(scores.need_capacity_gap(need_m, provider_m)))
 
     # -- drivers of satisfaction -----------------------------------------------------------------
@@ -868,6 +871,56 @@ def _provider_scores(provider: pd.DataFrame) -> ResultTable:
         dims=("area", "measure"),
         values=("n_interval",),
         labels={"area": "areas", "measure": "text:needs.provider.col"},
+    )
+
+
+def _provider_types(overall: pd.DataFrame, providers: pd.DataFrame, unit: str) -> ResultTable:
+    """Competence and resources over all areas per stakeholder type (issue 15): each row's base
+    is the number of the unit's provider respondents of that type, a cell of the provider
+    survey's respondents cube (the data review publishes the same cube), so the policy can hide
+    a small type and whatever would give it away; the estimate is among those who rated."""
+    codes = providers["org_type"].astype("str").fillna(cubes.MISSING)
+    counts = codes.value_counts()
+    rows = []
+    for rec in overall.to_dict("records"):
+        code = rec["org_type"]
+        code = cubes.MISSING if code is None or pd.isna(code) else str(code)
+        rows.append(
+            {
+                "org_type": code,
+                "measure": rec["measure"],
+                "estimate": rec["estimate"],
+                "ci_low": rec["ci_low"],
+                "ci_high": rec["ci_high"],
+                "n": int(counts.get(code, 0)),
+                # fewer who rated than the base needs: the library left it without a figure
+                "suppressed": bool(rec["suppressed"]) or pd.isna(rec["estimate"]),
+                "n_cube": cubes.respondents_id("provider_survey", unit),
+                "n_coord": coord(org_type=code),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "org_type",
+            "measure",
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "n",
+            "suppressed",
+            "n_cube",
+            "n_coord",
+        ],
+    )
+    return ResultTable.make(
+        "provider_types",
+        frame,
+        caption=_caption("needs.provider_types.caption"),
+        kind="score",
+        dims=("org_type", "measure"),
+        subject="respondents",
+        labels={"org_type": "value_set:org_type", "measure": "text:needs.provider.col"},
     )
 
 

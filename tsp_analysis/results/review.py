@@ -100,6 +100,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         gap_level=gap_level(unit),
     )
     _reference_tables(res, unit)
+    _monitoring_tables(res, inputs, unit)
     audit = datareview.quality_audit(inputs, unit, min_count=1)
     _audit_tables(res, audit, unit, inputs)
     _findings_table(res, inputs, unit, params, audit)
@@ -239,6 +240,56 @@ def _most_unanswered(nonresponse: pd.DataFrame, dataset: str, min_base: int, min
 
 
 # -- reference data: inventory, indicators, coverage, gaps --------------------------------------
+def _monitoring_tables(res: Results, inputs, unit: str) -> None:
+    """Which areas and planned measures existing indicators can follow (issue 15): per area and
+    indicator type at the report's level, and — in a municipality's review — per recommendation
+    of its implementation register. Words and indicator codes, no counts."""
+    level = "national" if unit == COUNTRY else "municipal"
+    by_area = datareview.area_monitoring(level)
+    res.add(
+        ResultTable.make(
+            "area_monitoring",
+            by_area.assign(
+                level=level,
+                available=[";".join(v) for v in by_area["available"]],
+                partial=[";".join(v) for v in by_area["partial"]],
+            ),
+            caption=_caption(f"review.monitoring.area_caption.{level}"),
+            kind="text",
+            dims=["area", "indicator_type"],
+            subject="records",
+            values=["level", "available", "partial", "verdict"],
+            labels={"area": "areas", "indicator_type": "text:review.monitoring.type"},
+        )
+    )
+    if unit == COUNTRY or "recommendations" not in inputs.results:
+        return
+    register = inputs.recommendations.data
+    measures = datareview.measure_monitoring(register, unit, level)
+    titles = register.drop_duplicates("rec_id").set_index("rec_id")
+    for lang in ("lt", "en"):
+        col = f"title_{lang}"
+        measures[col] = [
+            str(titles.at[r, col]) if col in titles and not pd.isna(titles.at[r, col]) else ""
+            for r in measures["rec_id"]
+        ]
+    res.add(
+        ResultTable.make(
+            "measure_monitoring",
+            measures.assign(
+                available=[";".join(v) for v in measures["available"]],
+                partial=[";".join(v) for v in measures["partial"]],
+            ),
+            caption=_caption("review.monitoring.measure_caption"),
+            kind="text",
+            dims=["rec_id"],
+            subject="records",
+            values=["area", "available", "partial", "verdict", "title_lt", "title_en"],
+            labels={"area": "areas"},
+        )
+    )
+
+
 def _reference_tables(res: Results, unit: str) -> None:
     src = datareview.data_sources()
     inventory = pd.DataFrame(

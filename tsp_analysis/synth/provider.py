@@ -4,8 +4,9 @@ Each respondent rates their organisation's competence and resources for TŠP in 
 (1–5, 8 = don't know). Ratings come from an ordered probit on the area's baseline (resources for
 housing and women's rights are scarce everywhere, so the TŠP need outstrips capacity there),
 the municipality's capacity, training (trained staff rate their competence higher), whether the
-organisation works in that area (NGOs in equal opportunities, women's rights and community;
-public providers in education, employment, housing and health) and a person-level effect.
+organisation works in that area (``provider_affinity`` in ``synth/data/area_effects.csv``: schools
+in education, the Employment Service and employers in employment, NGOs in equal opportunities,
+women's rights and community, ...) and a person-level effect.
 """
 
 from __future__ import annotations
@@ -23,8 +24,20 @@ from .streams import check_seed, stream
 from .survey import check_sizes
 
 DATASET = "provider_survey"
-#: Who answers: share of each organisation type (codes of the ``org_type`` value set).
-ORG_TYPE_SHARES = {"municipality": 0.35, "public_service": 0.35, "ngo": 0.2, "other": 0.1}
+#: Who answers: share of each organisation type (codes of the ``org_type`` value set; the
+#: stakeholders seed 000 lists at the round tables). A code missing here gets 0.04.
+ORG_TYPE_SHARES = {
+    "municipal_administration": 0.25,
+    "employment_service": 0.08,
+    "education": 0.15,
+    "health": 0.08,
+    "social_services": 0.15,
+    "culture": 0.05,
+    "ngo": 0.12,
+    "tcn_community": 0.04,
+    "employer": 0.04,
+    "other": 0.04,
+}
 CUTS = (-1.3, -0.4, 0.5, 1.4)
 DONT_KNOW = 0.06
 NONRESPONSE = (0.02, 0.05)
@@ -73,7 +86,7 @@ def provider_survey_frame(sizes: Mapping[str, int] | None, seed: int) -> pd.Data
         rng = stream(seed, DATASET, slug)
         prof = params.municipalities.loc[slug]
         org_codes = cb.codes(cb.question(DATASET, "org_type").value_set)
-        shares = np.array([ORG_TYPE_SHARES.get(c, 0.1) for c in org_codes])
+        shares = np.array([ORG_TYPE_SHARES.get(c, 0.04) for c in org_codes])
         org = rng.choice(len(org_codes), size=n, p=shares / shares.sum())
         ngo = np.asarray(org_codes, dtype=object)[org] == "ngo"
         trained = rng.random(n) < 1 / (1 + np.exp(-(-0.2 + 0.4 * ngo)))
@@ -93,7 +106,10 @@ def provider_survey_frame(sizes: Mapping[str, int] | None, seed: int) -> pd.Data
                 out[q.id] = col
             elif q.group in ("competence", "resources") and q.area in params.areas.index:
                 a = params.areas.loc[q.area]
-                works_here = np.asarray(org_codes, dtype=object)[org] == a["provider_affinity"]
+                works_here = np.isin(
+                    np.asarray(org_codes, dtype=object)[org],
+                    str(a["provider_affinity"]).split(";"),
+                )
                 competence = (
                     a["competence_base"]
                     + prof["capacity_effect"]
