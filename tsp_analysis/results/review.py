@@ -267,7 +267,7 @@ def _monitoring_tables(res: Results, inputs, unit: str) -> None:
     register = inputs.recommendations.data
     measures = datareview.measure_monitoring(register, unit, level)
     titles = register.drop_duplicates("rec_id").set_index("rec_id")
-    for lang in ("lt", "en"):
+    for lang in LANGUAGES:
         col = f"title_{lang}"
         measures[col] = [
             str(titles.at[r, col]) if col in titles and not pd.isna(titles.at[r, col]) else ""
