@@ -55,16 +55,20 @@ def _tsp(population: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _not_in_population(tsp: pd.DataFrame, column: str, value: object, known: list, what: str):
+    """The error for a ``value`` of ``column`` the population table does not have."""
+    return InputError(
+        Problem(source_of(tsp, "population"), None, column, value, f"one of {known}"),
+        message=f"{what}; it has {known}",
+    )
+
+
 def _check_unit(tsp: pd.DataFrame, municipality: str) -> None:
-    known = set(tsp["municipality"].unique())
+    known = sorted(set(tsp["municipality"].unique()))
     if municipality not in known:
-        raise InputError(
-            Problem(
-                source_of(tsp, "population"), None, "municipality", municipality,
-                f"a municipality with TŠP rows: one of {sorted(known)}",
-            ),
-            message=f"municipality {municipality!r} has no TŠP rows in the population table; "
-            f"it has {sorted(known)}",
+        raise _not_in_population(
+            tsp, "municipality", municipality, known,
+            f"municipality {municipality!r} has no TŠP rows in the population table",
         )
 
 
@@ -74,13 +78,9 @@ def _year(tsp: pd.DataFrame, municipality: str, year: int | None) -> int:
     if year is None:
         return int(years.max())
     if int(year) not in set(years):
-        raise InputError(
-            Problem(
-                source_of(tsp, "population"), None, "year", year,
-                f"one of {sorted(set(years.tolist()))}",
-            ),
-            message=f"the population table has no year {year} for {municipality!r}; "
-            f"it has {sorted(set(years.tolist()))}",
+        raise _not_in_population(
+            tsp, "year", year, sorted(set(years.tolist())),
+            f"the population table has no year {year} for {municipality!r}",
         )
     return int(year)
 
