@@ -14,6 +14,7 @@ from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
 from tsp_analysis import compare
+from tsp_analysis.errors import InputError
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", FutureWarning)
@@ -161,11 +162,26 @@ def test_every_area_and_criterion_has_a_row(tsp):
     assert set(out["measure"]) == {"need", "unmet", "score"}
 
 
-def test_unknown_municipality_is_an_error(tsp):
-    with pytest.raises(ValueError, match="no respondents"):
+def test_unknown_municipality_is_an_input_error_naming_file_column_and_value(tsp):
+    # the same condition as weighting a municipality with no respondents: the same error type
+    with pytest.raises(InputError, match="no respondents in 'jonava'") as info:
         compare.compare_to_rest(tsp, "jonava")
-    with pytest.raises(ValueError, match="at least one other"):
+    (problem,) = info.value.problems
+    assert (problem.column, problem.value) == ("municipality", "jonava")
+    assert problem.file == "tsp_survey.csv"
+    with pytest.raises(InputError, match="at least one other") as info:
         compare.compare_to_rest(tsp[tsp["municipality"] == "vilnius"], "vilnius")
+    assert info.value.problems[0].value == ["vilnius"]
+
+
+def test_error_names_the_file_the_survey_was_read_from(tsp):
+    given = tsp.assign(source_file="exports/survey 2021.xlsx")
+    with pytest.raises(InputError) as info:
+        compare.compare_to_rest(given, "jonava")
+    assert info.value.problems[0].file == "exports/survey 2021.xlsx"
+    with pytest.raises(InputError) as info:  # no source_file (built in memory): the dataset's
+        compare.compare_to_rest(tsp.drop(columns="source_file"), "jonava")
+    assert info.value.problems[0].file == "tsp_survey.csv"
 
 
 def test_rest_pools_municipalities_by_their_weights(tsp):

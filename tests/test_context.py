@@ -104,7 +104,7 @@ def test_top_citizenships_in_an_earlier_year_without_other_row(population):
 
 
 def test_top_citizenships_rejects_a_year_without_data(population):
-    with pytest.raises(ValueError, match="no year 2019"):
+    with pytest.raises(InputError, match="no year 2019"):
         context.top_citizenships(population, "jonava", year=2019)
 
 
@@ -165,7 +165,7 @@ def test_unknown_citizenship_code_is_an_input_error_naming_the_row(population, r
 
 
 def test_unknown_municipality_is_a_clear_error(population):
-    with pytest.raises(ValueError, match="'siauliai' has no TŠP rows"):
+    with pytest.raises(InputError, match="'siauliai' has no TŠP rows"):
         context.by_residence_basis(population, "siauliai")
 
 

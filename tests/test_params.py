@@ -187,3 +187,35 @@ def test_params_module_does_not_import_pandas():
     code = "import sys, tsp_analysis.params; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_bad_key_is_reported_at_once(tmp_path):
+    bad = {
+        "municipality": "kaunass",
+        "lang": "ru",
+        "min_bse": 10,
+        "min_count": 2,
+        "seed": "x",
+        "inputs": {"tsp_survey": "nowhere.csv", "tsp_surveys": "x.csv"},
+    }
+    with pytest.raises(ParameterError) as info:
+        validate_params(bad, "params/kaunas.yaml", base_dir=tmp_path)
+    err = info.value
+    keys = [key for key, _ in err.problems]
+    assert sorted(keys) == sorted(
+        ["min_bse", "seed", "municipality", "lang", "min_count", "inputs.tsp_survey",
+         "inputs.tsp_surveys"]
+    )
+    text = str(err)
+    assert text.startswith("params/kaunas.yaml: 7 invalid parameters")
+    for key in keys:  # one line per key, each naming the file and the key
+        assert f"params/kaunas.yaml, key '{key}'" in text
+    assert "did you mean 'kaunas'" in text and "did you mean 'min_base'" in text
+    assert [e.key for e in err.split()] == keys
+
+
+def test_a_wrong_type_is_not_also_reported_as_a_bad_value():
+    # `seed: "x"` is a type problem; it must not also fail the "not negative" check (or crash it)
+    with pytest.raises(ParameterError) as info:
+        validate_params({"seed": "x", "municipality": 3}, "p.yaml", "monitoring")
+    assert [key for key, _ in info.value.problems] == ["seed", "municipality"]

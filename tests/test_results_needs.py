@@ -256,7 +256,7 @@ def test_every_rule_fired_on_published_figures_is_shown_and_counted(published, d
     # rule the library fires that the report leaves out reads a figure the report hides
     survey, _ = rneeds.weighted_survey(demo, _params("vilnius"))
     library = recommend.needs_recommendations(
-        survey, demo.provider_survey.data, "vilnius", "en", min_base=10
+        survey, demo.provider_survey.data, "vilnius", lang="en", min_base=10
     )
     res = published["vilnius"]
     shown = {r["recommendation_id"] for r in res["recommendations"].records()}

@@ -89,12 +89,8 @@ def _siblings(unit: str, published) -> list[Results]:
     inputs = published.inputs
     out = [published[unit]]
     if unit != "lithuania":
-        try:
-            out.append(
-                results.compute("needs_analysis", _params(unit, "needs_analysis"), inputs=inputs)
-            )
-        except NotImplementedError:
-            pass
+        params = _params(unit, "needs_analysis")
+        out.append(results.compute("needs_analysis", params, inputs=inputs))
     return out
 
 

@@ -130,8 +130,24 @@ def test_respondents_in_a_category_without_population_are_collapsed(sample):
 def test_collapse_disabled_gives_a_clear_error(sample):
     s = sample.copy()
     s.loc[s["age"] == "45_54", "age"] = "35_44"
-    with pytest.raises(InputError, match="cannot be met.*45_54"):
+    with pytest.raises(InputError, match="cannot be met.*45_54") as info:
         weights.rake(s, MARGINS, ordered=ORDER, collapse=False)
+    # the problem names a file that exists (the survey's), not an invented "survey"
+    assert info.value.problems[0].file == "tsp_survey.csv"
+    assert (info.value.problems[0].column, info.value.problems[0].value) == ("age", "45_54")
+    with pytest.raises(InputError) as info:
+        weights.rake(s.assign(source_file="in/tsp 2021.csv"), MARGINS, ordered=ORDER,
+                     collapse=False)
+    assert info.value.problems[0].file == "in/tsp 2021.csv"
+
+
+def test_population_problems_name_the_population_file(sample):
+    with pytest.raises(InputError) as info:
+        weights.rake(sample, {"sex": {"female": -1.0, "male": 600.0}})
+    assert (info.value.problems[0].file, info.value.problems[0].column) == ("population.csv", "sex")
+    with pytest.raises(InputError, match="empty sample") as info:
+        weights.rake(sample.iloc[:0], MARGINS)
+    assert info.value.problems[0].file == "tsp_survey.csv"
 
 
 def test_missing_margin_value_keeps_the_respondent_and_matches_shares_among_answers(sample):
@@ -232,8 +248,12 @@ def test_weight_survey_year_and_municipality_errors(tsp_and_population):
     tsp, pop = tsp_and_population
     with pytest.raises(InputError, match="no year 1999"):
         weights.weight_survey(tsp, pop, "kaunas", year=1999)
-    with pytest.raises(InputError, match="no respondents in 'akmene'"):
-        weights.weight_survey(tsp, pop, "akmene")
+    with pytest.raises(InputError, match="no respondents in 'akmene'") as info:
+        weights.weight_survey(tsp.assign(source_file="data/real/tsp.xlsx"), pop, "akmene")
+    problem = info.value.problems[0]
+    assert (problem.file, problem.column, problem.value) == (
+        "data/real/tsp.xlsx", "municipality", "akmene"
+    )
 
 
 def test_margin_without_breakdown_in_the_population_is_dropped_with_reason(tsp_and_population):

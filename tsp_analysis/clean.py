@@ -253,7 +253,7 @@ class _Cleaner:
 
     def _column(self, q: Question, raw_name: str | None):
         series = None if raw_name is None else self.raw[raw_name]
-        return build_column(q, series, self.n, self.cb, self.dataset)
+        return build_column(q, series, self.n, cb=self.cb, dataset=self.dataset)
 
     def _add(self, rows: np.ndarray, reason: str, column: str | None, value, expected) -> None:
         rows = np.asarray(rows, dtype=np.int64)
@@ -273,5 +273,18 @@ class _Cleaner:
             _Issues(rows, np.full(len(rows), _RANK[reason]), column, value, expected)
         )
 
-    def _log(self, file, row, column, old, new, action, reason, count, detail) -> None:
+    def _log(
+        self,
+        action: str,
+        *,
+        file: str,
+        column: str | None,
+        count: int,
+        old: object = None,
+        new: object = None,
+        reason: str | None = None,
+        detail: str | None = None,
+        row: int | None = None,
+    ) -> None:
+        """One entry of the cleaning log (a row of :data:`LOG_COLUMNS`)."""
         self.log.append((file, row, column, old, new, action, reason, count, detail))

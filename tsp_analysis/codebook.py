@@ -44,6 +44,7 @@ import pandas as pd
 
 from . import reference
 from .errors import ReferenceDataError
+from .ids import RESPONDENT_DATASETS
 from .reference import table
 from .text import fold_label
 
@@ -76,8 +77,6 @@ DATASETS = (
     "expert_engagements",
 )
 MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
-#: Datasets whose rows are people who answered a survey.
-RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
 #: Types whose values can single out a respondent (an id, a free-text answer).
 SENSITIVE_TYPES = frozenset({"id", "text"})
 #: Languages of the questionnaire (reports are in lt and en only).

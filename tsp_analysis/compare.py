@@ -39,6 +39,7 @@ from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
 from . import scores
+from .errors import InputError, Problem, source_of
 from .thresholds import DEFAULT_MIN_BASE
 
 _GROUP = "_compare_group"
@@ -51,6 +52,7 @@ FAMILIES: dict[str, str] = {"need": "needs", "unmet": "needs", "score": "scores"
 def compare_to_rest(
     tsp: pd.DataFrame,
     municipality: str,
+    *,
     weight: str | None = "weight",
     method: str = "fdr_bh",
     alpha: float = 0.05,
@@ -94,10 +96,23 @@ def compare_to_rest(
         (``higher``/``lower``/``none``, the municipality relative to the rest) and
         ``test_note`` (empty, ``suppressed``, ``zero_variance`` or ``zero_variance_adjusted``).
     """
-    if municipality not in set(tsp["municipality"].dropna()):
-        raise ValueError(f"no respondents in {municipality!r}")
-    if tsp["municipality"].nunique() < 2:
-        raise ValueError("comparison needs at least one other municipality")
+    present = sorted(set(tsp["municipality"].dropna()))
+    if municipality not in present:
+        raise InputError(
+            Problem(
+                source_of(tsp, "tsp_survey"), None, "municipality", municipality,
+                f"respondents in the municipality compared (the survey has {present})",
+            ),
+            message=f"the survey has no respondents in {municipality!r}",
+        )
+    if len(present) < 2:
+        raise InputError(
+            Problem(
+                source_of(tsp, "tsp_survey"), None, "municipality", present,
+                "respondents in at least two municipalities",
+            ),
+            message="comparison needs at least one other municipality",
+        )
     data = tsp.assign(
         **{_GROUP: np.where(tsp["municipality"] == municipality, "municipality", "rest")}
     )

@@ -95,6 +95,7 @@ def _weight_vector(columns: Sequence[str], weights: Mapping[str, float] | None) 
 def aggregate(
     matrix: pd.DataFrame,
     weights: Mapping[str, float] | None = None,
+    *,
     method: str = "arithmetic",
     floor: float = GEOMETRIC_FLOOR,
 ) -> pd.Series:
@@ -176,6 +177,7 @@ def _groups(data: pd.DataFrame, by: str | Sequence[str] | None):
 
 def composite_index(
     data: pd.DataFrame,
+    *,
     unit: str = "municipality",
     indicator: str | None = "area",
     value: str = "estimate",
@@ -243,6 +245,7 @@ def composite_index(
 
 def sensitivity(
     data: pd.DataFrame,
+    *,
     unit: str = "municipality",
     indicator: str | None = "area",
     value: str = "estimate",

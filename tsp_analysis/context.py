@@ -27,15 +27,11 @@ import pandas as pd
 
 from . import reference
 from .disclosure import suppress
-from .errors import InputError, Problem
+from .errors import InputError, Problem, source_of
+from .ids import COUNTRY, OTHER
 from .margins import third_country
 from .tables import require
 from .thresholds import DEFAULT_MIN_COUNT
-
-#: Slug that stands for the whole country in population tables.
-COUNTRY = "lithuania"
-#: Label of the remainder row of :func:`top_citizenships`.
-OTHER = "other"
 
 _POPULATION = [
     "municipality",
@@ -59,12 +55,20 @@ def _tsp(population: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _not_in_population(tsp: pd.DataFrame, column: str, value: object, known: list, what: str):
+    """The error for a ``value`` of ``column`` the population table does not have."""
+    return InputError(
+        Problem(source_of(tsp, "population"), None, column, value, f"one of {known}"),
+        message=f"{what}; it has {known}",
+    )
+
+
 def _check_unit(tsp: pd.DataFrame, municipality: str) -> None:
-    known = set(tsp["municipality"].unique())
+    known = sorted(set(tsp["municipality"].unique()))
     if municipality not in known:
-        raise ValueError(
-            f"municipality {municipality!r} has no TŠP rows in the population table; "
-            f"it has {sorted(known)}"
+        raise _not_in_population(
+            tsp, "municipality", municipality, known,
+            f"municipality {municipality!r} has no TŠP rows in the population table",
         )
 
 
@@ -74,9 +78,9 @@ def _year(tsp: pd.DataFrame, municipality: str, year: int | None) -> int:
     if year is None:
         return int(years.max())
     if int(year) not in set(years):
-        raise ValueError(
-            f"the population table has no year {year} for {municipality!r}; "
-            f"it has {sorted(set(years.tolist()))}"
+        raise _not_in_population(
+            tsp, "year", year, sorted(set(years.tolist())),
+            f"the population table has no year {year} for {municipality!r}",
         )
     return int(year)
 
@@ -167,9 +171,25 @@ def _distribution(
     return counts, total
 
 
+def _every_category(
+    counts: pd.DataFrame, categories: pd.DataFrame, municipality: str, min_count: int
+) -> pd.DataFrame:
+    """``counts`` (of :func:`_distribution`) on every row of ``categories`` in that order, a
+    category nobody is in counted 0 (not left out), then suppressed."""
+    keys = list(categories.columns)
+    out = categories.merge(counts, on=keys, how="left")
+    out["municipality"] = municipality
+    out["year"] = int(counts["year"].iloc[0])
+    out["count"] = out["count"].fillna(0).astype("int64")
+    out["share"] = out["share"].fillna(0.0)
+    out = out[["municipality", "year", *keys, "count", "share"]]
+    return _suppress(out, "count", ["share"], min_count)
+
+
 def top_citizenships(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     k: int = 10,
     min_count: int = DEFAULT_MIN_COUNT,
@@ -229,6 +249,7 @@ def top_citizenships(
 def by_residence_basis(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
@@ -244,18 +265,13 @@ def by_residence_basis(
     bases = reference.table("residence_bases")["residence_basis"].tolist()
     extra = sorted(set(counts["residence_basis"]) - set(bases))  # shown, never dropped
     full = pd.DataFrame({"residence_basis": bases + extra})
-    out = full.merge(counts, on="residence_basis", how="left")
-    out["municipality"] = municipality
-    out["year"] = int(counts["year"].iloc[0])
-    out["count"] = out["count"].fillna(0).astype("int64")
-    out["share"] = out["share"].fillna(0.0)
-    out = out[["municipality", "year", "residence_basis", "count", "share"]]
-    return _suppress(out, "count", ["share"], min_count)
+    return _every_category(counts, full, municipality, min_count)
 
 
 def by_sex_age(
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
@@ -275,19 +291,14 @@ def by_sex_age(
     full = pd.MultiIndex.from_product([sexes, ages], names=["sex", "age_group"]).to_frame(
         index=False
     )
-    out = full.merge(counts, on=["sex", "age_group"], how="left")
-    out["municipality"] = municipality
-    out["year"] = int(counts["year"].iloc[0])
-    out["count"] = out["count"].fillna(0).astype("int64")
-    out["share"] = out["share"].fillna(0.0)
-    out = out[["municipality", "year", "sex", "age_group", "count", "share"]]
-    return _suppress(out, "count", ["share"], min_count)
+    return _every_category(counts, full, municipality, min_count)
 
 
 def trend(
     population: pd.DataFrame,
     residents: pd.DataFrame,
     municipality: str,
+    *,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:
     """TŠP in a municipality over the available years.
@@ -314,6 +325,7 @@ def compare_municipalities(
     population: pd.DataFrame,
     residents: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
 ) -> pd.DataFrame:

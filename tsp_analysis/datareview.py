@@ -31,9 +31,11 @@ import numpy as np
 import pandas as pd
 
 from . import margins, reference, routing
-from .codebook import DATASETS, Codebook, fold, load_codebook
+from .codebook import DATASETS, Codebook, load_codebook
 from .disclosure import suppress
 from .errors import ReferenceDataError
+from .ids import ALL, COUNTRY, OTHER, PROVENANCE
+from .names import normalise_municipality
 from .thresholds import DEFAULT_MIN_COUNT
 
 LEVELS = ("national", "municipal")
@@ -43,7 +45,6 @@ PERIODICITIES = ("continuous", "monthly", "quarterly", "annual", "ad_hoc")
 PUBLICATIONS = ("open_data", "on_request", "not_published")
 #: Quarantine reasons of :mod:`tsp_analysis.clean` that the audit reports separately.
 DUPLICATE_REASONS = ("duplicate_row", "duplicate_id")
-STRAIGHT_LINING_REASON = "straight_lining"
 #: Record keys of the datasets without an id column: two accepted rows with the same key are a
 #: double count (for example a population cell given twice).
 RECORD_KEYS = {
@@ -51,11 +52,6 @@ RECORD_KEYS = {
     "residents": ["municipality", "year"],
     "strategic_assessment": ["municipality", "component", "assessed_on"],
 }
-#: Columns added by reading and cleaning that are not answers.
-PROVENANCE = ("source_file", "source_row")
-ALL = "all"
-UNATTRIBUTED = "unattributed"
-OTHER = "other"
 
 
 # -- reference tables --------------------------------------------------------------------------
@@ -548,36 +544,18 @@ def _results(inputs) -> dict[str, object]:
     return out
 
 
-def _normaliser():
-    """Municipality spelling → slug, from :mod:`tsp_analysis.names` when it is there."""
-    try:
-        from .names import normalise_municipality
-    except ImportError:  # names.py not there yet: match the reference stems
-        stems = dict(
-            zip(reference.municipalities()["stem"], reference.municipality_slugs(), strict=True)
-        )
-
-        def normalise_municipality(text):
-            folded = fold(text)
-            hits = {slug for stem, slug in stems.items() if stem in folded}
-            return hits.pop() if len(hits) == 1 else None
-
-    return normalise_municipality
-
-
 def _quarantine_municipality(quarantine: pd.DataFrame) -> pd.Series:
     """Slug of each quarantined row's municipality as received; NA where it is not recognised."""
     if "municipality" not in quarantine or quarantine.empty:
         return pd.Series(pd.NA, index=quarantine.index, dtype="str")
-    normalise = _normaliser()
     raw = quarantine["municipality"]
-    mapping = {v: normalise(v) for v in raw.dropna().unique()}
+    mapping = {v: normalise_municipality(v) for v in raw.dropna().unique()}
     return raw.map(mapping).astype("str")
 
 
 def _check_municipality(municipality: str | None) -> str | None:
     """``None`` and ``lithuania`` both mean the whole country."""
-    if municipality is None or municipality == "lithuania":
+    if municipality is None or municipality == COUNTRY:
         return None
     if municipality not in reference.municipality_slugs():
         raise ValueError(
@@ -598,7 +576,7 @@ def _invalid_of(res, municipality) -> pd.DataFrame:
     accepted rows; every one for the whole country."""
     invalid = getattr(res, "invalid", None)
     if invalid is None or invalid.empty:
-        return pd.DataFrame(columns=["source_file", "source_row", "column", "reason"])
+        return pd.DataFrame(columns=[*PROVENANCE, "column", "reason"])
     if municipality is None or "municipality" not in res.data:
         return invalid
     mine = _rows_of(res.data, municipality)

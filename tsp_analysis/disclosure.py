@@ -34,6 +34,7 @@ ESTIMATE_COLUMNS = ("estimate", "ci_low", "ci_high", "se")
 def suppress(
     table: pd.DataFrame,
     kind: str,
+    *,
     base: str = "n",
     min_count: int = DEFAULT_MIN_COUNT,
     min_base: int = DEFAULT_MIN_BASE,
@@ -149,6 +150,7 @@ class Suppression:
 
 def secondary_suppress(
     counts: pd.DataFrame,
+    *,
     min_count: int = DEFAULT_MIN_COUNT,
     totals: bool = True,
     total_label: str = "total",

@@ -7,6 +7,7 @@ user sees all of them at once rather than one per run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -38,6 +39,24 @@ class Problem:
         else:
             value = f": got {self.value!r}"
         return f"{where}{value}; expected {self.expected}"
+
+
+def source_of(table: object, dataset: str) -> str:
+    """The file a clean table was read from, for the ``file`` of a :class:`Problem`.
+
+    A clean table carries its ``source_file`` (the path as given; a folder input gives several);
+    a table without one (built in memory, or a slice of the columns) is named by its dataset's
+    file name, ``<dataset>.csv``.
+
+    >>> source_of(None, "population")
+    'population.csv'
+    """
+    files: list[str] = []
+    if table is not None and "source_file" in getattr(table, "columns", ()):
+        files = list(dict.fromkeys(str(f) for f in table["source_file"].dropna().unique()))
+    if not files:
+        return f"{dataset}.csv"
+    return files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more files)"
 
 
 def _sensitive(column: str | None) -> bool:
@@ -79,13 +98,41 @@ class ReferenceDataError(TspError):
 
 
 class ParameterError(TspError):
-    """A parameter file or value is invalid; the message names the file and the key."""
+    """A parameter file or value is invalid; the message names the file and every bad key.
 
-    def __init__(self, file: str, key: str | None, message: str):
+    ``key`` is the first bad key; ``problems`` lists ``(key, message)`` for every one (a
+    validation reports them all at once: :meth:`collect`).
+    """
+
+    def __init__(
+        self,
+        file: str,
+        key: str | None,
+        message: str,
+        *,
+        more: Sequence[tuple[str | None, str]] = (),
+    ):
         self.file = file
         self.key = key
-        where = f"{file}" + (f", key '{key}'" if key else "")
-        super().__init__(f"{where}: {message}")
+        self.problems: list[tuple[str | None, str]] = [(key, message), *more]
+        lines = [
+            f"{file}" + (f", key '{k}'" if k else "") + f": {m}" for k, m in self.problems
+        ]
+        if len(lines) == 1:
+            super().__init__(lines[0])
+        else:
+            head = f"{file}: {len(lines)} invalid parameters"
+            super().__init__("\n".join([head, *(f"  - {line}" for line in lines)]))
+
+    @classmethod
+    def collect(cls, file: str, problems: Sequence[tuple[str | None, str]]) -> ParameterError:
+        """One error listing every ``(key, message)`` of ``problems`` (at least one)."""
+        (key, message), *more = problems
+        return cls(file, key, message, more=more)
+
+    def split(self) -> list[ParameterError]:
+        """One error per bad key (the runner lists them one per line)."""
+        return [ParameterError(self.file, k, m) for k, m in self.problems]
 
 
 @dataclass

@@ -473,6 +473,7 @@ def share(
     data: pd.DataFrame,
     column: str,
     success: object | Sequence[object],
+    *,
     weight: str | None = None,
     by: str | Sequence[str] | None = None,
     base: Sequence[object] | None = None,
@@ -573,6 +574,7 @@ def indicator(
 def mean(
     data: pd.DataFrame,
     column: str | Sequence[str],
+    *,
     weight: str | None = None,
     by: str | Sequence[str] | None = None,
     strata: str | None = None,

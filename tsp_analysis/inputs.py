@@ -134,8 +134,10 @@ def load_inputs(
 
     Examples
     --------
-    >>> inputs = load_inputs(datasets=["residents"])  # doctest: +SKIP
-    >>> inputs.accounting()  # doctest: +SKIP
+    >>> inputs = load_inputs(datasets=["residents"])  # the shipped demo data
+    >>> row = inputs.accounting().iloc[0]
+    >>> bool(row["rows_in"] == row["accepted"] + row["quarantined"])
+    True
     """
     chosen = list(DATASETS) if datasets is None else list(datasets)
     given = dict(paths or {})

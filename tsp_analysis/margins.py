@@ -30,12 +30,11 @@ import pandas as pd
 
 from . import reference
 from .codebook import load_codebook
-from .errors import InputError, Problem
+from .errors import InputError, Problem, source_of
+from .ids import OTHER
 
 #: Margins the survey is compared with and weighted to, in raking order.
 MARGINS = ("sex", "age_group", "citizenship", "residence_basis")
-#: The category that pools every citizenship not kept as its own group.
-OTHER = "other"
 #: Default most citizenships kept as their own group.
 MAX_CITIZENSHIPS = 8
 #: Relative difference between two margins' totals above which they are called inconsistent.
@@ -133,30 +132,31 @@ def population_slice(
     Returns ``(rows, year)``. Raises :class:`InputError` when a column is missing, the
     municipality has no rows, or the year is not in the table.
     """
+    file = source_of(population, "population")
     for col in _POPULATION:
         if col not in population:
             raise InputError(
-                Problem("population", None, col, None, "the population table's columns"),
+                Problem(file, None, col, None, "the population table's columns"),
                 message=f"population table has no column {col!r}",
             )
     pop = population[(population["municipality"] == municipality).to_numpy(dtype=bool)]
     if pop.empty:
         raise InputError(
-            Problem("population", None, "municipality", municipality, "rows for this municipality"),
+            Problem(file, None, "municipality", municipality, "rows for this municipality"),
             message=f"the population table has no rows for {municipality!r}",
         )
     pop = third_country(pop)
     years = sorted(pd.to_numeric(pop["year"]).dropna().astype(int).unique())
     if not years:
         raise InputError(
-            Problem("population", None, "citizenship", municipality, "third-country citizens"),
+            Problem(file, None, "citizenship", municipality, "third-country citizens"),
             message=f"the population table has no third-country citizens in {municipality!r}",
         )
     if year is None:
         year = years[-1]
     elif year not in years:
         raise InputError(
-            Problem("population", None, "year", year, f"one of {years}"),
+            Problem(file, None, "year", year, f"one of {years}"),
             message=f"the population table has no year {year} for {municipality!r}",
         )
     keep = (pd.to_numeric(pop["year"]) == year) & pop["age_group"].isin(adult_age_groups())
@@ -187,6 +187,7 @@ def default_min_group_n(n_respondents: int) -> int:
 def citizenship_groups(
     sample: pd.Series,
     population: pd.DataFrame,
+    *,
     min_group_n: int | None = None,
     max_groups: int = MAX_CITIZENSHIPS,
 ) -> list[str]:

@@ -338,6 +338,7 @@ def _merge_rare(values: pd.Series, variable: str, min_n: int, notes: list[str]) 
 
 def satisfaction_model(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = None,
     min_n: int = 80,
     min_per_level: int = 5,

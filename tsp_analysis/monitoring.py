@@ -22,10 +22,9 @@ import pandas as pd
 from . import reference
 from .codebook import load_codebook
 from .errors import InputError, Problem
+from .ids import TOTAL
 from .tables import require
 
-#: The row that sums every municipality in the summaries.
-TOTAL = "total"
 #: The two evaluations of the recommendation register and their status columns.
 EVALUATIONS: dict[str, str] = {"interim": "status_interim", "final": "status_final"}
 #: Weight of each inclusion level in the completeness score (0–1, scaled to 0–100).

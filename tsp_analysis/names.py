@@ -37,9 +37,7 @@ import pandas as pd
 
 from . import reference
 from .codebook import fold
-
-#: Slug of the whole country, accepted only in ``municipality_or_country`` fields.
-COUNTRY_SLUG = "lithuania"
+from .ids import COUNTRY
 
 #: Minimum :class:`difflib.SequenceMatcher` ratio for a misspelt word to count as a name form.
 #: 0.85 lets one dropped or wrong letter through in a 7+ letter word ("Klaipdos", "Siauliy")
@@ -83,7 +81,7 @@ _COUNTRY_NAMES = frozenset(
         "republic of lithuania",
         "whole country",
         "all lithuania",
-        COUNTRY_SLUG,
+        COUNTRY,
     }
 )
 
@@ -169,7 +167,7 @@ def normalise_municipality(text: object, *, allow_country: bool = False) -> str 
     if not words:
         return None
     if allow_country and " ".join(words) in _COUNTRY_NAMES:
-        return COUNTRY_SLUG
+        return COUNTRY
     entries = _entries(str(reference.reference_dir()))
     city_word = district_word = False
     matched: set[str] = set()

@@ -25,19 +25,15 @@ from __future__ import annotations
 
 import csv
 import difflib
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .errors import ParameterError
+from .ids import ALL, COUNTRY, LANGUAGES, REPORTS
 from .paths import PROJECT_DIR, reference_dir
+from .text import fold_label
 from .thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT, check_thresholds
-
-REPORTS = ("needs_analysis", "data_review", "monitoring", "overview")
-LANGUAGES = ("lt", "en")
-COUNTRY = "lithuania"
-ALL = "all"
 
 #: Default value of every parameter. ``inputs`` is copied on use (it is mutable).
 DEFAULTS: dict[str, Any] = {
@@ -146,7 +142,8 @@ def validate_params(
     ParameterError
         Unknown key, wrong type, unknown municipality (with the closest slug suggested), bad
         language, a threshold below its floor, a negative seed, unknown dataset, or an input
-        path that does not exist.
+        path that does not exist. Every bad key is reported in the one error
+        (``ParameterError.problems``), not only the first.
 
     Examples
     --------
@@ -158,37 +155,48 @@ def validate_params(
     if not isinstance(mapping, Mapping):
         raise ParameterError(source, None, "expected a mapping of parameter: value")
     out: dict[str, Any] = {k: (dict(v) if isinstance(v, dict) else v) for k, v in DEFAULTS.items()}
+    problems: list[tuple[str, str]] = []  # every bad key, reported together
     for key, value in mapping.items():
         if key not in DEFAULTS:
             hint = _suggest(str(key), list(DEFAULTS))
-            raise ParameterError(
-                source, str(key), f"unknown parameter{hint}; expected one of {sorted(DEFAULTS)}"
+            problems.append(
+                (str(key), f"unknown parameter{hint}; expected one of {sorted(DEFAULTS)}")
             )
-        out[key] = _check_type(source, key, value)
+            continue
+        value, problem = _check_type(key, value)
+        if problem:
+            problems.append((key, problem))
+        else:
+            out[key] = value
+    wrong_type = {key for key, _ in problems}
 
     municipality = out["municipality"]
     allowed = allowed_municipalities(report)
-    if municipality not in allowed:
+    if "municipality" not in wrong_type and municipality not in allowed:
         hint = _suggest(municipality, allowed, fold=True)
         scope = f" for the {report} report" if report else ""
-        raise ParameterError(
-            source,
-            "municipality",
-            f"unknown municipality {municipality!r}{scope}{hint}; expected one of {allowed}",
+        problems.append(
+            (
+                "municipality",
+                f"unknown municipality {municipality!r}{scope}{hint}; expected one of {allowed}",
+            )
         )
-    if out["lang"] not in LANGUAGES:
-        raise ParameterError(
-            source, "lang", f"unsupported language {out['lang']!r}; expected one of {LANGUAGES}"
+    if "lang" not in wrong_type and out["lang"] not in LANGUAGES:
+        problems.append(
+            ("lang", f"unsupported language {out['lang']!r}; expected one of {LANGUAGES}")
         )
-    if out["seed"] < 0:
-        raise ParameterError(source, "seed", f"must not be negative, got {out['seed']}")
+    if "seed" not in wrong_type and out["seed"] < 0:
+        problems.append(("seed", f"must not be negative, got {out['seed']}"))
     for key, problem in zip(
         ("min_count", "min_base"), _threshold_problems(out["min_count"], out["min_base"]),
         strict=True,
     ):
-        if problem:
-            raise ParameterError(source, key, problem)
-    out["inputs"] = _check_inputs(source, out["inputs"], base_dir)
+        if problem and key not in wrong_type:
+            problems.append((key, problem))
+    if "inputs" not in wrong_type:
+        out["inputs"] = _check_inputs(out["inputs"], base_dir, problems)
+    if problems:
+        raise ParameterError.collect(source, problems)
     return out
 
 
@@ -200,20 +208,23 @@ def _threshold_problems(min_count: int, min_base: int) -> tuple[str | None, str 
     )
 
 
-def _check_type(source: str, key: str, value: Any) -> Any:
+def _check_type(key: str, value: Any) -> tuple[Any, str | None]:
+    """``(value, None)`` when ``value`` has the type of parameter ``key``, else ``(value,
+    problem)``."""
     expected, words = _TYPES[key]
+    if key == "inputs" and value is None:  # `inputs:` with nothing after it in YAML
+        return {}, None
     # bool is a subclass of int: `min_base: true` is a mistake, not 1.
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if key == "inputs" and value is None:  # `inputs:` with nothing after it in YAML
-        return {}
     if not ok:
-        raise ParameterError(
-            source, key, f"expected {words}, got {value!r} ({type(value).__name__})"
-        )
-    return value
+        return value, f"expected {words}, got {value!r} ({type(value).__name__})"
+    return value, None
 
 
-def _check_inputs(source: str, inputs: dict, base_dir: str | Path | None) -> dict[str, str]:
+def _check_inputs(
+    inputs: dict, base_dir: str | Path | None, problems: list[tuple[str, str]]
+) -> dict[str, str]:
+    """Absolute paths of the inputs; each bad one adds ``(key, problem)`` to ``problems``."""
     known = dataset_names()
     base = Path(base_dir) if base_dir is not None else PROJECT_DIR
     out: dict[str, str] = {}
@@ -221,25 +232,23 @@ def _check_inputs(source: str, inputs: dict, base_dir: str | Path | None) -> dic
         key = f"inputs.{dataset}"
         if dataset not in known:
             hint = _suggest(str(dataset), known)
-            raise ParameterError(source, key, f"unknown dataset{hint}; expected one of {known}")
+            problems.append((key, f"unknown dataset{hint}; expected one of {known}"))
+            continue
         if not isinstance(raw, (str, Path)) or not str(raw).strip():
-            raise ParameterError(source, key, f"expected a file or folder path, got {raw!r}")
+            problems.append((key, f"expected a file or folder path, got {raw!r}"))
+            continue
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = base / path
         if not path.exists():
-            raise ParameterError(source, key, f"input path does not exist: {path}")
+            problems.append((key, f"input path does not exist: {path}"))
+            continue
         out[str(dataset)] = str(path.resolve())
     return out
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip().lower()
-
-
 def _suggest(value: str, options: list[str], fold: bool = False) -> str:
-    probe = _fold(value) if fold else value
+    probe = fold_label(value) if fold else value
     exact = [o for o in options if fold and probe.startswith(o[:4]) and len(probe) >= 4]
     close = exact or difflib.get_close_matches(probe, options, n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""

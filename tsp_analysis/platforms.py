@@ -71,7 +71,6 @@ from .codebook import FORM_LANGUAGES, Codebook, Question, fold, load_codebook
 from .errors import InputError, Problem
 from .readers import PROVENANCE
 
-PLATFORMS = ("kobo", "odk", "limesurvey")
 PLATFORM_NAMES = {"kobo": "KoboToolbox", "odk": "ODK Central", "limesurvey": "LimeSurvey"}
 
 #: Header names that are platform metadata, compared after folding case (any platform).

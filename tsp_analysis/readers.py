@@ -50,13 +50,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .errors import InputError, Problem
+from .ids import PROVENANCE
 from .paths import FOLDER_SUFFIXES as FOLDER_SUFFIXES  # re-exported: part of the API
 from .paths import input_files
 
 #: Suffixes read as delimited text.
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 SEPARATORS = (";", ",", "\t")
-PROVENANCE = ("source_file", "source_row")
 
 #: Magic numbers of formats that users save or rename to ``.csv`` by mistake.
 _MAGIC: tuple[tuple[bytes, str], ...] = (

@@ -185,7 +185,7 @@ def load_rules(path: str | Path | None = None) -> pd.DataFrame:
 def _with_optional_columns(rules: pd.DataFrame) -> pd.DataFrame:
     """The area-free texts of generic rules default to the area text."""
     rules = rules.copy()
-    for lang in ("lt", "en"):
+    for lang in reference.LANGUAGES:
         col = f"text_all_{lang}"
         if col not in rules:
             rules[col] = ""
@@ -385,6 +385,7 @@ def _join(items: list[str], lang: str) -> str:
 def recommend(
     priorities: pd.DataFrame,
     lang: str = "lt",
+    *,
     criterion_scores: pd.DataFrame | None = None,
     information: pd.DataFrame | None = None,
     municipality: str | None = None,
@@ -562,6 +563,7 @@ def needs_recommendations(
     tsp: pd.DataFrame,
     provider: pd.DataFrame,
     municipality: str,
+    *,
     lang: str = "lt",
     min_base: int = DEFAULT_MIN_BASE,
     weight: str | None = "weight",

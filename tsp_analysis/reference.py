@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ReferenceDataError
+from .ids import LANGUAGES
 from .paths import reference_dir
-
-LANGUAGES = ("lt", "en")
 
 #: Reference tables and the column that is their key.
 TABLES: dict[str, str] = {

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import datareview
+from .ids import ALL, COUNTRY
 from .thresholds import DEFAULT_MIN_BASE
 
 COLUMNS = [
@@ -50,7 +51,6 @@ COLUMNS = [
     "detail",
     "sources",
 ]
-COUNTRY = "lithuania"
 
 
 def _row(**values) -> dict:
@@ -90,7 +90,7 @@ def indicator_findings(level: str, k_gaps: int = 3) -> list[dict]:
         )
     )
     cov = datareview.coverage_scores()
-    cov = cov[(cov["level"] == level) & (cov["domain"] != "all")]
+    cov = cov[(cov["level"] == level) & (cov["domain"] != ALL)]
     weakest = cov.sort_values(["coverage", "domain"], kind="stable").iloc[0]
     rows.append(
         _row(
@@ -160,7 +160,7 @@ def survey_findings(inputs, municipality: str, min_base: int = DEFAULT_MIN_BASE)
             value=total_pub,
             total=total_all,
             share=total_pub / total_all if total_all else np.nan,
-            items="all",
+            items=ALL,
         )
     )
     audit = datareview.quality_audit(inputs, None if municipality == COUNTRY else municipality)

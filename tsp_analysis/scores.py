@@ -36,7 +36,6 @@ from . import composite, estimate
 from .codebook import load_codebook
 from .thresholds import DEFAULT_MIN_BASE
 
-MEASURES = ("need", "unmet", "partly")
 #: Priority components, all on one 0–100 scale where higher = more urgent (see :func:`priority`).
 COMPONENTS = ("c_unmet_all", "c_low_score", "c_low_capacity")
 #: Components of the earlier formula, kept as descriptive columns (not aggregated).
@@ -108,10 +107,6 @@ def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.nda
     return np.append(values, np.nan)[k]
 
 
-def _by_list(by: str | Sequence[str] | None) -> list[str]:
-    return [] if by is None else [by] if isinstance(by, str) else list(by)
-
-
 def _setup(data: pd.DataFrame, weight: str | None, by, strata):
     w = estimate.weights_of(data, weight) if weight is not None else np.ones(len(data))
     codes, keys = estimate.group_codes(data, by)
@@ -121,6 +116,7 @@ def _setup(data: pd.DataFrame, weight: str | None, by, strata):
 
 def need_unmet(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -167,6 +163,7 @@ def need_unmet(
 
 def criterion_scores(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -203,6 +200,7 @@ def criterion_scores(
 
 def area_scores(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     strata: str | None = None,
@@ -242,6 +240,7 @@ def area_scores(
 
 def provider_scores(
     provider: pd.DataFrame,
+    *,
     by: str | Sequence[str] | None = None,
     weight: str | None = None,
     min_base: int = DEFAULT_MIN_BASE,
@@ -338,6 +337,7 @@ def provider_overall(
 
 def information_channels(
     tsp: pd.DataFrame,
+    *,
     weight: str | None = "weight",
     by: str | Sequence[str] | None = None,
     min_base: int = DEFAULT_MIN_BASE,
@@ -442,6 +442,7 @@ def priority(
     needs: pd.DataFrame,
     scores: pd.DataFrame,
     provider: pd.DataFrame,
+    *,
     weights: Mapping[str, float] | None = None,
     aggregation: str = "arithmetic",
 ) -> pd.DataFrame:
@@ -508,7 +509,7 @@ def priority(
     out["c_low_score"] = 100 - out["score"]
     out["c_low_capacity"] = 100 - out["capacity"]
     comp = out[list(COMPONENTS)].astype(float)
-    out["priority"] = composite.aggregate(comp, weights, aggregation).to_numpy()
+    out["priority"] = composite.aggregate(comp, weights, method=aggregation).to_numpy()
     hidden = comp.isna()
     out["complete"] = ~hidden.any(axis=1).to_numpy()
     out["status"] = np.where(out["complete"], "ranked", "incomplete")

@@ -9,7 +9,7 @@ from .errors import InputError, Problem
 
 
 def require(
-    frame: pd.DataFrame, columns: list[str], dataset: str, not_blank: list[str] | None = None
+    frame: pd.DataFrame, columns: list[str], dataset: str, *, not_blank: list[str] | None = None
 ) -> None:
     """Raise :class:`InputError` unless every column is there and none of ``not_blank``
     (default: all of them) is blank: a blank key would make a row vanish from a group-by.

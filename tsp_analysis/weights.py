@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
-from .errors import InputError, Problem
+from .errors import InputError, Problem, source_of
 from .margins import (
     MARGINS,
     MAX_CITIZENSHIPS,
@@ -82,6 +82,7 @@ __all__ = [
     "effective_n",
     "kish_deff",
     "rake",
+    "raking_groups",
     "sample_vs_population",
     "survey_values",
     "weight_survey",
@@ -229,6 +230,7 @@ class RakeResult:
 def rake(
     sample: pd.DataFrame,
     margins: Mapping[str, pd.Series | Mapping[str, float]],
+    *,
     weight: str | None = None,
     trim: tuple[float, float] | None = None,
     ordered: Mapping[str, Sequence[str]] | None = None,
@@ -236,6 +238,7 @@ def rake(
     min_cell: int = 0,
     max_iter: int = 500,
     tol: float = 1e-6,
+    source: str | None = None,
 ) -> RakeResult:
     """Rake ``sample`` to population ``margins``.
 
@@ -262,6 +265,9 @@ def rake(
     max_iter, tol
         Stop after ``max_iter`` sweeps or when every weighted share is within ``tol`` of its
         target (and the weights within the bounds).
+    source : str, optional
+        The survey file named in errors (default: the sample's ``source_file``, else
+        ``tsp_survey.csv``); the population totals are named ``population.csv``.
 
     Returns
     -------
@@ -274,9 +280,10 @@ def rake(
     >>> r.weights.round(2).tolist()
     [60.0, 13.33, 13.33, 13.33]
     """
+    source = source or source_of(sample, "tsp_survey")
     if len(sample) == 0:
         raise InputError(
-            Problem("survey", None, None, None, "at least one respondent to weight"),
+            Problem(source, None, None, None, "at least one respondent to weight"),
             message="cannot rake an empty sample",
         )
     ordered = dict(ordered or {})
@@ -288,14 +295,14 @@ def rake(
         t.index = t.index.astype(str)
         if (t < 0).any() or not np.isfinite(t.to_numpy()).all():
             raise InputError(
-                Problem("population", None, m, t[~(t >= 0)].to_dict(), "non-negative totals")
+                Problem("population.csv", None, m, t[~(t >= 0)].to_dict(), "non-negative totals")
             )
         targets[m] = t
     if not targets:
         raise ValueError("no margins to rake to")
     total = float(next(iter(targets.values())).sum())
     if total <= 0:
-        raise InputError(Problem("population", None, None, total, "a positive population"))
+        raise InputError(Problem("population.csv", None, None, total, "a positive population"))
     disagree = inconsistent_totals(targets)
     if disagree:  # rescaled below; the reader of the weights must know
         warnings.warn(disagree, RuntimeWarning, stacklevel=2)
@@ -310,7 +317,9 @@ def rake(
         values = sample[m]
         if not pd.api.types.is_string_dtype(values):
             values = values.astype("str")
-        groups, rows = _collapse(m, t, values, ordered.get(m), collapse, min_cell)
+        groups, rows = _collapse(
+            m, t, values, ordered.get(m), allowed=collapse, min_cell=min_cell, source=source
+        )
         collapsed_rows.extend(rows)
         if len(groups) < 2:
             dropped[m] = "only one category left after collapsing empty cells"
@@ -516,8 +525,10 @@ def _collapse(
     target: pd.Series,
     values: pd.Series,
     order: Sequence[str] | None,
+    *,
     allowed: bool,
     min_cell: int = 0,
+    source: str,
 ) -> tuple[dict[str, list[str]], list[dict[str, str]]]:
     """Merge categories until every one has both respondents (at least ``min_cell``) and
     population.
@@ -530,7 +541,7 @@ def _collapse(
         unknown = [c for c in cats if c not in order]
         if unknown:
             raise InputError(
-                Problem("survey", None, margin, unknown, f"one of {list(order)}"),
+                Problem(source, None, margin, unknown, f"one of {list(order)}"),
                 message=f"unknown categories in ordered margin {margin!r}",
             )
         cats = [c for c in order if c in cats]
@@ -558,7 +569,7 @@ def _collapse(
             reason = f"only {g_smp[g]} respondent(s), fewer than {min_cell}"
         if not allowed:
             raise InputError(
-                Problem("survey", None, margin, g, "respondents in every population category"),
+                Problem(source, None, margin, g, "respondents in every population category"),
                 message=f"margin {margin!r} cannot be met: {reason} ({g}); "
                 "rake with collapse=True to merge it",
             )
@@ -612,6 +623,7 @@ class _Plan:
     targets: dict[str, pd.Series]
     dropped: dict[str, str]
     year: int
+    source: str
 
 
 def _plan(
@@ -628,7 +640,10 @@ def _plan(
     sample = tsp.loc[(tsp["municipality"] == municipality).to_numpy(dtype=bool), needed]
     if sample.empty:
         raise InputError(
-            Problem("tsp_survey", None, "municipality", municipality, "respondents to weight"),
+            Problem(
+                source_of(tsp, "tsp_survey"), None, "municipality", municipality,
+                "respondents to weight",
+            ),
             message=f"the survey has no respondents in {municipality!r}",
         )
     pop, year = population_slice(population, municipality, year)
@@ -648,7 +663,9 @@ def _plan(
         pop_m = pop[[m, "count"]].copy()
         pop_m[m] = pop_m[m].astype("str")
         if m == "citizenship":
-            keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+            keep = citizenship_groups(
+                values, pop, min_group_n=min_group_n, max_groups=max_citizenships
+            )
             if not keep:
                 dropped[m] = f"no citizenship has {min_group_n} respondents"
                 continue
@@ -666,16 +683,21 @@ def _plan(
         targets[m] = totals
     if not targets:
         raise InputError(
-            Problem("population", None, None, municipality, "at least one usable margin"),
+            Problem(
+                source_of(population, "population"), None, None, municipality,
+                "at least one usable margin",
+            ),
             message=f"no margin can be used to weight {municipality!r}: {dropped}",
         )
-    return _Plan(pd.DataFrame(columns, index=sample.index), targets, dropped, year)
+    frame = pd.DataFrame(columns, index=sample.index)
+    return _Plan(frame, targets, dropped, year, source_of(tsp, "tsp_survey"))
 
 
 def weight_survey(
     tsp: pd.DataFrame,
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     trim: tuple[float, float] | None = (0.3, 3.0),
     margins: Sequence[str] = MARGINS,
@@ -733,6 +755,7 @@ def weight_survey(
             min_cell=min_cell,
             max_iter=max_iter,
             tol=tol,
+            source=plan.source,
         )
     for w in caught:  # say which municipality the warning is about
         warnings.warn(f"{municipality}: {w.message}", w.category, stacklevel=2)
@@ -745,6 +768,7 @@ def weight_survey(
 def add_weights(
     tsp: pd.DataFrame,
     population: pd.DataFrame,
+    *,
     municipalities: Sequence[str] | None = None,
     column: str = "weight",
     **kwargs,
@@ -775,8 +799,8 @@ def raking_groups(
     tsp: pd.DataFrame,
     population: pd.DataFrame,
     municipality: str,
-    year: int | None = None,
     *,
+    year: int | None = None,
     margins: Sequence[str] = MARGINS,
     min_group_n: int | None = None,
     max_citizenships: int = MAX_CITIZENSHIPS,
@@ -796,7 +820,9 @@ def raking_groups(
         t = target.copy()
         t.index = t.index.astype(str)
         values = plan.frame[m]
-        g, _rows = _collapse(m, t, values, ordered.get(m), True, min_cell)
+        g, _rows = _collapse(
+            m, t, values, ordered.get(m), allowed=True, min_cell=min_cell, source=plan.source
+        )
         groups[m] = {label: list(codes) for label, codes in g.items()}
     return groups, plan.year
 
@@ -805,12 +831,12 @@ def sample_vs_population(
     tsp: pd.DataFrame,
     population: pd.DataFrame,
     municipality: str,
+    *,
     year: int | None = None,
     weight: str | None = None,
     max_citizenships: int = MAX_CITIZENSHIPS,
     min_count: int = DEFAULT_MIN_COUNT,
     suppress: bool = True,
-    *,
     rake: RakeResult | None = None,
     min_group_n: int | None = None,
     min_cell: int = 5,
@@ -851,7 +877,7 @@ def sample_vs_population(
                 tsp,
                 population,
                 municipality,
-                year,
+                year=year,
                 min_group_n=min_group_n,
                 max_citizenships=max_citizenships,
                 min_cell=min_cell,
@@ -875,7 +901,9 @@ def sample_vs_population(
             pop_codes = pop_codes.map(label_of).astype("str")
         else:
             if m == "citizenship":
-                keep = citizenship_groups(values, pop, min_group_n, max_citizenships)
+                keep = citizenship_groups(
+                    values, pop, min_group_n=min_group_n, max_groups=max_citizenships
+                )
                 values = group_citizenship(values, keep)
                 pop_codes = group_citizenship(pop_codes, keep)
             order = category_order(m, set(pop_codes.dropna()) | set(values.dropna()))

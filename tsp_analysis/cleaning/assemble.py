@@ -105,19 +105,16 @@ def assemble(cl, cols: dict) -> CleanResult:
     for col in cols.values():
         changes = col.changes(q_rows, cl.file_codes, file_names)
         for fname, old, new, action, count in changes:
-            cl._log(fname, None, col.question.id, old, new, action, None, count, None)
+            cl._log(action, file=fname, column=col.question.id, old=old, new=new, count=count)
     for source, name, _func in derived:
         for value_, count in frame[name].value_counts(sort=False).items():
             cl._log(
-                cl.file_label,
-                None,
-                name,
-                None,
-                str(value_),
                 "derived",
-                None,
-                int(count),
-                f"from {source}",
+                file=cl.file_label,
+                column=name,
+                new=str(value_),
+                count=int(count),
+                detail=f"from {source}",
             )
 
     invalid = invalid_cells(cl, bad)
@@ -126,7 +123,15 @@ def assemble(cl, cols: dict) -> CleanResult:
             ["source_file", "column", "value", "reason", "expected"], sort=False, dropna=False
         ).size()
     ).items():
-        cl._log(fname, None, column_, old_, None, "invalidated", reason_, int(count), detail_)
+        cl._log(
+            "invalidated",
+            file=fname,
+            column=column_,
+            old=old_,
+            reason=reason_,
+            count=int(count),
+            detail=detail_,
+        )
 
     head = pd.DataFrame(cl.log, columns=list(LOG_COLUMNS))
     tail = pd.DataFrame(

@@ -348,7 +348,7 @@ def _materialise(qtype: str, clean: list, codes: np.ndarray):
     return table.take(np.where(idx < 0, len(clean), idx))
 
 
-def build_column(q: Question, series: pd.Series | None, n: int, cb: Codebook, dataset: str):
+def build_column(q: Question, series: pd.Series | None, n: int, *, cb: Codebook, dataset: str):
     """The column object of question ``q`` (``series`` ``None``: absent from the input)."""
     if q.type in {"id", "text"}:
         return _TextColumn(q, series, n)

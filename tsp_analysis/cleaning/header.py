@@ -45,15 +45,11 @@ def map_header(cl) -> dict[str, str]:
     for norm, col in by_norm.items():
         if norm not in known:
             cl._log(
-                cl.file_label,
-                None,
-                str(col),
-                None,
-                None,
                 "ignored_column",
-                None,
-                cl.n,
-                "not a column of the codebook",
+                file=cl.file_label,
+                column=str(col),
+                count=cl.n,
+                detail="not a column of the codebook",
             )
     other = better_fit(by_norm, cl.dataset)
     if other is not None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from ..ids import PROVENANCE
 
 #: Quarantine reasons, in the order that decides a row's first reason.
 REASONS = (
@@ -23,7 +24,7 @@ REASONS = (
     "straight_lining",
 )
 _RANK = {r: i for i, r in enumerate(REASONS)}
-INVALID_COLUMNS = ("source_file", "source_row", "column", "value", "reason", "expected")
+INVALID_COLUMNS = (*PROVENANCE, "column", "value", "reason", "expected")
 LOG_COLUMNS = (
     "source_file",
     "source_row",

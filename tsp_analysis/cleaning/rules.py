@@ -114,20 +114,14 @@ def duplicates(cl, cols: dict) -> None:
                 reused.append(i)
                 reused_of.append(cl.rows[first_of_id[key]])
         qid = col.question.id
-        cl._add(
-            copies,
-            "duplicate_row",
-            qid,
-            ids.iloc[copies].to_numpy(dtype=object),
-            [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of],
-        )
-        cl._add(
-            reused,
-            "duplicate_id",
-            qid,
-            ids.iloc[reused].to_numpy(dtype=object),
-            [f"a unique {qid}: row {r} already has it, with different answers" for r in reused_of],
-        )
+        for rows, reason, expected in (
+            (copies, "duplicate_row",
+             [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of]),
+            (reused, "duplicate_id",
+             [f"a unique {qid}: row {r} already has it, with different answers"
+              for r in reused_of]),
+        ):
+            cl._add(rows, reason, qid, ids.iloc[rows].to_numpy(dtype=object), expected)
 
 
 def applies_if(cl, cols: dict) -> None:

@@ -59,7 +59,18 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def fmt_value(value: object, kind: str, lang: str, decimals: int | None = None) -> str:
+#: Below this unweighted base a share is shown with one decimal (1 of 8 is 12,5 %, not 12 %).
+SMALL_BASE = 20
+
+
+def share_decimals(rec: Mapping[str, Any]) -> int:
+    """Decimals of a share: one when its base ``rec["n"]`` is below :data:`SMALL_BASE`, where
+    whole per cent would mislead; else none (also when the base is unknown)."""
+    n = rec.get("n")
+    return 1 if not _missing(n) and int(n) < SMALL_BASE else 0
+
+
+def fmt_value(value: object, kind: str, lang: str, *, decimals: int | None = None) -> str:
     """A single figure as text in ``lang`` (no interval)."""
     if _missing(value):
         return DASH
@@ -88,7 +99,9 @@ def figure_text(
     """The text of a shown figure: "42 % (35–49 %)", "62 (55–69)", "1 234"."""
     kind = _kind(table, rec)
     if column != "estimate":
-        return fmt_value(rec[column], kind if column == "estimate" else "number", lang, decimals)
+        return fmt_value(
+            rec[column], kind if column == "estimate" else "number", lang, decimals=decimals
+        )
     if interval and kind not in ("count", "rank", "p", "text") and not _missing(rec["ci_low"]):
         return fmt_interval(
             float(rec["estimate"]),
@@ -98,7 +111,7 @@ def figure_text(
             kind="share" if kind == "share" else ("ratio" if kind == "ratio" else "score"),
             decimals=decimals or 0,
         )
-    return fmt_value(rec["estimate"], kind, lang, decimals)
+    return fmt_value(rec["estimate"], kind, lang, decimals=decimals)
 
 
 def hidden_cell(table: ResultTable, rec: Mapping[str, Any], lang: str) -> Cell:

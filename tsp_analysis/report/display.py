@@ -24,13 +24,12 @@ from html import escape
 
 import pandas as pd
 
+from ..ids import ALL, COUNTRY
 from ..results.table import ResultTable
 from .i18n import (
     DASH,
     SUPPRESSED_MARK,
     Markup,
-    fmt_count,
-    fmt_interval,
     label,
     t,
     t_html,
@@ -83,11 +82,6 @@ def note(key: str, lang: str, **values: object) -> Html:
 def section(key: str, lang: str, level: int = 2) -> Html:
     """Heading ``key`` followed by its note ``key + ".note"``."""
     return heading(key, lang, level) + note(f"{key}.note", lang)
-
-
-def paragraph(key: str, lang: str, **values: object) -> Html:
-    """A translated paragraph."""
-    return Html(f"<p>{t_html(key, lang, **values)}</p>")
 
 
 def text(value: str, css: str | None = None) -> Html:
@@ -169,51 +163,10 @@ def is_suppressed(suppressed: object, n: object, threshold: int) -> bool:
     return int(n) < threshold
 
 
-def estimate_cell(
-    estimate: float | None,
-    ci_low: float | None,
-    ci_high: float | None,
-    n: int | None,
-    suppressed: bool,
-    kind: str,
-    lang: str,
-    min_base: int,
-    show_n: bool = True,
-    decimals: int = 0,
-    css: str | None = None,
-) -> Cell:
-    """A cell "42 % (35–49 %)  n = 57", or the suppression mark."""
-    if is_suppressed(suppressed, n, min_base) or _missing(estimate):
-        return Cell(
-            SUPPRESSED_MARK,
-            kind=kind,
-            suppressed=True,
-            title=t("common.suppressed_title", lang, threshold=min_base),
-        )
-    body = fmt_interval(estimate, ci_low, ci_high, lang, kind=kind, decimals=decimals)
-    if show_n:
-        body = f"{body}\n{t('common.base', lang, n=fmt_count(n, lang))}"
-    return Cell(body, n=int(n), kind=kind, css=css)
-
-
-def count_cell(count: float | None, lang: str, min_count: int, suppressed: bool = False) -> Cell:
-    """A count, or the suppression mark when it is flagged or above zero and below
-    ``min_count`` (a zero, an empty category, discloses nobody)."""
-    if suppressed or (not _missing(count) and 0 < int(count) < min_count):
-        return Cell(
-            SUPPRESSED_MARK,
-            kind="count",
-            suppressed=True,
-            title=t("common.suppressed_count_title", lang, threshold=min_count),
-        )
-    if _missing(count):
-        return Cell(DASH)
-    return Cell(fmt_count(count, lang), n=int(count), kind="count", css="tsp-num")
-
-
 def table(
     frame: pd.DataFrame,
     lang: str,
+    *,
     caption: str | None = None,
     notes: Sequence[str] = (),
     index: bool = True,
@@ -480,14 +433,14 @@ TITLE_KEYS = {
 }
 
 
-def banner(report: str, municipality: str, lang: str, synthetic: bool) -> Html:
+def banner(report: str, municipality: str, lang: str, *, synthetic: bool) -> Html:
     """The top of every report: title, municipality, language, and — whenever the inputs are
     synthetic — a visible warning. Also carries the report's stylesheet."""
     language = t("common.language_name", lang)
-    if municipality == "all":
+    if municipality == ALL:
         meta = t_html("common.meta_scope", lang, scope=t("common.all_municipalities", lang),
                       language=language)
-    elif municipality == "lithuania":
+    elif municipality == COUNTRY:
         meta = t_html("common.meta_scope", lang, scope=t("common.lithuania", lang),
                       language=language)
     else:

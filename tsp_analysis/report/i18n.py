@@ -22,6 +22,7 @@ from functools import cache
 from html import escape
 
 from .. import reference
+from ..ids import COUNTRY
 from ..paths import reference_dir
 from . import grammar
 
@@ -230,6 +231,7 @@ def fmt_interval(
     low: float | None,
     high: float | None,
     lang: str,
+    *,
     kind: str = "share",
     decimals: int = 0,
 ) -> str:
@@ -301,13 +303,13 @@ def _isnan(value: object) -> bool:
 
 
 # -- labels from the reference tables -------------------------------------------------------
-def label(table: str, code: str, lang: str, column: str = "label") -> str:
+def label(table: str, code: str, lang: str, *, column: str = "label") -> str:
     """Label of a reference-table code (``areas``, ``criteria``, ``municipalities`` ...).
 
     For ``municipalities`` use ``column="name"`` (full name) or ``"short"``; ``lithuania``
     gives the country's name.
     """
-    if table == "municipalities" and code == "lithuania":
+    if table == "municipalities" and code == COUNTRY:
         return t("common.lithuania", lang)
     if table == "municipalities" and column == "label":
         column = "short"
@@ -324,7 +326,7 @@ def labels(table: str, lang: str, column: str = "label") -> dict[str, str]:
         column = "short"
     out = dict(_labels(table, lang, column))
     if table == "municipalities":
-        out["lithuania"] = t("common.lithuania", lang)
+        out[COUNTRY] = t("common.lithuania", lang)
     return out
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..results.monitoring import ALL_MUNICIPALITIES, NO_DOCUMENT, NOT_ASSESSED
+from ..ids import ALL, TOTAL
+from ..results.monitoring import NO_DOCUMENT, NOT_ASSESSED
 from ..results.table import Results, ResultTable
-from . import charts
+from . import charts, checked
 from .checked import cell, span
 from .display import (
     Cell,
@@ -35,7 +36,6 @@ from .display import (
 )
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 
-TOTAL = "total"
 LEVELS = ("included", "partly", "not_included")
 STATUSES = ("implemented", "partly_implemented", "not_implemented")
 EVALUATIONS = ("interim", "final")
@@ -51,16 +51,10 @@ EVALUATION_TITLES = {
 }
 #: Shares always shown with one decimal (small denominators: 1 of 8 is 12,5 %, not 12 %).
 RATES = ("completion_rate", "weighted_completion")
-#: Below this base a share is shown with one decimal, whatever its measure.
-SMALL_BASE = 20
-
-
 def share_decimals(rec: dict) -> int:
-    """Decimals of a share: one when its base is small (below :data:`SMALL_BASE`) or it is a
-    completion rate, where whole per cent would mislead (1 of 8 is 12,5 %, rounded 12 %)."""
-    n = rec.get("n")
-    small = n is not None and n is not pd.NA and not (n != n) and int(n) < SMALL_BASE
-    return 1 if small or rec.get("measure") in RATES else 0
+    """Decimals of a share: one when its base is small (:func:`checked.share_decimals`) or it
+    is a completion rate, where whole per cent would mislead (1 of 8 is 12,5 %, rounded 12 %)."""
+    return 1 if rec.get("measure") in RATES else checked.share_decimals(rec)
 
 
 def _decimals(rec: dict) -> int | None:
@@ -102,7 +96,7 @@ def summary(res: Results, lang: str) -> Html:
     items.extend(summary_items(res, lang))
     comp = res["strategic_completeness"].require_checked()
     k = _rows(comp, "municipality", "measure")
-    munis = [m for m in dict.fromkeys(comp.data["municipality"]) if m != ALL_MUNICIPALITIES]
+    munis = [m for m in dict.fromkeys(comp.data["municipality"]) if m != ALL]
     full = [
         m
         for m in munis
@@ -116,8 +110,8 @@ def summary(res: Results, lang: str) -> Html:
         t_html(
             "monitoring.summary.strategic",
             lang,
-            complete=span(comp, k[(ALL_MUNICIPALITIES, "complete")], lang),
-            municipalities=span(comp, k[(ALL_MUNICIPALITIES, "municipalities")], lang),
+            complete=span(comp, k[(ALL, "complete")], lang),
+            municipalities=span(comp, k[(ALL, "municipalities")], lang),
             names=label_html(fmt_list(names, lang) if names else t("common.none", lang)),
         )
     )

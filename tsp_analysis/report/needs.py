@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import reference
+from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell, grid, span
@@ -53,8 +54,6 @@ from .i18n import (
 from .i18n import (
     has as has_text,
 )
-
-COUNTRY = "lithuania"
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -334,7 +333,7 @@ def citizenship_table(res: Results, lang: str) -> Html:
     for code in dict.fromkeys(tab.data["citizenship"]):
         name = (
             t("needs.context.other_citizenships", lang)
-            if code == "other"
+            if code == OTHER
             else label("countries", code, lang)
         )
         rows.append(
@@ -362,7 +361,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
     note."""
     tab = res["context_sex_age"]
     ages = labels("age_groups", lang)
-    data = tab.data[tab.data["age_group"] != "total"]
+    data = tab.data[tab.data["age_group"] != TOTAL]
     rows: dict[str, dict[str, Cell]] = {}
     for age in dict.fromkeys(data["age_group"]):
         row: dict[str, Cell] = {}
@@ -375,7 +374,7 @@ def sex_age_table(res: Results, lang: str) -> Html:
                 tab, _one(tab, sex=sex, age_group=age, measure="share"), lang, css="tsp-num"
             )
         rows[ages.get(age, age)] = row
-    total = _one(tab, sex="total", age_group="total", measure="count")
+    total = _one(tab, sex=TOTAL, age_group=TOTAL, measure="count")
     notes = []
     if total is not None:
         notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))
@@ -398,7 +397,7 @@ def _category_label(margin: str, code: str, lang: str, *, inline: bool = False) 
     for part in parts:
         if inline and margin != "citizenship":
             out.append(lower_first(_category_label(margin, part, lang)))
-        elif part == "other":
+        elif part == OTHER:
             out.append(t("needs.sample.other", lang))
         elif margin == "sex":
             out.append(value_label("sex", part, lang))
@@ -635,7 +634,7 @@ def _p_cell(tab: ResultTable, diff: dict | None, lang: str) -> Cell:
     )
 
 
-def comparison_notes(res: Results, family: str, lang: str) -> list[Markup]:
+def _comparison_notes(res: Results, family: str, lang: str) -> list[Markup]:
     """The family and method of the multiple-testing adjustment, what ▲/▼ mean, and that "not
     significant" is not "no difference"."""
     info = res.info.get("comparisons", {}).get(family)
@@ -687,7 +686,7 @@ def needs_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.needs.caption"),
         index_header=t("needs.col.area", lang),
-        notes=comparison_notes(res, "needs", lang),
+        notes=_comparison_notes(res, "needs", lang),
         sources=[tab],
     )
 
@@ -856,7 +855,7 @@ def scores_table(res: Results, lang: str) -> Html:
         lang,
         caption=_caption(tab, lang, "needs.scores.caption"),
         index_header=t("needs.col.area", lang),
-        notes=comparison_notes(res, "scores", lang),
+        notes=_comparison_notes(res, "scores", lang),
         sources=[tab],
     )
 
@@ -1018,7 +1017,7 @@ def drivers(res: Results, lang: str) -> Html:
             else message("needs.drivers.skipped", lang)
         )
         # who was left out is known without a model; the Brant test needs one
-        notes = model_notes(res, lang)[:1] if used is not None else []
+        notes = _model_notes(res, lang)[:1] if used is not None else []
         return join([why, *(f'<p class="tsp-note">{n}</p>' for n in notes)])
     rows, term_labels, plotted, hidden = [], {}, [], []
     for rec in tab.records():
@@ -1048,7 +1047,7 @@ def drivers(res: Results, lang: str) -> Html:
             )
         elif rec["suppressed"]:
             hidden.append((term_labels[rec["term"]], rec["reason"]))
-    notes = model_notes(res, lang)
+    notes = _model_notes(res, lang)
     fig = charts.forest_figure(
         pd.DataFrame(plotted, columns=["term", "odds_ratio", "ci_low", "ci_high"]),
         lang,
@@ -1089,7 +1088,7 @@ def drivers(res: Results, lang: str) -> Html:
     )
 
 
-def model_notes(res: Results, lang: str) -> list[Markup]:
+def _model_notes(res: Results, lang: str) -> list[Markup]:
     """The model's sample (respondents used; left out, in all and by the first question they
     did not answer, as checked counts), the merged satisfaction levels, and the Brant test of
     the proportional-odds assumption in words."""
@@ -1496,7 +1495,7 @@ def _language_names(codes: Sequence[str], lang: str) -> list[str]:
     return [n.lower() for n in names] if lang == "lt" else names
 
 
-def recommendation_text(rec: Mapping[str, Any], rules: pd.DataFrame, lang: str) -> str:
+def _recommendation_text(rec: Mapping[str, Any], rules: pd.DataFrame, lang: str) -> str:
     """The words of one fired rule, as :func:`tsp_analysis.recommend.recommend` words it: a
     generic rule covering several areas in its area-free text (or with the areas listed), the
     ``{languages}`` the published figures show."""
@@ -1564,7 +1563,7 @@ def recommendations(res: Results, lang: str) -> Html:
                 ),
                 t("needs.col.area", lang): _label_cell(where),
                 t("needs.recommendations.col.text", lang): Cell(
-                    "", markup=_words(recommendation_text(rec, rules, lang))
+                    "", markup=_words(_recommendation_text(rec, rules, lang))
                 ),
                 t("needs.recommendations.col.evidence", lang): Cell(
                     DASH, markup=Markup(" | ".join(evidence)) if evidence else None
@@ -1671,7 +1670,7 @@ METHOD_KEYS = (
 )
 
 
-def thresholds(res: Results) -> dict[str, int]:
+def _thresholds(res: Results) -> dict[str, int]:
     """The thresholds the disclosure policy applied to the report."""
     for tab in res:
         if tab.thresholds:
@@ -1682,7 +1681,7 @@ def thresholds(res: Results) -> dict[str, int]:
 def method_text(res: Results, lang: str) -> Html:
     """The method in plain words, one paragraph per step; the thresholds as the policy applied
     them."""
-    limits = thresholds(res)
+    limits = _thresholds(res)
     out = []
     for key in METHOD_KEYS:
         # Each paragraph opens with its topic ("Weights.", "Svoriai."), set in bold.

@@ -10,7 +10,6 @@ that the runner's reproducibility test can remove exactly that element.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import platform
 import subprocess
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..estimate import METHOD_NOTE
 from ..paths import PROJECT_DIR
 from .display import Cell, Html, join, label_html, safe, table
 from .i18n import LANGUAGES, _mark_digits, has, label, t, t_html
@@ -36,19 +36,6 @@ PACKAGES = (
     "papermill",
     "nbconvert",
 )
-
-#: Statistics modules whose plain-language ``METHOD_NOTE`` the report quotes, if they have one.
-METHOD_MODULES = (
-    "weights",
-    "estimate",
-    "scores",
-    "compare",
-    "models",
-    "composite",
-    "disclosure",
-    "recommend",
-)
-
 
 def package_versions() -> dict[str, str]:
     """Installed version of each of :data:`PACKAGES` (``"—"`` when not installed)."""
@@ -90,22 +77,10 @@ def code_version() -> str:
 
 
 def method_notes(lang: str) -> list[tuple[str, str]]:
-    """``(module, text)`` for every statistics module that documents its method in a
-    ``METHOD_NOTE`` (a mapping language → text, or a function of the language)."""
-    out = []
-    for name in METHOD_MODULES:
-        try:
-            module = importlib.import_module(f"tsp_analysis.{name}")
-        except ImportError:
-            continue
-        note = getattr(module, "METHOD_NOTE", None)
-        if callable(note):
-            note = note(lang)
-        elif isinstance(note, Mapping):
-            note = note.get(lang)
-        if isinstance(note, str) and note.strip():
-            out.append((name, note.strip()))
-    return out
+    """``(module, text)`` of the plain-language method notes the report quotes: the one of
+    :mod:`tsp_analysis.estimate` (:data:`~tsp_analysis.estimate.METHOD_NOTE`), which states how
+    the weights and intervals were made and what they cannot do."""
+    return [("estimate", METHOD_NOTE[lang].strip())]
 
 
 def _display_path(path: str | Path) -> str:
@@ -237,6 +212,7 @@ def provenance(
     hashes: Mapping[str, str],
     params: Mapping[str, object],
     lang: str,
+    *,
     now: dt.datetime | None = None,
 ) -> Html:
     """Input hashes, parameters, versions and the run time."""

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import datareview
-from ..results.cubes import MISSING, RESPONDENT_DATASETS
+from ..ids import ALL, COUNTRY, OTHER
+from ..results.cubes import MISSING
 from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
 from ..thresholds import DEFAULT_MIN_BASE
 from . import charts
-from .checked import cell
+from .checked import cell, share_decimals
 from .display import (
     Cell,
     Html,
@@ -49,7 +50,6 @@ from .i18n import (
 )
 
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
-VARIABLES = ("sex", "age_group", "citizenship", "residence_basis")
 
 
 def _text(value: object) -> Cell:
@@ -83,16 +83,6 @@ def _fig(tbl: ResultTable, rec: dict | None, lang: str, **options) -> Cell:
 
 
 # -- 0. key findings ------------------------------------------------------------------------------
-#: Below this base a share in a finding is shown with one decimal (1 of 8 is 12,5 %, not 12 %).
-SMALL_BASE = 20
-
-
-def _share_decimals(rec: dict) -> int:
-    n = rec.get("n")
-    missing = n is None or n is pd.NA or (isinstance(n, float) and n != n)
-    return 1 if not missing and int(n) < SMALL_BASE else 0
-
-
 def _lower_first(text: str) -> str:
     """ "Employment rate" → "employment rate" inside a sentence (an acronym stays: "ILO")."""
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
@@ -111,9 +101,9 @@ def findings(res: Results, lang: str) -> Html:
     tbl = res["findings"].require_checked()
     rows = _index(tbl, "finding_id", "item", "measure")
 
-    def fig(finding: str, measure: str, item: str = "all") -> Markup:
+    def fig(finding: str, measure: str, item: str = ALL) -> Markup:
         rec = rows[(finding, item, measure)]
-        decimals = _share_decimals(rec) if _kind_of(tbl, rec) == "share" else None
+        decimals = share_decimals(rec) if _kind_of(tbl, rec) == "share" else None
         return span(tbl, rec, lang, decimals=decimals)
 
     threshold = safe(int(tbl.thresholds.get("min_base", DEFAULT_MIN_BASE)), "threshold")
@@ -123,7 +113,7 @@ def findings(res: Results, lang: str) -> Html:
     level = next(
         (r["level"] for r in tbl.records() if r["finding_id"] == "indicators_computable"), ""
     )
-    if ("indicators_computable", "all", "value") in rows:
+    if ("indicators_computable", ALL, "value") in rows:
         items.append(
             t_html(
                 f"review.findings.indicators.{level}",
@@ -134,13 +124,13 @@ def findings(res: Results, lang: str) -> Html:
                 share=fig("indicators_computable", "share"),
             )
         )
-    if ("core_not_available", "all", "value") in rows and (
+    if ("core_not_available", ALL, "value") in rows and (
         "weakest_domain",
-        "all",
+        ALL,
         "share",
     ) in rows:
-        core = rows[("core_not_available", "all", "value")]
-        weakest = rows[("weakest_domain", "all", "share")]
+        core = rows[("core_not_available", ALL, "value")]
+        weakest = rows[("weakest_domain", ALL, "share")]
         domain = label_html(_lower_first(domains.get(weakest["items"], weakest["items"])))
         if core["estimate"] and float(core["estimate"]) > 0:
             listed = [_lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
@@ -168,7 +158,7 @@ def findings(res: Results, lang: str) -> Html:
     if gaps:
         listed = [_lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
         items.append(t_html("review.findings.gaps", lang, gaps=label_html(fmt_list(listed, lang))))
-    if ("survey_figures", "all", "value") in rows:
+    if ("survey_figures", ALL, "value") in rows:
         scope = "national" if level == "national" else "municipal"
         items.append(
             t_html(
@@ -387,7 +377,7 @@ def measure_monitoring_table(res: Results, lang: str) -> Html:
 
 def _domains(lang: str) -> dict[str, str]:
     out = dict(datareview.terms("domain", lang))
-    out["all"] = t("review.coverage.all", lang)
+    out[ALL] = t("review.coverage.all", lang)
     return out
 
 
@@ -425,7 +415,7 @@ def coverage_table(res: Results, lang: str) -> Html:
 def coverage_chart(res: Results, lang: str) -> Html:
     """Coverage score per domain, national and municipal level side by side."""
     tbl = res["coverage"].require_checked()
-    data = tbl.data[(tbl.data["measure"] == "coverage") & (tbl.data["domain"] != "all")]
+    data = tbl.data[(tbl.data["measure"] == "coverage") & (tbl.data["domain"] != ALL)]
     data = data.assign(
         n=data["n"].astype(float).fillna(0),
         estimate=data["estimate"].astype(float),
@@ -584,7 +574,7 @@ def nonresponse_table(res: Results, lang: str, dataset: str = "tsp_survey") -> H
             _col(m, lang): _fig(tbl, rows.get((q, m)), lang) for m in measures
         }
     notes = [t("review.audit.nonresponse_note", lang)]
-    if res.unit == "lithuania" and dataset == "tsp_survey":
+    if res.unit == COUNTRY and dataset == "tsp_survey":
         notes.append(t("review.audit.nonresponse_country_note", lang))
     return table(
         pd.DataFrame.from_dict(out, orient="index"),
@@ -656,7 +646,7 @@ def _category(variable: str, code: str, lang: str) -> str:
         return t("review.audit.profile_total", lang)
     out = []
     for part in str(code).split("+"):
-        if part == "other":
+        if part == OTHER:
             out.append(t("needs.sample.other", lang))
         elif variable == "sex":
             out.append(value_label("sex", part, lang))
@@ -783,6 +773,7 @@ __all__ = [
     "coverage_chart",
     "coverage_table",
     "duplicates_table",
+    "findings",
     "gap_recommendations",
     "inventory_table",
     "method",
@@ -791,5 +782,4 @@ __all__ = [
     "quarantine_table",
     "rows_table",
     "straightlining_table",
-    "RESPONDENT_DATASETS",
 ]

@@ -52,10 +52,13 @@ __all__ = [
     "DisclosurePolicy",
     "Results",
     "ResultTable",
+    "cache_key",
+    "cached",
     "compute",
     "coord",
     "group",
     "shared",
+    "stored",
 ]
 
 #: Environment variable naming the folder of the results cache (set by the runner).

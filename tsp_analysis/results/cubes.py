@@ -41,15 +41,12 @@ import pandas as pd
 
 from .. import reference
 from ..clean import REASONS as QUARANTINE_REASONS
+from ..ids import ALL, COUNTRY, OTHER
 from .table import SUBSET, Cube, coord
 
 #: The library's own suppression is switched off (the smallest threshold keeps every count):
 #: the disclosure policy is the one place that hides figures.
 NO_LIBRARY_SUPPRESSION = 1
-#: The country row of the context tables.
-COUNTRY = "lithuania"
-#: A grouping's category for everything not listed.
-OTHER = "other"
 #: The category of a respondent who gave no usable answer to a profile question.
 MISSING = "_missing"
 #: Categories of an ``item:<question>`` dimension.
@@ -67,10 +64,6 @@ PROFILE_QUESTIONS = {
     "citizenship": "citizenship",
     "residence_basis": "residence_basis",
 }
-#: Datasets whose rows are people.
-RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
-#: The unattributed quarantined rows (shown in every municipality's review).
-UNATTRIBUTED = "unattributed"
 #: Top citizenships listed in the needs analysis's context section.
 TOP_CITIZENSHIPS = 10
 
@@ -117,11 +110,6 @@ def adults() -> tuple[str, ...]:
     """Age groups of adults, in order."""
     ag = reference.table("age_groups")
     return tuple(ag.loc[ag["adult"], "age_group"].astype(str))
-
-
-#: The adults of a population cube, as a cell value.
-def adults_value() -> tuple[str, ...]:
-    return adults()
 
 
 def _with(observed: Iterable[object], order: Iterable[str]) -> tuple[str, ...]:
@@ -194,7 +182,7 @@ def all_cube(year: int) -> Cube:
     """TŠP of the whole country by municipality: the project's and the rest of the country
     (never published: a reader cannot work out a project municipality from it)."""
     return Cube(
-        population_id("all", year),
+        population_id(ALL, year),
         {"municipality": (*reference.municipality_slugs(), "rest")},
     )
 
@@ -321,9 +309,16 @@ __all__ = [
     "all_coord",
     "all_cube",
     "cell",
+    "item_dim",
     "population_cells",
     "population_cube",
+    "population_id",
     "respondents_cube",
+    "respondents_cube_id",
+    "respondents_id",
     "rows_cube",
+    "rows_id",
+    "third_countries",
+    "tsp_population",
     "value",
 ]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ids import ALL, LANGUAGES, TOTAL
 from .table import CORE, Results, ResultTable
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,8 +50,8 @@ def label_of(source: str, code: str, lang: str) -> str:
     """The label of ``code`` from a table's label ``source`` (see ``ResultTable.labels``)."""
     from ..report import i18n
 
-    if code in ("", "total", "all"):
-        return i18n.t("common.total", lang) if code == "total" else code
+    if code in ("", TOTAL, ALL):
+        return i18n.t("common.total", lang) if code == TOTAL else code
     if source.startswith("value_set:"):
         return i18n.value_label(source.split(":", 1)[1], code, lang)
     if source.startswith("text:"):
@@ -70,7 +71,7 @@ def tidy(table: ResultTable) -> pd.DataFrame:
         out[dim] = table.data[dim].astype(str)
         source = table.labels.get(dim)
         if source:
-            for lang in ("lt", "en"):
+            for lang in LANGUAGES:
                 out[f"{dim}_label_{lang}"] = [label_of(source, c, lang) for c in out[dim]]
     if "kind" in table.data:
         out["kind"] = table.kinds()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import monitoring, recommend
+from ..ids import ALL, LANGUAGES
 from ..report.i18n import t
 from . import activities
 from .table import Results, ResultTable
@@ -46,8 +47,6 @@ IMPLEMENTATION_MEASURES = (
     "weighted_completion",
 )
 SHARES = ("share_held", "completion_rate", "weighted_completion")
-#: The row of the completeness table with the count of complete documents.
-ALL_MUNICIPALITIES = "all"
 #: A strategic-document status that has no completeness score (there is no document).
 NO_DOCUMENT = "no_separate_document"
 #: Shown for a recommendation an evaluation has not assessed.
@@ -55,7 +54,7 @@ NOT_ASSESSED = "not_assessed"
 
 
 def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in ("lt", "en")}
+    return {lang: t(key, lang) for lang in LANGUAGES}
 
 
 def compute(inputs, params: dict, *, unit: str) -> Results:
@@ -163,7 +162,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     for m, value in (("complete", complete), ("municipalities", len(completeness))):
         rows.append(
             {
-                "municipality": ALL_MUNICIPALITIES,
+                "municipality": ALL,
                 "measure": m,
                 "kind": "count",
                 "estimate": value,

@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
+from ..ids import ALL, LANGUAGES, TOTAL
 from ..report.i18n import t
 from . import cubes
 from .cubes import (
@@ -68,7 +69,7 @@ ADULTS = cubes.adults()
 
 
 def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in ("lt", "en")}
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 # -- shared work -------------------------------------------------------------------------------
@@ -271,7 +272,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 def _context_compare(
     units: pd.DataFrame, cells: Mapping[str, PopulationCells], unit: str, year: int
 ) -> ResultTable:
-    all_cube = population_cube_id("all", year)
+    all_cube = population_cube_id(ALL, year)
     rows = []
     for rec in units.to_dict("records"):
         m = rec["municipality"]
@@ -361,7 +362,7 @@ def _context_trend(totals: pd.DataFrame) -> ResultTable:
                 "year": str(y),
                 "estimate": rec["share_pct"],
                 "n": tsp,
-                "of_cube": population_cube_id("all", y),
+                "of_cube": population_cube_id(ALL, y),
                 "of_coord": all_coord(m),
                 "of_value": tsp,
             }
@@ -381,7 +382,7 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     rows = []
     for rec in trend.to_dict("records"):
         y, tsp = int(rec["year"]), int(rec["tsp"])
-        cube, cell = population_cube_id("all", y), all_coord(unit)
+        cube, cell = population_cube_id(ALL, y), all_coord(unit)
         rows.append(
             {
                 "year": str(y),
@@ -518,8 +519,8 @@ def _context_sex_age(c: PopulationCells, year: int) -> ResultTable:
     # The total, published in the comparison table too, ties the cube to what readers know.
     rows.append(
         {
-            "sex": "total",
-            "age_group": "total",
+            "sex": TOTAL,
+            "age_group": TOTAL,
             "measure": "count",
             "kind": "count",
             "estimate": c.total,

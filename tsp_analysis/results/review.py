@@ -48,7 +48,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import datareview, review_findings
-from ..params import COUNTRY
+from ..ids import ALL, COUNTRY, LANGUAGES, RESPONDENT_DATASETS, TOTAL, UNATTRIBUTED
 from ..report.i18n import t
 from . import cubes
 from .cubes import (
@@ -57,33 +57,31 @@ from .cubes import (
     PROFILE,
     PROFILE_QUESTIONS,
     QUARANTINE_REASONS,
-    RESPONDENT_DATASETS,
     item_dim,
 )
 from .table import Results, ResultTable, coord
 
 #: Measures of the rows tables, in column order.
-ROW_MEASURES_RESPONDENTS = ("accepted", "quarantined", "unattributed")
 ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unattributed")
 #: Kinds of missing answer (codebook missing codes and blanks), as shares of the missing count.
 MISSING_KINDS = ("blank", "dont_know", "not_applicable", "refused")
 #: The scope of a quarantine count: this report's unit, or rows naming no known municipality.
-SCOPES = ("unit", "unattributed")
+SCOPES = ("unit", UNATTRIBUTED)
 #: A dimension value for "none" (no column, no cause): a row key never holds an empty value,
 #: which the data files' row keys would drop (``scan._row_key``) and the page's keep
 #: (``ResultTable.key``), so the scan could not find the cell.
 NO_CODE = "_none"
 #: The row of a profile table holding the cube's total.
-TOTAL_VARIABLE, TOTAL_CATEGORY = "all", "total"
+TOTAL_VARIABLE, TOTAL_CATEGORY = ALL, TOTAL
 
 
 def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in ("lt", "en")}
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 def _dataset_caption(key: str, dataset: str) -> dict[str, str]:
     return {
-        lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in ("lt", "en")
+        lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in LANGUAGES
     }
 
 
@@ -114,9 +112,6 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 RECORD_FINDINGS = ("indicators_computable", "core_not_available", "weakest_domain", "top_gap")
 #: The finding measures, in order.
 FINDING_MEASURES = ("value", "partial", "total", "share")
-#: ``item`` of a finding that has one row per measure (never empty: see :data:`NO_CODE`).
-ALL = "all"
-
 
 def _threshold(params: dict, name: str) -> int:
     from ..thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
@@ -272,7 +267,7 @@ def _monitoring_tables(res: Results, inputs, unit: str) -> None:
     register = inputs.recommendations.data
     measures = datareview.measure_monitoring(register, unit, level)
     titles = register.drop_duplicates("rec_id").set_index("rec_id")
-    for lang in ("lt", "en"):
+    for lang in LANGUAGES:
         col = f"title_{lang}"
         measures[col] = [
             str(titles.at[r, col]) if col in titles and not pd.isna(titles.at[r, col]) else ""
@@ -349,25 +344,21 @@ def _reference_tables(res: Results, unit: str) -> None:
     cov = datareview.coverage_scores()
     rows = []
     for rec in cov.to_dict("records"):
-        rows.append(
-            {
-                "domain": rec["domain"],
-                "level": rec["level"],
-                "measure": "coverage",
-                "kind": "share",
-                "estimate": rec["coverage"],
-                "n": rec["indicators"],
-            }
-        )
-        for measure in ("indicators", "available", "partial", "not_available"):
+        # the coverage share (of the indicators), then the counts it is made of
+        figures = [("coverage", "share", rec["coverage"], rec["indicators"])]
+        figures += [
+            (m, "count", rec[m], rec[m])
+            for m in ("indicators", "available", "partial", "not_available")
+        ]
+        for measure, kind, value, n in figures:
             rows.append(
                 {
                     "domain": rec["domain"],
                     "level": rec["level"],
                     "measure": measure,
-                    "kind": "count",
-                    "estimate": rec[measure],
-                    "n": rec[measure],
+                    "kind": kind,
+                    "estimate": value,
+                    "n": n,
                 }
             )
     res.add(
@@ -420,7 +411,7 @@ def _audit_tables(res: Results, audit: dict[str, pd.DataFrame], unit: str, input
     for dataset in present:
         res.add_cube(cubes.rows_cube(dataset, unit, country=country))
         if not country:
-            res.add_cube(cubes.rows_cube(dataset, cubes.UNATTRIBUTED))
+            res.add_cube(cubes.rows_cube(dataset, UNATTRIBUTED))
         res.add_cube(cubes.respondents_cube(dataset, unit, inputs[dataset].data))
     profile_units = list(dict.fromkeys(rep["municipality"])) if not rep.empty else []
     for m in profile_units:
@@ -448,15 +439,50 @@ def _year(rep: pd.DataFrame, municipality: str):
 
 def _quarantined_cell(dataset: str, unit: str, country: bool, scope: str, reason=None):
     """(cube, coord) of the quarantined rows of ``scope`` (and ``reason``)."""
-    if scope == "unattributed":
+    if scope == UNATTRIBUTED:
         if country:
             return cubes.rows_id(dataset, unit), coord(
                 status="quarantined", reason=reason, attributed="no"
             )
-        return cubes.rows_id(dataset, cubes.UNATTRIBUTED), coord(
+        return cubes.rows_id(dataset, UNATTRIBUTED), coord(
             status="quarantined", reason=reason
         )
     return cubes.rows_id(dataset, unit), coord(status="quarantined", reason=reason)
+
+
+#: The columns of a row that is a count cell (``cube``, ``coord``) or a figure derived from one
+#: (``of_cube``, ``of_coord``, ``of_value``: see :mod:`tsp_analysis.results.table`).
+_CELL_COLUMNS = ["kind", "estimate", "n", "cube", "coord", "of_cube", "of_coord", "of_value"]
+
+
+def _add_count_pair(
+    res: Results,
+    name: str,
+    people: list[dict],
+    records: list[dict],
+    *,
+    dims: list[str],
+    labels: dict[str, str],
+) -> None:
+    """An audit count in two tables: ``<name>_respondents`` (datasets of people, each count a
+    cell of a respondents cube: ``cube``, ``coord``) and ``<name>_records`` (the record
+    datasets); captions ``review.audit.<name>_caption`` and ``..._records_caption``."""
+    cols = [*dims, "estimate"]
+    for subject, rows, columns, caption in (
+        ("respondents", people, [*cols, "cube", "coord"], "caption"),
+        ("records", records, cols, "records_caption"),
+    ):
+        res.add(
+            ResultTable.make(
+                f"{name}_{subject}",
+                pd.DataFrame(rows, columns=columns),
+                caption=_caption(f"review.audit.{name}_{caption}"),
+                kind="count",
+                dims=dims,
+                subject=subject,
+                labels=labels,
+            )
+        )
 
 
 def _rows_tables(res, rows, present, unit, country) -> None:
@@ -494,28 +520,7 @@ def _rows_tables(res, rows, present, unit, country) -> None:
             ):
                 records.append({"dataset": dataset, "measure": measure, "estimate": rec[col]})
     labels = {"dataset": "text:review.dataset", "measure": "text:review.audit.col"}
-    res.add(
-        ResultTable.make(
-            "rows_respondents",
-            pd.DataFrame(people, columns=["dataset", "measure", "estimate", "cube", "coord"]),
-            caption=_caption("review.audit.rows_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "rows_records",
-            pd.DataFrame(records, columns=["dataset", "measure", "estimate"]),
-            caption=_caption("review.audit.rows_records_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="records",
-            labels=labels,
-        )
-    )
+    _add_count_pair(res, "rows", people, records, dims=["dataset", "measure"], labels=labels)
 
 
 def _quarantine_tables(res, quarantine, present, unit, country) -> None:
@@ -526,7 +531,7 @@ def _quarantine_tables(res, quarantine, present, unit, country) -> None:
     for dataset in present:
         for reason in QUARANTINE_REASONS:
             mine, unattributed = counts.get((dataset, reason), (0, 0))
-            for scope, value in (("unit", mine), ("unattributed", unattributed)):
+            for scope, value in (("unit", mine), (UNATTRIBUTED, unattributed)):
                 cube, cell = _quarantined_cell(dataset, unit, country, scope, reason)
                 people.append(
                     {
@@ -541,35 +546,15 @@ def _quarantine_tables(res, quarantine, present, unit, country) -> None:
     for (dataset, reason), (mine, unattributed) in counts.items():
         if dataset in present:
             continue
-        for scope, value in (("unit", mine), ("unattributed", unattributed)):
+        for scope, value in (("unit", mine), (UNATTRIBUTED, unattributed)):
             records.append({"dataset": dataset, "cause": reason, "scope": scope, "estimate": value})
     labels = {
         "dataset": "text:review.dataset",
         "cause": "text:review.reason",
         "scope": "text:review.scope",
     }
-    cols = ["dataset", "cause", "scope", "estimate"]
-    res.add(
-        ResultTable.make(
-            "quarantine_respondents",
-            pd.DataFrame(people, columns=[*cols, "cube", "coord"]),
-            caption=_caption("review.audit.quarantine_caption"),
-            kind="count",
-            dims=["dataset", "cause", "scope"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "quarantine_records",
-            pd.DataFrame(records, columns=cols),
-            caption=_caption("review.audit.quarantine_records_caption"),
-            kind="count",
-            dims=["dataset", "cause", "scope"],
-            subject="records",
-            labels=labels,
-        )
+    _add_count_pair(
+        res, "quarantine", people, records, dims=["dataset", "cause", "scope"], labels=labels
     )
 
 
@@ -644,21 +629,7 @@ def _nonresponse_table(res, nonresponse, dis, dataset, unit, country) -> None:
                     "of_value": base,
                 }
             )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "question",
-            "measure",
-            "kind",
-            "estimate",
-            "n",
-            "cube",
-            "coord",
-            "of_cube",
-            "of_coord",
-            "of_value",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=["question", "measure", *_CELL_COLUMNS])
     res.add(
         ResultTable.make(
             f"nonresponse_{dataset}",
@@ -744,28 +715,8 @@ def _duplicates_tables(res, data, present, unit, country) -> None:
             else:
                 records.append(row)
     labels = {"dataset": "text:review.dataset", "measure": "text:review.audit.col"}
-    cols = ["dataset", "measure", "estimate"]
-    res.add(
-        ResultTable.make(
-            "duplicates_respondents",
-            pd.DataFrame(people, columns=[*cols, "cube", "coord"]),
-            caption=_caption("review.audit.duplicates_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="respondents",
-            labels=labels,
-        )
-    )
-    res.add(
-        ResultTable.make(
-            "duplicates_records",
-            pd.DataFrame(records, columns=cols),
-            caption=_caption("review.audit.duplicates_records_caption"),
-            kind="count",
-            dims=["dataset", "measure"],
-            subject="records",
-            labels=labels,
-        )
+    _add_count_pair(
+        res, "duplicates", people, records, dims=["dataset", "measure"], labels=labels
     )
 
 
@@ -838,43 +789,23 @@ def _profile_tables(res, rep, dis, units) -> None:
                 n = missing[variable]
                 sample.append(_profile_row(m, variable, MISSING, "count", n, n, resp_cube, cell))
                 sample.append(_share_row(m, variable, MISSING, n, s_total, resp_cube, cell))
-    cols = [
-        "municipality",
-        "variable",
-        "category",
-        "measure",
-        "kind",
-        "estimate",
-        "n",
-        "cube",
-        "coord",
-        "of_cube",
-        "of_coord",
-        "of_value",
-    ]
+    cols = ["municipality", "variable", "category", "measure", *_CELL_COLUMNS]
     labels = {"municipality": "municipalities", "variable": "text:review.variable"}
-    res.add(
-        ResultTable.make(
-            "sample_profile",
-            pd.DataFrame(sample, columns=cols),
-            caption=_caption("review.audit.sample_profile_caption"),
-            kind="count",
-            dims=["municipality", "variable", "category", "measure"],
-            subject="respondents",
-            labels=labels,
+    for name, rows, subject in (
+        ("sample_profile", sample, "respondents"),
+        ("population_profile", population, "population"),
+    ):
+        res.add(
+            ResultTable.make(
+                name,
+                pd.DataFrame(rows, columns=cols),
+                caption=_caption(f"review.audit.{name}_caption"),
+                kind="count",
+                dims=["municipality", "variable", "category", "measure"],
+                subject=subject,
+                labels=labels,
+            )
         )
-    )
-    res.add(
-        ResultTable.make(
-            "population_profile",
-            pd.DataFrame(population, columns=cols),
-            caption=_caption("review.audit.population_profile_caption"),
-            kind="count",
-            dims=["municipality", "variable", "category", "measure"],
-            subject="population",
-            labels=labels,
-        )
-    )
 
 
 def _profile_row(m, variable, category, kind, value, n, cube_id, cell) -> dict:

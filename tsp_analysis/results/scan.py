@@ -38,6 +38,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from ..ids import ALL
 from ..thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
 from .export import FORMULA_START, MARK
 
@@ -209,7 +210,7 @@ def _row_key(row: Mapping[str, str], dims: Iterable[str]) -> str:
     """The row's address, exactly as ``ResultTable.key`` writes it (an empty code included)."""
     from .table import coord
 
-    return coord(**{d: row.get(d, "") for d in dims}) or "all"
+    return coord(**{d: row.get(d, "") for d in dims}) or ALL
 
 
 def _check_table_csv(

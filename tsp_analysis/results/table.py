@@ -44,6 +44,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..ids import ALL
+
 #: Kinds of figure. ``count`` is a number of people or records; ``share`` a proportion 0–1;
 #: ``mean`` and ``score`` (0–100) averages; ``index`` a composite value; ``ratio`` an odds
 #: ratio; ``rank`` a position; ``p`` a p-value; ``number`` any other figure (a change in %,
@@ -269,7 +271,7 @@ class ResultTable:
 
     def key(self, row: Mapping[str, Any]) -> str:
         """The stable key of a row within the table (``"area=health|criterion=quality"``)."""
-        return coord(**{d: row[d] for d in self.dims}) or "all"
+        return coord(**{d: row[d] for d in self.dims}) or ALL
 
     def keys(self) -> list[str]:
         return [self.key(r) for r in self.data[list(self.dims)].to_dict("records")]

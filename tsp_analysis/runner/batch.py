@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..params import ALL, COUNTRY, municipality_slugs
+from ..ids import ALL, COUNTRY, LANGUAGES, REPORTS
+from ..params import municipality_slugs
 from . import cache, data, index, links, manifest
 from . import pdf as pdf_pages
 from .execute import JobOutcome, JobSpec, execute_job
-from .plan import REPORTS, Job, plan
+from .plan import Job, plan
 
 #: How the default executor runs reports: ``thread`` (threads of this process, each driving
 #: its kernel; see docs/runner.md for why this is the default) or ``process`` (a pool of
@@ -139,8 +140,8 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
 def _sort_key(record: dict[str, Any], slugs: list[str]) -> tuple:
     report = REPORTS.index(record["report"]) if record["report"] in REPORTS else len(REPORTS)
     slug = slugs.index(record["municipality"]) if record["municipality"] in slugs else len(slugs)
-    return (report, slug, record["municipality"], ("lt", "en").index(record["lang"])
-            if record["lang"] in ("lt", "en") else 2)
+    return (report, slug, record["municipality"], LANGUAGES.index(record["lang"])
+            if record["lang"] in LANGUAGES else 2)
 
 
 def build(

@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 
+from ..ids import ALL, LANGUAGES, REPORTS
 from ..outdir import report_folder
 from ..paths import default_out_dir
-from .plan import LANGUAGES, REPORTS
 
 
 def register(subparsers) -> None:
@@ -30,10 +30,10 @@ def register(subparsers) -> None:
     )
     p.add_argument(
         "--report", "-r", nargs="+", metavar="REPORT", default=None,
-        choices=[*REPORTS, "all"], help=f"reports to build: {', '.join(REPORTS)} (default: all)",
+        choices=[*REPORTS, ALL], help=f"reports to build: {', '.join(REPORTS)} (default: all)",
     )
     p.add_argument(
-        "--lang", "-l", default="lt", choices=[*LANGUAGES, "all"],
+        "--lang", "-l", default="lt", choices=[*LANGUAGES, ALL],
         help="report language; 'all' builds both (default: lt)",
     )
     p.add_argument("--out", "-o", default=str(default_out_dir()),

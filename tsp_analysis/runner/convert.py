@@ -19,11 +19,11 @@ import copy
 import html as html_lib
 import re
 import threading
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..text import fold_label
 from . import pagetext
 
 #: Cells with one of these tags are never rendered (jupyter-book's convention, and the cell
@@ -133,9 +133,7 @@ def _stable_styler_ids(nb) -> None:
 
 
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_label(text, keep_punctuation=True)).strip("-")
     return slug or "section"
 
 

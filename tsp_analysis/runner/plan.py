@@ -14,12 +14,9 @@ from typing import Any
 
 from .. import params as params_mod
 from ..errors import ParameterError, TspError
+from ..ids import ALL, COUNTRY, LANGUAGES, REPORTS
 from ..paths import PROJECT_DIR
 
-LANGUAGES: tuple[str, ...] = ("lt", "en")
-#: Slug of the country-level data review and of the one monitoring report.
-COUNTRY = params_mod.COUNTRY
-ALL = params_mod.ALL
 #: Stands for "each selected municipality" in :data:`REPORT_UNITS`.
 EACH_MUNICIPALITY = "*"
 #: The units each report kind is built for: :data:`EACH_MUNICIPALITY` and/or fixed slugs. A
@@ -33,8 +30,6 @@ REPORT_UNITS: dict[str, tuple[str, ...]] = {
     "monitoring": (ALL,),
     "overview": (ALL,),
 }
-#: The reports, in build order.
-REPORTS: tuple[str, ...] = tuple(REPORT_UNITS)
 
 
 def fixed_units() -> list[str]:
@@ -90,7 +85,7 @@ class ParameterErrors(TspError):
     together so one run shows them all."""
 
     def __init__(self, errors: Sequence[ParameterError]):
-        self.errors = list(errors)
+        self.errors = [one for error in errors for one in error.split()]
         lines = [f"{len(self.errors)} invalid parameter file(s); no report was built:"]
         lines += [f"  - {e}" for e in self.errors]
         super().__init__("\n".join(lines))
@@ -214,7 +209,7 @@ def _select(values: Iterable[str] | None, allowed: tuple[str, ...], what: str) -
     if values is None:
         return list(allowed)
     chosen = list(dict.fromkeys(values))
-    if "all" in chosen:
+    if ALL in chosen:
         return list(allowed)
     for value in chosen:
         if value not in allowed:

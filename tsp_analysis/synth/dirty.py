@@ -179,7 +179,9 @@ class _Injector:
         answered = self.rating_matrix()
         value_sets = {self.cb.question(DATASET, c).value_set for c in self.ratings}
         labels = {
-            (vs, lang): self.cb.value_labels(vs, lang) for vs in value_sets for lang in ("lt", "en")
+            (vs, lang): self.cb.value_labels(vs, lang)
+            for vs in value_sets
+            for lang in reference.LANGUAGES
         }
         for code, lang in LIKERT_LABELS:
             for row in self.pick(answered.any(axis=1), k):

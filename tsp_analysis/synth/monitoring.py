@@ -203,7 +203,7 @@ def needs_analysis_recommendations(folder: str | Path) -> pd.DataFrame:
             lang: recommend.needs_recommendations(
                 survey, data.provider_survey.data, slug, lang=lang
             )
-            for lang in ("lt", "en")
+            for lang in reference.LANGUAGES
         }
         lt, en = texts["lt"], texts["en"]
         if not lt["recommendation_id"].equals(en["recommendation_id"]):

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReferenceDataError
+from ..ids import COUNTRY
 from .params import Params, load
 from .streams import stream
 
-COUNTRY = "lithuania"
 #: The unpublished remainder of the country; never written, only summed into ``lithuania``.
 REST = "rest"
 SEXES = ("female", "male")
