@@ -142,7 +142,8 @@ def test_files_are_utf8_comma_separated_with_unix_line_endings(demo):
         raw.decode("utf-8")  # raises if not UTF-8
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw, name
         header = raw.split(b"\n", 1)[0].decode()
-        assert header.split(",")[0] in {"resp_id", "municipality", "consultation_id", "rec_id"}
+        assert header.split(",")[0] in {
+            "resp_id", "municipality", "consultation_id", "rec_id", "statement_id"}
 
 
 def test_changing_one_municipality_size_leaves_the_others_unchanged():

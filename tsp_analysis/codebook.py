@@ -71,10 +71,14 @@ DATASETS = (
     "consultations",
     "strategic_assessment",
     "recommendations",
+    "qual_evidence",
 )
 MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
 #: Datasets whose rows are people who answered a survey.
 RESPONDENT_DATASETS = ("tsp_survey", "provider_survey")
+#: Datasets whose ids and free text can point at a person: the surveys and the qualitative
+#: evidence register (its source ids and paraphrases).
+SENSITIVE_DATASETS = (*RESPONDENT_DATASETS, "qual_evidence")
 #: Types whose values can single out a respondent (an id, a free-text answer).
 SENSITIVE_TYPES = frozenset({"id", "text"})
 #: Languages of the questionnaire (reports are in lt and en only).
@@ -221,11 +225,12 @@ class Codebook:
         return [q.id for q in self.questions(dataset)]
 
     def sensitive_columns(self) -> dict[str, list[str]]:
-        """Per respondent dataset, the columns whose values must never reach an output
-        (ids and free text): an error message names such a column but not its value."""
+        """Per dataset of :data:`SENSITIVE_DATASETS`, the columns whose values must never
+        reach an output (ids and free text): an error message names such a column but not its
+        value."""
         return {
             d: [q.id for q in self.questions(d) if q.type in SENSITIVE_TYPES]
-            for d in RESPONDENT_DATASETS
+            for d in SENSITIVE_DATASETS
         }
 
     def frame(self) -> pd.DataFrame:

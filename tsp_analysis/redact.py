@@ -118,7 +118,9 @@ def allowed_words() -> frozenset[str]:
 def _stems() -> tuple[str, ...]:
     """Allowed beginnings: the municipalities' stems ("vilni", "kaun": Vilniuje, Kaune) and the
     words of ``redact_allowed.csv`` that end in ``*`` ("Вильнюс*": Вильнюсе)."""
-    listed = [fold_label(r["word"].rstrip("*")) for r in _list("redact_allowed") if "*" in r["word"]]
+    listed = [
+        fold_label(r["word"].rstrip("*")) for r in _list("redact_allowed") if "*" in r["word"]
+    ]
     return tuple(s for s in [*reference.municipalities()["stem"], *listed] if s)
 
 
@@ -211,8 +213,7 @@ def _merge(text: str, found: list[Span]) -> list[Span]:
     out: list[Span] = []
     for span in sorted(found, key=lambda s: (s.start, s.end)):
         if out and (
-            span.start <= out[-1].end
-            or not text[out[-1].end : span.start].strip(" \t-–,/")
+            span.start <= out[-1].end or not text[out[-1].end : span.start].strip(" \t-–,/")
         ):
             last = out[-1]
             out[-1] = Span(last.start, max(last.end, span.end), last.kind)

@@ -27,6 +27,7 @@ TABLES: dict[str, str] = {
     "residence_bases": "residence_basis",
     "age_groups": "age_group",
     "strategic_components": "component",
+    "qual_themes": "theme",
 }
 
 
