@@ -257,7 +257,8 @@ def append_confirmed(proposals_path: str | Path, register_path: str | Path) -> i
         problems = [*result.problems(), *result.cell_problems()]
         raise InputError(problems, f"{len(problems)} problem(s): nothing appended to {register}")
     out = new.drop(columns=["source_file", "source_row"]).reindex(columns=columns)
-    out["data_origin"] = out["data_origin"].fillna("real")
+    out = out.astype(object)
+    out["data_origin"] = out["data_origin"].where(out["data_origin"].notna(), "real")
     header = old is None
     with open(register, "a", encoding="utf-8", newline="") as fh:
         out.to_csv(fh, index=False, header=header, lineterminator="\n")

@@ -116,12 +116,20 @@ def allowed_words() -> frozenset[str]:
 
 @cache
 def _stems() -> tuple[str, ...]:
-    """Allowed beginnings: the municipalities' stems ("vilni", "kaun": Vilniuje, Kaune) and the
-    words of ``redact_allowed.csv`` that end in ``*`` ("Вильнюс*": Вильнюсе)."""
+    """Allowed beginnings: the municipalities' stems ("vilni", "kaun": Vilniuje, Kaune), the
+    words of ``redact_allowed.csv`` that end in ``*`` ("Вильнюс*": Вильнюсе) and the
+    one-word Lithuanian country names of six letters or more less their last letter
+    ("Ukrain": Ukrainos)."""
     listed = [
         fold_label(r["word"].rstrip("*")) for r in _list("redact_allowed") if "*" in r["word"]
     ]
-    return tuple(s for s in [*reference.municipalities()["stem"], *listed] if s)
+    # inflected Lithuanian country names: "Ukrainos", "Baltarusijoje" (single words of 6+)
+    countries = [
+        fold_label(n)[:-1]
+        for n in reference.countries()["name_lt"]
+        if " " not in str(n) and len(str(n)) >= 6
+    ]
+    return tuple(s for s in [*reference.municipalities()["stem"], *listed, *countries] if s)
 
 
 @cache
