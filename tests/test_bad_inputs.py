@@ -432,6 +432,26 @@ CASES = [
         [Expect(2, "participants", "dvidešimt", ("a whole number", "invalid_value"))],
     ),
     Case(
+        "qual_theme_of_another_area.csv",
+        "qual_evidence",
+        [
+            Expect(
+                2,
+                "theme",
+                "emp_job_search",
+                ("a theme of area 'health'", "belongs to 'employment'", "impossible_combination"),
+            )
+        ],
+    ),
+    Case(
+        "qual_unknown_source_kind.csv",
+        "qual_evidence",
+        [
+            Expect(2, "source_kind", "apklausa", ("interview (Interviu", "invalid_value")),
+            Expect(3, "sentiment", "labai blogai", ("negative (Neigiamas", "invalid_value")),
+        ],
+    ),
+    Case(
         "title_row_above_header.csv",
         "tsp_survey",
         [Expect(1, None, "TŠP apklausa, Kauno m. 2021", ("the header row",))],

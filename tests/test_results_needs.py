@@ -36,6 +36,7 @@ TABLE_IDS = [
     "drivers_sample",
     "model_checks",
     "information",
+    "qual_sources",
     "priorities",
     "priority_stability",
     "service_index",

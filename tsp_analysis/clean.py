@@ -248,6 +248,7 @@ class _Cleaner:
         rules.required(self, cols)
         rules.duplicates(self, cols)
         rules.applies_if(self, cols)
+        rules.nested_codes(self, cols)
         rules.straight_lining(self, cols)
         return assemble.assemble(self, cols), self.structural
 

@@ -7,7 +7,9 @@ and sets ``func`` to a callable taking the parsed arguments and returning the ex
 Commands: ``synth`` (write synthetic inputs), ``validate`` (check files against the codebook),
 ``clean`` (clean inputs, write the clean tables, the log and the quarantine), ``run`` (build
 reports), ``questionnaire`` (write a survey's XLSForm for KoboToolbox or ODK; their exports are
-read back by ``validate``, ``clean`` and ``run`` as they are).
+read back by ``validate``, ``clean`` and ``run`` as they are), ``code-comments`` (propose
+theme codes for survey comments for a person to confirm; append the confirmed ones to the
+qualitative evidence register).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ COMMAND_MODULES = {
     "clean": "tsp_analysis.clean_cli",
     "run": "tsp_analysis.runner.cli",
     "questionnaire": "tsp_analysis.questionnaire",
+    "code-comments": "tsp_analysis.coding",
 }
 
 

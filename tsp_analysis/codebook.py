@@ -75,8 +75,13 @@ DATASETS = (
     # activities 4.1 (training) and 5.1 (foreign experts), seed 001
     "training_events",
     "expert_engagements",
+    # the qualitative evidence register (seed 000's field research), issue 15
+    "qual_evidence",
 )
 MISSING_KINDS = frozenset({"dont_know", "not_applicable", "refused"})
+#: Datasets whose ids and free text can point at a person: the surveys and the qualitative
+#: evidence register (its source ids and paraphrases).
+SENSITIVE_DATASETS = (*RESPONDENT_DATASETS, "qual_evidence")
 #: Types whose values can single out a respondent (an id, a free-text answer).
 SENSITIVE_TYPES = frozenset({"id", "text"})
 #: Languages of the questionnaire (reports are in lt and en only).
@@ -223,11 +228,12 @@ class Codebook:
         return [q.id for q in self.questions(dataset)]
 
     def sensitive_columns(self) -> dict[str, list[str]]:
-        """Per respondent dataset, the columns whose values must never reach an output
-        (ids and free text): an error message names such a column but not its value."""
+        """Per dataset of :data:`SENSITIVE_DATASETS`, the columns whose values must never
+        reach an output (ids and free text): an error message names such a column but not its
+        value."""
         return {
             d: [q.id for q in self.questions(d) if q.type in SENSITIVE_TYPES]
-            for d in RESPONDENT_DATASETS
+            for d in SENSITIVE_DATASETS
         }
 
     def frame(self) -> pd.DataFrame:

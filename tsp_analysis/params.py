@@ -18,7 +18,10 @@ Parameters (the first notebook cell, tagged ``parameters``, holds the same keys)
 ``min_base``        shares, means and scores with an unweighted base below this are
                     suppressed (default 10, at least 5; :mod:`tsp_analysis.thresholds`)
 ``seed``            seed of every random draw in the report (default 0)
-``allow_free_text`` may a report show redacted free text (default false; no report does yet)
+``allow_free_text`` may a report show redacted free text (default false). Only the needs
+                    analysis uses it: with it, its qualitative-evidence section quotes
+                    paraphrases and survey comments, redacted (:mod:`tsp_analysis.redact`),
+                    for themes raised by at least ``min_count`` distinct sources
 """
 
 from __future__ import annotations

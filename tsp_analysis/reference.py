@@ -30,6 +30,7 @@ TABLES: dict[str, str] = {
     "strategic_documents": "municipality",
     "document_remarks": "remark",
     "project": "key",
+    "qual_themes": "theme",
 }
 
 

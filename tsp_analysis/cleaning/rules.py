@@ -147,6 +147,46 @@ def applies_if(cl, cols: dict) -> None:
         )
 
 
+def nested_codes(cl, cols: dict) -> None:
+    """A code that belongs to a parent: a category whose value set is a reference table
+    (``ref:qual_themes``) with a column named like another column of the dataset (``area``)
+    must agree with that column in the row (a theme of the area coded), else the row is an
+    ``impossible_combination``. Data-driven: the reference table says what nests in what."""
+    from .. import reference
+
+    for col in cols.values():
+        vs = col.question.value_set or ""
+        if not (col.present and col.question.type == "category" and vs.startswith("ref:")):
+            continue
+        name = vs[4:]
+        ref = reference.table(name)
+        key = reference.TABLES[name]
+        for parent in (c for c in ref.columns if c in cols and c != col.question.id):
+            if not cols[parent].present:
+                continue
+            of = dict(zip(ref[key], ref[parent], strict=True))
+            rows = np.flatnonzero(col.substantive_rows() & cols[parent].substantive_rows())
+            if not len(rows):
+                continue
+            child = col.key_at(rows)
+            have = cols[parent].key_at(rows)
+            bad = [i for i, (c, h) in enumerate(zip(child, have, strict=True)) if of.get(c, h) != h]
+            if not bad:
+                continue
+            rows = rows[bad]
+            cl._add(
+                rows,
+                "impossible_combination",
+                col.question.id,
+                col.raw_at(rows),
+                [
+                    f"a {col.question.id} of {parent} {h!r} (this one belongs to {of[c]!r}; "
+                    f"see data/reference/{name}.csv)"
+                    for c, h in zip(child[bad], have[bad], strict=True)
+                ],
+            )
+
+
 def routing_text(chain: list[str], cols: dict, rows: np.ndarray) -> list[str]:
     """The answers along a routing chain, per row: "got_x blank, need_x = 'no'"."""
     parts: list[list[str]] = [[] for _ in rows]

@@ -38,6 +38,9 @@ Tables, in report order (ids are stable: they name the CSV files and workbook sh
 ``recommendations``      every rule fired on the published figures (``recommendation_id``,
                          ``tier``, ``areas``, ``languages``; words and evidence rendered)
 ``recommendation_count`` how many rules fired and how many are listed (the same)
+``qual_sources``, ``qual_quotes``  the qualitative evidence: distinct sources per theme (cubes
+                         ``qual:<unit>:<theme>``) and, with ``allow_free_text``, redacted quotes
+                         (:mod:`.qualitative`)
 """
 
 from __future__ import annotations
@@ -226,6 +229,11 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     # -- information -----------------------------------------------------------------------------
     information = scores.information_channels(mine, min_base=min_base)
     res.add(_information(information))
+
+    # -- qualitative evidence (field research, round tables, coded comments) ----------------------
+    from . import qualitative
+
+    qualitative.add(res, inputs, params, unit)
 
     # -- priorities, index, recommendations ------------------------------------------------------
     from .. import composite

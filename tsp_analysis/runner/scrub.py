@@ -25,16 +25,19 @@ MIN_LENGTH = 4
 
 
 def sensitive_values(parameters: dict[str, Any]) -> set[str]:
-    """Every value of an id or free-text column of the respondent inputs of a job."""
-    from ..codebook import RESPONDENT_DATASETS, load_codebook
+    """Every value of an id or free-text column of the inputs of a job that can point at a
+    person (``Codebook.sensitive_columns``: the surveys and the qualitative register)."""
+    from ..codebook import load_codebook
     from ..inputs import default_paths
     from ..readers import FOLDER_SUFFIXES
 
     columns = load_codebook().sensitive_columns()
     paths = {**default_paths(), **{k: Path(v) for k, v in parameters.get("inputs", {}).items()}}
     values: set[str] = set()
-    for dataset in RESPONDENT_DATASETS:
+    for dataset in columns:  # the surveys and the qualitative evidence register
         path = Path(paths[dataset])
+        if not path.exists():
+            continue
         files = (
             sorted(p for p in path.iterdir() if p.suffix.lower() in FOLDER_SUFFIXES)
             if path.is_dir()

@@ -18,6 +18,7 @@ from .monitoring import (
 )
 from .population import population_frame, residents_frame
 from .provider import provider_survey_frame
+from .qualitative import qual_evidence_frame
 from .streams import check_seed
 from .survey import tsp_survey_frame
 
@@ -48,7 +49,7 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
     dict of str to Path
         Dataset name (``tsp_survey``, ``provider_survey``, ``population``, ``residents``,
         ``consultations``, ``strategic_assessment``, ``recommendations``,
-        ``training_events``, ``expert_engagements``) → written CSV.
+        ``training_events``, ``expert_engagements``, ``qual_evidence``) → written CSV.
         ``MANIFEST.json`` beside them records the seed, the generator, each file's rows and
         SHA-256, and the dirty rows of ``tsp_survey.csv`` with what cleaning should do.
 
@@ -95,6 +96,8 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
         write(name, frame)
     # the register lists the recommendations the needs analysis gives on these very surveys
     write("recommendations", recommendations_frame(seed, needs_analysis_recommendations(out)))
+    # the qualitative register codes the comments of this very survey
+    write("qual_evidence", qual_evidence_frame(seed, survey))
     manifest = {
         "synthetic": True,
         "seed": seed,
