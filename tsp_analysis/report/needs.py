@@ -1620,15 +1620,14 @@ def priority_areas(res: Results) -> list[str]:
 def practices(res: Results, lang: str) -> Html:
     """For each priority area, the good practices of the catalogue that fit it: what it is,
     where, and how the project knows of it (presented at one of its events, or only planned
-    content of a study visit's programme)."""
-    from ..recommend import practices_for_areas
+    content of a study visit's programme). Then, in one line, the catalogue's other practices
+    with the areas they fit, so that every practice reaches the reader."""
+    from ..recommend import load_practices, practices_for_areas
 
     areas = priority_areas(res)
     fits = practices_for_areas(areas)
-    if fits.empty:
-        return message("needs.practices.none", lang)
     names = _area_labels(lang)
-    out = []
+    out = [] if not fits.empty else [str(message("needs.practices.none", lang))]
     for area in areas:
         mine = fits[fits["area"] == area]
         if mine.empty:
@@ -1637,6 +1636,21 @@ def practices(res: Results, lang: str) -> Html:
         out.append(
             f'<p class="tsp-practices-title">{label_html(names.get(area, area))}</p>'
             f'<ul class="tsp-practices">{items}</ul>'
+        )
+    others = [
+        rec
+        for rec in load_practices().to_dict("records")
+        if rec["practice_id"] not in set(fits["practice_id"])
+    ]
+    if others:
+        listed = "; ".join(
+            f"{rec[f'name_{lang}']} "
+            f"({fmt_list([names.get(a, a) for a in rec['areas'].split(';')], lang)})"
+            for rec in others
+        )
+        out.append(
+            f'<p class="tsp-practices-other">{t_html("needs.practices.others", lang)} '
+            f"{_words(listed)}.</p>"
         )
     return Html("".join(out))
 

@@ -203,7 +203,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     prov_cube = respondents_cube("provider_survey", unit, prov)
     res.add_cube(prov_cube)
     res.add(_provider_types(scores.provider_overall(providers, min_base=min_base), providers, unit))
-    res.add(_need_capacity(scores.need_capacity_gap(need_m, provider_m)))
+    res.add(_need_capacity(scores.need_capacity_gap(need_m, provider_m), unit))
 
     # -- drivers of satisfaction -----------------------------------------------------------------
     model = models.satisfaction_model(mine)
@@ -932,28 +932,41 @@ def _provider_types(overall: pd.DataFrame, providers: pd.DataFrame, unit: str) -
     )
 
 
-def _need_capacity(gap: pd.DataFrame) -> ResultTable:
+def _need_capacity(gap: pd.DataFrame, unit: str) -> ResultTable:
     """Need (share of respondents) and providers' capacity (a 0–100 rating) per area, side by
     side and never subtracted (different scales); and the share of all respondents with an
-    unmet need (need × unmet), which rests on both shares' bases."""
+    unmet need (need × unmet), which rests on both shares' bases.
+
+    The need share and its base are the need table's figure: the base is the same cell of the
+    respondents cube (those who answered the need question), so whatever the policy hides there
+    it hides here. The share with an unmet need rests on the smaller base, those asked whether
+    they got the services (the unmet share's base cell)."""
+    cube = respondents_cube_id(unit)
     rows = []
     for rec in gap.to_dict("records"):
+        area = rec["area"]
         rows.append(
             {
-                "area": rec["area"],
+                "area": area,
                 "measure": "need",
                 "kind": "share",
                 "estimate": rec["need"] / 100,
                 "n": rec["need_n"],
+                "n_cube": cube,
+                "n_coord": coord(**{cubes.item_dim(BASE_QUESTION["need"].format(area=area)):
+                                    "answered"}),
             }
         )
         rows.append(
             {
-                "area": rec["area"],
+                "area": area,
                 "measure": "unmet_all",
                 "kind": "share",
                 "estimate": rec["unmet_all"] / 100,
                 "n": np.nanmin([_num(rec["need_n"]), _num(rec["unmet_n"])]),
+                "n_cube": cube,
+                "n_coord": coord(**{cubes.item_dim(BASE_QUESTION["unmet"].format(area=area)):
+                                    "answered"}),
             }
         )
         rows.append(
