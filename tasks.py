@@ -81,8 +81,11 @@ def ensure_system_packages() -> None:
     import shutil
 
     if shutil.which("dpkg-query") is None:
-        print("not a Debian system: for `run --pdf` install Pango, HarfBuzz and fontconfig "
-              "yourself (README, 'PDF')", flush=True)
+        print(
+            "not a Debian system: for `run --pdf` install Pango, HarfBuzz and fontconfig "
+            "yourself (README, 'PDF')",
+            flush=True,
+        )
         return
     missing = []
     for package in DEBIAN_PACKAGES:
@@ -94,9 +97,12 @@ def ensure_system_packages() -> None:
     if not missing:
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
-        print("the PDF option (`run --pdf`) needs these Debian packages, not installed: "
-              f"{' '.join(missing)}\n  install them as root: apt-get install -y "
-              f"{' '.join(missing)}", flush=True)
+        print(
+            "the PDF option (`run --pdf`) needs these Debian packages, not installed: "
+            f"{' '.join(missing)}\n  install them as root: apt-get install -y "
+            f"{' '.join(missing)}",
+            flush=True,
+        )
         return
     print(f"installing Debian packages for the PDF option: {' '.join(missing)}", flush=True)
     apt = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -104,8 +110,11 @@ def ensure_system_packages() -> None:
         subprocess.run(["apt-get", "install", "-y", "-q", *missing], env=apt).returncode == 0
     )
     if not done:
-        print(f"could not install {' '.join(missing)}; the PDF option will not work until "
-              "they are installed (everything else does)", flush=True)
+        print(
+            f"could not install {' '.join(missing)}; the PDF option will not work until "
+            "they are installed (everything else does)",
+            flush=True,
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -53,14 +53,20 @@ def snapshot(folder: Path, worktree: bool) -> Path:
     folder.mkdir(parents=True)
     if worktree:
         for name in SNAPSHOT:
-            shutil.copytree(ROOT / name, folder / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
     else:
-        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", *SNAPSHOT],
-                                 cwd=ROOT, check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", "HEAD", *SNAPSHOT],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(folder), *filter(None, [os.environ.get("PYTHONPATH")])])
+        [str(folder), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
     sys.path.insert(0, str(folder))
     return folder
 
@@ -71,11 +77,25 @@ def timed(cmd: list[str], **kw) -> tuple[float, int]:
     return time.perf_counter() - start, result.returncode
 
 
-def runner_cmd(out: Path, notebooks: Path, params: Path, args: argparse.Namespace,
-               *extra: str) -> list[str]:
-    cmd = [str(BIN / "tsp-analysis"), "run", "--out", str(out), "--notebooks", str(notebooks),
-           "--params", str(params), "--lang", args.lang, "--workers", str(args.workers),
-           "--no-progress", *extra]
+def runner_cmd(
+    out: Path, notebooks: Path, params: Path, args: argparse.Namespace, *extra: str
+) -> list[str]:
+    cmd = [
+        str(BIN / "tsp-analysis"),
+        "run",
+        "--out",
+        str(out),
+        "--notebooks",
+        str(notebooks),
+        "--params",
+        str(params),
+        "--lang",
+        args.lang,
+        "--workers",
+        str(args.workers),
+        "--no-progress",
+        *extra,
+    ]
     if args.quick:
         cmd += ["--municipality", *QUICK]
     return cmd
@@ -109,7 +129,9 @@ def naive_loop(jobs, out: Path) -> tuple[float, int]:
     (out / "notebooks").mkdir(parents=True)
     (out / "html").mkdir()
     (out / "params").mkdir()
-    env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
+    env = dict(
+        os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline"
+    )
     failures = 0
     start = time.perf_counter()
     for job in jobs:
@@ -117,14 +139,34 @@ def naive_loop(jobs, out: Path) -> tuple[float, int]:
         params_file.write_text(json.dumps(job.parameters), encoding="utf-8")
         executed = out / "notebooks" / f"{job.name}.ipynb"
         step1 = subprocess.run(
-            [str(BIN / "papermill"), str(job.notebook), str(executed), "-f", str(params_file),
-             "--cwd", str(job.notebook.parent), "--no-progress-bar"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "papermill"),
+                str(job.notebook),
+                str(executed),
+                "-f",
+                str(params_file),
+                "--cwd",
+                str(job.notebook.parent),
+                "--no-progress-bar",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         step2 = subprocess.run(
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed),
-             "--output-dir", str(out / "html")],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+                "--output-dir",
+                str(out / "html"),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         failures += bool(step1.returncode or step2.returncode)
     return time.perf_counter() - start, failures
@@ -135,16 +177,28 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help=f"only {QUICK}: 5 reports")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--lang", default="lt", choices=["lt", "en", "all"])
-    parser.add_argument("--notebooks", type=Path, default=None,
-                        help="report notebooks (default: the snapshot's notebooks/)")
-    parser.add_argument("--params", type=Path, default=None,
-                        help="parameter files (default: the snapshot's params/)")
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help="report notebooks (default: the snapshot's notebooks/)",
+    )
+    parser.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        help="parameter files (default: the snapshot's params/)",
+    )
     parser.add_argument("--skip-naive", action="store_true", help="skip (b), the slowest part")
-    parser.add_argument("--variants", action="store_true",
-                        help="also time cold-launched kernels and a process pool")
+    parser.add_argument(
+        "--variants", action="store_true", help="also time cold-launched kernels and a process pool"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
-    parser.add_argument("--worktree", action="store_true",
-                        help="benchmark the working tree (default: the last commit)")
+    parser.add_argument(
+        "--worktree",
+        action="store_true",
+        help="benchmark the working tree (default: the last commit)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="tsp-bench-"))
@@ -154,61 +208,84 @@ def main() -> int:
     args.notebooks = args.notebooks or snap / "notebooks"
     args.params = args.params or snap / "params"
     if not all((args.notebooks / f"{r}.ipynb").is_file() for r in REPORTS):
-        print(f"no report notebooks in {args.notebooks}; using the test fixtures",
-              file=sys.stderr)
+        print(f"no report notebooks in {args.notebooks}; using the test fixtures", file=sys.stderr)
         args.notebooks = ROOT / "tests" / "fixtures" / "notebooks"
-    jobs = plan(QUICK if args.quick else None, None, args.lang,
-                notebooks_dir=args.notebooks, params_dir=args.params)
+    jobs = plan(
+        QUICK if args.quick else None,
+        None,
+        args.lang,
+        notebooks_dir=args.notebooks,
+        params_dir=args.params,
+    )
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
     rows: list[tuple[str, float, str]] = []
     try:
-        print(f"{len(jobs)} reports, {args.workers} workers, notebooks from {args.notebooks}, "
-              f"code from {snap}", flush=True)
+        print(
+            f"{len(jobs)} reports, {args.workers} workers, notebooks from {args.notebooks}, "
+            f"code from {snap}",
+            flush=True,
+        )
         floor_nbs = tmp / "floor-notebooks"
         modules = import_only_notebooks(args.notebooks, floor_nbs)
         print(f"floor notebooks import: {', '.join(modules)}", flush=True)
 
-        t_a, rc = timed(runner_cmd(tmp / "a", args.notebooks, args.params, args, "--force"),
-                        **quiet)
+        t_a, rc = timed(
+            runner_cmd(tmp / "a", args.notebooks, args.params, args, "--force"), **quiet
+        )
         rows.append(("(a) runner, cold (--force)", t_a, f"exit {rc}"))
         print(f"(a) {t_a:.1f} s (exit {rc})", flush=True)
         t_d, rc = timed(runner_cmd(tmp / "a", args.notebooks, args.params, args), **quiet)
         counts = json.loads((tmp / "a" / "manifest.json").read_text("utf-8"))["run"]["counts"]
         # Not all up to date means something changed in between (someone editing the
         # package's code on a shared machine): then (d) is not the figure it claims to be.
-        rows.append(("(d) runner, unchanged rerun", t_d,
-                     f"exit {rc}, {counts['up-to-date']} of {len(jobs)} up to date"))
+        rows.append(
+            (
+                "(d) runner, unchanged rerun",
+                t_d,
+                f"exit {rc}, {counts['up-to-date']} of {len(jobs)} up to date",
+            )
+        )
         print(f"(d) {t_d:.1f} s", flush=True)
         both = argparse.Namespace(**{**vars(args), "lang": "all"})
-        t_g, rc = timed(runner_cmd(tmp / "g", args.notebooks, args.params, both, "--force"),
-                        **quiet)
+        t_g, rc = timed(
+            runner_cmd(tmp / "g", args.notebooks, args.params, both, "--force"), **quiet
+        )
         rows.append(("(g) runner, both languages (--lang all)", t_g, f"exit {rc}"))
         print(f"(g) {t_g:.1f} s", flush=True)
         t_c, rc = timed(runner_cmd(tmp / "c", floor_nbs, args.params, args, "--force"), **quiet)
         rows.append(("(c) floor: import-only notebooks", t_c, f"exit {rc}"))
         print(f"(c) {t_c:.1f} s", flush=True)
         if args.variants:
-            t, rc = timed(runner_cmd(tmp / "e", args.notebooks, args.params, args, "--force",
-                                     "--cold-kernels"), **quiet)
+            t, rc = timed(
+                runner_cmd(
+                    tmp / "e", args.notebooks, args.params, args, "--force", "--cold-kernels"
+                ),
+                **quiet,
+            )
             rows.append(("(e) runner, kernels launched cold", t, f"exit {rc}"))
             print(f"(e) {t:.1f} s", flush=True)
-            t, rc = timed(runner_cmd(tmp / "f", args.notebooks, args.params, args, "--force",
-                                     "--executor", "process"), **quiet)
+            t, rc = timed(
+                runner_cmd(
+                    tmp / "f", args.notebooks, args.params, args, "--force", "--executor", "process"
+                ),
+                **quiet,
+            )
             rows.append(("(f) runner, process pool", t, f"exit {rc}"))
             print(f"(f) {t:.1f} s", flush=True)
         t_b = None
         if not args.skip_naive:
             t_b, failures = naive_loop(jobs, tmp / "b")
-            rows.append(("(b) naive loop: papermill + nbconvert CLIs", t_b,
-                         f"{failures} failed"))
+            rows.append(("(b) naive loop: papermill + nbconvert CLIs", t_b, f"{failures} failed"))
             print(f"(b) {t_b:.1f} s", flush=True)
             # Again after the long naive loop: if the machine's load changed meanwhile, the
             # two figures of (a) and of (c) disagree, and the ratios use their means.
-            t_a2, rc = timed(runner_cmd(tmp / "a2", args.notebooks, args.params, args,
-                                        "--force"), **quiet)
+            t_a2, rc = timed(
+                runner_cmd(tmp / "a2", args.notebooks, args.params, args, "--force"), **quiet
+            )
             rows.append(("(a) runner, cold, again after (b)", t_a2, f"exit {rc}"))
-            t_c2, rc = timed(runner_cmd(tmp / "c2", floor_nbs, args.params, args, "--force"),
-                             **quiet)
+            t_c2, rc = timed(
+                runner_cmd(tmp / "c2", floor_nbs, args.params, args, "--force"), **quiet
+            )
             rows.append(("(c) floor, again after (b)", t_c2, f"exit {rc}"))
             print(f"(a) again {t_a2:.1f} s, (c) again {t_c2:.1f} s", flush=True)
             t_a, t_c = (t_a + t_a2) / 2, (t_c + t_c2) / 2
@@ -228,8 +305,10 @@ def main() -> int:
     print(f"both / one lang = {t_g / t_a:5.2f}×   (target ≤ 1.25)")
     print(f"runner / floor  = {t_a / t_c:5.2f}×   (fixed start-up cost for comparison)")
     print(f"unchanged rerun = {t_d:5.2f} s   (target < 1 s)")
-    print(f"per report: runner {t_a / len(jobs):.2f} s, floor {t_c / len(jobs):.2f} s"
-          + (f", naive {t_b / len(jobs):.2f} s" if t_b is not None else ""))
+    print(
+        f"per report: runner {t_a / len(jobs):.2f} s, floor {t_c / len(jobs):.2f} s"
+        + (f", naive {t_b / len(jobs):.2f} s" if t_b is not None else "")
+    )
     return 0
 
 

@@ -534,7 +534,10 @@ def test_every_indicator_is_mapped_to_areas_and_a_type():
     # by hand from indicator_areas.csv: employment is followed by four indicators
     emp = mapped[mapped["area"] == "employment"]
     assert sorted(emp["indicator_id"]) == [
-        "activity_rate", "employment_rate", "over_qualification", "self_employment",
+        "activity_rate",
+        "employment_rate",
+        "over_qualification",
+        "self_employment",
         "unemployment_rate",
     ]
 

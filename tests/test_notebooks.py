@@ -25,7 +25,10 @@ NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ("needs_analysis", "data_review", "monitoring", "overview")
 LANGS = ("lt", "en")
 DEFAULT_MUNICIPALITY = {
-    "needs_analysis": "vilnius", "data_review": "vilnius", "monitoring": "all", "overview": "all"
+    "needs_analysis": "vilnius",
+    "data_review": "vilnius",
+    "monitoring": "all",
+    "overview": "all",
 }
 WORKERS = 2
 
@@ -40,8 +43,12 @@ def municipalities() -> list[str]:
 def jobs() -> list[tuple[str, str, str]]:
     """(report, municipality, language) of every report the batch builds."""
     slugs = municipalities()
-    units = {"needs_analysis": slugs, "data_review": [*slugs, "lithuania"], "monitoring": ["all"],
-             "overview": ["all"]}
+    units = {
+        "needs_analysis": slugs,
+        "data_review": [*slugs, "lithuania"],
+        "monitoring": ["all"],
+        "overview": ["all"],
+    }
     return [(r, m, lang) for r in REPORTS for m in units[r] for lang in LANGS]
 
 
@@ -67,8 +74,11 @@ def build_reports() -> dict[tuple[str, str | None, str | None], dict]:
         job = (rec["report"], rec["municipality"], rec["lang"])
         html = (out / rec["html"]).read_text(encoding="utf-8") if rec.get("html") else None
         error = rec.get("error")
-        rendered[job] = {"job": job, "html": html,
-                         "error": None if rec["status"] == "ok" else json.dumps(error)}
+        rendered[job] = {
+            "job": job,
+            "html": html,
+            "error": None if rec["status"] == "ok" else json.dumps(error),
+        }
     return rendered
 
 
@@ -103,7 +113,8 @@ def test_first_cell_holds_the_parameters_with_their_defaults(report):
     assert set(values) == set(DEFAULTS)
     assert values["municipality"] == DEFAULT_MUNICIPALITY[report]
     assert {k: v for k, v in values.items() if k != "municipality"} == {
-        k: v for k, v in DEFAULTS.items() if k != "municipality"}
+        k: v for k, v in DEFAULTS.items() if k != "municipality"
+    }
     validate_params(values, "parameters cell", report=report)
 
 
@@ -113,8 +124,11 @@ def test_cells_are_thin(report):
     nb = json.loads((NOTEBOOKS / f"{report}.ipynb").read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         tree = ast.parse("".join(cell["source"]))
-        loops = [n for n in ast.walk(tree)
-                 if isinstance(n, ast.For | ast.While | ast.If | ast.FunctionDef | ast.ClassDef)]
+        loops = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.For | ast.While | ast.If | ast.FunctionDef | ast.ClassDef)
+        ]
         assert not loops, "".join(cell["source"])
 
 
@@ -135,8 +149,10 @@ def test_report_states_fieldwork_monitoring_period_funding_and_project_code(rend
     assert re.search(r'data-safe="date">20\d\d-\d\d-\d\d</span> – <span data-safe="date">', html)
     if job[2] == "lt":
         assert "2020 m. viduryje iki 2021 m. gegužės" in text
-        assert ("bendrai finansuojamas iš Prieglobsčio, migracijos ir integracijos fondo "
-                "2014–2020 metų nacionalinės programos lėšų") in text
+        assert (
+            "bendrai finansuojamas iš Prieglobsčio, migracijos ir integracijos fondo "
+            "2014–2020 metų nacionalinės programos lėšų"
+        ) in text
     else:
         assert "mid-2020 to May 2021" in text
         assert "Asylum, Migration and Integration Fund 2014–2020 national programme" in text
@@ -153,8 +169,10 @@ def test_smallest_municipality_shows_suppression_marks(rendered, lang):
     assert footnote in text
     # a cell hidden to protect another says so, not "fewer than ..."
     assert 'data-reason="protects_other"' in html
-    protect = {"lt": "kad iš jo ir sumų nebūtų galima apskaičiuoti",
-               "en": "so that another hidden figure cannot be worked out"}[lang]
+    protect = {
+        "lt": "kad iš jo ir sumų nebūtų galima apskaičiuoti",
+        "en": "so that another hidden figure cannot be worked out",
+    }[lang]
     assert protect in text
 
 
@@ -198,14 +216,15 @@ def _annex1_expected() -> dict[tuple[str, str], str]:
         marks += [""] * (len(slugs) - len(marks))
         for slug, mark in zip(slugs, marks, strict=True):
             expected[(by_label[label.strip()], slug)] = (
-                "included" if mark.strip() == "+" else "not_included")
+                "included" if mark.strip() == "+" else "not_included"
+            )
     return expected
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_monitoring_strategic_table_matches_annex1_cell_by_cell(rendered, lang):
     html = rendered[("monitoring", "all", lang)]["html"]
-    table = html[html.index('id="strategic-matrix"'):]
+    table = html[html.index('id="strategic-matrix"') :]
     table = table[: table.index("</table>")]
     parser = _LevelCells()
     parser.feed(table)
@@ -223,18 +242,35 @@ def test_rendered_cells_show_their_level_label():
     from tsp_analysis.results import DisclosurePolicy, Results, ResultTable
 
     raw = Results("monitoring", "all")
-    raw.add(ResultTable.make(
-        "strategic_matrix",
-        pd.DataFrame({"component": ["goal", "financing"], "municipality": "akmene",
-                      "level": ["included", "partly"]}),
-        caption={"lt": "Matrica", "en": "Matrix"}, kind="text",
-        dims=["component", "municipality"], subject="records", values=["level"]))
-    raw.add(ResultTable.make(
-        "strategic_completeness",
-        pd.DataFrame({"municipality": ["akmene"], "measure": ["score"], "estimate": [75.0],
-                      "n": [2]}),
-        caption={"lt": "Balas", "en": "Score"}, kind="score", dims=["municipality", "measure"],
-        subject="records"))
+    raw.add(
+        ResultTable.make(
+            "strategic_matrix",
+            pd.DataFrame(
+                {
+                    "component": ["goal", "financing"],
+                    "municipality": "akmene",
+                    "level": ["included", "partly"],
+                }
+            ),
+            caption={"lt": "Matrica", "en": "Matrix"},
+            kind="text",
+            dims=["component", "municipality"],
+            subject="records",
+            values=["level"],
+        )
+    )
+    raw.add(
+        ResultTable.make(
+            "strategic_completeness",
+            pd.DataFrame(
+                {"municipality": ["akmene"], "measure": ["score"], "estimate": [75.0], "n": [2]}
+            ),
+            caption={"lt": "Balas", "en": "Score"},
+            kind="score",
+            dims=["municipality", "measure"],
+            subject="records",
+        )
+    )
     html = monitor.strategic_table(DisclosurePolicy().publish_one(raw), "lt")
     assert re.search(r'data-level="included"[^>]*>Įtraukta<', html)
     assert re.search(r'data-level="partly"[^>]*>Įtraukta iš dalies<', html)

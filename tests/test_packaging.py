@@ -49,8 +49,10 @@ def _conda_deps() -> dict[str, str]:
 def _conda_as_pip() -> dict[str, str]:
     """environment.yml's dependencies under their pip names (:data:`CONDA_NAMES` undone)."""
     back = {conda: pip for pip, conda in CONDA_NAMES.items()}
-    return {back.get(name, name): spec.replace(name, back.get(name, name), 1)
-            for name, spec in _conda_deps().items()}
+    return {
+        back.get(name, name): spec.replace(name, back.get(name, name), 1)
+        for name, spec in _conda_deps().items()
+    }
 
 
 def test_pyproject_and_environment_yml_name_the_same_dependencies():
@@ -129,7 +131,8 @@ def test_setup_ships_every_project_part_that_paths_reads():
 
     tree = ast.parse((ROOT / "setup.py").read_text())
     trees = next(
-        ast.literal_eval(node.value) for node in tree.body
+        ast.literal_eval(node.value)
+        for node in tree.body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TREES"
     )
     assert set(trees) == set(PROJECT_PARTS)
@@ -142,13 +145,28 @@ def wheel(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     for tree in ("tsp_analysis", "data", "notebooks", "params"):
-        shutil.copytree(ROOT / tree, src / tree,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_project"))
+        shutil.copytree(
+            ROOT / tree,
+            src / tree,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "_project"),
+        )
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-         "-q", "-w", str(out), str(src)],
-        check=True, capture_output=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "-w",
+            str(out),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
     )
     (found,) = out.glob("tsp_analysis-*.whl")
     return found
@@ -159,8 +177,11 @@ def test_wheel_contains_data_notebooks_and_parameters(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     prefix = f"tsp_analysis/{SHIPPED}/"
     for folder in PROJECT_PARTS:
-        committed = {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).iterdir()
-                     if p.is_file() and not p.name.startswith(".")}
+        committed = {
+            p.relative_to(ROOT).as_posix()
+            for p in (ROOT / folder).iterdir()
+            if p.is_file() and not p.name.startswith(".")
+        }
         assert committed, folder
         assert {prefix + c for c in committed} <= names, folder
     assert prefix + "data/README.md" in names
@@ -180,34 +201,71 @@ def test_wheel_installed_alone_builds_a_demo_report_in_an_empty_folder(wheel, tm
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     # Nothing of the checkout on the path (with it, pip finds the package "already there").
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "TSP_ANALYSIS_DATA", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "TSP_ANALYSIS_DATA", "VIRTUAL_ENV")
+    }
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", "--disable-pip-version-check", str(wheel)],
-        capture_output=True, text=True, env=env, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        check=True, capture_output=True, text=True).stdout.strip()
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     (Path(site) / "zz_shared_dependencies.pth").write_text(
-        sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+        sysconfig.get_path("purelib") + "\n", encoding="utf-8"
+    )
     # ... and their data files (nbconvert's templates, the kernel spec), which pip puts under
     # the environment's share/jupyter: found through Jupyter's documented search path.
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     where = subprocess.run(
         [str(python), "-c", "import tsp_analysis.paths as p; print(p.PROJECT_DIR, p.IN_CHECKOUT)"],
-        capture_output=True, text=True, env=env, cwd=tmp_path)
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert where.returncode == 0, where.stderr
     assert where.stdout.split() == [str(Path(site) / "tsp_analysis" / SHIPPED), "False"]
 
     empty = tmp_path / "empty"
     empty.mkdir()
     done = subprocess.run(
-        [str(env_dir / "bin" / "tsp-analysis"), "run", "--out", "X", "-m", "akmene",
-         "-r", "needs_analysis", "--no-progress"],
-        capture_output=True, text=True, env=env, cwd=empty, timeout=1200,
+        [
+            str(env_dir / "bin" / "tsp-analysis"),
+            "run",
+            "--out",
+            "X",
+            "-m",
+            "akmene",
+            "-r",
+            "needs_analysis",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=empty,
+        timeout=1200,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     html = empty / "X" / "html" / "needs_analysis-akmene-lt.html"
@@ -222,9 +280,20 @@ def test_the_suite_runs_every_notebook_under_nbval():
     assert "notebooks" in config["testpaths"]
     assert "--nbval-lax" in config["addopts"].split()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "notebooks"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "notebooks",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     collected = {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}

@@ -79,7 +79,7 @@ def test_page_is_small_without_jupyterlab_css_and_code_hidden():
 def test_skip_link_is_first_in_the_body_and_targets_the_content():
     for lang, words in (("lt", "Pereiti prie turinio"), ("en", "Skip to content")):
         html = _page("<p>x</p>", lang=lang)
-        body = html[html.index("<body"):]
+        body = html[html.index("<body") :]
         first = re.search(r"<body[^>]*>\s*(<[^>]+>)([^<]*)", body)
         assert first.group(1) == '<a class="tsp-skip" href="#tsp-content">'
         assert first.group(2) == words
@@ -93,7 +93,7 @@ def test_print_and_phone_css_are_in_the_page():
     assert css.strip()[:40] in html
     assert re.search(r"@page\s*\{\s*size:\s*A4", css)
     assert re.search(r"@page landscape\s*\{\s*size:\s*A4 landscape", css)
-    printing = css[css.index("@media print"):]
+    printing = css[css.index("@media print") :]
     for rule in (
         "thead { display: table-header-group; }",
         "break-inside: avoid",
@@ -103,7 +103,7 @@ def test_print_and_phone_css_are_in_the_page():
         "nav.tsp-pagenav",
     ):
         assert rule in printing, rule
-    phone = css[css.index("@media (max-width: 40em)"):css.index("@media print")]
+    phone = css[css.index("@media (max-width: 40em)") : css.index("@media print")]
     assert "font-size: 16px" in phone and ".tsp-scroll-hint { display: block; }" in phone
     # The scan skips <style>; a digit there is never taken for data, but say so here too.
     assert scan.scan_html(html, "page.html")[0] == []
@@ -136,13 +136,22 @@ def nav_page() -> str:
 
 def _record(report: str, slug: str, lang: str, status: str = "ok") -> dict:
     name = f"{report}-{slug}-{lang}"
-    return {"report": report, "municipality": slug, "lang": lang, "status": status,
-            "html": None if status == "failed" else f"html/{name}.html", "seconds": 1.0,
-            "notebook": f"notebooks/{name}.ipynb", "error": None, "html_sha256": None}
+    return {
+        "report": report,
+        "municipality": slug,
+        "lang": lang,
+        "status": status,
+        "html": None if status == "failed" else f"html/{name}.html",
+        "seconds": 1.0,
+        "notebook": f"notebooks/{name}.ipynb",
+        "error": None,
+        "html_sha256": None,
+    }
 
 
-def _folder(tmp_path: Path, records: list[dict], page: str = "<nav class=\"tsp-pagenav\">"
-            "</nav>{}") -> Path:
+def _folder(
+    tmp_path: Path, records: list[dict], page: str = '<nav class="tsp-pagenav"></nav>{}'
+) -> Path:
     out = tmp_path / "out"
     (out / "html").mkdir(parents=True)
     for r in records:
@@ -186,11 +195,14 @@ def nav_links(page: Path) -> list[tuple[str, str]]:
 
 def test_every_page_links_to_its_index_other_language_and_siblings(tmp_path, nav_page):
     records = [
-        _record("needs_analysis", "akmene", "lt"), _record("needs_analysis", "akmene", "en"),
-        _record("data_review", "akmene", "lt"), _record("data_review", "akmene", "en"),
+        _record("needs_analysis", "akmene", "lt"),
+        _record("needs_analysis", "akmene", "en"),
+        _record("data_review", "akmene", "lt"),
+        _record("data_review", "akmene", "en"),
         _record("needs_analysis", "jonava", "lt"),
         _record("data_review", "lithuania", "lt"),
-        _record("monitoring", "all", "lt"), _record("monitoring", "all", "en", "failed"),
+        _record("monitoring", "all", "lt"),
+        _record("monitoring", "all", "en", "failed"),
     ]
     out = _folder(tmp_path, records, nav_page)
     assert links.apply(out, records) == 7
@@ -231,24 +243,38 @@ def test_a_new_report_kind_is_linked_and_listed_without_code_change(tmp_path, na
 
 # -- the index ---------------------------------------------------------------------------------
 def _run(counts: dict | None = None) -> dict:
-    return {"finished": "2026-11-29T02:00:00+00:00", "seconds": 12.5,
-            "counts": counts or {"ok": 3, "failed": 1, "up-to-date": 0}}
+    return {
+        "finished": "2026-11-29T02:00:00+00:00",
+        "seconds": 12.5,
+        "counts": counts or {"ok": 3, "failed": 1, "up-to-date": 0},
+    }
 
 
 def test_index_groups_by_place_with_descriptions_and_language_switch():
     records = [
-        _record("needs_analysis", "akmene", "lt"), _record("needs_analysis", "akmene", "en"),
-        _record("data_review", "akmene", "lt"), _record("needs_analysis", "vilnius", "lt"),
-        _record("data_review", "lithuania", "lt"), _record("monitoring", "all", "lt"),
+        _record("needs_analysis", "akmene", "lt"),
+        _record("needs_analysis", "akmene", "en"),
+        _record("data_review", "akmene", "lt"),
+        _record("needs_analysis", "vilnius", "lt"),
+        _record("data_review", "lithuania", "lt"),
+        _record("monitoring", "all", "lt"),
     ]
     lt = index.render(records, _run(), "lt")
     en = index.render(records, _run(), "en")
     assert '<html lang="lt">' in lt and '<html lang="en">' in en
     assert '<a href="index.en.html" lang="en" hreflang="en">English</a>' in lt
     assert '<a href="index.html" lang="lt" hreflang="lt">Lietuviškai</a>' in en
-    order = [lt.index(s) for s in ("<h2>Savivaldybės</h2>", "Vilniaus miesto savivaldybė",
-                                   "Akmenės rajono savivaldybė", "<h2>Visa Lietuva</h2>",
-                                   "Lietuva</h3>", "Visos savivaldybės</h3>")]
+    order = [
+        lt.index(s)
+        for s in (
+            "<h2>Savivaldybės</h2>",
+            "Vilniaus miesto savivaldybė",
+            "Akmenės rajono savivaldybė",
+            "<h2>Visa Lietuva</h2>",
+            "Lietuva</h3>",
+            "Visos savivaldybės</h3>",
+        )
+    ]
     assert order == sorted(order)  # municipalities in reference order, then the country
     assert "Ko reikia savivaldybėje gyvenantiems TŠP" in lt
     assert "What third-country nationals living in the municipality need" in en
@@ -259,7 +285,7 @@ def test_index_groups_by_place_with_descriptions_and_language_switch():
     assert '<a class="report-link" href="html/needs_analysis-akmene-en.html">' in en
     assert 'href="html/data_review-akmene-lt.html" lang="lt" hreflang="lt">Data review</a>' in en
     # timings and timestamps out of the way
-    details = lt[lt.index('<details class="build">'):lt.index("</details>")]
+    details = lt[lt.index('<details class="build">') : lt.index("</details>")]
     assert "2026-11-29T02:00:00+00:00" in details and ">1.0<" in details
     assert lt.index("2026-11-29T02") > lt.index('<details class="build">')
     assert "data-synthetic" not in lt
@@ -272,7 +298,7 @@ def test_index_shows_failures_with_their_error_and_the_synthetic_banner():
     failed["error"] = {"name": "KeyError", "message": "'value' [withheld]", "cell": 4}
     records = [_record("needs_analysis", "akmene", "lt"), failed]
     page = index.render(records, _run(), "lt", synthetic=True)
-    top = page[:page.index("<h2>Savivaldybės</h2>")]
+    top = page[: page.index("<h2>Savivaldybės</h2>")]
     assert '<section class="failures">' in top and "Nepavykusios ataskaitos" in top
     assert "KeyError in cell [4]: &#x27;value&#x27; [withheld]" in top
     assert 'href="notebooks/data_review-akmene-lt.ipynb"' in top
@@ -285,8 +311,9 @@ def test_index_banner_comes_from_the_report_pages(tmp_path):
     records = [_record("needs_analysis", "akmene", "lt")]
     out = _folder(tmp_path, records)
     assert not index.is_synthetic(out, records)
-    (out / records[0]["html"]).write_text('<div class="tsp-synthetic" data-synthetic="true">',
-                                          "utf-8")
+    (out / records[0]["html"]).write_text(
+        '<div class="tsp-synthetic" data-synthetic="true">', "utf-8"
+    )
     assert index.is_synthetic(out, records)
     index.write(out, records, _run())
     for name in ("index.html", "index.en.html"):
@@ -337,7 +364,8 @@ def test_scan_covers_pdfs_through_their_page(tmp_path):
     assert problems == ["PDF not listed in the manifest (unscanned)"]
     records[0]["pdf"] = {"path": "pdf/needs_analysis-akmene-lt.pdf", "html_sha256": "0" * 64}
     assert [v.problem for v in scan._check_pdfs(out, by_name)] == [
-        "PDF not made from the page scanned"]
+        "PDF not made from the page scanned"
+    ]
     records[0]["pdf"]["html_sha256"] = records[0]["html_sha256"]
     assert scan._check_pdfs(out, by_name) == []
 
@@ -360,11 +388,18 @@ def test_a_build_links_every_page_lists_failures_and_writes_a4_pdfs(tmp_path):
     _write_params(tmp_path / "params", "jonava", inputs={"tsp_survey": "broken.csv"})
     _write_params(tmp_path / "params", "all")
     out = tmp_path / "out"
-    result = build(municipalities=["akmene", "jonava"], reports=["needs_analysis", "monitoring"],
-                   langs="all", out=out, notebooks_dir=tmp_path / "notebooks",
-                   params_dir=tmp_path / "params", workers=2, progress=False, pdf=True)
-    status = {f"{r['report']}-{r['municipality']}-{r['lang']}": r["status"]
-              for r in result.records}
+    result = build(
+        municipalities=["akmene", "jonava"],
+        reports=["needs_analysis", "monitoring"],
+        langs="all",
+        out=out,
+        notebooks_dir=tmp_path / "notebooks",
+        params_dir=tmp_path / "params",
+        workers=2,
+        progress=False,
+        pdf=True,
+    )
+    status = {f"{r['report']}-{r['municipality']}-{r['lang']}": r["status"] for r in result.records}
     assert status["needs_analysis-jonava-lt"] == "failed"
     assert result.pdf_problems == []
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))["reports"]
@@ -388,9 +423,16 @@ def test_a_build_links_every_page_lists_failures_and_writes_a4_pdfs(tmp_path):
     assert 'href="pdf/needs_analysis-akmene-lt.pdf"' in lt
     assert [v for v in scan.scan(out) if "PDF" in v.problem] == []
     # the next run: nothing rebuilt, nothing rewritten, the PDFs still current
-    again = build(municipalities=["akmene"], reports=["needs_analysis"], langs="all", out=out,
-                  notebooks_dir=tmp_path / "notebooks", params_dir=tmp_path / "params",
-                  workers=1, progress=False)
+    again = build(
+        municipalities=["akmene"],
+        reports=["needs_analysis"],
+        langs="all",
+        out=out,
+        notebooks_dir=tmp_path / "notebooks",
+        params_dir=tmp_path / "params",
+        workers=1,
+        progress=False,
+    )
     assert {r["status"] for r in again.records} == {"up-to-date"}
     assert (out / "pdf" / "needs_analysis-akmene-lt.pdf").is_file()
 

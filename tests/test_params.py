@@ -132,8 +132,13 @@ def test_negative_seed_is_rejected():
 
 @pytest.mark.parametrize(
     ("key", "value", "floor"),
-    [("min_count", -1, 3), ("min_count", 0, 3), ("min_count", 2, 3),
-     ("min_base", 0, 5), ("min_base", 4, 5)],
+    [
+        ("min_count", -1, 3),
+        ("min_count", 0, 3),
+        ("min_count", 2, 3),
+        ("min_base", 0, 5),
+        ("min_base", 4, 5),
+    ],
 )
 def test_thresholds_below_their_floor_are_refused(key, value, floor):
     with pytest.raises(ParameterError) as info:
@@ -203,8 +208,15 @@ def test_every_bad_key_is_reported_at_once(tmp_path):
     err = info.value
     keys = [key for key, _ in err.problems]
     assert sorted(keys) == sorted(
-        ["min_bse", "seed", "municipality", "lang", "min_count", "inputs.tsp_survey",
-         "inputs.tsp_surveys"]
+        [
+            "min_bse",
+            "seed",
+            "municipality",
+            "lang",
+            "min_count",
+            "inputs.tsp_survey",
+            "inputs.tsp_surveys",
+        ]
     )
     text = str(err)
     assert text.startswith("params/kaunas.yaml: 7 invalid parameters")

@@ -67,7 +67,7 @@ def test_no_respondent_id_or_free_text(rendered, identifiers, comments, job):
 
 def _body(html: str) -> str:
     """The visible document: the body without scripts, styles and embedded images."""
-    body = html[html.index("<body"):]
+    body = html[html.index("<body") :]
     body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
     return _text(body)
 
@@ -107,7 +107,8 @@ def test_scan_fails_on_a_report_with_an_injected_unmarked_number(rendered, tmp_p
     page.write_text(text.replace("</body>", "<p>Ukraina (52 %)</p></body>", 1), "utf-8")
     violations = scan.scan(copy, expected=_names())
     assert [(v.file, v.problem) for v in violations] == [
-        ("html/needs_analysis-jonava-lt.html", "number outside a checked cell")]
+        ("html/needs_analysis-jonava-lt.html", "number outside a checked cell")
+    ]
     page.unlink()
     assert any(v.problem == "report page is missing" for v in scan.scan(copy))
 
@@ -156,8 +157,9 @@ def test_a_report_s_csv_and_workbook_read_back_equal_its_results(rendered):
         assert back["suppressed"].tolist() == want["suppressed"].tolist()
         sheet = sheets[table.id[:31]]
         shown = sheet["Estimate"].tolist()
-        for value, hidden, expected in zip(shown, want["suppressed"], want["estimate"],
-                                           strict=True):
+        for value, hidden, expected in zip(
+            shown, want["suppressed"], want["estimate"], strict=True
+        ):
             if hidden:
                 assert value == export.MARK
             elif not pd.isna(expected):

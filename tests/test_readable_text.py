@@ -29,12 +29,30 @@ from tsp_analysis.report import grammar, i18n
 # ends in 2–9 (not 12–19) → nominative plural; ends in 0 or 11–19 → genitive plural.
 NOM_SG = [1, 21, 31, 41, 51, 61, 71, 81, 91, 101, 121]
 NOM_PL = [
-    *range(2, 10), *range(22, 30), *range(32, 40), *range(42, 50), *range(52, 60),
-    *range(62, 70), *range(72, 80), *range(82, 90), *range(92, 100), *range(102, 110),
+    *range(2, 10),
+    *range(22, 30),
+    *range(32, 40),
+    *range(42, 50),
+    *range(52, 60),
+    *range(62, 70),
+    *range(72, 80),
+    *range(82, 90),
+    *range(92, 100),
+    *range(102, 110),
     *range(122, 126),
 ]
 GEN_PL = [
-    0, *range(10, 21), 30, 40, 50, 60, 70, 80, 90, 100, *range(110, 121),
+    0,
+    *range(10, 21),
+    30,
+    40,
+    50,
+    60,
+    70,
+    80,
+    90,
+    100,
+    *range(110, 121),
 ]
 
 
@@ -54,12 +72,23 @@ def test_lithuanian_form_after_every_number_0_to_125(n):
 @pytest.mark.parametrize(
     ("n", "word"),
     [
-        (0, "rekomendacijų"), (1, "rekomendacija"), (2, "rekomendacijos"),
-        (9, "rekomendacijos"), (10, "rekomendacijų"), (11, "rekomendacijų"),
-        (19, "rekomendacijų"), (20, "rekomendacijų"), (21, "rekomendacija"),
-        (22, "rekomendacijos"), (101, "rekomendacija"), (111, "rekomendacijų"),
-        (112, "rekomendacijų"), (120, "rekomendacijų"),
-        (122, "rekomendacijos"), (1001, "rekomendacija"), (1011, "rekomendacijų"),
+        (0, "rekomendacijų"),
+        (1, "rekomendacija"),
+        (2, "rekomendacijos"),
+        (9, "rekomendacijos"),
+        (10, "rekomendacijų"),
+        (11, "rekomendacijų"),
+        (19, "rekomendacijų"),
+        (20, "rekomendacijų"),
+        (21, "rekomendacija"),
+        (22, "rekomendacijos"),
+        (101, "rekomendacija"),
+        (111, "rekomendacijų"),
+        (112, "rekomendacijų"),
+        (120, "rekomendacijų"),
+        (122, "rekomendacijos"),
+        (1001, "rekomendacija"),
+        (1011, "rekomendacijų"),
     ],
 )
 def test_lithuanian_anchor_phrases(n, word):
@@ -68,18 +97,30 @@ def test_lithuanian_anchor_phrases(n, word):
 
 def test_issue_example_five_of_fifty_one_assessed_recommendations():
     text = i18n.t(
-        "monitoring.summary.implementation_final", "lt",
-        implemented="5", assessed="51", share="9,8 %", weighted="12,7 %",
+        "monitoring.summary.implementation_final",
+        "lt",
+        implemented="5",
+        assessed="51",
+        share="9,8 %",
+        weighted="12,7 %",
     )
     assert "5 iš 51 įvertintos rekomendacijos" in text
     text = i18n.t(
-        "monitoring.summary.implementation_final", "lt",
-        implemented="5", assessed="52", share="9,6 %", weighted="12,5 %",
+        "monitoring.summary.implementation_final",
+        "lt",
+        implemented="5",
+        assessed="52",
+        share="9,6 %",
+        weighted="12,5 %",
     )
     assert "5 iš 52 įvertintų rekomendacijų" in text
     assert "iš 11 įvertintų rekomendacijų" in i18n.t(
-        "monitoring.summary.implementation_interim", "lt",
-        implemented="1", assessed="11", share="9,1 %", weighted="9,1 %",
+        "monitoring.summary.implementation_interim",
+        "lt",
+        implemented="1",
+        assessed="11",
+        share="9,1 %",
+        weighted="9,1 %",
     )
 
 
@@ -100,8 +141,11 @@ def test_agreement_reads_the_number_as_shown():
     assert i18n.shown_number("2,5", "lt") == 2.5
     assert i18n.shown_number("‡", "lt") is None
     html = i18n.t_html(
-        "monitoring.summary.consultations", "lt",
-        held=i18n.Markup("7"), planned=i18n.Markup(span), share=i18n.Markup("1 %"),
+        "monitoring.summary.consultations",
+        "lt",
+        held=i18n.Markup("7"),
+        planned=i18n.Markup(span),
+        share=i18n.Markup("1 %"),
     )
     assert f"iš {span} suplanuotos konsultacijos" in html
     # no number to agree with: the genitive plural, which reads right after most numbers
@@ -146,9 +190,33 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 LT_NAMES_IN_ENGLISH = {"ŠVIS"}
 #: Words that are English only: none may appear in a Lithuanian report.
 ENGLISH_WORDS = {
-    "the", "and", "of", "see", "note", "with", "for", "is", "are", "not", "shown", "respondents",
-    "respondent", "recommendation", "recommendations", "municipality", "municipalities",
-    "table", "figure", "from", "this", "which", "rows", "row", "answers", "area", "areas",
+    "the",
+    "and",
+    "of",
+    "see",
+    "note",
+    "with",
+    "for",
+    "is",
+    "are",
+    "not",
+    "shown",
+    "respondents",
+    "respondent",
+    "recommendation",
+    "recommendations",
+    "municipality",
+    "municipalities",
+    "table",
+    "figure",
+    "from",
+    "this",
+    "which",
+    "rows",
+    "row",
+    "answers",
+    "area",
+    "areas",
 }
 #: Terms of art a Lithuanian text may quote in English or Latin (software and method names).
 ENGLISH_IN_LITHUANIAN = {"raking", "statsmodels", "multipletests", "OrderedModel"}
@@ -177,8 +245,11 @@ def lithuanian_words(text: str) -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text) if w.lower() in ENGLISH_WORDS and w not in
-            ENGLISH_IN_LITHUANIAN]
+    return [
+        w
+        for w in WORD.findall(text)
+        if w.lower() in ENGLISH_WORDS and w not in ENGLISH_IN_LITHUANIAN
+    ]
 
 
 def _filled(template: str, lang: str) -> str:
@@ -200,9 +271,19 @@ def test_report_texts_stay_in_their_language(lang):
 
 #: English columns of the other reference tables a report shows.
 ENGLISH_TABLES = (
-    "areas.csv", "criteria.csv", "datareview_terms.csv", "data_sources.csv", "indicators.csv",
-    "data_gap_rules.csv", "good_practices.csv", "recommendation_rules.csv", "value_sets.csv",
-    "codebook.csv", "evaluations.csv", "strategic_components.csv", "residence_bases.csv",
+    "areas.csv",
+    "criteria.csv",
+    "datareview_terms.csv",
+    "data_sources.csv",
+    "indicators.csv",
+    "data_gap_rules.csv",
+    "good_practices.csv",
+    "recommendation_rules.csv",
+    "value_sets.csv",
+    "codebook.csv",
+    "evaluations.csv",
+    "strategic_components.csv",
+    "residence_bases.csv",
     "age_groups.csv",
 )
 
@@ -213,8 +294,12 @@ def test_english_labels_of_reference_tables_have_no_lithuanian_words(name):
     # data_sources.csv keeps its English note in "note" (the Lithuanian one is a report text)
     columns = [c for c in rows[0] if c.endswith("_en") or (c, name) == ("note", "data_sources.csv")]
     assert columns, name
-    bad = [(name, row[columns[0]], c, w) for row in rows for c in columns
-           for w in lithuanian_words(row[c] or "")]
+    bad = [
+        (name, row[columns[0]], c, w)
+        for row in rows
+        for c in columns
+        for w in lithuanian_words(row[c] or "")
+    ]
     assert not bad, bad
 
 
@@ -326,8 +411,11 @@ def test_no_codebook_id_parameter_name_or_path_in_any_report(pages):
 
 @pytest.mark.slow
 def test_english_reports_have_no_lithuanian_words(pages):
-    bad = {job: sorted(set(lithuanian_words(text))) for job, text in pages.items()
-           if job[2] == "en" and lithuanian_words(text)}
+    bad = {
+        job: sorted(set(lithuanian_words(text)))
+        for job, text in pages.items()
+        if job[2] == "en" and lithuanian_words(text)
+    }
     assert not bad, bad
 
 

@@ -21,16 +21,28 @@ def test_six_municipalities_with_both_names():
 
 def test_nine_areas_and_five_criteria_in_report_order():
     assert reference.area_ids() == [
-        "education", "employment", "social_housing", "health", "culture",
-        "participation", "equal_opportunities", "womens_rights", "community",
+        "education",
+        "employment",
+        "social_housing",
+        "health",
+        "culture",
+        "participation",
+        "equal_opportunities",
+        "womens_rights",
+        "community",
     ]
     assert reference.criterion_ids() == [
-        "coverage", "relevance", "accessibility", "quality", "inclusion",
+        "coverage",
+        "relevance",
+        "accessibility",
+        "quality",
+        "inclusion",
     ]
 
 
-@pytest.mark.parametrize("name", ["areas", "criteria", "residence_bases", "age_groups",
-                                  "strategic_components"])
+@pytest.mark.parametrize(
+    "name", ["areas", "criteria", "residence_bases", "age_groups", "strategic_components"]
+)
 def test_every_label_present_in_both_languages(name):
     frame = reference.table(name)
     for lang in reference.LANGUAGES:
@@ -40,7 +52,8 @@ def test_every_label_present_in_both_languages(name):
 def test_lithuanian_labels_keep_their_diacritics():
     # A label table saved through a wrong code page loses ą, č, ė, ų...; catch that early.
     text = "".join(reference.table("areas")["label_lt"]) + "".join(
-        reference.table("criteria")["label_lt"])
+        reference.table("criteria")["label_lt"]
+    )
     assert LT_LETTERS & set(text)
     assert "Švietimas ir vaikų ugdymas" in reference.labels("areas", "lt").values()
     assert reference.labels("criteria", "lt")["inclusion"] == "Įtrauktis"

@@ -50,9 +50,7 @@ def _figures(html: str) -> list[tuple[str, str, list[str]]]:
 def _title(svg: str) -> str:
     """The chart's title as drawn: its bold text in the title's size (wrapped lines joined)."""
     size = f"font-size: {charts.RC['axes.titlesize']}px"
-    lines = re.findall(
-        rf'<text style="{size}[^"]*font-weight: 700[^"]*"[^>]*>([^<]*)</text>', svg
-    )
+    lines = re.findall(rf'<text style="{size}[^"]*font-weight: 700[^"]*"[^>]*>([^<]*)</text>', svg)
     return " ".join(unescape(x) for x in lines)
 
 
@@ -68,8 +66,10 @@ def test_every_chart_has_a_text_alternative_and_a_data_link(rendered, job):
     # every kind of chart named in this language, and the sentence that says where the
     # figures are
     kinds = [t(f"charts.alt.{k}", lang) for k in charts.ALT_KINDS]
-    where = [t(k, lang, table="")[:25] for k in ("charts.alt.table", "charts.alt.data",
-                                                 "charts.alt.data_file")]
+    where = [
+        t(k, lang, table="")[:25]
+        for k in ("charts.alt.table", "charts.alt.data", "charts.alt.data_file")
+    ]
     for alt, svg, links in figures:
         title = _title(svg)
         assert len(alt) > len(title) + 40, (alt, title)

@@ -32,14 +32,20 @@ def _needs() -> pd.DataFrame:
 
 def _bar_widths(ax) -> list[float]:
     bars = [p for c in ax.containers if isinstance(c, BarContainer) for p in c]
-    return sorted(round(p.get_width(), 6) for p in bars
-                  if np.isfinite(p.get_width()) and p.get_width() > 0)
+    return sorted(
+        round(p.get_width(), 6) for p in bars if np.isfinite(p.get_width()) and p.get_width() > 0
+    )
 
 
 def test_interval_bars_leave_out_suppressed_and_small_bases():
     labels = {"health": "Sveikata", "education": "Švietimas", "culture": "Kultūra"}
     fig, omitted = charts.interval_bars_figure(
-        _needs(), "area", "lt", min_base=10, hue="measure", category_labels=labels,
+        _needs(),
+        "area",
+        "lt",
+        min_base=10,
+        hue="measure",
+        category_labels=labels,
         hue_labels={"need": "Poreikis", "unmet": "Nepatenkintas"},
     )
     ax = fig.axes[0]
@@ -93,8 +99,9 @@ def test_heatmap_hatches_suppressed_cells_and_does_not_annotate_them():
 
 def test_stacked_bars_sum_to_one_per_row():
     data = pd.DataFrame({"m": ["a", "a", "b"], "s": ["x", "y", "x"], "c": [1, 3, 2]})
-    fig = charts.stacked_bars_figure(data, "m", "s", "c", "en", part_order=["x", "y"],
-                                     part_labels={"x": "X", "y": "Y"})
+    fig = charts.stacked_bars_figure(
+        data, "m", "s", "c", "en", part_order=["x", "y"], part_labels={"x": "X", "y": "Y"}
+    )
     ax = fig.axes[0]
     ends = {}
     for p in ax.patches:
@@ -104,8 +111,14 @@ def test_stacked_bars_sum_to_one_per_row():
 
 
 def test_forest_plot_marks_no_effect_line():
-    table = pd.DataFrame({"term": ["lt_level", "sex[male]"], "odds_ratio": [1.5, 0.8],
-                          "ci_low": [1.2, 0.5], "ci_high": [1.9, 1.3]})
+    table = pd.DataFrame(
+        {
+            "term": ["lt_level", "sex[male]"],
+            "odds_ratio": [1.5, 0.8],
+            "ci_low": [1.2, 0.5],
+            "ci_high": [1.9, 1.3],
+        }
+    )
     fig = charts.forest_figure(table, "en", term_labels={"lt_level": "Lithuanian level"})
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
@@ -118,18 +131,27 @@ def test_needs_chart_draws_checked_rows_and_lists_the_hidden_ones():
     from tsp_analysis.results.policy import DisclosurePolicy
     from tsp_analysis.results.table import Results, ResultTable
 
-    rows = pd.DataFrame({
-        "area": ["health", "health", "culture", "culture"],
-        "measure": ["need", "unmet", "need", "unmet"],
-        "group": "unit",
-        "estimate": [0.42, 0.3, 0.2, 0.9],
-        "ci_low": [0.35, 0.2, 0.1, 0.6],
-        "ci_high": [0.49, 0.41, 0.3, 0.99],
-        "n": [57, 30, 40, 4],
-    })
+    rows = pd.DataFrame(
+        {
+            "area": ["health", "health", "culture", "culture"],
+            "measure": ["need", "unmet", "need", "unmet"],
+            "group": "unit",
+            "estimate": [0.42, 0.3, 0.2, 0.9],
+            "ci_low": [0.35, 0.2, 0.1, 0.6],
+            "ci_high": [0.49, 0.41, 0.3, 0.99],
+            "n": [57, 30, 40, 4],
+        }
+    )
     res = Results("needs_analysis", "akmene")
-    res.add(ResultTable.make("need_unmet", rows, caption={"lt": "L", "en": "T"}, kind="share",
-                             dims=["area", "measure", "group"]))
+    res.add(
+        ResultTable.make(
+            "need_unmet",
+            rows,
+            caption={"lt": "L", "en": "T"},
+            kind="share",
+            dims=["area", "measure", "group"],
+        )
+    )
     res = DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
     html = needs.needs_chart(res, "en")
     assert "<img" in html and 'data-table="need_unmet"' in html
@@ -173,9 +195,7 @@ def test_text_colour_reaches_the_minimum_on_any_background():
 
 def _scores_grid() -> pd.DataFrame:
     rows, cols = [f"a{i}" for i in range(11)], ["c0", "c1", "c2"]
-    frame = pd.DataFrame(
-        [(r, c) for r in rows for c in cols], columns=["area", "criterion"]
-    )
+    frame = pd.DataFrame([(r, c) for r in rows for c in cols], columns=["area", "criterion"])
     frame["estimate"] = np.linspace(0, 100, len(frame))
     frame["n"] = 40
     frame["suppressed"] = False
@@ -194,8 +214,14 @@ def test_heatmap_text_meets_four_and_a_half_to_one_on_every_cell():
     ax = fig.axes[0]
     mesh = ax.collections[0]
     faces = mesh.to_rgba(np.ma.compressed(mesh.get_array()))
-    boxes = {(round(t.get_position()[0] - 0.5), round(t.get_position()[1] - 0.5)):
-             t.get_bbox_patch().get_facecolor() for t in ax.texts if t.get_bbox_patch()}
+    boxes = {
+        (
+            round(t.get_position()[0] - 0.5),
+            round(t.get_position()[1] - 0.5),
+        ): t.get_bbox_patch().get_facecolor()
+        for t in ax.texts
+        if t.get_bbox_patch()
+    }
     values = np.ma.getdata(mesh.get_array()).reshape(11, 3)
     mask = np.ma.getmaskarray(mesh.get_array()).reshape(11, 3)
     k = 0
@@ -213,13 +239,24 @@ def test_heatmap_uses_a_colour_blind_safe_map_not_red_to_green():
 
 
 def test_status_bars_differ_by_hatching_and_their_labels_meet_the_contrast():
-    data = pd.DataFrame({"row": ["a"] * 3 + ["b"] * 3,
-                         "status": ["implemented", "partly", "not"] * 2,
-                         "count": [5, 3, 2, 1, 4, 5]})
+    data = pd.DataFrame(
+        {
+            "row": ["a"] * 3 + ["b"] * 3,
+            "status": ["implemented", "partly", "not"] * 2,
+            "count": [5, 3, 2, 1, 4, 5],
+        }
+    )
     fig = charts.stacked_bars_figure(
-        data, "row", "status", "count", "en", part_order=["implemented", "partly", "not"],
+        data,
+        "row",
+        "status",
+        "count",
+        "en",
+        part_order=["implemented", "partly", "not"],
         part_labels={"implemented": "Implemented", "partly": "Partly", "not": "Not"},
-        colours=charts.STATUS_COLOURS, hatches=charts.STATUS_HATCHES)
+        colours=charts.STATUS_COLOURS,
+        hatches=charts.STATUS_HATCHES,
+    )
     ax = fig.axes[0]
     hatches = {p.get_hatch() for p in ax.patches if p.get_width() > 0}
     assert hatches == {None, "//", "xx"}
@@ -237,8 +274,12 @@ def test_html_level_cells_meet_the_contrast():
 
     rules = re.findall(r"td\.(tsp-[a-z_-]+)\{([^}]*)\}", STYLE)
     coloured = {name: body for name, body in rules if "background" in body}
-    assert {"tsp-level-included", "tsp-level-partly", "tsp-level-not_included",
-            "tsp-suppressed"} <= set(coloured)
+    assert {
+        "tsp-level-included",
+        "tsp-level-partly",
+        "tsp-level-not_included",
+        "tsp-suppressed",
+    } <= set(coloured)
     for name, body in coloured.items():
         bg = re.search(r"background:(#[0-9a-f]{6})", body).group(1)
         fg = re.search(r"(?<![-\w])color:(#[0-9a-f]{6})", body).group(1)
@@ -248,29 +289,57 @@ def test_html_level_cells_meet_the_contrast():
 # -- phone legibility (issue 11, item 5) ----------------------------------------------------------
 def _every_chart() -> dict:
     needs = _needs()
-    lines = pd.DataFrame({"m": ["vilnius"] * 3 + ["akmene"] * 3, "year": [2019, 2020, 2021] * 2,
-                          "v": [1.0, 1.2, 1.4, 0.3, 0.4, 0.5]})
-    forest = pd.DataFrame({"term": ["lt_level", "sex[male]"], "odds_ratio": [1.5, 0.8],
-                           "ci_low": [1.2, 0.5], "ci_high": [1.9, 1.3]})
-    ranks = pd.DataFrame({"area": ["health", "culture"], "rank": [1.0, 2.0],
-                          "rank_min": [1.0, 1.0], "rank_max": [2.0, 2.0]})
+    lines = pd.DataFrame(
+        {
+            "m": ["vilnius"] * 3 + ["akmene"] * 3,
+            "year": [2019, 2020, 2021] * 2,
+            "v": [1.0, 1.2, 1.4, 0.3, 0.4, 0.5],
+        }
+    )
+    forest = pd.DataFrame(
+        {
+            "term": ["lt_level", "sex[male]"],
+            "odds_ratio": [1.5, 0.8],
+            "ci_low": [1.2, 0.5],
+            "ci_high": [1.9, 1.3],
+        }
+    )
+    ranks = pd.DataFrame(
+        {
+            "area": ["health", "culture"],
+            "rank": [1.0, 2.0],
+            "rank_min": [1.0, 1.0],
+            "rank_max": [2.0, 2.0],
+        }
+    )
     pair = pd.DataFrame({"area": ["health", "culture"], "a": [40.0, 20.0], "b": [55.0, 70.0]})
     long_title = "Paslaugų poreikis ir nepatenkintas poreikis pagal sritį, savivaldybę ir metus"
     return {
-        "bars": charts.interval_bars_figure(needs, "area", "lt", 10, hue="measure",
-                                            title=long_title)[0],
-        "heatmap": charts.heatmap_figure(_scores_grid(), "area", "criterion", "lt", 10,
-                                         title=long_title)[0],
+        "bars": charts.interval_bars_figure(
+            needs, "area", "lt", 10, hue="measure", title=long_title
+        )[0],
+        "heatmap": charts.heatmap_figure(
+            _scores_grid(), "area", "criterion", "lt", 10, title=long_title
+        )[0],
         "forest": charts.forest_figure(forest, "lt", title=long_title),
         "lines": charts.lines_figure(lines, "year", "v", "m", "lt", title=long_title),
         "ranges": charts.rank_range_figure(ranks, "area", "lt", title=long_title),
-        "dumbbell": charts.dumbbell_figure(pair, "area", "a", "b", "lt", "A", "B",
-                                           title=long_title),
-        "panels": charts.two_scales_figure(pair, "area", "a", "b", "lt", "A", "B",
-                                           title=long_title),
+        "dumbbell": charts.dumbbell_figure(
+            pair, "area", "a", "b", "lt", "A", "B", title=long_title
+        ),
+        "panels": charts.two_scales_figure(
+            pair, "area", "a", "b", "lt", "A", "B", title=long_title
+        ),
         "stacked": charts.stacked_bars_figure(
-            pd.DataFrame({"m": ["a", "a"], "s": ["x", "y"], "c": [1, 3]}), "m", "s", "c", "lt",
-            part_order=["x", "y"], part_labels={"x": "X", "y": "Y"}, title=long_title),
+            pd.DataFrame({"m": ["a", "a"], "s": ["x", "y"], "c": [1, 3]}),
+            "m",
+            "s",
+            "c",
+            "lt",
+            part_order=["x", "y"],
+            part_labels={"x": "X", "y": "Y"},
+            title=long_title,
+        ),
     }
 
 
@@ -281,12 +350,15 @@ def test_chart_text_stays_legible_on_a_390_px_phone():
     assert round(charts.phone_font_px(9.5, 9.0), 1) == 4.9
     for name, fig in _every_chart().items():
         assert fig.get_figwidth() <= charts.WIDTH, name
-        texts = [t for t in fig.findobj(lambda a: hasattr(a, "get_fontsize")
-                                        and hasattr(a, "get_text"))
-                 if t.get_text().strip() and t.get_visible()]
+        texts = [
+            t
+            for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+            if t.get_text().strip() and t.get_visible()
+        ]
         assert texts, name
-        small = [(t.get_text(), t.get_fontsize()) for t in texts
-                 if t.get_fontsize() < charts.MIN_FONT]
+        small = [
+            (t.get_text(), t.get_fontsize()) for t in texts if t.get_fontsize() < charts.MIN_FONT
+        ]
         assert not small, (name, small)
 
 
@@ -347,11 +419,17 @@ def test_alt_order_names_the_highest_and_lowest_shown_item_in_words():
 
 
 def test_alt_text_says_what_kind_of_chart_and_where_the_figures_are():
-    text = charts.alt_text("bars_interval", "Need by area", "lt",
-                           orders=["Poreikis: didžiausia reikšmė – A, mažiausia – B."],
-                           hidden=True, table="Poreikiai")
-    assert text.startswith("Stulpelinė diagrama su 95 % pasikliautinaisiais intervalais: "
-                           "Need by area.")
+    text = charts.alt_text(
+        "bars_interval",
+        "Need by area",
+        "lt",
+        orders=["Poreikis: didžiausia reikšmė – A, mažiausia – B."],
+        hidden=True,
+        table="Poreikiai",
+    )
+    assert text.startswith(
+        "Stulpelinė diagrama su 95 % pasikliautinaisiais intervalais: Need by area."
+    )
     assert "‡" in text and "lentelėje „Poreikiai“" in text
     with pytest.raises(ValueError, match="kind must be one of"):
         charts.alt_text("pie", "x", "en")

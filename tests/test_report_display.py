@@ -33,9 +33,15 @@ def _checked(frame: pd.DataFrame | None = None):
     from tsp_analysis.results.table import Results, ResultTable
 
     res = Results("needs_analysis", "akmene")
-    res.add(ResultTable.make("need_unmet", _tidy() if frame is None else frame,
-                             caption={"lt": "Lentelė", "en": "Table"}, kind="share",
-                             dims=["area", "measure"]))
+    res.add(
+        ResultTable.make(
+            "need_unmet",
+            _tidy() if frame is None else frame,
+            caption={"lt": "Lentelė", "en": "Table"},
+            kind="share",
+            dims=["area", "measure"],
+        )
+    )
     return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)["need_unmet"]
 
 
@@ -43,9 +49,14 @@ def test_grid_pivots_a_checked_table_and_marks_hidden_cells():
     from tsp_analysis.report import checked
 
     html = checked.grid(
-        _checked(), "en", rows="area", columns="measure",
-        row_order=["health", "employment", "culture"], column_order=["need", "unmet"],
-        row_labels={"health": "Health care"}, column_labels={"need": "Need", "unmet": "Unmet"},
+        _checked(),
+        "en",
+        rows="area",
+        columns="measure",
+        row_order=["health", "employment", "culture"],
+        column_order=["need", "unmet"],
+        row_labels={"health": "Health care"},
+        column_labels={"need": "Need", "unmet": "Unmet"},
         show_n=True,
     )
     assert "42% (35–49%)<br>n = 57" in html
@@ -60,7 +71,7 @@ def test_table_adds_the_suppression_footnote_only_when_needed():
     from tsp_analysis.report import checked
 
     html = checked.grid(_checked(), "lt", rows="area", columns="measure")
-    assert "mažiau nei <span data-safe=\"threshold\">10</span> atsakymų" in html
+    assert 'mažiau nei <span data-safe="threshold">10</span> atsakymų' in html
     clean = checked.grid(_checked(_tidy().iloc[[0, 2]]), "lt", rows="area", columns="measure")
     assert "tsp-footnotes" not in clean
     assert 'href="../data/needs_analysis-akmene/need_unmet.csv"' in clean

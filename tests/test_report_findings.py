@@ -20,9 +20,12 @@ def _rows(area, est, lo, hi, n, rest, rest_n=200, p_adj=np.nan, significant=Fals
     unit = {"group": "unit", "estimate": est, "ci_low": lo, "ci_high": hi, "n": n}
     other = {"group": "rest", "estimate": rest, "n": rest_n}
     diff = {
-        "group": "difference", "kind": "number", "n": min(n, rest_n),
+        "group": "difference",
+        "kind": "number",
+        "n": min(n, rest_n),
         "estimate": est - rest if rest is not None and not np.isnan(est) else np.nan,
-        "p_adjusted": p_adj, "significant": float(significant) if not np.isnan(p_adj) else np.nan,
+        "p_adjusted": p_adj,
+        "significant": float(significant) if not np.isnan(p_adj) else np.nan,
     }
     return [{"area": area, **dims, **r} for r in (unit, other, diff)]
 
@@ -30,16 +33,34 @@ def _rows(area, est, lo, hi, n, rest, rest_n=200, p_adj=np.nan, significant=Fals
 def _results(significant: bool = True, everything_small: bool = False) -> Results:
     need = [
         *_rows("health", 0.62, 0.50, 0.73, 34, 0.55, p_adj=0.4, measure="need"),
-        *_rows("employment", 0.48, 0.36, 0.60, 34, 0.30, p_adj=0.003, significant=significant,
-               measure="need"),
+        *_rows(
+            "employment",
+            0.48,
+            0.36,
+            0.60,
+            34,
+            0.30,
+            p_adj=0.003,
+            significant=significant,
+            measure="need",
+        ),
         *_rows("culture", 0.9, 0.5, 1.0, 4, 0.5, measure="need"),
         *_rows("health", 0.45, 0.30, 0.61, 21, 0.40, p_adj=0.8, measure="unmet"),
         # a large share on a small base: hidden, and so never the "largest unmet need"
         *_rows("employment", 0.90, 0.60, 0.98, 8, 0.35, p_adj=0.01, measure="unmet"),
     ]
     scores = [
-        *_rows("health", 38.0, 30.0, 46.0, 15, 55.0, p_adj=0.02, significant=significant,
-               criterion="accessibility"),
+        *_rows(
+            "health",
+            38.0,
+            30.0,
+            46.0,
+            15,
+            55.0,
+            p_adj=0.02,
+            significant=significant,
+            criterion="accessibility",
+        ),
         *_rows("health", 52.0, 44.0, 60.0, 15, 50.0, p_adj=0.9, criterion="quality"),
         *_rows("employment", 12.0, 0.0, 40.0, 6, 50.0, criterion="coverage"),
     ]
@@ -49,20 +70,44 @@ def _results(significant: bool = True, everything_small: bool = False) -> Result
         {"area": "culture", "component": "rank", "kind": "rank", "estimate": 4, "n": 3},
         {"area": "education", "component": "rank", "kind": "rank", "estimate": 3, "n": 11},
     ]
-    frames = {"need_unmet": pd.DataFrame(need), "criterion_scores": pd.DataFrame(scores),
-              "priorities": pd.DataFrame(prio)}
+    frames = {
+        "need_unmet": pd.DataFrame(need),
+        "criterion_scores": pd.DataFrame(scores),
+        "priorities": pd.DataFrame(prio),
+    }
     if everything_small:
         for f in frames.values():
             f["n"] = 3
     res = Results("needs_analysis", "akmene")
-    res.add(ResultTable.make("need_unmet", frames["need_unmet"], caption=CAP, kind="share",
-                             dims=["area", "measure", "group"],
-                             values=["p_adjusted", "significant"]))
-    res.add(ResultTable.make("criterion_scores", frames["criterion_scores"], caption=CAP,
-                             kind="score", dims=["area", "criterion", "group"],
-                             values=["p_adjusted", "significant"]))
-    res.add(ResultTable.make("priorities", frames["priorities"], caption=CAP, kind="index",
-                             dims=["area", "component"]))
+    res.add(
+        ResultTable.make(
+            "need_unmet",
+            frames["need_unmet"],
+            caption=CAP,
+            kind="share",
+            dims=["area", "measure", "group"],
+            values=["p_adjusted", "significant"],
+        )
+    )
+    res.add(
+        ResultTable.make(
+            "criterion_scores",
+            frames["criterion_scores"],
+            caption=CAP,
+            kind="score",
+            dims=["area", "criterion", "group"],
+            values=["p_adjusted", "significant"],
+        )
+    )
+    res.add(
+        ResultTable.make(
+            "priorities",
+            frames["priorities"],
+            caption=CAP,
+            kind="index",
+            dims=["area", "component"],
+        )
+    )
     return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)
 
 
@@ -116,7 +161,8 @@ def test_every_number_in_the_findings_is_a_checked_cell():
     assert not re.search(r"\d", re.sub(r"<[^>]+>", "", bare))
     # the rank of Culture rests on 3 answers: hidden, so not among the priorities
     assert "Priority areas by the priority score: Employment, Health care and Education" in (
-        _text(html))
+        _text(html)
+    )
 
 
 def test_key_findings_when_everything_is_hidden():

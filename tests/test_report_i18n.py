@@ -82,10 +82,33 @@ def test_every_key_used_in_the_package_and_notebooks_exists():
 #: aprėptis, genitive plurals in -ų). Case forms make a general rule impossible ("ataskaita" and
 #: "ataskaitą" are both right), so the check lists the mistakes an ASCII keyboard makes.
 STRIPPED = {
-    "tsp", "is", "i", "siauliai", "siauliu", "klaipeda", "klaipedos", "akmene", "akmenes",
-    "uzimtumas", "svietimas", "prieziura", "itrauktis", "apreptis", "paslaugu", "poreikiu",
-    "atsakymu", "respondentu", "savivaldybiu", "sriciu", "kriteriju", "rekomendaciju",
-    "duomenu", "zmoniu", "pilieciu", "salies", "salyje",
+    "tsp",
+    "is",
+    "i",
+    "siauliai",
+    "siauliu",
+    "klaipeda",
+    "klaipedos",
+    "akmene",
+    "akmenes",
+    "uzimtumas",
+    "svietimas",
+    "prieziura",
+    "itrauktis",
+    "apreptis",
+    "paslaugu",
+    "poreikiu",
+    "atsakymu",
+    "respondentu",
+    "savivaldybiu",
+    "sriciu",
+    "kriteriju",
+    "rekomendaciju",
+    "duomenu",
+    "zmoniu",
+    "pilieciu",
+    "salies",
+    "salyje",
 }
 
 
@@ -157,6 +180,7 @@ def test_reference_labels_come_in_both_languages():
     assert i18n.label("areas", "health", "en") == "Health care"
     assert i18n.label("municipalities", "siauliai", "lt") == "Šiauliai"
     assert i18n.label("municipalities", "akmene", "lt", column="name") == (
-        "Akmenės rajono savivaldybė")
+        "Akmenės rajono savivaldybė"
+    )
     assert i18n.label("countries", "UA", "lt") == "Ukraina"
     assert i18n.value_label("inclusion_level", "partly", "en") == "Partly included"

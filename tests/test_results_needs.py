@@ -513,9 +513,7 @@ def test_a_municipality_with_no_comparable_area_gets_words_not_a_chart(demo):
     from tsp_analysis.report import needs as report_needs
 
     res = results.compute("needs_analysis", _params("jonava"), inputs=demo)
-    assert all(
-        str(r["status"]) == "not_enough_data" for r in res["priority_stability"].records()
-    )
+    assert all(str(r["status"]) == "not_enough_data" for r in res["priority_stability"].records())
     for lang in ("lt", "en"):
         html = report_needs.priority_stability_chart(res, lang)
         assert "<img" not in html and "tsp-message" in html
@@ -570,7 +568,8 @@ def test_practices_shown_are_exactly_those_fitting_the_published_priority_areas(
 
     res = published[unit]
     ranks = [
-        r for r in res["priorities"].records()
+        r
+        for r in res["priorities"].records()
         if r["component"] == "rank" and not r["suppressed"] and not pd.isna(r["estimate"])
     ]
     top = {str(r["area"]) for r in ranks if float(r["estimate"]) <= 3}

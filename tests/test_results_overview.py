@@ -34,8 +34,15 @@ def _checked(rows: list[dict]) -> ResultTable:
 def test_carry_keeps_figure_flag_reason_and_source_address():
     tab = _checked(
         [
-            {"area": "health", "measure": "need", "group": "unit", "estimate": 0.4,
-             "ci_low": 0.3, "ci_high": 0.5, "n": 40},
+            {
+                "area": "health",
+                "measure": "need",
+                "group": "unit",
+                "estimate": 0.4,
+                "ci_low": 0.3,
+                "ci_high": 0.5,
+                "n": 40,
+            },
             {"area": "health", "measure": "unmet", "group": "unit", "estimate": 0.5, "n": 7},
         ]
     )
@@ -50,8 +57,11 @@ def test_carry_keeps_figure_flag_reason_and_source_address():
 
 def test_carry_refuses_an_unchecked_table():
     raw = ResultTable.make(
-        "t", pd.DataFrame({"a": ["x"], "estimate": [1.0], "n": [50]}),
-        caption={"lt": "x", "en": "x"}, kind="share", dims=("a",),
+        "t",
+        pd.DataFrame({"a": ["x"], "estimate": [1.0], "n": [50]}),
+        caption={"lt": "x", "en": "x"},
+        kind="share",
+        dims=("a",),
     )
     with pytest.raises(TypeError, match="disclosure policy"):
         overview.carry(raw, raw.data.iloc[0].to_dict(), a="x")
@@ -169,8 +179,10 @@ def test_learning_pairs_rest_on_shown_significant_differences(built):
             continue
         tab = src["criterion_scores"]
         for r in tab.records():
-            if r["group"] == "difference" and not r["suppressed"] and r["direction"] in (
-                "higher", "lower"
+            if (
+                r["group"] == "difference"
+                and not r["suppressed"]
+                and r["direction"] in ("higher", "lower")
             ):
                 assert tab.ref(r) in listed
 

@@ -293,25 +293,50 @@ def test_one_small_cell_of_a_two_way_table_hides_a_rectangle_not_the_table():
     female = (21, 17, 32, 26, 15, 8, 7)
     male = (13, 29, 74, 45, 37, 14, 2)
     cube = Cube("pop", {"sex": ("female", "male"), "age_group": ages})
-    rows = [{"sex": s, "age_group": a, "estimate": v, "cube": cube.id,
-             "coord": coord(sex=s, age_group=a)}
-            for s, values in (("female", female), ("male", male))
-            for a, v in zip(ages, values, strict=True)]
-    rows += [{"sex": "total", "age_group": a, "estimate": f + m, "cube": cube.id,
-              "coord": coord(age_group=a)} for a, f, m in zip(ages, female, male, strict=True)]
-    rows += [{"sex": s, "age_group": "total", "estimate": sum(v), "cube": cube.id,
-              "coord": coord(sex=s)} for s, v in (("female", female), ("male", male))]
-    table = ResultTable.make("sex_age", pd.DataFrame(rows), caption=CAP, kind="count",
-                             dims=["sex", "age_group"], subject="population")
+    rows = [
+        {
+            "sex": s,
+            "age_group": a,
+            "estimate": v,
+            "cube": cube.id,
+            "coord": coord(sex=s, age_group=a),
+        }
+        for s, values in (("female", female), ("male", male))
+        for a, v in zip(ages, values, strict=True)
+    ]
+    rows += [
+        {
+            "sex": "total",
+            "age_group": a,
+            "estimate": f + m,
+            "cube": cube.id,
+            "coord": coord(age_group=a),
+        }
+        for a, f, m in zip(ages, female, male, strict=True)
+    ]
+    rows += [
+        {"sex": s, "age_group": "total", "estimate": sum(v), "cube": cube.id, "coord": coord(sex=s)}
+        for s, v in (("female", female), ("male", male))
+    ]
+    table = ResultTable.make(
+        "sex_age",
+        pd.DataFrame(rows),
+        caption=CAP,
+        kind="count",
+        dims=["sex", "age_group"],
+        subject="population",
+    )
     (out,) = DisclosurePolicy().publish([_report("needs_analysis", table, cubes=(cube,))])
-    hidden = {(r["sex"], r["age_group"]): r["reason"] for r in out["sex_age"].records()
-              if r["suppressed"]}
+    hidden = {
+        (r["sex"], r["age_group"]): r["reason"] for r in out["sex_age"].records() if r["suppressed"]
+    }
     assert hidden[("male", "65_plus")] == "small_count"
     assert len(hidden) == 4, hidden
     assert {a for _, a in hidden} == {"65_plus", "55_64"}  # the two smallest rows
     assert {s for s, _ in hidden} == {"female", "male"}
     # and the audit agrees that male 65+ now lies anywhere in a range of at least 5
-    shown = {r["coord"]: float(r["estimate"]) for r in out["sex_age"].records()
-             if not r["suppressed"]}
+    shown = {
+        r["coord"]: float(r["estimate"]) for r in out["sex_age"].records() if not r["suppressed"]
+    }
     (exp,) = audit.exposures(cube, shown, [coord(sex="male", age_group="65_plus")])
     assert exp.width >= 5

@@ -424,8 +424,9 @@ def test_the_review_says_which_areas_and_measures_existing_data_can_follow(publi
     assert set(areas.loc[areas["indicator_type"] == "output", "verdict"]) == {"own_data"}
     register = demo.recommendations.data
     measures = res["measure_monitoring"].data
-    assert list(measures["rec_id"]) == list(register.loc[register["municipality"] == "jonava",
-                                                          "rec_id"])
+    assert list(measures["rec_id"]) == list(
+        register.loc[register["municipality"] == "jonava", "rec_id"]
+    )
     expected = datareview.measure_monitoring(register, "jonava").set_index("rec_id")
     for rec in measures.to_dict("records"):
         assert rec["verdict"] == expected.at[rec["rec_id"], "verdict"]

@@ -114,26 +114,44 @@ def test_plan_expands_municipalities_reports_and_languages():
         + ["monitoring-all-lt", "overview-all-lt"]
     )
     assert names == expected
-    both = plan(["akmene"], ["needs_analysis", "monitoring"], "all", notebooks_dir=FIXTURES,
-                params_dir=PROJECT / "params")
+    both = plan(
+        ["akmene"],
+        ["needs_analysis", "monitoring"],
+        "all",
+        notebooks_dir=FIXTURES,
+        params_dir=PROJECT / "params",
+    )
     assert [j.name for j in both] == [
-        "needs_analysis-akmene-lt", "needs_analysis-akmene-en",
-        "monitoring-all-lt", "monitoring-all-en",
+        "needs_analysis-akmene-lt",
+        "needs_analysis-akmene-en",
+        "monitoring-all-lt",
+        "monitoring-all-en",
     ]
     assert [j.parameters["lang"] for j in both] == ["lt", "en", "lt", "en"]
 
 
 def test_plan_builds_country_data_review_only_when_lithuania_is_selected(project):
-    jobs = plan(["vilnius"], None, "lt", notebooks_dir=project / "notebooks",
-                params_dir=project / "params")
+    jobs = plan(
+        ["vilnius"], None, "lt", notebooks_dir=project / "notebooks", params_dir=project / "params"
+    )
     assert [j.name for j in jobs] == [
-        "needs_analysis-vilnius-lt", "data_review-vilnius-lt", "monitoring-all-lt",
+        "needs_analysis-vilnius-lt",
+        "data_review-vilnius-lt",
+        "monitoring-all-lt",
         "overview-all-lt",
     ]
-    jobs = plan(["lithuania"], None, "lt", notebooks_dir=project / "notebooks",
-                params_dir=project / "params")
+    jobs = plan(
+        ["lithuania"],
+        None,
+        "lt",
+        notebooks_dir=project / "notebooks",
+        params_dir=project / "params",
+    )
     assert [j.name for j in jobs] == [
-        "data_review-lithuania-lt", "monitoring-all-lt", "overview-all-lt"]
+        "data_review-lithuania-lt",
+        "monitoring-all-lt",
+        "overview-all-lt",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -142,8 +160,11 @@ def test_plan_builds_country_data_review_only_when_lithuania_is_selected(project
         ("municipality: kaunas\nmin_bass: 3\n", "min_bass", "unknown parameter"),
         ("municipality: kaunas\nmin_count: five\n", "min_count", "whole number"),
         ("municipality: kaunus\n", "municipality", "unknown municipality"),
-        ("municipality: kaunas\ninputs: {tsp_survey: missing.csv}\n", "inputs.tsp_survey",
-         "does not exist"),
+        (
+            "municipality: kaunas\ninputs: {tsp_survey: missing.csv}\n",
+            "inputs.tsp_survey",
+            "does not exist",
+        ),
         ("municipality: vilnius\n", "municipality", "says 'vilnius'"),
     ],
     ids=["unknown-key", "wrong-type", "unknown-municipality", "missing-input", "wrong-file"],
@@ -164,11 +185,13 @@ def test_invalid_parameters_fail_before_any_kernel_starts(project, tmp_path, con
 
 @pytest.mark.parametrize(
     ("content", "key"),
-    [("municipality: kaunas\nseed: -1\n", "seed"),
-     # thresholds below their floors would publish identifying figures: refused before any
-     # kernel starts
-     ("municipality: kaunas\nmin_count: 2\n", "min_count"),
-     ("municipality: kaunas\nmin_base: 0\n", "min_base")],
+    [
+        ("municipality: kaunas\nseed: -1\n", "seed"),
+        # thresholds below their floors would publish identifying figures: refused before any
+        # kernel starts
+        ("municipality: kaunas\nmin_count: 2\n", "min_count"),
+        ("municipality: kaunas\nmin_base: 0\n", "min_base"),
+    ],
     ids=["negative-seed", "min-count-below-floor", "min-base-below-floor"],
 )
 def test_cli_exits_2_on_invalid_parameters_and_names_file_and_key(
@@ -176,11 +199,20 @@ def test_cli_exits_2_on_invalid_parameters_and_names_file_and_key(
 ):
     bad = project / "params" / "kaunas.yaml"
     bad.write_text(content, encoding="utf-8")
-    code = cli.main([
-        "run", "--municipality", "kaunas", "--out", str(tmp_path / "out"),
-        "--notebooks", str(project / "notebooks"), "--params", str(project / "params"),
-        "--no-progress",
-    ])
+    code = cli.main(
+        [
+            "run",
+            "--municipality",
+            "kaunas",
+            "--out",
+            str(tmp_path / "out"),
+            "--notebooks",
+            str(project / "notebooks"),
+            "--params",
+            str(project / "params"),
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert str(bad) in err and f"key '{key}'" in err
@@ -204,17 +236,26 @@ def test_failing_report_does_not_stop_the_others(project, tmp_path):
     write_values(project / "broken.csv", [1.0, 2.0], column="wrong")
     write_params(project / "params", "kaunas", inputs={"tsp_survey": "broken.csv"})
     out = tmp_path / "out"
-    result = run(project, out, municipalities=["vilnius", "kaunas", "lithuania"],
-                 reports=["needs_analysis", "data_review"])
+    result = run(
+        project,
+        out,
+        municipalities=["vilnius", "kaunas", "lithuania"],
+        reports=["needs_analysis", "data_review"],
+    )
     assert result.exit_code == 1
     status = {f"{r['report']}-{r['municipality']}": r["status"] for r in result.records}
     assert status == {
-        "needs_analysis-vilnius": "ok", "needs_analysis-kaunas": "failed",
-        "data_review-vilnius": "ok", "data_review-kaunas": "failed",
+        "needs_analysis-vilnius": "ok",
+        "needs_analysis-kaunas": "failed",
+        "data_review-vilnius": "ok",
+        "data_review-kaunas": "failed",
         "data_review-lithuania": "ok",
     }
-    failed = next(r for r in result.records if r["report"] == "needs_analysis"
-                  and r["municipality"] == "kaunas")
+    failed = next(
+        r
+        for r in result.records
+        if r["report"] == "needs_analysis" and r["municipality"] == "kaunas"
+    )
     assert failed["html"] is None
     assert failed["error"]["name"] == "KeyError"
     assert "value" in failed["error"]["message"]
@@ -223,8 +264,9 @@ def test_failing_report_does_not_stop_the_others(project, tmp_path):
     assert failed["error"]["cell"] == 4
     assert not (out / "html" / "needs_analysis-kaunas-lt.html").exists()
     saved = json.loads((out / failed["notebook"]).read_text(encoding="utf-8"))
-    errors = [o for c in saved["cells"] for o in c.get("outputs", [])
-              if o["output_type"] == "error"]
+    errors = [
+        o for c in saved["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
     assert errors and errors[0]["ename"] == "KeyError"
     assert (out / "html" / "needs_analysis-vilnius-lt.html").is_file()
 
@@ -313,12 +355,16 @@ def test_unchanged_reports_are_not_rebuilt_unless_forced(project, tmp_path, sour
     write_params(project / "params", "kaunas", seed=7)
     changed = run(project, out)
     assert {r["municipality"]: r["status"] for r in changed.records} == {
-        "vilnius": "up-to-date", "kaunas": "ok"}
+        "vilnius": "up-to-date",
+        "kaunas": "ok",
+    }
     # So does a changed input file.
     write_values(project / "vilnius.csv", [1.0])
     changed = run(project, out)
     assert {r["municipality"]: r["status"] for r in changed.records} == {
-        "vilnius": "ok", "kaunas": "up-to-date"}
+        "vilnius": "ok",
+        "kaunas": "up-to-date",
+    }
     # A report whose HTML was deleted or edited is rebuilt.
     html.write_text("edited", encoding="utf-8")
     assert [r["status"] for r in run(project, out).records] == ["ok", "up-to-date"]
@@ -345,8 +391,9 @@ def test_changed_notebook_rebuilds_its_reports(project, tmp_path, source_hash):
     nb["cells"][2]["source"] = "# Monitoring (changed)"
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
     again = run(project, out, reports=["needs_analysis", "monitoring"])
-    assert {r["report"]: r["status"] for r in again.records if r["municipality"] in
-            ("vilnius", "all")} == {"needs_analysis": "up-to-date", "monitoring": "ok"}
+    assert {
+        r["report"]: r["status"] for r in again.records if r["municipality"] in ("vilnius", "all")
+    } == {"needs_analysis": "up-to-date", "monitoring": "ok"}
 
 
 @pytest.mark.slow
@@ -355,35 +402,59 @@ def test_manifest_records_every_field_and_independent_hashes(project, tmp_path):
     run(project, out, municipalities=["vilnius"], reports=["needs_analysis"])
     document = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (record,) = document["reports"]
-    for field in ("report", "municipality", "lang", "status", "html", "seconds", "error",
-                  "hashes", "notebook"):
+    for field in (
+        "report",
+        "municipality",
+        "lang",
+        "status",
+        "html",
+        "seconds",
+        "error",
+        "hashes",
+        "notebook",
+    ):
         assert field in record
     assert (record["report"], record["municipality"], record["lang"], record["status"]) == (
-        "needs_analysis", "vilnius", "lt", "ok")
+        "needs_analysis",
+        "vilnius",
+        "lt",
+        "ok",
+    )
     assert record["error"] is None and record["seconds"] > 0
     hashes = record["hashes"]
-    assert hashes["notebook"] == hashlib.sha256(
-        (project / "notebooks" / "needs_analysis.ipynb").read_bytes()).hexdigest()
+    assert (
+        hashes["notebook"]
+        == hashlib.sha256((project / "notebooks" / "needs_analysis.ipynb").read_bytes()).hexdigest()
+    )
     csv_path = (project / "vilnius.csv").resolve()
-    assert hashes["inputs"][csv_path.as_posix()] == hashlib.sha256(
-        csv_path.read_bytes()).hexdigest()
-    assert hashes["inputs"]["data/reference/municipalities.csv"] == hashlib.sha256(
-        (PROJECT / "data/reference/municipalities.csv").read_bytes()).hexdigest()
-    expected_params = {"municipality": "vilnius", "lang": "lt", "inputs": {
-        "tsp_survey": str(csv_path)}, "min_count": 5, "min_base": 10, "seed": 0,
-        "allow_free_text": False}
+    assert (
+        hashes["inputs"][csv_path.as_posix()] == hashlib.sha256(csv_path.read_bytes()).hexdigest()
+    )
+    assert (
+        hashes["inputs"]["data/reference/municipalities.csv"]
+        == hashlib.sha256((PROJECT / "data/reference/municipalities.csv").read_bytes()).hexdigest()
+    )
+    expected_params = {
+        "municipality": "vilnius",
+        "lang": "lt",
+        "inputs": {"tsp_survey": str(csv_path)},
+        "min_count": 5,
+        "min_base": 10,
+        "seed": 0,
+        "allow_free_text": False,
+    }
     canonical = json.dumps(expected_params, sort_keys=True, separators=(",", ":"))
     assert hashes["parameters"] == hashlib.sha256(canonical.encode()).hexdigest()
     assert hashes["package"]["version"]
     assert (out / "manifest.json").read_text(encoding="utf-8") == json.dumps(
-        document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        document, sort_keys=True, indent=2, ensure_ascii=False
+    ) + "\n"
 
 
 @pytest.mark.slow
 def test_index_lists_every_report_with_name_status_and_link(project, tmp_path):
     out = tmp_path / "out"
-    result = run(project, out, municipalities=["vilnius", "lithuania"], reports=None,
-                 langs="all")
+    result = run(project, out, municipalities=["vilnius", "lithuania"], reports=None, langs="all")
     assert len(result.records) == 2 + 4 + 2 + 2  # needs, reviews, monitoring, overview
     index = (out / "index.html").read_text(encoding="utf-8")
     rows = re.findall(r"<tr class=\"(\w[\w-]*)\">(.*?)</tr>", index, flags=re.S)
@@ -406,16 +477,33 @@ def test_earlier_reports_stay_in_manifest_and_index(project, tmp_path):
     run(project, out, municipalities=["kaunas"])
     listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert [(r["municipality"], r["in_last_run"]) for r in listed] == [
-        ("vilnius", False), ("kaunas", True)]
+        ("vilnius", False),
+        ("kaunas", True),
+    ]
 
 
 @pytest.mark.slow
 def test_cli_builds_and_prints_one_line_per_report(project, tmp_path, capsys):
-    code = cli.main([
-        "run", "--municipality", "vilnius", "--report", "needs_analysis", "--lang", "en",
-        "--out", str(tmp_path / "out"), "--notebooks", str(project / "notebooks"),
-        "--params", str(project / "params"), "--workers", "1", "--no-progress",
-    ])
+    code = cli.main(
+        [
+            "run",
+            "--municipality",
+            "vilnius",
+            "--report",
+            "needs_analysis",
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path / "out"),
+            "--notebooks",
+            str(project / "notebooks"),
+            "--params",
+            str(project / "params"),
+            "--workers",
+            "1",
+            "--no-progress",
+        ]
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert code == 0
     assert re.match(r"ok\s+needs_analysis-vilnius-en\s+\d+\.\d s$", lines[0])
@@ -427,8 +515,7 @@ def test_cli_builds_and_prints_one_line_per_report(project, tmp_path, capsys):
 @pytest.mark.slow
 def test_process_pool_executor_builds_the_same_reports(project, tmp_path):
     threads = run(project, tmp_path / "t", municipalities=["vilnius"])
-    processes = run(project, tmp_path / "p", municipalities=["vilnius"],
-                    executor_kind="process")
+    processes = run(project, tmp_path / "p", municipalities=["vilnius"], executor_kind="process")
     assert [r["status"] for r in processes.records] == ["ok"]
     a = (tmp_path / "t" / threads.records[0]["html"]).read_text(encoding="utf-8")
     b = (tmp_path / "p" / processes.records[0]["html"]).read_text(encoding="utf-8")
@@ -438,10 +525,14 @@ def test_process_pool_executor_builds_the_same_reports(project, tmp_path):
 @pytest.mark.slow
 def test_dask_executor_builds_reports(project, tmp_path):
     distributed = pytest.importorskip(
-        "distributed", reason="Dask is an optional extra: pip install -e .[dask]")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+        "distributed", reason="Dask is an optional extra: pip install -e .[dask]"
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         result = run(project, tmp_path / "out", executor=client.get_executor())
     assert [r["status"] for r in result.records] == ["ok", "ok"]
     assert (tmp_path / "out" / "html" / "needs_analysis-kaunas-lt.html").is_file()
@@ -464,14 +555,17 @@ def test_forked_kernels_are_fresh_processes_that_share_no_state():
             await kc.wait_for_ready(timeout=60)
             texts: list[str] = []
             await kc.execute_interactive(
-                code, output_hook=lambda m: texts.append(m["content"].get("text", "")))
+                code, output_hook=lambda m: texts.append(m["content"].get("text", ""))
+            )
             return km.provisioner.pid, "".join(texts).strip()
         finally:
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    code = ("import os, sys; print('leak' in globals(), 'pandas' in sys.modules, os.getppid());"
-            " leak = 1")
+    code = (
+        "import os, sys; print('leak' in globals(), 'pandas' in sys.modules, os.getppid());"
+        " leak = 1"
+    )
     pid1, out1 = asyncio.run(session(code))
     pid2, out2 = asyncio.run(session(code))
     zygote_pid = zygote.wait_ready()["pid"]
@@ -495,14 +589,22 @@ def test_kernel_process_reports_exit_after_kill():
 
 
 def test_preload_reads_notebook_imports_but_never_ipython_sensitive_modules(tmp_path):
-    nb = {"cells": [
-        {"cell_type": "code", "source": ["%matplotlib inline\n", "import numpy as np\n",
-                                         "from tsp_analysis import reference\n",
-                                         "import matplotlib_inline.backend_inline\n"]},
-        {"cell_type": "code", "source": "from tqdm.auto import tqdm\nx = (\n"},  # invalid
-        {"cell_type": "code", "source": "from scipy import stats"},
-        {"cell_type": "markdown", "source": "import os"},
-    ]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": [
+                    "%matplotlib inline\n",
+                    "import numpy as np\n",
+                    "from tsp_analysis import reference\n",
+                    "import matplotlib_inline.backend_inline\n",
+                ],
+            },
+            {"cell_type": "code", "source": "from tqdm.auto import tqdm\nx = (\n"},  # invalid
+            {"cell_type": "code", "source": "from scipy import stats"},
+            {"cell_type": "markdown", "source": "import os"},
+        ]
+    }
     path = tmp_path / "n.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     found = kernels.preload_modules([path], base=())
@@ -517,7 +619,7 @@ def test_toc_nests_h3_under_h2_and_makes_duplicate_ids_unique():
     )
     html = convert.add_toc(page, "lt")
     assert '<nav aria-label="Turinys" class="tsp-toc">' in html
-    nav = html[html.index("<nav"):html.index("</nav>")]
+    nav = html[html.index("<nav") : html.index("</nav>")]
     assert nav.count("<ul>") == 3  # the list and one sub-list per h2
     assert re.findall(r'href="#([^"]+)"', nav) == ["A", "sub-one", "A-2", "x"]
     assert 'id="A-2"' in html and 'id="sub-one"' in html
@@ -575,12 +677,25 @@ def test_kernel_manager_uses_only_public_hooks_to_set_sockets_and_environment():
 def test_cell_timeout_fails_that_report_only(project, tmp_path):
     nb_path = project / "notebooks" / "monitoring.ipynb"
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    nb["cells"].insert(2, {"cell_type": "code", "execution_count": None, "id": "sleepy",
-                           "metadata": {}, "outputs": [],
-                           "source": "import time\ntime.sleep(120)"})
+    nb["cells"].insert(
+        2,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "sleepy",
+            "metadata": {},
+            "outputs": [],
+            "source": "import time\ntime.sleep(120)",
+        },
+    )
     nb_path.write_text(json.dumps(nb), encoding="utf-8")
-    result = run(project, tmp_path / "out", municipalities=["vilnius"],
-                 reports=["needs_analysis", "monitoring"], timeout=3)
+    result = run(
+        project,
+        tmp_path / "out",
+        municipalities=["vilnius"],
+        reports=["needs_analysis", "monitoring"],
+        timeout=3,
+    )
     status = {r["report"]: r for r in result.records}
     assert status["needs_analysis"]["status"] == "ok"
     assert status["monitoring"]["status"] == "failed"

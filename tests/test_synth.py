@@ -143,7 +143,12 @@ def test_files_are_utf8_comma_separated_with_unix_line_endings(demo):
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw, name
         header = raw.split(b"\n", 1)[0].decode()
         assert header.split(",")[0] in {
-            "resp_id", "municipality", "consultation_id", "rec_id", "event_id", "engagement_id",
+            "resp_id",
+            "municipality",
+            "consultation_id",
+            "rec_id",
+            "event_id",
+            "engagement_id",
             "statement_id",
         }
 

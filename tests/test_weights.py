@@ -136,8 +136,9 @@ def test_collapse_disabled_gives_a_clear_error(sample):
     assert info.value.problems[0].file == "tsp_survey.csv"
     assert (info.value.problems[0].column, info.value.problems[0].value) == ("age", "45_54")
     with pytest.raises(InputError) as info:
-        weights.rake(s.assign(source_file="in/tsp 2021.csv"), MARGINS, ordered=ORDER,
-                     collapse=False)
+        weights.rake(
+            s.assign(source_file="in/tsp 2021.csv"), MARGINS, ordered=ORDER, collapse=False
+        )
     assert info.value.problems[0].file == "in/tsp 2021.csv"
 
 
@@ -252,7 +253,9 @@ def test_weight_survey_year_and_municipality_errors(tsp_and_population):
         weights.weight_survey(tsp.assign(source_file="data/real/tsp.xlsx"), pop, "akmene")
     problem = info.value.problems[0]
     assert (problem.file, problem.column, problem.value) == (
-        "data/real/tsp.xlsx", "municipality", "akmene"
+        "data/real/tsp.xlsx",
+        "municipality",
+        "akmene",
     )
 
 

@@ -51,15 +51,28 @@ def main() -> None:
         name_en = getattr(c, "common_name", None) or c.name
         aliases = [n for n in (c.name, getattr(c, "official_name", None)) if n and n != name_en]
         aliases += EXTRA_ALIASES.get(c.alpha_2, [])
-        rows.append({
-            "iso2": c.alpha_2, "iso3": c.alpha_3, "name_en": name_en,
-            "name_lt": lt.gettext(c.name), "eu": str(c.alpha_2 in EU).lower(),
-            "third_country": str(c.alpha_2 not in FREE_MOVEMENT).lower(),
-            "aliases": ";".join(dict.fromkeys(aliases)),
-        })
-    rows.append({"iso2": "XX", "iso3": "XXX", "name_en": "Stateless",
-                 "name_lt": "Asmuo be pilietybės", "eu": "false", "third_country": "true",
-                 "aliases": "Stateless person;Be pilietybės"})
+        rows.append(
+            {
+                "iso2": c.alpha_2,
+                "iso3": c.alpha_3,
+                "name_en": name_en,
+                "name_lt": lt.gettext(c.name),
+                "eu": str(c.alpha_2 in EU).lower(),
+                "third_country": str(c.alpha_2 not in FREE_MOVEMENT).lower(),
+                "aliases": ";".join(dict.fromkeys(aliases)),
+            }
+        )
+    rows.append(
+        {
+            "iso2": "XX",
+            "iso3": "XXX",
+            "name_en": "Stateless",
+            "name_lt": "Asmuo be pilietybės",
+            "eu": "false",
+            "third_country": "true",
+            "aliases": "Stateless person;Be pilietybės",
+        }
+    )
     with OUT.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()

@@ -100,7 +100,10 @@ def compare_to_rest(
     if municipality not in present:
         raise InputError(
             Problem(
-                source_of(tsp, "tsp_survey"), None, "municipality", municipality,
+                source_of(tsp, "tsp_survey"),
+                None,
+                "municipality",
+                municipality,
                 f"respondents in the municipality compared (the survey has {present})",
             ),
             message=f"the survey has no respondents in {municipality!r}",
@@ -108,7 +111,10 @@ def compare_to_rest(
     if len(present) < 2:
         raise InputError(
             Problem(
-                source_of(tsp, "tsp_survey"), None, "municipality", present,
+                source_of(tsp, "tsp_survey"),
+                None,
+                "municipality",
+                present,
                 "respondents in at least two municipalities",
             ),
             message="comparison needs at least one other municipality",

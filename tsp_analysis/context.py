@@ -67,7 +67,10 @@ def _check_unit(tsp: pd.DataFrame, municipality: str) -> None:
     known = sorted(set(tsp["municipality"].unique()))
     if municipality not in known:
         raise _not_in_population(
-            tsp, "municipality", municipality, known,
+            tsp,
+            "municipality",
+            municipality,
+            known,
             f"municipality {municipality!r} has no TŠP rows in the population table",
         )
 
@@ -79,7 +82,10 @@ def _year(tsp: pd.DataFrame, municipality: str, year: int | None) -> int:
         return int(years.max())
     if int(year) not in set(years):
         raise _not_in_population(
-            tsp, "year", year, sorted(set(years.tolist())),
+            tsp,
+            "year",
+            year,
+            sorted(set(years.tolist())),
             f"the population table has no year {year} for {municipality!r}",
         )
     return int(year)

@@ -115,9 +115,7 @@ class ParameterError(TspError):
         self.file = file
         self.key = key
         self.problems: list[tuple[str | None, str]] = [(key, message), *more]
-        lines = [
-            f"{file}" + (f", key '{k}'" if k else "") + f": {m}" for k, m in self.problems
-        ]
+        lines = [f"{file}" + (f", key '{k}'" if k else "") + f": {m}" for k, m in self.problems]
         if len(lines) == 1:
             super().__init__(lines[0])
         else:

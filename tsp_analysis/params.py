@@ -191,7 +191,8 @@ def validate_params(
     if "seed" not in wrong_type and out["seed"] < 0:
         problems.append(("seed", f"must not be negative, got {out['seed']}"))
     for key, problem in zip(
-        ("min_count", "min_base"), _threshold_problems(out["min_count"], out["min_base"]),
+        ("min_count", "min_base"),
+        _threshold_problems(out["min_count"], out["min_base"]),
         strict=True,
     ):
         if problem and key not in wrong_type:

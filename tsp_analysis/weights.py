@@ -641,7 +641,10 @@ def _plan(
     if sample.empty:
         raise InputError(
             Problem(
-                source_of(tsp, "tsp_survey"), None, "municipality", municipality,
+                source_of(tsp, "tsp_survey"),
+                None,
+                "municipality",
+                municipality,
                 "respondents to weight",
             ),
             message=f"the survey has no respondents in {municipality!r}",
@@ -684,7 +687,10 @@ def _plan(
     if not targets:
         raise InputError(
             Problem(
-                source_of(population, "population"), None, None, municipality,
+                source_of(population, "population"),
+                None,
+                None,
+                municipality,
                 "at least one usable margin",
             ),
             message=f"no margin can be used to weight {municipality!r}: {dropped}",

@@ -115,11 +115,19 @@ def duplicates(cl, cols: dict) -> None:
                 reused_of.append(cl.rows[first_of_id[key]])
         qid = col.question.id
         for rows, reason, expected in (
-            (copies, "duplicate_row",
-             [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of]),
-            (reused, "duplicate_id",
-             [f"a unique {qid}: row {r} already has it, with different answers"
-              for r in reused_of]),
+            (
+                copies,
+                "duplicate_row",
+                [f"a new {qid}: this row repeats row {r} with the same answers" for r in copy_of],
+            ),
+            (
+                reused,
+                "duplicate_id",
+                [
+                    f"a unique {qid}: row {r} already has it, with different answers"
+                    for r in reused_of
+                ],
+            ),
         ):
             cl._add(rows, reason, qid, ids.iloc[rows].to_numpy(dtype=object), expected)
 

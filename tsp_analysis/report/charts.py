@@ -120,9 +120,11 @@ def contrast_ratio(foreground: object, background: object) -> float:
 def text_colour(background: object) -> str:
     """Black or white, whichever contrasts more with ``background`` (at least 4.58:1 for any
     background: the worst case is a luminance of about 0.18, where both reach it)."""
-    return "black" if contrast_ratio("black", background) >= contrast_ratio(
-        "white", background
-    ) else "white"
+    return (
+        "black"
+        if contrast_ratio("black", background) >= contrast_ratio("white", background)
+        else "white"
+    )
 
 
 def wrap_title(title: str | None, width: int = TITLE_CHARS) -> str | None:
@@ -306,8 +308,14 @@ def interval_bars_figure(
             handles, names = ax.get_legend_handles_labels()
             if ax.get_legend() is not None:
                 ax.get_legend().remove()  # seaborn's, inside the axes
-            fig.legend(handles, names, title=None, loc="outside lower center",
-                       ncols=len(hue_order), frameon=False)
+            fig.legend(
+                handles,
+                names,
+                title=None,
+                loc="outside lower center",
+                ncols=len(hue_order),
+                frameon=False,
+            )
     return fig, omitted
 
 
@@ -370,8 +378,13 @@ def heatmap_figure(
             linecolor="white",
             ax=ax,
             # A horizontal colour bar below leaves the width to the five criterion columns.
-            cbar_kws={"label": t("charts.score_axis", lang), "orientation": "horizontal",
-                      "shrink": 0.8, "pad": 0.04, "aspect": 30},
+            cbar_kws={
+                "label": t("charts.score_axis", lang),
+                "orientation": "horizontal",
+                "shrink": 0.8,
+                "pad": 0.04,
+                "aspect": 30,
+            },
         )
         for i, r in enumerate(row_order):
             for j, c in enumerate(col_order):
@@ -390,17 +403,34 @@ def heatmap_figure(
                     )
                     mark = SUPPRESSED_MARK if suppressed.loc[r, c] else "–"
                     # on a white box: the hatching must not cross the mark
-                    ax.text(j + 0.5, i + 0.5, mark, ha="center", va="center",
-                            fontsize=MIN_FONT + 0.5, color=HIDDEN_TEXT, fontweight="bold",
-                            bbox={"boxstyle": "round,pad=0.15", "facecolor": HIDDEN_FACE,
-                                  "edgecolor": "none"})
+                    ax.text(
+                        j + 0.5,
+                        i + 0.5,
+                        mark,
+                        ha="center",
+                        va="center",
+                        fontsize=MIN_FONT + 0.5,
+                        color=HIDDEN_TEXT,
+                        fontweight="bold",
+                        bbox={
+                            "boxstyle": "round,pad=0.15",
+                            "facecolor": HIDDEN_FACE,
+                            "edgecolor": "none",
+                        },
+                    )
                 else:
                     # Black or white by the cell's luminance: at least 4.5:1 (WCAG).
                     face = cmap(norm(value))
-                    ax.text(j + 0.5, i + 0.5, fmt_number(value, lang, 0), ha="center",
-                            va="center", fontsize=MIN_FONT + 0.5, color=text_colour(face),
-                            bbox={"boxstyle": "square,pad=0.1", "facecolor": face,
-                                  "edgecolor": "none"})
+                    ax.text(
+                        j + 0.5,
+                        i + 0.5,
+                        fmt_number(value, lang, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=MIN_FONT + 0.5,
+                        color=text_colour(face),
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": face, "edgecolor": "none"},
+                    )
         ax.set_yticks(
             np.arange(len(row_order)) + 0.5,
             [_wrap(row_labels.get(r, r), 16) for r in row_order],
@@ -435,8 +465,13 @@ def annotated_cells(fig: Figure) -> list[tuple[str, tuple[float, ...], str]]:
             box = text.get_bbox_patch()
             if box is None or not text.get_text().strip():
                 continue
-            out.append((text.get_text(), tuple(mpl.colors.to_rgba(box.get_facecolor())),
-                        mpl.colors.to_hex(text.get_color())))
+            out.append(
+                (
+                    text.get_text(),
+                    tuple(mpl.colors.to_rgba(box.get_facecolor())),
+                    mpl.colors.to_hex(text.get_color()),
+                )
+            )
     return out
 
 
@@ -482,12 +517,13 @@ def forest_figure(
         ax.set_yticks(y, [_wrap(n, 24) for n in names])
         low = float(np.nanmin(frame["ci_low"])) if len(frame) else 0.5
         high = float(np.nanmax(frame["ci_high"])) if len(frame) else 2.0
-        ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
-                 if low / 1.5 <= v <= high * 1.5]
+        ticks = [
+            v
+            for v in (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
+            if low / 1.5 <= v <= high * 1.5
+        ]
         ax.set_xticks(ticks)
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _p: fmt_number(v, lang, _decimals(v)))
-        )
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, _decimals(v))))
         ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
         ax.set_xlabel(t("charts.odds_ratio_axis", lang))
         if title:
@@ -528,9 +564,11 @@ def lines_figure(
     styles = {}
     for i, (code, name) in enumerate(zip(hue_order, names, strict=True)):
         # a marker of its own per group: lines differ by shape, not by colour alone
-        styles[name] = {"linewidth": 3.4 if code == highlight else 1.6,
-                        "linestyle": "--" if code == reference else "-",
-                        "marker": MARKERS[i % len(MARKERS)]}
+        styles[name] = {
+            "linewidth": 3.4 if code == highlight else 1.6,
+            "linestyle": "--" if code == reference else "-",
+            "marker": MARKERS[i % len(MARKERS)],
+        }
     with style():
         fig, ax = new_figure(height=5.0)
         sns.lineplot(
@@ -554,8 +592,9 @@ def lines_figure(
                 line.set_linewidth(styles[name]["linewidth"])
                 line.set_linestyle(styles[name]["linestyle"])
                 line.set_marker(styles[name]["marker"])
-        handles = [Line2D([], [], color=colours[n], **styles[n]) for n in names
-                   if n in set(frame["_hue"])]
+        handles = [
+            Line2D([], [], color=colours[n], **styles[n]) for n in names if n in set(frame["_hue"])
+        ]
         shown = [n for n in names if n in set(frame["_hue"])]
         if kind == "share":
             ax.yaxis.set_major_formatter(_axis_formatter("share", lang))
@@ -568,8 +607,7 @@ def lines_figure(
         ax.set_ylabel(ylabel or "")
         ax.set_ylim(bottom=0)
         # below the plot: beside it, the names would take half of a phone's width
-        fig.legend(handles, shown, title=None, loc="outside lower center", ncols=2,
-                   frameon=False)
+        fig.legend(handles, shown, title=None, loc="outside lower center", ncols=2, frameon=False)
         if title:
             set_title(fig, title)
     return fig
@@ -748,8 +786,14 @@ def stacked_bars_figure(
         for p, colour, hatch in zip(part_order, colours, hatches, strict=False):
             widths = shares[p].to_numpy()
             ax.barh(
-                y, widths, left=left, color=colour, label=part_labels.get(p, p),
-                edgecolor="white", hatch=hatch or None, height=0.7,
+                y,
+                widths,
+                left=left,
+                color=colour,
+                label=part_labels.get(p, p),
+                edgecolor="white",
+                hatch=hatch or None,
+                height=0.7,
             )
             for yi, (w, l0) in enumerate(zip(widths, left, strict=True)):
                 if w >= 0.12:
@@ -763,8 +807,11 @@ def stacked_bars_figure(
                         va="center",
                         fontsize=MIN_FONT,
                         color=text_colour(colour),
-                        bbox={"boxstyle": "square,pad=0.15", "facecolor": colour,
-                              "edgecolor": "none"},
+                        bbox={
+                            "boxstyle": "square,pad=0.15",
+                            "facecolor": colour,
+                            "edgecolor": "none",
+                        },
                     )
             left = left + widths
         ax.set_yticks(y, names)
@@ -785,7 +832,7 @@ ALT_KINDS = ("bars", "bars_interval", "heatmap", "lines", "stacked", "ranges", "
 
 
 def alt_order(values: Mapping[str, float], lang: str, scope: str) -> str | None:
-    """"{scope}: highest X; lowest Y." from published figures (label → value), or ``None``
+    """ "{scope}: highest X; lowest Y." from published figures (label → value), or ``None``
     when fewer than two differ.
 
     Words only: the figures themselves are in the data table. An ``alt`` attribute cannot mark

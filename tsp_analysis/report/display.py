@@ -332,8 +332,13 @@ def svg_bytes(fig) -> bytes:
 
     buf = io.BytesIO()
     with mpl.rc_context({k: RC[k] for k in ("svg.fonttype", "svg.hashsalt", "path.simplify")}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.08,
-                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        fig.savefig(
+            buf,
+            format="svg",
+            bbox_inches="tight",
+            pad_inches=0.08,
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     svg = buf.getvalue().decode("utf-8")
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)
     svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {CHART_FONTS}")
@@ -438,11 +443,13 @@ def banner(report: str, municipality: str, lang: str, *, synthetic: bool) -> Htm
     synthetic — a visible warning. Also carries the report's stylesheet."""
     language = t("common.language_name", lang)
     if municipality == ALL:
-        meta = t_html("common.meta_scope", lang, scope=t("common.all_municipalities", lang),
-                      language=language)
+        meta = t_html(
+            "common.meta_scope", lang, scope=t("common.all_municipalities", lang), language=language
+        )
     elif municipality == COUNTRY:
-        meta = t_html("common.meta_scope", lang, scope=t("common.lithuania", lang),
-                      language=language)
+        meta = t_html(
+            "common.meta_scope", lang, scope=t("common.lithuania", lang), language=language
+        )
     else:
         name = label("municipalities", municipality, lang, column="name")
         meta = t_html("common.meta", lang, municipality=name, language=language)

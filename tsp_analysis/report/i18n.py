@@ -137,9 +137,7 @@ def _agree(template: str, values: dict, lang: str, key: str) -> str:
         if field not in values:
             raise KeyError(f"report text {key!r} ({lang}) needs value {field!r}")
         number = shown_number(values[field], lang)
-        return grammar.noun(noun_key, number, lang, case=case).replace("{", "{{").replace(
-            "}", "}}"
-        )
+        return grammar.noun(noun_key, number, lang, case=case).replace("{", "{{").replace("}", "}}")
 
     return _COUNTED.sub(form, template)
 

@@ -51,6 +51,8 @@ EVALUATION_TITLES = {
 }
 #: Shares always shown with one decimal (small denominators: 1 of 8 is 12,5 %, not 12 %).
 RATES = ("completion_rate", "weighted_completion")
+
+
 def share_decimals(rec: dict) -> int:
     """Decimals of a share: one when its base is small (:func:`checked.share_decimals`) or it
     is a completion rate, where whole per cent would mislead (1 of 8 is 12,5 %, rounded 12 %)."""
@@ -308,16 +310,24 @@ def consultations_chart(res: Results, lang: str) -> Html:
         lang,
         orders=[
             charts.alt_order(
-                dict(zip(last["municipality"].map(lambda m: names.get(m, m)), last["estimate"],
-                         strict=True)),
+                dict(
+                    zip(
+                        last["municipality"].map(lambda m: names.get(m, m)),
+                        last["estimate"],
+                        strict=True,
+                    )
+                ),
                 lang,
                 t("monitoring.consultations.chart_y", lang),
             )
         ],
         hidden=bool(tbl.data["suppressed"].any()),
     )
-    return figure(fig, alt, after=chart_data(_over_time_table(tbl, lang, title), lang)
-                  + data_links([tbl], lang))
+    return figure(
+        fig,
+        alt,
+        after=chart_data(_over_time_table(tbl, lang, title), lang) + data_links([tbl], lang),
+    )
 
 
 def _over_time_table(tbl: ResultTable, lang: str, caption: str) -> Html:
@@ -583,8 +593,9 @@ def implementation_chart(res: Results, lang: str) -> Html:
         lang,
         orders=[
             charts.alt_order(
-                (done.reindex(totals.index, fill_value=0) / totals.replace(0, float("nan")))
-                .to_dict(),
+                (
+                    done.reindex(totals.index, fill_value=0) / totals.replace(0, float("nan"))
+                ).to_dict(),
                 lang,
                 value_label("implementation", STATUSES[0], lang),
             )

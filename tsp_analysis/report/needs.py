@@ -110,8 +110,9 @@ def _chart(
         for reason in dict.fromkeys(r for _, r in hidden):
             foot.append(suppression_note(reason, lang, [tab]))
     notes_html = "".join(f'<p class="tsp-figure-note">{f}</p>' for f in foot)
-    return figure(fig, alt, after=notes_html + chart_data(data_table, lang)
-                  + data_links([tab], lang))
+    return figure(
+        fig, alt, after=notes_html + chart_data(data_table, lang) + data_links([tab], lang)
+    )
 
 
 def _label_cell(text: object) -> Cell:
@@ -257,12 +258,17 @@ def trend_chart(res: Results, lang: str) -> Html:
     orders = []
     if shown:
         last = max(int(r["year"]) for r in shown)
-        orders.append(charts.alt_order(
-            {names.get(r["municipality"], r["municipality"]): float(r["estimate"])
-             for r in shown if int(r["year"]) == last},
-            lang,
-            str(last),
-        ))
+        orders.append(
+            charts.alt_order(
+                {
+                    names.get(r["municipality"], r["municipality"]): float(r["estimate"])
+                    for r in shown
+                    if int(r["year"]) == last
+                },
+                lang,
+                str(last),
+            )
+        )
     alt = charts.alt_text("lines", title, lang, orders=orders, hidden=bool(hidden))
     units = list(dict.fromkeys(tab.data["municipality"]))
     data_table = grid(
@@ -959,9 +965,7 @@ def need_capacity_chart(res: Results, lang: str) -> Html:
         t("needs.provider.chart_title", lang),
         lang,
         orders=[
-            charts.alt_order(
-                {short.get(a, a): r[m] for a, r in rows.items()}, lang, t(key, lang)
-            )
+            charts.alt_order({short.get(a, a): r[m] for a, r in rows.items()}, lang, t(key, lang))
             for m, key in (
                 ("need", "needs.provider.chart_need_axis"),
                 ("capacity", "needs.provider.chart_capacity_axis"),
@@ -1193,8 +1197,9 @@ def information_chart(res: Results, lang: str) -> Html:
     order = [r["category"] for r in shown_order] + [r["category"] for r in recs if not _shown(r)]
     title = t("needs.information.chart_title", lang)
     rows = {
-        names[r["category"]]: {t("needs.information.col.share", lang): cell(tab, r, lang,
-                                                                            show_n=True)}
+        names[r["category"]]: {
+            t("needs.information.col.share", lang): cell(tab, r, lang, show_n=True)
+        }
         for r in (next(x for x in recs if x["category"] == c) for c in order)
     }
     data_table = table(
@@ -1205,8 +1210,15 @@ def information_chart(res: Results, lang: str) -> Html:
         sources=[tab],
     )
     return _bars(
-        tab, recs, "category", lang, title, names, order,
-        data_table=data_table, scope=t("needs.information.col.share", lang),
+        tab,
+        recs,
+        "category",
+        lang,
+        title,
+        names,
+        order,
+        data_table=data_table,
+        scope=t("needs.information.col.share", lang),
     )
 
 
@@ -1316,7 +1328,8 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
         if not r["suppressed"] and str(r.get("status")) == "not_enough_data"
     ]
     shown = [
-        r for r in recs
+        r
+        for r in recs
         if _shown(r) and str(r.get("status")) != "not_enough_data" and not _missing(r["estimate"])
     ]
     hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
@@ -1337,9 +1350,14 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     by_rank = sorted(shown, key=lambda r: float(r["estimate"]))
     orders = []
     if len(by_rank) >= 2:
-        orders.append(t("charts.alt.first_last", lang,
-                        first=short.get(by_rank[0]["area"], by_rank[0]["area"]),
-                        last=short.get(by_rank[-1]["area"], by_rank[-1]["area"])))
+        orders.append(
+            t(
+                "charts.alt.first_last",
+                lang,
+                first=short.get(by_rank[0]["area"], by_rank[0]["area"]),
+                last=short.get(by_rank[-1]["area"], by_rank[-1]["area"]),
+            )
+        )
     alt = charts.alt_text("ranges", title, lang, orders=orders, hidden=bool(hidden))
     cols = (
         ("estimate", "needs.index.col.rank"),
@@ -1348,8 +1366,7 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     )
     rows = {
         short.get(r["area"], r["area"]): {
-            t(key, lang): cell(tab, r, lang, column=col, decimals=0, interval=False,
-                               css="tsp-num")
+            t(key, lang): cell(tab, r, lang, column=col, decimals=0, interval=False, css="tsp-num")
             for col, key in cols
         }
         for r in by_rank + [r for r in recs if r not in by_rank]

@@ -188,9 +188,7 @@ def _finding_strategic(res: Results, lang: str) -> Markup | None:
         return None
     done = _names(complete, lang) if complete else label_html(t("common.none", lang))
     if missing:
-        return t_html(
-            "overview.finding.strategic", lang, complete=done, none=_names(missing, lang)
-        )
+        return t_html("overview.finding.strategic", lang, complete=done, none=_names(missing, lang))
     return t_html("overview.finding.strategic_all", lang, complete=done)
 
 
@@ -211,13 +209,32 @@ def _need_figure(recs: list[dict], munis: Sequence[str], title: str, lang: str):
                     est = float(rec["estimate"])
                     lo, hi = rec["ci_low"], rec["ci_high"]
                     if not pd.isna(lo) and not pd.isna(hi):
-                        ax.plot([float(lo), float(hi)], [y + offset] * 2, color=colours[measure],
-                                linewidth=2, solid_capstyle="butt")
-                    ax.plot(est, y + offset, marker=marker, color=colours[measure],
-                            markersize=6.5, linestyle="none")
+                        ax.plot(
+                            [float(lo), float(hi)],
+                            [y + offset] * 2,
+                            color=colours[measure],
+                            linewidth=2,
+                            solid_capstyle="butt",
+                        )
+                    ax.plot(
+                        est,
+                        y + offset,
+                        marker=marker,
+                        color=colours[measure],
+                        markersize=6.5,
+                        linestyle="none",
+                    )
                 else:
-                    ax.text(0.01, y + offset, SUPPRESSED_MARK, color="#8a4b00", fontsize=10,
-                            fontweight="bold", va="center", ha="left")
+                    ax.text(
+                        0.01,
+                        y + offset,
+                        SUPPRESSED_MARK,
+                        color="#8a4b00",
+                        fontsize=10,
+                        fontweight="bold",
+                        va="center",
+                        ha="left",
+                    )
         ax.set_yticks(range(len(munis)), [_name(m, lang) for m in reversed(munis)])
         ax.set_ylim(-0.6, len(munis) - 0.4)
         ax.set_xlim(0, 1)
@@ -229,9 +246,15 @@ def _need_figure(recs: list[dict], munis: Sequence[str], title: str, lang: str):
             ax.plot([], [], marker=MEASURE_MARKERS[m][0], color=colours[m], linestyle="none")[0]
             for m in ("need", "unmet")
         ]
-        ax.legend(handles, [t("overview.needs.need", lang), t("overview.needs.unmet", lang)],
-                  loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, frameon=False,
-                  fontsize=9.5)
+        ax.legend(
+            handles,
+            [t("overview.needs.need", lang), t("overview.needs.unmet", lang)],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncols=2,
+            frameon=False,
+            fontsize=9.5,
+        )
     return fig
 
 
@@ -292,8 +315,11 @@ def scores_heatmap(res: Results, lang: str) -> Html:
     # nine columns: narrower lines than the chart's default, so that neighbours do not touch
     ax.set_xticks(ax.get_xticks(), [charts._wrap(short[a], 8) for a in reference.area_ids()])
     reasons = [r["reason"] for r in recs if r["suppressed"]]
-    return Html(figure(fig, title) + _footnotes([tab], reasons, lang) + data_links(
-        [tab, res["criterion_scores"]], lang))
+    return Html(
+        figure(fig, title)
+        + _footnotes([tab], reasons, lang)
+        + data_links([tab, res["criterion_scores"]], lang)
+    )
 
 
 # -- provider capacity against need ----------------------------------------------------------------
@@ -320,8 +346,11 @@ def capacity_table(res: Results, lang: str) -> Html:
             )
             row[_name(m, lang)] = Cell("", markup=body)
         rows[names[area]] = row
-    reasons = [r["reason"] for r in tab.records()
-               if r["suppressed"] and r["measure"] in ("need", "capacity")]
+    reasons = [
+        r["reason"]
+        for r in tab.records()
+        if r["suppressed"] and r["measure"] in ("need", "capacity")
+    ]
     notes = [suppression_note(r, lang, [tab]) for r in dict.fromkeys(reasons)]
     return table(
         pd.DataFrame.from_dict(rows, orient="index"),
@@ -357,11 +386,19 @@ def index_table(res: Results, lang: str) -> Html:
     def order(m: str) -> tuple:
         r = recs[m]
         ranked = _shown(r) and r.get("status") == "ranked"
-        return (not ranked, float(r["rank"]) if ranked else 0, _municipalities(res).index(m)
-                if m in _municipalities(res) else 99)
+        return (
+            not ranked,
+            float(r["rank"]) if ranked else 0,
+            _municipalities(res).index(m) if m in _municipalities(res) else 99,
+        )
 
-    cols = ("needs.index.col.index", "needs.index.col.rank", "needs.index.col.range",
-            "needs.index.col.methods", "needs.index.col.sampling")
+    cols = (
+        "needs.index.col.index",
+        "needs.index.col.rank",
+        "needs.index.col.range",
+        "needs.index.col.methods",
+        "needs.index.col.sampling",
+    )
     rows, reasons = {}, []
     for m in sorted(recs, key=order):
         rec = recs[m]
@@ -409,8 +446,9 @@ def strengths_table(res: Results, lang: str) -> Html:
     tab = res["priority_ranks"]
     rows = {}
     for m in _municipalities(res):
-        ranked = [r for r in _rows(tab, municipality=m)
-                  if _shown(r) and r.get("status") == "ranked"]
+        ranked = [
+            r for r in _rows(tab, municipality=m) if _shown(r) and r.get("status") == "ranked"
+        ]
         head = [t(f"overview.strengths.col.{c}", lang) for c in ("weakest", "strongest")]
         if len(ranked) < 2:
             words = Cell(t("overview.strengths.none", lang))
@@ -458,14 +496,21 @@ def learning_table(res: Results, lang: str) -> Html:
         pid = str(part[0].get("practice_id") or "")
         practice = practices.get(pid, DASH)
         if leaders and learners:
-            pair = t_html("overview.learning.pair", lang, learner=_names(learners, lang),
-                          leader=_names(leaders, lang), area=label_html(label("areas", area, lang)))
+            pair = t_html(
+                "overview.learning.pair",
+                lang,
+                learner=_names(learners, lang),
+                leader=_names(leaders, lang),
+                area=label_html(label("areas", area, lang)),
+            )
             practice = Markup(f"{pair} {label_html(practice)}")
         rows[label("areas", area, lang)] = {
-            t("overview.learning.col.above", lang): Cell(who("leader") or DASH,
-                                                         markup=label_html(who("leader") or DASH)),
-            t("overview.learning.col.below", lang): Cell(who("learner") or DASH,
-                                                         markup=label_html(who("learner") or DASH)),
+            t("overview.learning.col.above", lang): Cell(
+                who("leader") or DASH, markup=label_html(who("leader") or DASH)
+            ),
+            t("overview.learning.col.below", lang): Cell(
+                who("learner") or DASH, markup=label_html(who("learner") or DASH)
+            ),
             t("overview.learning.col.practice", lang): Cell("", markup=label_html(practice)),
         }
     return table(
@@ -507,8 +552,10 @@ def monitoring_table(res: Results, lang: str) -> Html:
             score = cell(strat, s, lang, decimals=0)
         row = {t("overview.monitoring.col.strategic", lang): score}
         for ev in ("interim", "final"):
-            got = {k: _one(impl, municipality=m, evaluation=ev, measure=k)
-                   for k in ("implemented", "assessed", "completion_rate")}
+            got = {
+                k: _one(impl, municipality=m, evaluation=ev, measure=k)
+                for k in ("implemented", "assessed", "completion_rate")
+            }
             if any(v is None for v in got.values()):
                 row[t(f"overview.monitoring.col.{ev}", lang)] = Cell(DASH)
                 continue

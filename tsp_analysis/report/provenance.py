@@ -37,6 +37,7 @@ PACKAGES = (
     "nbconvert",
 )
 
+
 def package_versions() -> dict[str, str]:
     """Installed version of each of :data:`PACKAGES` (``"—"`` when not installed)."""
     out = {"python": platform.python_version()}

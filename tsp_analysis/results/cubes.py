@@ -292,8 +292,9 @@ def population_cells(population: pd.DataFrame, units: list[str], year: int) -> d
         frame = tsp_population(population)
         frame = frame[(frame["municipality"] == u) & (frame["year"] == year)].copy()
         frame["group"] = frame["citizenship"].where(frame["citizenship"].isin(listed), OTHER)
-        out[u] = PopulationCells(population_cube(population, u, year), frame, [*listed, OTHER],
-                                 year)
+        out[u] = PopulationCells(
+            population_cube(population, u, year), frame, [*listed, OTHER], year
+        )
     return out
 
 

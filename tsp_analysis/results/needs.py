@@ -953,8 +953,9 @@ def _need_capacity(gap: pd.DataFrame, unit: str) -> ResultTable:
                 "estimate": rec["need"] / 100,
                 "n": rec["need_n"],
                 "n_cube": cube,
-                "n_coord": coord(**{cubes.item_dim(BASE_QUESTION["need"].format(area=area)):
-                                    "answered"}),
+                "n_coord": coord(
+                    **{cubes.item_dim(BASE_QUESTION["need"].format(area=area)): "answered"}
+                ),
             }
         )
         rows.append(
@@ -965,8 +966,9 @@ def _need_capacity(gap: pd.DataFrame, unit: str) -> ResultTable:
                 "estimate": rec["unmet_all"] / 100,
                 "n": np.nanmin([_num(rec["need_n"]), _num(rec["unmet_n"])]),
                 "n_cube": cube,
-                "n_coord": coord(**{cubes.item_dim(BASE_QUESTION["unmet"].format(area=area)):
-                                    "answered"}),
+                "n_coord": coord(
+                    **{cubes.item_dim(BASE_QUESTION["unmet"].format(area=area)): "answered"}
+                ),
             }
         )
         rows.append(

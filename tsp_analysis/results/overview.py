@@ -186,8 +186,14 @@ def _need_unmet(needs: list[tuple[str, Results]]) -> ResultTable:
         tab = src["need_unmet"]
         for rec in _rows(tab, group="unit"):
             rows.append(
-                carry(tab, rec, keep=("n_interval",), area=rec["area"], municipality=m,
-                      measure=rec["measure"])
+                carry(
+                    tab,
+                    rec,
+                    keep=("n_interval",),
+                    area=rec["area"],
+                    municipality=m,
+                    measure=rec["measure"],
+                )
             )
     return _make(
         "need_unmet",
@@ -195,8 +201,11 @@ def _need_unmet(needs: list[tuple[str, Results]]) -> ResultTable:
         kind="share",
         dims=("area", "municipality", "measure"),
         values=("n_interval",),
-        labels={"area": "areas", "municipality": "municipalities",
-                "measure": "text:needs.needs.col"},
+        labels={
+            "area": "areas",
+            "municipality": "municipalities",
+            "measure": "text:needs.needs.col",
+        },
     )
 
 
@@ -221,8 +230,14 @@ def _criterion_scores(needs: list[tuple[str, Results]]) -> ResultTable:
         tab = src["criterion_scores"]
         for rec in _rows(tab, group="unit"):
             rows.append(
-                carry(tab, rec, keep=("n_interval",), municipality=m, area=rec["area"],
-                      criterion=rec["criterion"])
+                carry(
+                    tab,
+                    rec,
+                    keep=("n_interval",),
+                    municipality=m,
+                    area=rec["area"],
+                    criterion=rec["criterion"],
+                )
             )
     return _make(
         "criterion_scores",
@@ -243,8 +258,14 @@ def _score_differences(needs: list[tuple[str, Results]]) -> ResultTable:
         tab = src["criterion_scores"]
         for rec in _rows(tab, group="difference"):
             rows.append(
-                carry(tab, rec, keep=COMPARISON, municipality=m, area=rec["area"],
-                      criterion=rec["criterion"])
+                carry(
+                    tab,
+                    rec,
+                    keep=COMPARISON,
+                    municipality=m,
+                    area=rec["area"],
+                    criterion=rec["criterion"],
+                )
             )
     return _make(
         "score_differences",
@@ -287,8 +308,11 @@ def _need_capacity(needs: list[tuple[str, Results]]) -> ResultTable:
         rows,
         kind="score",
         dims=("municipality", "area", "measure"),
-        labels={"area": "areas", "municipality": "municipalities",
-                "measure": "text:needs.provider.measure"},
+        labels={
+            "area": "areas",
+            "municipality": "municipalities",
+            "measure": "text:needs.provider.measure",
+        },
     )
 
 
@@ -340,8 +364,13 @@ def _priority_ranks(needs: list[tuple[str, Results]]) -> ResultTable:
         tab = src["priority_stability"]
         for rec in tab.records():
             rows.append(
-                carry(tab, rec, keep=("rank_min", "rank_max", "status"), municipality=m,
-                      area=rec["area"])
+                carry(
+                    tab,
+                    rec,
+                    keep=("rank_min", "rank_max", "status"),
+                    municipality=m,
+                    area=rec["area"],
+                )
             )
     return _make(
         "priority_ranks",
@@ -436,8 +465,13 @@ def _strategic(monitoring: Results) -> ResultTable:
 def _implementation(monitoring: Results) -> ResultTable:
     tab = monitoring["implementation"]
     rows = [
-        carry(tab, rec, municipality=rec["municipality"], evaluation=rec["evaluation"],
-              measure=rec["measure"])
+        carry(
+            tab,
+            rec,
+            municipality=rec["municipality"],
+            evaluation=rec["evaluation"],
+            measure=rec["measure"],
+        )
         for rec in tab.records()
         if rec["measure"] in IMPLEMENTATION_MEASURES
     ]
@@ -447,8 +481,11 @@ def _implementation(monitoring: Results) -> ResultTable:
         kind="count",
         dims=("municipality", "evaluation", "measure"),
         subject="records",
-        labels={"municipality": "municipalities", "evaluation": "text:monitoring.eval",
-                "measure": "text:monitoring.col"},
+        labels={
+            "municipality": "municipalities",
+            "evaluation": "text:monitoring.eval",
+            "measure": "text:monitoring.col",
+        },
     )
 
 

@@ -80,9 +80,7 @@ def _caption(key: str, **values: object) -> dict[str, str]:
 
 
 def _dataset_caption(key: str, dataset: str) -> dict[str, str]:
-    return {
-        lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in LANGUAGES
-    }
+    return {lang: t(key, lang, dataset=t(f"review.dataset.{dataset}", lang)) for lang in LANGUAGES}
 
 
 def gap_level(unit: str) -> str | None:
@@ -112,6 +110,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
 RECORD_FINDINGS = ("indicators_computable", "core_not_available", "weakest_domain", "top_gap")
 #: The finding measures, in order.
 FINDING_MEASURES = ("value", "partial", "total", "share")
+
 
 def _threshold(params: dict, name: str) -> int:
     from ..thresholds import DEFAULT_MIN_BASE, DEFAULT_MIN_COUNT
@@ -444,9 +443,7 @@ def _quarantined_cell(dataset: str, unit: str, country: bool, scope: str, reason
             return cubes.rows_id(dataset, unit), coord(
                 status="quarantined", reason=reason, attributed="no"
             )
-        return cubes.rows_id(dataset, UNATTRIBUTED), coord(
-            status="quarantined", reason=reason
-        )
+        return cubes.rows_id(dataset, UNATTRIBUTED), coord(status="quarantined", reason=reason)
     return cubes.rows_id(dataset, unit), coord(status="quarantined", reason=reason)
 
 
@@ -715,9 +712,7 @@ def _duplicates_tables(res, data, present, unit, country) -> None:
             else:
                 records.append(row)
     labels = {"dataset": "text:review.dataset", "measure": "text:review.audit.col"}
-    _add_count_pair(
-        res, "duplicates", people, records, dims=["dataset", "measure"], labels=labels
-    )
+    _add_count_pair(res, "duplicates", people, records, dims=["dataset", "measure"], labels=labels)
 
 
 def _profile_tables(res, rep, dis, units) -> None:

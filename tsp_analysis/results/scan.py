@@ -145,9 +145,7 @@ def _fits(kind: str, content: str, thresholds: set[int]) -> bool:
     if kind in ("date", "time"):
         # 2021-11-09, 2026-11-29T00:15:47+00:00, "2026-11-29 00:15:47 UTC", "12.3", "12,3 s"
         return bool(
-            re.fullmatch(
-                r"[\d\-:.T+ Z,/–]+(?:\s?(?:UTC|GMT|s|sek\.|min\.?))?", content.strip()
-            )
+            re.fullmatch(r"[\d\-:.T+ Z,/–]+(?:\s?(?:UTC|GMT|s|sek\.|min\.?))?", content.strip())
         )
     if kind == "code":
         # an official identifier (the project code): letters first, in a reference table
@@ -224,9 +222,8 @@ def _check_table_csv(
         c
         for c in spec.get("columns", [])
         if c not in figures
-        and c not in (
-            "suppressed", "reason", "kind", "cube", "cell", "base_cube", "base_cell", "source"
-        )
+        and c
+        not in ("suppressed", "reason", "kind", "cube", "cell", "base_cube", "base_cell", "source")
         and c not in spec.get("dimensions", [])
         and not c.endswith(("_label_lt", "_label_en"))
     ]

@@ -68,8 +68,7 @@ class BuildResult:
         counts = ", ".join(f"{self.counts.get(s, 0)} {s}" for s in manifest.STATUSES)
         lines += [f"pdf        {problem}" for problem in self.pdf_problems]
         lines.append(
-            f"{len(self.records)} report(s): {counts} in {self.seconds:.1f} s; "
-            f"see {self.index}"
+            f"{len(self.records)} report(s): {counts} in {self.seconds:.1f} s; see {self.index}"
         )
         return lines
 
@@ -126,9 +125,13 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
         "error": None,
         "hashes": hashes,
         "html_sha256": None,
-        "parameters": {**job.parameters, "inputs": {
-            k: cache.display_path(v) for k, v in sorted(job.parameters.get("inputs", {}).items())
-        }},
+        "parameters": {
+            **job.parameters,
+            "inputs": {
+                k: cache.display_path(v)
+                for k, v in sorted(job.parameters.get("inputs", {}).items())
+            },
+        },
         "kernel": "none",
         "data": None,
         "in_last_run": True,
@@ -140,8 +143,12 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
 def _sort_key(record: dict[str, Any], slugs: list[str]) -> tuple:
     report = REPORTS.index(record["report"]) if record["report"] in REPORTS else len(REPORTS)
     slug = slugs.index(record["municipality"]) if record["municipality"] in slugs else len(slugs)
-    return (report, slug, record["municipality"], LANGUAGES.index(record["lang"])
-            if record["lang"] in LANGUAGES else 2)
+    return (
+        report,
+        slug,
+        record["municipality"],
+        LANGUAGES.index(record["lang"]) if record["lang"] in LANGUAGES else 2,
+    )
 
 
 def build(
@@ -228,9 +235,14 @@ def build(
         ):
             assert before is not None
             records[job.name] = _record(
-                job, hashes, status="up-to-date", html=before["html"],
-                notebook=before["notebook"], html_sha256=before["html_sha256"],
-                kernel=before.get("kernel", "none"), data=before.get("data"),
+                job,
+                hashes,
+                status="up-to-date",
+                html=before["html"],
+                notebook=before["notebook"],
+                html_sha256=before["html_sha256"],
+                kernel=before.get("kernel", "none"),
+                data=before.get("data"),
                 pdf=before.get("pdf"),
             )
         else:
@@ -240,8 +252,17 @@ def build(
     interrupted = False
     if todo:
         interrupted = _run(
-            todo, records, out, workers, executor, executor_kind, prewarm, progress, timeout,
-            source, {name: float(r.get("seconds") or 0) for name, r in previous.items()},
+            todo,
+            records,
+            out,
+            workers,
+            executor,
+            executor_kind,
+            prewarm,
+            progress,
+            timeout,
+            source,
+            {name: float(r.get("seconds") or 0) for name, r in previous.items()},
         )
 
     this_run = [records[j.name] for j in jobs]
@@ -272,9 +293,7 @@ def build(
     }
     manifest_path = manifest.write(out, everything, run, f"tsp-analysis {__version__}")
     index_path = index.write(out, everything, run)
-    result = BuildResult(
-        out, this_run, seconds, manifest_path, index_path, counts, pdf_problems
-    )
+    result = BuildResult(out, this_run, seconds, manifest_path, index_path, counts, pdf_problems)
     if interrupted:
         # The manifest and index record what was built; the caller still learns of Ctrl-C.
         raise BuildInterrupted(result)
@@ -331,9 +350,7 @@ def _run(
             # Start the zygote importing now, on the other core, while this process imports
             # papermill and nbconvert for the first report.
             kernels.shared_zygote(preload, zygote_key)
-        executor = default_executor(
-            workers, executor_kind, _warm_worker, (preload, zygote_key)
-        )
+        executor = default_executor(workers, executor_kind, _warm_worker, (preload, zygote_key))
     assert executor is not None
     bar = tqdm(
         total=len(todo),
@@ -369,14 +386,28 @@ def _run(
                 outcome: JobOutcome = future.result()
             except Exception as exc:  # the worker itself died or was lost
                 outcome = JobOutcome(
-                    name=job.name, status="failed", seconds=0.0, html=None, notebook=None,
-                    error={"name": type(exc).__name__, "message": str(exc) or repr(exc),
-                           "cell": None},
+                    name=job.name,
+                    status="failed",
+                    seconds=0.0,
+                    html=None,
+                    notebook=None,
+                    error={
+                        "name": type(exc).__name__,
+                        "message": str(exc) or repr(exc),
+                        "cell": None,
+                    },
                 )
             records[job.name] = _record(
-                job, hashes, status=outcome.status, html=outcome.html,
-                notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
-                html_sha256=outcome.html_sha256, kernel=outcome.kernel, data=outcome.data,
+                job,
+                hashes,
+                status=outcome.status,
+                html=outcome.html,
+                notebook=outcome.notebook,
+                seconds=outcome.seconds,
+                error=outcome.error,
+                html_sha256=outcome.html_sha256,
+                kernel=outcome.kernel,
+                data=outcome.data,
             )
             bar.set_postfix_str(f"{outcome.status} {job.name}", refresh=False)
             bar.update()
@@ -400,15 +431,28 @@ def _run(
         ):
             outcome = future.result()
             records[job.name] = _record(
-                job, hashes, status=outcome.status, html=outcome.html,
-                notebook=outcome.notebook, seconds=outcome.seconds, error=outcome.error,
-                html_sha256=outcome.html_sha256, kernel=outcome.kernel, data=outcome.data,
+                job,
+                hashes,
+                status=outcome.status,
+                html=outcome.html,
+                notebook=outcome.notebook,
+                seconds=outcome.seconds,
+                error=outcome.error,
+                html_sha256=outcome.html_sha256,
+                kernel=outcome.kernel,
+                data=outcome.data,
             )
     for job, hashes in todo:  # cancelled by an interruption
         if job.name not in records:
             _discard_earlier_outputs(out, job)
-        records.setdefault(job.name, _record(job, hashes, error={
-            "name": "Interrupted", "message": "the build was interrupted", "cell": None}))
+        records.setdefault(
+            job.name,
+            _record(
+                job,
+                hashes,
+                error={"name": "Interrupted", "message": "the build was interrupted", "cell": None},
+            ),
+        )
     return interrupted
 
 

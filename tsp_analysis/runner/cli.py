@@ -24,34 +24,56 @@ def register(subparsers) -> None:
         ),
     )
     p.add_argument(
-        "--municipality", "-m", nargs="+", metavar="SLUG", default=None,
+        "--municipality",
+        "-m",
+        nargs="+",
+        metavar="SLUG",
+        default=None,
         help="municipality slugs, or 'lithuania' for the country data review "
         "(default: every municipality and the country)",
     )
     p.add_argument(
-        "--report", "-r", nargs="+", metavar="REPORT", default=None,
-        choices=[*REPORTS, ALL], help=f"reports to build: {', '.join(REPORTS)} (default: all)",
+        "--report",
+        "-r",
+        nargs="+",
+        metavar="REPORT",
+        default=None,
+        choices=[*REPORTS, ALL],
+        help=f"reports to build: {', '.join(REPORTS)} (default: all)",
     )
     p.add_argument(
-        "--lang", "-l", default="lt", choices=[*LANGUAGES, ALL],
+        "--lang",
+        "-l",
+        default="lt",
+        choices=[*LANGUAGES, ALL],
         help="report language; 'all' builds both (default: lt)",
     )
-    p.add_argument("--out", "-o", default=str(default_out_dir()),
-                   help="output folder (default: reports/ of the project, or of the current "
-                   "folder when the package is installed from a wheel)")
     p.add_argument(
-        "--workers", "-j", type=int, default=os.cpu_count() or 1,
+        "--out",
+        "-o",
+        default=str(default_out_dir()),
+        help="output folder (default: reports/ of the project, or of the current "
+        "folder when the package is installed from a wheel)",
+    )
+    p.add_argument(
+        "--workers",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
         help="reports built at the same time (default: the machine's cores, %(default)s)",
     )
     p.add_argument(
-        "--pdf", action="store_true",
+        "--pdf",
+        action="store_true",
         help="also write an A4 PDF of every report to OUT/pdf/ (needs WeasyPrint and its "
         "Debian packages: python3 tasks.py env)",
     )
     p.add_argument("--force", "-f", action="store_true", help="rebuild reports that are up to date")
     p.add_argument("--notebooks", default=None, help=argparse.SUPPRESS)
     p.add_argument(
-        "--params", default=None, metavar="DIR",
+        "--params",
+        default=None,
+        metavar="DIR",
         help="folder of parameter files, one <slug>.yaml per municipality (lithuania.yaml for "
         "the country, all.yaml for the monitoring report), e.g. a team's own files whose "
         "inputs point at real data outside the project; relative input paths are read "
@@ -59,22 +81,28 @@ def register(subparsers) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument(
-        "--timeout", type=int, default=None, metavar="SECONDS",
+        "--timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
         help="a notebook cell running longer fails its report (default: no limit)",
     )
     p.add_argument(
-        "--cold-kernels", action="store_true",
+        "--cold-kernels",
+        action="store_true",
         help="launch every kernel from scratch instead of forking it warm (slower; for "
         "comparison and debugging)",
     )
-    p.add_argument("--executor", choices=["thread", "process"], default="thread",
-                   help=argparse.SUPPRESS)
+    p.add_argument(
+        "--executor", choices=["thread", "process"], default="thread", help=argparse.SUPPRESS
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build what ``args`` select; print one line per report and a summary."""
     from .batch import BuildInterrupted, build
+
     if args.workers < 1:
         print("tsp-analysis run: --workers must be at least 1", file=sys.stderr)
         return 2

@@ -22,9 +22,7 @@ def paths(report: str, slug: str, lang: str) -> dict[str, str]:
     return {"csv": f"data/{report}-{slug}/", "xlsx": f"data/{report}-{slug}-{lang}.xlsx"}
 
 
-def write(
-    out: Path, report: str, parameters: dict[str, Any], lang: str
-) -> dict[str, str] | None:
+def write(out: Path, report: str, parameters: dict[str, Any], lang: str) -> dict[str, str] | None:
     """Write the data files of one report; returns :func:`paths`, or ``None`` when its
     notebook did not compute results through :func:`tsp_analysis.results.compute`."""
     from .. import results

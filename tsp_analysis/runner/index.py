@@ -140,9 +140,7 @@ def groups(
     return [("municipalities", local, reports), ("country", country, reports)]
 
 
-def _report_item(
-    kinds: dict[str, dict[str, Any]], report: str, lang: str, pdfs: set[str]
-) -> str:
+def _report_item(kinds: dict[str, dict[str, Any]], report: str, lang: str, pdfs: set[str]) -> str:
     e = html.escape
     t = pagetext.text
     primary = kinds.get(lang) or next(iter(kinds.values()))
@@ -155,8 +153,10 @@ def _report_item(
             f'<span class="failed-note">({e(t("index.failed", lang))})</span>'
         )
     else:
-        mark = "" if primary["lang"] == lang else (
-            f' lang="{primary["lang"]}" hreflang="{primary["lang"]}"'
+        mark = (
+            ""
+            if primary["lang"] == lang
+            else (f' lang="{primary["lang"]}" hreflang="{primary["lang"]}"')
         )
         head = f'<a class="report-link" href="{e(primary["html"])}"{mark}>{label}</a>'
         if primary["lang"] != lang:

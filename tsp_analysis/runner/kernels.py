@@ -424,9 +424,7 @@ _zygotes: dict[tuple, Zygote] = {}
 _zygotes_lock = threading.Lock()
 
 
-def shared_zygote(
-    preload: Iterable[str], key: str = ""
-) -> Zygote | None:
+def shared_zygote(preload: Iterable[str], key: str = "") -> Zygote | None:
     """The process's zygote for ``preload`` and ``key``, started if needed; ``None`` where
     kernels cannot be forked (no ``fork``).
 

@@ -37,7 +37,8 @@ BUILT = ("ok", "up-to-date")
 
 def _live(out: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        r for r in records
+        r
+        for r in records
         if r.get("status") in BUILT and r.get("html") and (out / r["html"]).is_file()
     ]
 
@@ -46,8 +47,11 @@ def related(record: dict[str, Any], live: list[dict[str, Any]]) -> dict[str, Any
     """``{"other": record or None, "siblings": [records]}`` for ``record`` among ``live``."""
     slug, lang = record["municipality"], record["lang"]
     other = next(
-        (r for r in live if r["report"] == record["report"] and r["municipality"] == slug
-         and r["lang"] != lang),
+        (
+            r
+            for r in live
+            if r["report"] == record["report"] and r["municipality"] == slug and r["lang"] != lang
+        ),
         None,
     )
 
@@ -59,12 +63,15 @@ def related(record: dict[str, Any], live: list[dict[str, Any]]) -> dict[str, Any
         return slug in COUNTRY_WIDE and r["municipality"] in COUNTRY_WIDE
 
     siblings = [
-        r for r in live
-        if r["lang"] == lang and near(r)
+        r
+        for r in live
+        if r["lang"] == lang
+        and near(r)
         and (r["report"], r["municipality"]) != (record["report"], slug)
     ]
-    siblings.sort(key=lambda r: (r["municipality"] != slug, _kind_order(r["report"]),
-                                 r["municipality"]))
+    siblings.sort(
+        key=lambda r: (r["municipality"] != slug, _kind_order(r["report"]), r["municipality"])
+    )
     return {"other": other, "siblings": siblings}
 
 
@@ -80,8 +87,10 @@ def nav_html(out: Path, record: dict[str, Any], live: list[dict[str, Any]]) -> s
     lang = record["lang"]
     names = municipality_names()
     links = related(record, live)
-    items = [f'<li><a href="{_href(out, record, FILENAMES.get(lang, FILENAMES["lt"]))}">'
-             f"{e(t('page.index_link', lang))}</a></li>"]
+    items = [
+        f'<li><a href="{_href(out, record, FILENAMES.get(lang, FILENAMES["lt"]))}">'
+        f"{e(t('page.index_link', lang))}</a></li>"
+    ]
     other = links["other"]
     if other is not None:
         items.append(
@@ -118,7 +127,7 @@ def apply(out: str | Path, records: list[dict[str, Any]]) -> int:
         found = NAV.search(text)
         if found is None:
             continue  # a page made by an older template: nothing to fill
-        new = text[: found.start()] + nav_html(out, record, live) + text[found.end():]
+        new = text[: found.start()] + nav_html(out, record, live) + text[found.end() :]
         if new != text:
             from .execute import write_atomic
 

@@ -73,8 +73,9 @@ def overflows(document) -> list[str]:
             x1 = x0 + child.border_width()
             if x1 > right + TOLERANCE or x0 < left - TOLERANCE:
                 tag = getattr(child, "element_tag", type(child).__name__)
-                found.append(f"page {number}: <{tag}> {x0:.0f}–{x1:.0f} px, page {left:.0f}–"
-                             f"{right:.0f} px")
+                found.append(
+                    f"page {number}: <{tag}> {x0:.0f}–{x1:.0f} px, page {left:.0f}–{right:.0f} px"
+                )
     return found
 
 
@@ -92,14 +93,13 @@ def current(out: Path, record: dict[str, Any]) -> bool:
     """Is the record's PDF there and made from its current page?"""
     pdf = record.get("pdf") or {}
     return bool(
-        pdf.get("path") and (out / pdf["path"]).is_file()
+        pdf.get("path")
+        and (out / pdf["path"]).is_file()
         and pdf.get("html_sha256") == record.get("html_sha256")
     )
 
 
-def sync(
-    out: str | Path, records: list[dict[str, Any]], make: bool, workers: int = 1
-) -> list[str]:
+def sync(out: str | Path, records: list[dict[str, Any]], make: bool, workers: int = 1) -> list[str]:
     """Bring the PDFs of ``records`` (updated in place) in line with their pages.
 
     With ``make``, every built page without a current PDF gets one; without, a PDF that no
@@ -125,22 +125,26 @@ def sync(
     if why is not None:
         return [why]
     jobs = {}
-    pool = cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))),
-                                  mp_context=_spawn()) if workers > 1 and len(todo) > 1 else None
+    pool = (
+        cf.ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=_spawn())
+        if workers > 1 and len(todo) > 1
+        else None
+    )
     try:
         for record in todo:
             args = (str(out / record["html"]), str(out / pdf_path(record)))
-            jobs[record["html"]] = (
-                record, pool.submit(write_one, *args) if pool else None, args
-            )
+            jobs[record["html"]] = (record, pool.submit(write_one, *args) if pool else None, args)
         for record, future, args in jobs.values():
             try:
                 info = future.result() if future is not None else write_one(*args)
             except Exception as exc:  # one PDF's failure does not stop the others
                 problems.append(f"{pdf_path(record)}: not written ({type(exc).__name__}: {exc})")
                 continue
-            record["pdf"] = {"path": pdf_path(record), "html_sha256": record["html_sha256"],
-                             "pages": info["pages"]}
+            record["pdf"] = {
+                "path": pdf_path(record),
+                "html_sha256": record["html_sha256"],
+                "pages": info["pages"],
+            }
             problems += [f"{pdf_path(record)}: {line}" for line in info["overflows"][:5]]
     finally:
         if pool is not None:

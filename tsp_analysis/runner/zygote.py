@@ -121,8 +121,9 @@ def main(argv: list[str]) -> int:
     # Forking copies only the calling thread. A preload that left threads running (a thread
     # pool started at import) makes forked kernels unsafe: the runner then launches normally.
     threads = threading.active_count()
-    send({"ready": True, "loaded": loaded, "failed": failed, "pid": os.getpid(),
-          "threads": threads})
+    send(
+        {"ready": True, "loaded": loaded, "failed": failed, "pid": os.getpid(), "threads": threads}
+    )
     while True:
         line = rfile.readline()
         if not line:
