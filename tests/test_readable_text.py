@@ -187,7 +187,8 @@ def test_counted_nouns_in_report_texts_name_a_known_noun_and_a_value():
 LT_LETTERS = re.compile(r"[ąčęėįšųūžĄČĘĖĮŠŲŪŽ]")
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 #: Lithuanian words (acronyms) that are names in English text too.
-LT_NAMES_IN_ENGLISH = {"ŠVIS"}
+#: (The link to the Lithuanian version is written in Lithuanian, marked lang="lt" in the page.)
+LT_NAMES_IN_ENGLISH = {"ŠVIS", "Lietuviška", "Lietuviškai"}
 #: Words that are English only: none may appear in a Lithuanian report.
 ENGLISH_WORDS = {
     "the",

@@ -84,6 +84,11 @@ def section(key: str, lang: str, level: int = 2) -> Html:
     return heading(key, lang, level) + note(f"{key}.note", lang)
 
 
+def paragraph(key: str, lang: str, **values: object) -> Html:
+    """A translated paragraph (its template's own digits marked by ``t_html``)."""
+    return Html(f"<p>{t_html(key, lang, **values)}</p>")
+
+
 def text(value: str, css: str | None = None) -> Html:
     """A paragraph of already-translated text (escaped)."""
     cls = f' class="{css}"' if css else ""
