@@ -154,7 +154,7 @@ def test_quiet_warnings_does_nothing_in_an_interactive_session(monkeypatch):
     logger = logging.getLogger("py.warnings")
     monkeypatch.setattr(logger, "handlers", [])
     monkeypatch.setattr(logger, "propagate", True)
-    assert display.quiet_warnings() is False
+    assert display.quiet_warnings() is None  # nothing for a notebook cell to show
     with pytest.warns(RuntimeWarning, match="raking did not converge"):
         warnings.warn("raking did not converge", RuntimeWarning, stacklevel=1)
 
@@ -164,14 +164,13 @@ def test_quiet_warnings_silences_them_in_a_batch_build():
     stderr without the batch variable, and nothing does with it."""
     code = (
         "import warnings; from tsp_analysis.report.display import quiet_warnings; "
-        "print(quiet_warnings()); warnings.warn('raking did not converge', RuntimeWarning)"
+        "quiet_warnings(); warnings.warn('raking did not converge', RuntimeWarning)"
     )
     base = {k: v for k, v in os.environ.items() if k != display.BATCH_ENV}
     base["PYTHONPATH"] = os.pathsep.join([str(PROJECT), *filter(None, [base.get("PYTHONPATH")])])
     shown = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=base, check=True
     )
-    assert shown.stdout.strip() == "False"
     assert "raking did not converge" in shown.stderr
     quiet = subprocess.run(
         [sys.executable, "-c", code],
@@ -180,5 +179,4 @@ def test_quiet_warnings_silences_them_in_a_batch_build():
         env={**base, display.BATCH_ENV: "1"},
         check=True,
     )
-    assert quiet.stdout.strip() == "True"
     assert "raking did not converge" not in quiet.stderr

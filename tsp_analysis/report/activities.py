@@ -198,8 +198,16 @@ def activities_chart(res: Results, activity: str, lang: str) -> Html:
     ax = fig.axes[0]
     ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    alt = t("monitoring.activities.chart_title_of", lang, activity=title)
-    return figure(fig, alt) + data_links([tbl], lang)
+    last = frame.sort_values("period").groupby("municipality")["estimate"].last()
+    names = labels("municipalities", lang)
+    alt = charts.alt_text(
+        "lines",
+        t("monitoring.activities.chart_title_of", lang, activity=title),
+        lang,
+        orders=[charts.alt_order({names.get(m, m): v for m, v in last.items()}, lang, title)],
+        below="file",
+    )
+    return figure(fig, alt, after=data_links([tbl], lang))
 
 
 def trainings_chart(res: Results, lang: str) -> Html:

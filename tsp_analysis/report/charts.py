@@ -828,7 +828,17 @@ def stacked_bars_figure(
 # -- text alternatives --------------------------------------------------------------------------
 #: Kinds of chart named in a text alternative (``charts.alt.<kind>`` in report_text.csv).
 _DIGIT = re.compile(r"[0-9]")
-ALT_KINDS = ("bars", "bars_interval", "heatmap", "lines", "stacked", "ranges", "forest", "panels")
+ALT_KINDS = (
+    "bars",
+    "bars_interval",
+    "dots_interval",
+    "heatmap",
+    "lines",
+    "stacked",
+    "ranges",
+    "forest",
+    "panels",
+)
 
 
 def alt_order(values: Mapping[str, float], lang: str, scope: str) -> str | None:

@@ -477,7 +477,7 @@ def banner(report: str, municipality: str, lang: str, *, synthetic: bool) -> Htm
 BATCH_ENV = "TSP_BATCH"
 
 
-def quiet_warnings() -> bool:
+def quiet_warnings() -> None:
     """In a batch build, keep Python warnings out of the rendered report; elsewhere do nothing.
 
     A warning would appear in the HTML as raw English text from deep inside a library. What a
@@ -486,19 +486,16 @@ def quiet_warnings() -> bool:
     warnings go to the ``py.warnings`` logger, which has a no-op handler. Someone running the
     notebook in JupyterLab sees every warning, as Python shows it.
 
-    Returns
-    -------
-    bool
-        True when warnings were silenced (a batch build).
+    Returns nothing: a notebook's setup cell ends with this call, and a returned value would be
+    shown in the report.
     """
     import logging
     import os
 
     if not os.environ.get(BATCH_ENV):
-        return False
+        return
     logging.captureWarnings(True)
     logger = logging.getLogger("py.warnings")
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
     logger.propagate = False
-    return True

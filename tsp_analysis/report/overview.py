@@ -269,7 +269,14 @@ def needs_charts(res: Results, lang: str) -> Html:
         recs = _rows(tab, area=area)
         reasons += [r["reason"] for r in recs if r["suppressed"]]
         fig = _need_figure(recs, munis, names[area], lang)
-        parts.append(figure(fig, t("overview.needs.alt", lang, area=names[area])))
+        alt = charts.alt_text(
+            "dots_interval",
+            t("overview.needs.alt", lang, area=names[area]),
+            lang,
+            hidden=any(r["suppressed"] for r in recs),
+            below="file",
+        )
+        parts.append(figure(fig, alt, after=data_links([tab], lang)))
     grid = (
         '<div class="tsp-small-multiples" style="display:grid;'
         'grid-template-columns:repeat(auto-fill,minmax(min(100%,26em),1fr));gap:.4em 1em">'
@@ -315,10 +322,14 @@ def scores_heatmap(res: Results, lang: str) -> Html:
     # nine columns: narrower lines than the chart's default, so that neighbours do not touch
     ax.set_xticks(ax.get_xticks(), [charts._wrap(short[a], 8) for a in reference.area_ids()])
     reasons = [r["reason"] for r in recs if r["suppressed"]]
+    alt = charts.alt_text("heatmap", title, lang, hidden=bool(reasons), below="file")
     return Html(
-        figure(fig, title)
-        + _footnotes([tab], reasons, lang)
-        + data_links([tab, res["criterion_scores"]], lang)
+        figure(
+            fig,
+            alt,
+            after=_footnotes([tab], reasons, lang)
+            + data_links([tab, res["criterion_scores"]], lang),
+        )
     )
 
 
