@@ -23,8 +23,8 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "synth",
         help="write synthetic input files (the demo data are seed 20210512)",
-        description="Write the seven synthetic input files and MANIFEST.json. The same seed "
-        "always gives byte-identical files.",
+        description="Write a synthetic file for every input dataset of the codebook, and "
+        "MANIFEST.json. The same seed always gives byte-identical files.",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     parser.add_argument(
