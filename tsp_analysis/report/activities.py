@@ -15,12 +15,13 @@ from html import escape
 
 import pandas as pd
 
+from ..ids import ALL
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell
 from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
-from .monitor import TOTAL, _decimals, _muni, _rows
+from .monitor import TOTAL, _muni, _rows, municipality_measure_table
 
 #: Kind codes of each activity register, in column order.
 KIND_MEASURES = {
@@ -33,29 +34,12 @@ CATEGORY_SETS = {
     "training_participants": "participant_institution",
     "expert_participants": "expert_kind",
 }
-ALL = "all"
 
 
 def events_table(res: Results, table_id: str, lang: str) -> Html:
     """Planned, held, cancelled and still-planned events per municipality, held per kind."""
-    tbl = res[table_id].require_checked()
-    rows = _rows(tbl, "municipality", "measure")
     measures = (*EVENT_MEASURES, *KIND_MEASURES[table_id])
-    out = {}
-    for muni in dict.fromkeys(tbl.data["municipality"]):
-        out[_muni(muni, lang)] = {
-            t(f"monitoring.col.{m}", lang): cell(
-                tbl, rows[(muni, m)], lang, decimals=_decimals(rows[(muni, m)])
-            )
-            for m in measures
-        }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        sources=[tbl],
-    )
+    return municipality_measure_table(res[table_id], measures, lang)
 
 
 def trainings_table(res: Results, lang: str) -> Html:

@@ -15,6 +15,8 @@ Each function takes the checked :class:`~tsp_analysis.results.table.Results` of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from ..ids import ALL, TOTAL
@@ -255,9 +257,15 @@ def evaluations_table(res: Results, lang: str) -> Html:
 # -- consultations ------------------------------------------------------------------------------
 def consultations_table(res: Results, lang: str) -> Html:
     """Planned, held, cancelled and still-planned consultations per municipality, with a total."""
-    tbl = res["consultations"].require_checked()
-    rows = _rows(tbl, "municipality", "measure")
     measures = ("planned", "held", "cancelled", "still_planned", "share_held")
+    return municipality_measure_table(res["consultations"], measures, lang)
+
+
+def municipality_measure_table(tbl: ResultTable, measures: Sequence[str], lang: str) -> Html:
+    """A municipality × measure table of checked cells (a row per municipality, a column per
+    measure headed ``monitoring.col.<measure>``): the consultations and the activity events."""
+    tbl.require_checked()
+    rows = _rows(tbl, "municipality", "measure")
     out = {}
     for muni in dict.fromkeys(tbl.data["municipality"]):
         out[_muni(muni, lang)] = {

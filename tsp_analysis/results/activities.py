@@ -36,6 +36,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import activities, monitoring, reference
+from ..ids import ALL
 from ..report.i18n import t
 from .table import Cube, Results, ResultTable, coord
 
@@ -48,8 +49,6 @@ PARTICIPANT_TABLES = {
     "training_events": ("training_participants", "institution_type", "institution_type"),
     "expert_engagements": ("expert_participants", "kind", "kind"),
 }
-#: The category that sums every category of a participant table.
-ALL = "all"
 TOTAL = monitoring.TOTAL
 
 

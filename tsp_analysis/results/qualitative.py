@@ -34,13 +34,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import reference
+from ..ids import ALL
 from ..redact import redact
 from .table import Cube, Results, ResultTable, coord
 
 #: Kinds of source, in report order (the value set ``qual_source_kind``).
 SOURCE_KINDS = ("interview", "focus_group", "round_table", "survey_comment")
-#: The ``source_kind`` of a theme's total row.
-ALL = "all"
 #: At most this many quotes per theme.
 QUOTES_PER_THEME = 3
 

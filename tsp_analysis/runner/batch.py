@@ -140,6 +140,22 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return record
 
 
+def _outcome_record(job: Job, hashes: dict[str, Any], outcome: Any) -> dict[str, Any]:
+    """The manifest record of a report that ran (built or failed), from its outcome."""
+    return _record(
+        job,
+        hashes,
+        status=outcome.status,
+        html=outcome.html,
+        notebook=outcome.notebook,
+        seconds=outcome.seconds,
+        error=outcome.error,
+        html_sha256=outcome.html_sha256,
+        kernel=outcome.kernel,
+        data=outcome.data,
+    )
+
+
 def _sort_key(record: dict[str, Any], slugs: list[str]) -> tuple:
     report = REPORTS.index(record["report"]) if record["report"] in REPORTS else len(REPORTS)
     slug = slugs.index(record["municipality"]) if record["municipality"] in slugs else len(slugs)
@@ -397,18 +413,7 @@ def _run(
                         "cell": None,
                     },
                 )
-            records[job.name] = _record(
-                job,
-                hashes,
-                status=outcome.status,
-                html=outcome.html,
-                notebook=outcome.notebook,
-                seconds=outcome.seconds,
-                error=outcome.error,
-                html_sha256=outcome.html_sha256,
-                kernel=outcome.kernel,
-                data=outcome.data,
-            )
+            records[job.name] = _outcome_record(job, hashes, outcome)
             bar.set_postfix_str(f"{outcome.status} {job.name}", refresh=False)
             bar.update()
     except KeyboardInterrupt:
@@ -430,18 +435,7 @@ def _run(
             and future.exception() is None
         ):
             outcome = future.result()
-            records[job.name] = _record(
-                job,
-                hashes,
-                status=outcome.status,
-                html=outcome.html,
-                notebook=outcome.notebook,
-                seconds=outcome.seconds,
-                error=outcome.error,
-                html_sha256=outcome.html_sha256,
-                kernel=outcome.kernel,
-                data=outcome.data,
-            )
+            records[job.name] = _outcome_record(job, hashes, outcome)
     for job, hashes in todo:  # cancelled by an interruption
         if job.name not in records:
             _discard_earlier_outputs(out, job)
