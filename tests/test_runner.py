@@ -20,6 +20,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
 
 from tsp_analysis import cli
 from tsp_analysis.runner import ParameterErrors, build, convert, kernels, plan
@@ -671,6 +674,45 @@ def test_kernel_manager_uses_only_public_hooks_to_set_sockets_and_environment():
         assert manager.ip.startswith(str(kernels._ipc_dir()))
     assert "_async_pre_start_kernel" not in vars(kernels.ReportKernelManager)
     assert "start_kernel" in vars(kernels.ReportKernelManager)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (kernels.ReportKernelManager, AsyncKernelManager),
+        (kernels.ZygoteProvisioner, LocalProvisioner),
+        (kernels.ReportKernelSpecManager, KernelSpecManager),
+    ],
+)
+def test_no_private_jupyter_client_method_is_overridden(ours, theirs):
+    """Issue 14: forking kernels goes through the public provisioner API; none of our classes
+    redefines a private (underscore) attribute of the jupyter_client class it extends."""
+    # What the traitlets metaclass writes into every subclass (its bookkeeping, not ours).
+    bookkeeping = set(vars(type("Empty", (theirs,), {})))
+    private = {
+        name
+        for name in set(vars(ours)) - bookkeeping
+        if name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+    }
+    assert not {name for name in private if hasattr(theirs, name)}
+
+
+def test_report_kernels_name_the_zygote_provisioner():
+    manager = kernels.kernel_manager_class(None)(kernel_name="python3")
+    stanza = manager.kernel_spec.metadata["kernel_provisioner"]
+    assert stanza["provisioner_name"] == kernels.PROVISIONER_NAME
+    # The name resolves, through the installed entry point, to our class.
+    factory = KernelProvisionerFactory.instance()
+    provisioner = factory.create_provisioner_instance("k", manager.kernel_spec, parent=manager)
+    assert type(provisioner) is kernels.ZygoteProvisioner
+
+
+def test_unregistered_provisioner_leaves_the_spec_as_installed(monkeypatch):
+    """A source checkout that was not pip-installed has no entry point: the spec keeps its
+    own provisioner (jupyter_client's local one) instead of naming one that cannot load."""
+    monkeypatch.setattr(kernels, "provisioner_registered", lambda: False)
+    manager = kernels.kernel_manager_class(None)(kernel_name="python3")
+    assert "kernel_provisioner" not in manager.kernel_spec.metadata
 
 
 @pytest.mark.slow

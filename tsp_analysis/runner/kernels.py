@@ -7,12 +7,15 @@ whatever ``MPLBACKEND`` the caller has, so figures always land in the notebook a
 
 When a :class:`Zygote` is bound to it (:func:`kernel_manager_class`), the kernel is not started
 with ``python -m ipykernel_launcher`` but forked from the zygote, a process that has already
-imported the heavy libraries (see :mod:`tsp_analysis.runner.zygote`). The kernel is still a new
-process per notebook, in its own process group, talking to nbclient over its own connection
-file exactly like a launched one; only the import time is gone. Anything that does not fit
-(a kernel spec that is not this interpreter's ipykernel, a platform without ``fork``, a kernel
-environment whose interpreter-level variables differ from the zygote's) falls back to a normal
-launch.
+imported the heavy libraries (see :mod:`tsp_analysis.runner.zygote`). That is done through
+jupyter_client's public extension point for starting kernels, a kernel provisioner
+(:class:`ZygoteProvisioner`, registered in ``pyproject.toml``), which the manager's kernel spec
+names. The kernel is still a new process per notebook, in its own process group, talking to
+nbclient over its own connection file exactly like a launched one; only the import time is
+gone. Anything that does not fit (a kernel spec that is not this interpreter's ipykernel, a
+platform without ``fork``, a kernel environment whose interpreter-level variables differ from
+the zygote's, a package that is not installed so that the provisioner is not registered) falls
+back to a normal launch.
 """
 
 from __future__ import annotations
@@ -35,7 +38,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import default
 
 #: Environment every report kernel gets, whoever starts the build.
 KERNEL_ENV: dict[str, str] = {
@@ -336,6 +343,86 @@ def kill_all() -> int:
     return killed
 
 
+#: The name under which :class:`ZygoteProvisioner` is registered (``pyproject.toml``, entry
+#: point group ``jupyter_client.kernel_provisioners``).
+PROVISIONER_NAME = "tsp-zygote-provisioner"
+_PROVISIONER_GROUP = "jupyter_client.kernel_provisioners"
+
+
+class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """Kernel provisioner that forks the kernel from the zygote bound to its kernel manager.
+
+    This is jupyter_client's public extension point for starting kernels differently
+    (``KernelProvisionerBase.launch_kernel``). Everything else (the connection file, signals,
+    shutdown, clean-up) is :class:`~jupyter_client.provisioning.LocalProvisioner`'s, acting on
+    a :class:`KernelProcess` instead of a ``Popen``. Where a kernel cannot be forked (no zygote
+    bound, a command that is not this interpreter's ipykernel, no ``fork``, an environment the
+    zygote does not accept, a zygote that died) it launches the kernel as ``LocalProvisioner``
+    does.
+    """
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        """Fork (or launch) the kernel for ``cmd``; return its connection information."""
+        manager = self.parent
+        zygote: Zygote | None = getattr(manager, "zygote", None)
+        argv = ipykernel_argv(cmd)
+        env = kwargs.get("env") or {}
+        cwd = kwargs.get("cwd")
+        process: KernelProcess | None = None
+        # Every report waits for the zygote's imports, even the ones that could start a kernel
+        # the usual way on an idle core meanwhile: that kernel would import the same modules,
+        # so it could not start computing any sooner (measured: no gain, more contention).
+        if zygote is not None and argv is not None and hasattr(os, "fork") and zygote.accepts(env):
+            try:
+                # spawn() blocks on a socket (and, the first time, on the preload): keep the
+                # event loop free for the other kernels this thread may be serving.
+                process = await asyncio.to_thread(
+                    zygote.spawn, argv, env, str(cwd) if cwd else None
+                )
+            except (OSError, RuntimeError):  # the zygote died (out of memory?): launch
+                process = None
+        forked = process is not None
+        if manager is not None:
+            manager.forked = forked
+        last_launch.forked = forked
+        if process is None:
+            info = await super().launch_kernel(cmd, **kwargs)
+            _live.add(self.process)
+            return info
+        _live.add(process)
+        self.process = process
+        self.pid = process.pid
+        self.pgid = process.pid  # the zygote's child calls setsid(): it leads its own group
+        self.cwd = cwd or os.getcwd()
+        return self.connection_info
+
+
+def provisioner_registered() -> bool:
+    """Is :class:`ZygoteProvisioner` registered as a kernel provisioner (an installed package)?
+
+    A source checkout used without installing the package has no entry points: its kernels
+    are then launched normally (and the build records them as ``launched``).
+    """
+    from importlib.metadata import entry_points
+
+    return bool(entry_points(group=_PROVISIONER_GROUP, name=PROVISIONER_NAME))
+
+
+class ReportKernelSpecManager(KernelSpecManager):
+    """Kernel specs as installed, with :class:`ZygoteProvisioner` named as their provisioner
+    (the ``kernel_provisioner`` stanza of a spec's metadata) when it is registered."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        """The installed spec ``kernel_name``, provisioned by the zygote provisioner."""
+        spec = super().get_kernel_spec(kernel_name)
+        if provisioner_registered():
+            spec.metadata = {
+                **spec.metadata,
+                "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME, "config": {}},
+            }
+        return spec
+
+
 #: ``last_launch.forked``: how this thread's last kernel started (True: forked from a zygote,
 #: False: launched, None: not started). For the build's records and the benchmark.
 last_launch = threading.local()
@@ -343,12 +430,16 @@ last_launch = threading.local()
 
 class ReportKernelManager(AsyncKernelManager):
     """Kernel manager for report kernels: fixed environment; forked from :attr:`zygote` when
-    one is bound (see :func:`kernel_manager_class`), launched normally otherwise."""
+    one is bound (see :func:`kernel_manager_class`), launched normally otherwise.
+
+    Only public hooks are used: the ``transport``/``ip`` and ``kernel_spec_manager`` traits,
+    ``start_kernel``, and the kernel provisioner the spec names (:class:`ZygoteProvisioner`).
+    """
 
     zygote: Zygote | None = None
     #: Variables added to the kernel's environment (the build's results cache).
     extra_env: dict[str, str] = {}
-    #: Set on the instance after start: True when the kernel was forked from a zygote.
+    #: Set on the instance by :class:`ZygoteProvisioner`: True when the kernel was forked.
     forked: bool = False
 
     def __init__(self, **kwargs: Any):
@@ -361,6 +452,10 @@ class ReportKernelManager(AsyncKernelManager):
             kwargs.setdefault("ip", str(_ipc_dir() / f"k{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
 
+    @default("kernel_spec_manager")
+    def _report_kernel_spec_manager(self) -> KernelSpecManager:
+        return ReportKernelSpecManager(data_dir=self.data_dir)
+
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
         """Start the kernel (the public entry point nbclient calls) with :data:`KERNEL_ENV`
         and :attr:`extra_env` added to its environment."""
@@ -368,38 +463,6 @@ class ReportKernelManager(AsyncKernelManager):
         env.update(KERNEL_ENV)
         env.update(type(self).extra_env)
         await super().start_kernel(env=env, **kw)
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        zygote = type(self).zygote
-        argv = ipykernel_argv(kernel_cmd)
-        env = kw.get("env") or {}
-        # Every report waits for the zygote's imports, even the ones that could start a kernel
-        # the usual way on an idle core meanwhile: that kernel would import the same modules,
-        # so it could not start computing any sooner (measured: no gain, more contention).
-        if zygote is None or argv is None or not hasattr(os, "fork") or not zygote.accepts(env):
-            self.forked = last_launch.forked = False
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            _live.add(self.provisioner.process)  # type: ignore[union-attr]
-            return
-        cwd = kw.get("cwd")
-        try:
-            # spawn() blocks on a socket (and, the first time, on the preload): keep the event
-            # loop free for the other kernels this thread may be serving.
-            process = await asyncio.to_thread(zygote.spawn, argv, env, str(cwd) if cwd else None)
-        except (OSError, RuntimeError):  # the zygote died (out of memory?): launch normally
-            self.forked = last_launch.forked = False
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            _live.add(self.provisioner.process)  # type: ignore[union-attr]
-            return
-        _live.add(process)
-        provisioner = self.provisioner
-        assert provisioner is not None
-        provisioner.process = process  # type: ignore[attr-defined]
-        provisioner.pid = process.pid  # type: ignore[attr-defined]
-        provisioner.pgid = process.pid  # type: ignore[attr-defined]  # setsid in the child
-        provisioner.cwd = cwd or os.getcwd()  # type: ignore[attr-defined]
-        self.forked = last_launch.forked = True
-        self._reconcile_connection_info(provisioner.connection_info)
 
 
 def kernel_manager_class(
