@@ -3,6 +3,7 @@ stale kernel socket folders, no unlisted outputs of interrupted reports."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 import subprocess
@@ -81,3 +82,53 @@ def test_an_interrupted_report_leaves_no_unlisted_earlier_output(tmp_path):
     assert not (tmp_path / job.html_path).exists()
     assert not (tmp_path / job.notebook_path).exists()
     assert other.exists()
+
+
+def test_the_suite_guard_finds_a_task_left_pending():
+    """The root conftest fails the run on asyncio tasks left pending (issue 14: "Task was
+    destroyed but it is pending!" after the pass line); its search must see one."""
+    from conftest import describe, pending_tasks
+
+    async def forever() -> None:
+        await asyncio.sleep(3600)
+
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(forever(), name="left-behind")
+        loop.run_until_complete(asyncio.sleep(0))  # started, then the loop stops: pending
+        assert "left-behind: test_the_suite_guard_finds_a_task_left_pending.<locals>.forever" in [
+            describe(t) for t in pending_tasks()
+        ]
+        task.cancel()
+        loop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+        assert task not in pending_tasks()
+    finally:
+        loop.close()
+
+
+def test_leftover_tasks_of_a_notebook_run_are_settled():
+    """What nbclient leaves pending on the thread's loop after a cell timeout is cancelled and
+    run to its end after each report, so no task is destroyed pending at exit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jupyter_core.utils import run_sync
+
+    from tsp_analysis.runner.execute import settle_leftover_tasks
+
+    async def reads_output_forever() -> None:
+        await asyncio.sleep(3600)
+
+    async def cell_that_times_out() -> asyncio.Task:
+        # Like nbclient's execute_cell on a timeout: it starts the output reader and raises
+        # without cancelling it.
+        return asyncio.ensure_future(reads_output_forever())
+
+    def one_report() -> tuple[bool, int, bool, int]:
+        task = run_sync(cell_that_times_out)()
+        left = not task.done()
+        settled = settle_leftover_tasks()
+        return left, settled, task.cancelled(), settle_leftover_tasks()
+
+    with ThreadPoolExecutor(1) as pool:
+        left, settled, cancelled, again = pool.submit(one_report).result()
+    assert (left, settled, cancelled, again) == (True, 1, True, 0)

@@ -136,24 +136,7 @@ def execute_job(spec: JobSpec) -> JobOutcome:
     manager = kernels.kernel_manager_class(zygote, extra)
     kernels.last_launch.forked = None
     try:
-        nb = papermill.execute_notebook(
-            spec.notebook,
-            str(nb_file),
-            parameters=spec.parameters,
-            progress_bar=False,
-            log_output=False,
-            # Save once at the end (or on error): saving after every cell rewrites the
-            # growing notebook, images included, dozens of times.
-            request_save_on_cell_execute=False,
-            start_timeout=START_TIMEOUT,
-            execution_timeout=spec.timeout,
-            kernel_manager_class=manager,
-            # The outputs are in hand when the last cell ends; a polite shutdown only waits.
-            shutdown_kernel="immediate",
-            # The kernel's working folder, without papermill's process-wide chdir (unsafe when
-            # several reports run in threads of one process).
-            resources={"metadata": {"path": spec.cwd}},
-        )
+        nb = _run_notebook(spec, nb_file, manager)
         html = convert.to_html(nb, spec.lang, spec.name, spec.place)
         write_atomic(html_file, html)
         from . import data
@@ -192,6 +175,60 @@ def execute_job(spec: JobSpec) -> JobOutcome:
         kernel=_kernel_kind(kernels),
         data=files,
     )
+
+
+def _run_notebook(spec: JobSpec, nb_file: Path, manager: type) -> Any:
+    """Execute ``spec``'s notebook with papermill into ``nb_file``; return the notebook."""
+    import papermill
+
+    try:
+        return papermill.execute_notebook(
+            spec.notebook,
+            str(nb_file),
+            parameters=spec.parameters,
+            progress_bar=False,
+            log_output=False,
+            # Save once at the end (or on error): saving after every cell rewrites the
+            # growing notebook, images included, dozens of times.
+            request_save_on_cell_execute=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=spec.timeout,
+            kernel_manager_class=manager,
+            # The outputs are in hand when the last cell ends; a polite shutdown only waits.
+            shutdown_kernel="immediate",
+            # The kernel's working folder, without papermill's process-wide chdir (unsafe when
+            # several reports run in threads of one process).
+            resources={"metadata": {"path": spec.cwd}},
+        )
+    finally:
+        settle_leftover_tasks()
+
+
+def settle_leftover_tasks() -> int:
+    """Cancel the asyncio tasks that notebook execution left pending on this thread's event
+    loop, let them end, and return how many there were.
+
+    papermill runs nbclient through ``jupyter_core.utils.run_sync``, on an event loop that it
+    keeps per thread and never closes. When a cell times out, nbclient (0.10, 0.11) raises
+    ``CellTimeoutError`` without cancelling the task that reads the cell's output (it cancels
+    it only for exceptions that are not a ``CellControlSignal``, and ``CellTimeoutError`` is
+    one), so that task stays pending on a loop that no longer runs, and asyncio reports "Task
+    was destroyed but it is pending!" when the process exits. The build settles the loop after
+    every report, so nothing is left behind whatever the notebook did.
+    """
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return 0
+    import asyncio
+
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    return len(pending)
 
 
 def _kernel_kind(kernels) -> str:

@@ -22,6 +22,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from ..ids import ALL, COUNTRY, LANGUAGES
 from ..paths import reference_dir
 from . import pagetext
 from .plan import REPORTS
@@ -29,10 +30,9 @@ from .plan import REPORTS
 FILENAME = "index.html"
 #: The index page in each language; every report links back to the one in its language.
 FILENAMES = {"lt": FILENAME, "en": "index.en.html"}
-LANGS = ("lt", "en")
 SPECIAL_PLACES = {
-    "lithuania": ("Lietuva", "Lithuania"),
-    "all": ("Visos savivaldybės", "All municipalities"),
+    COUNTRY: ("Lietuva", "Lithuania"),
+    ALL: ("Visos savivaldybės", "All municipalities"),
 }
 #: What a report page says when it was built from synthetic inputs (display.banner).
 SYNTHETIC_MARK = 'data-synthetic="true"'
@@ -144,7 +144,7 @@ def _report_item(kinds: dict[str, dict[str, Any]], report: str, lang: str, pdfs:
     e = html.escape
     t = pagetext.text
     primary = kinds.get(lang) or next(iter(kinds.values()))
-    other_lang = next((x for x in LANGS if x != primary["lang"]), "en")
+    other_lang = next((x for x in LANGUAGES if x != primary["lang"]), "en")
     label = e(pagetext.report_name(report, lang))
     failed = primary["status"] == "failed" or not primary.get("html")
     if failed:
@@ -195,7 +195,7 @@ def render(
     names = municipality_names()
     e = html.escape
     t = pagetext.text
-    other = next(x for x in LANGS if x != lang)
+    other = next(x for x in LANGUAGES if x != lang)
     pdfs = set(pdfs)
 
     def place(slug: str, language: str) -> str:
@@ -324,7 +324,7 @@ def write(out: Path, records: list[dict[str, Any]], run: dict[str, Any]) -> Path
     """Write ``out/index.html`` and ``out/index.en.html``; returns the first."""
     synthetic = is_synthetic(out, records)
     pdfs = pdf_names(out, records)
-    for lang in LANGS:
+    for lang in LANGUAGES:
         page = render(records, run, lang, synthetic=synthetic, pdfs=pdfs)
         (Path(out) / FILENAMES[lang]).write_text(page, encoding="utf-8", newline="\n")
     return Path(out) / FILENAME

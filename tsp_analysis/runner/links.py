@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..ids import ALL, COUNTRY
 from . import pagetext
 from .cache import sha256_bytes
 from .index import FILENAMES, _kind_order, municipality_names
@@ -31,7 +32,7 @@ from .index import FILENAMES, _kind_order, municipality_names
 #: parser sorts them).
 NAV = re.compile(r'<nav\b[^>]*\bclass="tsp-pagenav"[^>]*>.*?</nav>', re.S)
 #: Slugs of the reports about the whole country rather than one municipality.
-COUNTRY_WIDE = ("lithuania", "all")
+COUNTRY_WIDE = (COUNTRY, ALL)
 BUILT = ("ok", "up-to-date")
 
 
