@@ -5,6 +5,7 @@ write the manifest and the index.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import dataclasses
 import os
 import sys
 import time
@@ -141,19 +142,12 @@ def _record(job: Job, hashes: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 def _outcome_record(job: Job, hashes: dict[str, Any], outcome: Any) -> dict[str, Any]:
-    """The manifest record of a report that ran (built or failed), from its outcome."""
-    return _record(
-        job,
-        hashes,
-        status=outcome.status,
-        html=outcome.html,
-        notebook=outcome.notebook,
-        seconds=outcome.seconds,
-        error=outcome.error,
-        html_sha256=outcome.html_sha256,
-        kernel=outcome.kernel,
-        data=outcome.data,
-    )
+    """The manifest record of a report that ran (built or failed), from its outcome: every
+    field of the :class:`~.execute.JobOutcome` but the job's name, which the record states
+    as report, municipality and language."""
+    fields = {f.name: getattr(outcome, f.name) for f in dataclasses.fields(outcome)}
+    del fields["name"]
+    return _record(job, hashes, **fields)
 
 
 def _sort_key(record: dict[str, Any], slugs: list[str]) -> tuple:
