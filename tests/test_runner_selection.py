@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tsp_analysis.cli import build_parser
 from tsp_analysis.report import display
 from tsp_analysis.runner import kernels, plan
-from tsp_analysis.runner.cli import register
 from tsp_analysis.runner.plan import REPORT_UNITS, fixed_units
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -58,17 +58,14 @@ def test_a_new_report_kind_with_a_fixed_unit_is_planned_from_the_table(monkeypat
 
 
 # --- run --params DIR ----------------------------------------------------------------------
-def _help_of_run() -> str:
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    register(parser.add_subparsers())
-    sub = parser._subparsers._group_actions[0].choices["run"]  # argparse has no public getter
-    return sub.format_help()
+def _help_of_run(capsys) -> str:
+    with pytest.raises(SystemExit):  # --help prints and exits
+        build_parser(["run"]).parse_args(["run", "--help"])
+    return capsys.readouterr().out
 
 
-def test_params_option_is_listed_in_help():
-    text = " ".join(_help_of_run().split())
+def test_params_option_is_listed_in_help(capsys):
+    text = " ".join(_help_of_run(capsys).split())
     assert "--params DIR" in text
     assert "folder of parameter files" in text
 

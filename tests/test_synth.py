@@ -167,6 +167,17 @@ def test_seed_must_be_a_non_negative_integer(tmp_path):
         tsp_survey_frame({"riga": 10}, seed=1)
 
 
+def test_activity_means_must_name_exactly_the_codes_of_their_value_set():
+    from tsp_analysis.errors import ReferenceDataError
+    from tsp_analysis.synth import activities
+
+    types, means = activities._means("training", "participant_institution")
+    assert sorted(means) == sorted(types)
+    # the expert means are keyed by expert kinds, not by institution types
+    with pytest.raises(ReferenceDataError, match=r"activity_participants\.csv: expert means .*"):
+        activities._means("expert", "participant_institution")
+
+
 # -- the codebook ------------------------------------------------------------------------------
 
 

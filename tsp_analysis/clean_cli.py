@@ -48,26 +48,27 @@ def clean_file(
     return result, result.write(out)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``tsp-analysis clean``."""
-    p = subparsers.add_parser(
-        "clean",
-        help="clean one input: write the clean table, the quarantine and the log",
-        description=(
-            "Clean an input file (or a folder of files of one dataset) against the codebook. "
-            "Writes <dataset>_clean.csv, <dataset>_quarantine.csv and <dataset>_log.csv into "
-            "the output folder and prints the row accounting."
-        ),
-    )
+#: ``tsp-analysis clean`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = "clean one input: write the clean table, the quarantine and the log"
+#: The first paragraph of ``tsp-analysis clean --help``.
+DESCRIPTION = (
+    "Clean an input file (or a folder of files of one dataset) against the codebook. "
+    "Writes <dataset>_clean.csv, <dataset>_quarantine.csv and <dataset>_log.csv into "
+    "the output folder and prints the row accounting."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis clean`` to its parser."""
     p.add_argument("path", metavar="PATH", help="input file or folder")
     p.add_argument("--dataset", choices=DATASETS, help="dataset (default: infer from the name)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--encoding", help="CSV encoding (default: detect)")
     p.add_argument("--sep", help="CSV separator (default: detect)")
-    p.set_defaults(func=_run)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``tsp-analysis clean`` with the parsed ``args``; return the exit status."""
     result, paths = clean_file(
         args.path, args.out, args.dataset, encoding=args.encoding, sep=args.sep
     )

@@ -1,8 +1,10 @@
 """Command line: ``tsp-analysis <command>``.
 
 A thin shell over library functions that the tests call directly. Each command lives in its
-own module, which provides ``register(subparsers)``; that function adds the command's parser
-and sets ``func`` to a callable taking the parsed arguments and returning the exit status.
+own module, which provides ``HELP`` (its line in the list of commands), ``DESCRIPTION`` (the
+first paragraph of its ``--help``), ``add_arguments(parser)`` and ``run(args)`` (takes the
+parsed arguments, returns the exit status); :func:`build_parser` makes every command's parser
+from them the same way.
 
 Commands: ``synth`` (write synthetic inputs), ``validate`` (check files against the codebook),
 ``clean`` (clean inputs, write the clean tables, the log and the quarantine), ``run`` (build
@@ -22,7 +24,8 @@ from collections.abc import Iterable
 from . import __version__
 from .errors import TspError
 
-#: Each command and the module that contributes it through ``register(subparsers)``.
+#: Each command and the module that declares it (``HELP``, ``DESCRIPTION``, ``add_arguments``,
+#: ``run``).
 COMMAND_MODULES = {
     "synth": "tsp_analysis.synth.cli",
     "validate": "tsp_analysis.validate",
@@ -46,7 +49,10 @@ def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentPars
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES if commands is None else commands:
-        importlib.import_module(COMMAND_MODULES[name]).register(sub)
+        command = importlib.import_module(COMMAND_MODULES[name])
+        p = sub.add_parser(name, help=command.HELP, description=command.DESCRIPTION)
+        command.add_arguments(p)
+        p.set_defaults(func=command.run)
     return parser
 
 

@@ -26,6 +26,7 @@ quotes it from the survey, redacted, and only when ``allow_free_text`` is set.
 
 from __future__ import annotations
 
+import argparse
 import warnings
 from functools import cache
 from pathlib import Path
@@ -265,16 +266,21 @@ def append_confirmed(proposals_path: str | Path, register_path: str | Path) -> i
     return len(out)
 
 
-def register(subparsers) -> None:
-    """Add the ``code-comments`` command to the ``tsp-analysis`` parser."""
-    parser = subparsers.add_parser(
-        "code-comments",
-        help="propose area/theme codes for survey comments (keyword dictionary), or append "
-        "reviewed proposals to the qualitative register",
-        description="Propose codes for the comments of a TŠP survey file and write them to a "
-        "CSV for a person to confirm (nothing leaves this machine); or, with --append, add the "
-        "confirmed rows of such a file to the qualitative evidence register.",
-    )
+#: ``tsp-analysis code-comments`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = (
+    "propose area/theme codes for survey comments (keyword dictionary), or append "
+    "reviewed proposals to the qualitative register"
+)
+#: The first paragraph of ``tsp-analysis code-comments --help``.
+DESCRIPTION = (
+    "Propose codes for the comments of a TŠP survey file and write them to a "
+    "CSV for a person to confirm (nothing leaves this machine); or, with --append, add the "
+    "confirmed rows of such a file to the qualitative evidence register."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis code-comments`` to its parser."""
     parser.add_argument("survey", nargs="?", type=Path, help="TŠP survey file (CSV, xlsx, sav)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="proposals CSV to write")
     parser.add_argument(
@@ -284,10 +290,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--append", type=Path, metavar="FILE", help="reviewed proposals CSV")
     parser.add_argument("--register", type=Path, metavar="FILE", help="register CSV to extend")
-    parser.set_defaults(func=_run)
 
 
-def _run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``tsp-analysis code-comments`` with the parsed ``args``; return the exit status."""
     import sys
 
     if args.append is not None:

@@ -39,7 +39,7 @@ from scipy.stats import norm
 from statsmodels.stats.multitest import multipletests
 
 from . import scores
-from .errors import InputError, Problem, source_of
+from .errors import InputError, Problem, no_respondents, source_of
 from .thresholds import DEFAULT_MIN_BASE
 
 _GROUP = "_compare_group"
@@ -98,16 +98,8 @@ def compare_to_rest(
     """
     present = sorted(set(tsp["municipality"].dropna()))
     if municipality not in present:
-        raise InputError(
-            Problem(
-                source_of(tsp, "tsp_survey"),
-                None,
-                "municipality",
-                municipality,
-                f"respondents in the municipality compared (the survey has {present})",
-            ),
-            message=f"the survey has no respondents in {municipality!r}",
-        )
+        expected = f"respondents in the municipality compared (the survey has {present})"
+        raise no_respondents(tsp, municipality, expected)
     if len(present) < 2:
         raise InputError(
             Problem(

@@ -59,6 +59,27 @@ def source_of(table: object, dataset: str) -> str:
     return files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more files)"
 
 
+def no_respondents(tsp: object, municipality: str, expected: str) -> InputError:
+    """The error for a survey with no respondents in ``municipality``.
+
+    Parameters
+    ----------
+    tsp : DataFrame
+        The survey; its ``source_file`` names the file (see :func:`source_of`).
+    municipality : str
+        The slug asked for.
+    expected : str
+        What the caller needed, for the problem's ``expected`` ("respondents to weight").
+
+    Returns
+    -------
+    InputError
+        One problem on the ``municipality`` column, with a one-line message; the caller raises it.
+    """
+    problem = Problem(source_of(tsp, "tsp_survey"), None, "municipality", municipality, expected)
+    return InputError(problem, message=f"the survey has no respondents in {municipality!r}")
+
+
 def _sensitive(column: str | None) -> bool:
     """Is ``column`` an id or free-text column of a survey (its values identify people)?"""
     if not column:

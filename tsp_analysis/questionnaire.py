@@ -312,19 +312,20 @@ def _form_text() -> dict[str, dict[str, str]]:
 
 
 # -- command line -------------------------------------------------------------------------------
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``tsp-analysis questionnaire``."""
-    p = subparsers.add_parser(
-        "questionnaire",
-        help="write a survey's questionnaire as an XLSForm (KoboToolbox, ODK) in lt/en/ru/uk",
-        description=(
-            "Write the questionnaire of a survey dataset, built from the codebook, as an "
-            "XLSForm workbook (survey, choices and settings sheets; labels in Lithuanian, "
-            "English, Russian and Ukrainian; skip logic, required answers and ranges). Upload "
-            "it to KoboToolbox or ODK Central; point a parameter file at the platform's "
-            "export to build the reports."
-        ),
-    )
+#: ``tsp-analysis questionnaire`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = "write a survey's questionnaire as an XLSForm (KoboToolbox, ODK) in lt/en/ru/uk"
+#: The first paragraph of ``tsp-analysis questionnaire --help``.
+DESCRIPTION = (
+    "Write the questionnaire of a survey dataset, built from the codebook, as an "
+    "XLSForm workbook (survey, choices and settings sheets; labels in Lithuanian, "
+    "English, Russian and Ukrainian; skip logic, required answers and ranges). Upload "
+    "it to KoboToolbox or ODK Central; point a parameter file at the platform's "
+    "export to build the reports."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis questionnaire`` to its parser."""
     p.add_argument(
         "--dataset", required=True, choices=load_codebook().form_datasets(), help="survey"
     )
@@ -334,10 +335,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE.csv",
         help="also write the LimeSurvey question codes (code, id) to build the survey there",
     )
-    p.set_defaults(func=_run)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``tsp-analysis questionnaire`` with the parsed ``args``; return the exit status."""
     path = write_form(args.dataset, args.out)
     info = load_codebook().form(args.dataset)
     print(f"{path}: XLSForm {info.form_id} version {info.version}")

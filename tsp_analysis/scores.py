@@ -27,6 +27,7 @@ Definitions
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -107,11 +108,57 @@ def _substantive_scores(data: pd.DataFrame, dataset: str, column: str) -> np.nda
     return np.append(values, np.nan)[k]
 
 
-def _setup(data: pd.DataFrame, weight: str | None, by, strata):
-    w = estimate.weights_of(data, weight) if weight is not None else np.ones(len(data))
-    codes, keys = estimate.group_codes(data, by)
-    s = None if strata is None else pd.factorize(data[strata], use_na_sentinel=False)[0]
-    return w, codes, keys, s
+@dataclass(frozen=True)
+class _Design:
+    """The weights, groups and strata of one table of estimates, and the kind and confidence
+    level of its figures: every block of the table is estimated through it."""
+
+    w: np.ndarray
+    w2: np.ndarray
+    codes: np.ndarray
+    keys: pd.DataFrame
+    strata: np.ndarray | None
+    kind: str
+    level: float
+
+    @classmethod
+    def of(
+        cls,
+        data: pd.DataFrame,
+        *,
+        weight: str | None,
+        by: str | Sequence[str] | None,
+        strata: str | None,
+        kind: str,
+        level: float,
+    ) -> _Design:
+        """The design of ``data``: unit weights when ``weight`` is None, one group when ``by``
+        is None, no strata when ``strata`` is None."""
+        w = estimate.weights_of(data, weight) if weight is not None else np.ones(len(data))
+        codes, keys = estimate.group_codes(data, by)
+        s = None if strata is None else pd.factorize(data[strata], use_na_sentinel=False)[0]
+        return cls(w=w, w2=w * w, codes=codes, keys=keys, strata=s, kind=kind, level=level)
+
+    def sums(self, k: np.ndarray, n_cat: int) -> dict[str, np.ndarray]:
+        """Weighted sums of a categorical answer per group (:func:`estimate.category_sums`)."""
+        return estimate.category_sums(
+            k, n_cat, self.w, self.codes, len(self.keys), self.strata, self.w2
+        )
+
+    def from_sums(
+        self, sums: dict[str, np.ndarray], values: Sequence[float]
+    ) -> dict[str, np.ndarray]:
+        """The estimate of a value per category from :meth:`sums`, summarised."""
+        return estimate.summarise(estimate.stats_from_sums(sums, values), self.kind, self.level)
+
+    def ratio(self, y: np.ndarray) -> dict[str, np.ndarray]:
+        """The weighted mean of ``y`` (NaN outside the base) per group, summarised."""
+        st = estimate.ratio_stats(y, self.w, self.codes, len(self.keys), self.strata)
+        return estimate.summarise(st, self.kind, self.level)
+
+    def tidy(self, blocks, min_base: int) -> pd.DataFrame:
+        """The blocks' figures under the group keys, suppressed below ``min_base``."""
+        return estimate.tidy(self.keys, blocks, self.kind, min_base)
 
 
 def need_unmet(
@@ -133,8 +180,7 @@ def need_unmet(
         effective sample size.
     """
     cb = load_codebook()
-    w, codes, keys, s = _setup(tsp, weight, by, strata)
-    w2 = w * w
+    d = _Design.of(tsp, weight=weight, by=by, strata=strata, kind="share", level=level)
 
     def blocks():
         for q in cb.questions("tsp_survey", group="need"):
@@ -148,17 +194,16 @@ def need_unmet(
             need_code = estimate.category_codes(tsp[need_col], ["yes", "no"])
             got_code = estimate.category_codes(tsp[got_col], ["fully", "partly", "no"])
             got_code = np.where(need_code == 0, got_code, -1)  # asked only when need = yes
-            need_sums = estimate.category_sums(need_code, 2, w, codes, len(keys), s, w2)
-            got_sums = estimate.category_sums(got_code, 3, w, codes, len(keys), s, w2)
+            need_sums = d.sums(need_code, 2)
+            got_sums = d.sums(got_code, 3)
             for measure, sums, values in (
                 ("need", need_sums, [1.0, 0.0]),
                 ("unmet", got_sums, [0.0, 1.0, 1.0]),
                 ("partly", got_sums, [0.0, 1.0, 0.0]),
             ):
-                st = estimate.stats_from_sums(sums, values)
-                yield {"area": area, "measure": measure}, estimate.summarise(st, "share", level)
+                yield {"area": area, "measure": measure}, d.from_sums(sums, values)
 
-    return estimate.tidy(keys, blocks(), "share", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 def criterion_scores(
@@ -184,18 +229,15 @@ def criterion_scores(
         ``n_eff``, ``suppressed``; 45 rows per group, in codebook order.
     """
     cb = load_codebook()
-    w, codes, keys, s = _setup(tsp, weight, by, strata)
-
-    w2 = w * w
+    d = _Design.of(tsp, weight=weight, by=by, strata=strata, kind="score", level=level)
 
     def blocks():
         for q in cb.questions("tsp_survey", group="rating"):
             k, values = _likert_categories(tsp, "tsp_survey", q.id)
-            sums = estimate.category_sums(k, len(values), w, codes, len(keys), s, w2)
-            st = estimate.stats_from_sums(sums, values)
-            yield {"area": q.area, "criterion": q.criterion}, estimate.summarise(st, "score", level)
+            figures = d.from_sums(d.sums(k, len(values)), values)
+            yield {"area": q.area, "criterion": q.criterion}, figures
 
-    return estimate.tidy(keys, blocks(), "score", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 def area_scores(
@@ -217,7 +259,7 @@ def area_scores(
         ``suppressed``.
     """
     cb = load_codebook()
-    w, codes, keys, s = _setup(tsp, weight, by, strata)
+    d = _Design.of(tsp, weight=weight, by=by, strata=strata, kind="score", level=level)
     areas = list(dict.fromkeys(q.area for q in cb.questions("tsp_survey", group="rating")))
 
     def blocks():
@@ -232,10 +274,9 @@ def area_scores(
                 count += ok
             with np.errstate(invalid="ignore", divide="ignore"):
                 y = np.where(count > 0, total / count, np.nan)
-            st = estimate.ratio_stats(y, w, codes, len(keys), s)
-            yield {"area": area}, estimate.summarise(st, "score", level)
+            yield {"area": area}, d.ratio(y)
 
-    return estimate.tidy(keys, blocks(), "score", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 def provider_scores(
@@ -256,7 +297,7 @@ def provider_scores(
         ``n_eff``, ``suppressed``. Unweighted unless ``weight`` is given.
     """
     cb = load_codebook()
-    w, codes, keys, _ = _setup(provider, weight, by, None)
+    d = _Design.of(provider, weight=weight, by=by, strata=None, kind="score", level=level)
     areas = list(dict.fromkeys(q.area for q in cb.questions("provider_survey", group="competence")))
 
     def blocks():
@@ -268,10 +309,9 @@ def provider_scores(
             with np.errstate(invalid="ignore", divide="ignore"):
                 cap = np.where(n_ok > 0, np.nansum(both, axis=0) / n_ok, np.nan)
             for measure, y in (("competence", comp), ("resources", res), ("capacity", cap)):
-                st = estimate.ratio_stats(y, w, codes, len(keys), None)
-                yield {"area": area, "measure": measure}, estimate.summarise(st, "score", level)
+                yield {"area": area, "measure": measure}, d.ratio(y)
 
-    return estimate.tidy(keys, blocks(), "score", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 def provider_overall(
@@ -314,7 +354,7 @@ def provider_overall(
     {'measure': ['competence', 'resources'], 'estimate': [75.0, 0.0], 'n': [2, 1]}
     """
     cb = load_codebook()
-    w, codes, keys, _ = _setup(provider, None, by, None)
+    d = _Design.of(provider, weight=None, by=by, strata=None, kind="score", level=level)
 
     def blocks():
         for measure in ("competence", "resources"):
@@ -329,10 +369,9 @@ def provider_overall(
                     y = np.where(n_ok > 0, np.nansum(ratings, axis=0) / n_ok, np.nan)
             else:
                 y = np.full(len(provider), np.nan)
-            st = estimate.ratio_stats(y, w, codes, len(keys), None)
-            yield {"measure": measure}, estimate.summarise(st, "score", level)
+            yield {"measure": measure}, d.ratio(y)
 
-    return estimate.tidy(keys, blocks(), "score", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 def information_channels(
@@ -355,23 +394,18 @@ def information_channels(
         respondents who named one (they sum to 1).
     """
     cb = load_codebook()
-    w, codes, keys, _ = _setup(tsp, weight, by, None)
+    d = _Design.of(tsp, weight=weight, by=by, strata=None, kind="share", level=level)
 
     def blocks():
         for q in cb.questions("tsp_survey", group="info_channel"):
             y = estimate.indicator(tsp[q.id], 1, base=[0])
-            st = estimate.ratio_stats(y, w, codes, len(keys), None)
-            yield (
-                {"kind": "channel", "category": q.id.removeprefix("info_")},
-                estimate.summarise(st, "share", level),
-            )
+            yield {"kind": "channel", "category": q.id.removeprefix("info_")}, d.ratio(y)
         lang = cb.question("tsp_survey", "info_language")
         for code in cb.codes(lang.value_set, substantive=True):
             y = estimate.indicator(tsp["info_language"], code, base=None)
-            st = estimate.ratio_stats(y, w, codes, len(keys), None)
-            yield {"kind": "language", "category": code}, estimate.summarise(st, "share", level)
+            yield {"kind": "language", "category": code}, d.ratio(y)
 
-    return estimate.tidy(keys, blocks(), "share", min_base)
+    return d.tidy(blocks(), min_base)
 
 
 # -- combining needs, scores and capacity ---------------------------------------------------------

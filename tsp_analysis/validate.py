@@ -121,25 +121,26 @@ def _validate_one(path, dataset, *, encoding, sep) -> list[Problem]:
     return [*structural, *rows, *warnings]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``tsp-analysis validate``."""
-    p = subparsers.add_parser(
-        "validate",
-        help="check input files against the codebook and list every problem",
-        description=(
-            "Check input files (CSV, .xlsx, .sav, or folders of them) against the codebook. "
-            "Prints one line per problem (file, row, column, value, expected) and exits with "
-            "1 if there is any error, 0 if there is none."
-        ),
-    )
+#: ``tsp-analysis validate`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = "check input files against the codebook and list every problem"
+#: The first paragraph of ``tsp-analysis validate --help``.
+DESCRIPTION = (
+    "Check input files (CSV, .xlsx, .sav, or folders of them) against the codebook. "
+    "Prints one line per problem (file, row, column, value, expected) and exits with "
+    "1 if there is any error, 0 if there is none."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis validate`` to its parser."""
     p.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
     p.add_argument("--dataset", choices=DATASETS, help="dataset of every PATH (default: infer)")
     p.add_argument("--encoding", help="CSV encoding (default: detect)")
     p.add_argument("--sep", help="CSV separator (default: detect)")
-    p.set_defaults(func=_run)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Run ``tsp-analysis validate`` with the parsed ``args``; return the exit status."""
     problems = validate(args.paths, args.dataset, encoding=args.encoding, sep=args.sep)
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:

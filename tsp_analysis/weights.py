@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
-from .errors import InputError, Problem, source_of
+from .errors import InputError, Problem, no_respondents, source_of
 from .margins import (
     MARGINS,
     MAX_CITIZENSHIPS,
@@ -639,16 +639,7 @@ def _plan(
     needed = [c for c in ("municipality", *margins) if c in tsp]
     sample = tsp.loc[(tsp["municipality"] == municipality).to_numpy(dtype=bool), needed]
     if sample.empty:
-        raise InputError(
-            Problem(
-                source_of(tsp, "tsp_survey"),
-                None,
-                "municipality",
-                municipality,
-                "respondents to weight",
-            ),
-            message=f"the survey has no respondents in {municipality!r}",
-        )
+        raise no_respondents(tsp, municipality, "respondents to weight")
     pop, year = population_slice(population, municipality, year)
     if min_group_n is None:
         min_group_n = default_min_group_n(len(sample))

@@ -10,19 +10,19 @@ from ..ids import ALL, LANGUAGES, REPORTS
 from ..outdir import report_folder
 from ..paths import default_out_dir
 
+#: ``tsp-analysis run`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = "build reports (notebooks → HTML) with an index and a manifest"
+#: The first paragraph of ``tsp-analysis run --help``.
+DESCRIPTION = (
+    "Execute the report notebooks for the chosen municipalities, reports and languages "
+    "and convert them to HTML. Exit status: 0 every report built or up to date, "
+    "1 some report failed (the others are still built), 2 invalid parameters "
+    "(nothing was run)."
+)
 
-def register(subparsers) -> None:
-    """Add the ``run`` command to the ``tsp-analysis`` parser."""
-    p = subparsers.add_parser(
-        "run",
-        help="build reports (notebooks → HTML) with an index and a manifest",
-        description=(
-            "Execute the report notebooks for the chosen municipalities, reports and languages "
-            "and convert them to HTML. Exit status: 0 every report built or up to date, "
-            "1 some report failed (the others are still built), 2 invalid parameters "
-            "(nothing was run)."
-        ),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis run`` to its parser."""
     p.add_argument(
         "--municipality",
         "-m",
@@ -96,7 +96,6 @@ def register(subparsers) -> None:
     p.add_argument(
         "--executor", choices=["thread", "process"], default="thread", help=argparse.SUPPRESS
     )
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -45,10 +45,21 @@ def _profiles() -> pd.DataFrame:
     return frame.apply(pd.to_numeric)
 
 
-def _means(activity: str) -> dict[str, float]:
+def _means(activity: str, value_set: str) -> tuple[list[str], dict[str, float]]:
+    """The codes of ``value_set`` and the mean participants per code of ``activity``.
+
+    Raises ReferenceDataError unless ``activity_participants.csv`` names exactly those codes.
+    """
+    codes = load_codebook().codes(value_set)
     frame = read("activity_participants")
     frame = frame[frame["activity"] == activity]
-    return dict(zip(frame["category"], frame["mean"].astype(float), strict=True))
+    means = dict(zip(frame["category"], frame["mean"].astype(float), strict=True))
+    if sorted(means) != sorted(codes):
+        raise ReferenceDataError(
+            f"synth/data/activity_participants.csv: {activity} means must name exactly the "
+            f"{value_set} codes {codes}"
+        )
+    return codes, means
 
 
 def _dates(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -94,13 +105,7 @@ def training_events_frame(seed: int) -> pd.DataFrame:
     """
     seed = check_seed(seed)
     cb = load_codebook()
-    types = cb.codes("participant_institution")
-    means = _means("training")
-    if sorted(means) != sorted(types):
-        raise ReferenceDataError(
-            "synth/data/activity_participants.csv: training means must name exactly the "
-            f"participant_institution codes {types}"
-        )
+    types, means = _means("training", "participant_institution")
     prefixes = load().municipalities["id_prefix"]
     rows = []
     for slug, prof in _profiles().iterrows():
@@ -153,13 +158,7 @@ def expert_engagements_frame(seed: int) -> pd.DataFrame:
     """
     seed = check_seed(seed)
     cb = load_codebook()
-    kinds_all = cb.codes("expert_kind")
-    means = _means("expert")
-    if sorted(means) != sorted(kinds_all):
-        raise ReferenceDataError(
-            "synth/data/activity_participants.csv: expert means must name exactly the "
-            f"expert_kind codes {kinds_all}"
-        )
+    kinds_all, means = _means("expert", "expert_kind")
     areas = reference.table("areas")["area"].tolist()
     prefixes = load().municipalities["id_prefix"]
     rows = []

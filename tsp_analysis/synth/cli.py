@@ -18,14 +18,17 @@ def _non_negative(text: str) -> int:
     return value
 
 
-def register(subparsers) -> None:
-    """Add the ``synth`` command to the ``tsp-analysis`` parser."""
-    parser = subparsers.add_parser(
-        "synth",
-        help="write synthetic input files (the demo data are seed 20210512)",
-        description="Write a synthetic file for every input dataset of the codebook, and "
-        "MANIFEST.json. The same seed always gives byte-identical files.",
-    )
+#: ``tsp-analysis synth`` in the list of commands (:func:`tsp_analysis.cli.build_parser`).
+HELP = "write synthetic input files (the demo data are seed 20210512)"
+#: The first paragraph of ``tsp-analysis synth --help``.
+DESCRIPTION = (
+    "Write a synthetic file for every input dataset of the codebook, and "
+    "MANIFEST.json. The same seed always gives byte-identical files."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``tsp-analysis synth`` to its parser."""
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output folder")
     parser.add_argument(
         "--seed",
@@ -34,7 +37,6 @@ def register(subparsers) -> None:
         metavar="N",
         help=f"random seed (default {DEMO_SEED}, the committed demo data)",
     )
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
