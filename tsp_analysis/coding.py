@@ -34,9 +34,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import terms
+from .codebook import FORM_LANGUAGES
 from .errors import InputError, Problem, ReferenceDataError
 
-LANGS = ("lt", "en", "ru", "uk")
 UNREVIEWED = ("error", "warn", "skip")
 #: Columns of the proposals file, in order: the register's columns, then the coder's aids.
 PROPOSAL_COLUMNS = (
@@ -73,8 +73,9 @@ def _keywords() -> pd.DataFrame:
     area_of = dict(zip(themes["theme"], themes["area"], strict=True))
     problems = []
     for i, rec in enumerate(kw.to_dict("records"), start=2):
-        if rec["lang"] not in LANGS:
-            problems.append(f"row {i}: lang {rec['lang']!r} is not one of {LANGS}")
+        # Comments come in the languages the questionnaire is fielded in.
+        if rec["lang"] not in FORM_LANGUAGES:
+            problems.append(f"row {i}: lang {rec['lang']!r} is not one of {FORM_LANGUAGES}")
         if rec["theme"] not in area_of:
             problems.append(f"row {i}: theme {rec['theme']!r} is not in qual_themes.csv")
         elif area_of[rec["theme"]] != rec["area"]:
