@@ -96,6 +96,14 @@ def test_a_digit_bearing_plain_string_passed_to_a_needs_renderer_raises():
     assert '<span data-safe="label">25</span>' in html
 
 
+def test_table_id_is_set_on_the_table_element_only():
+    frame = pd.DataFrame({"Name": ["x"]}, index=["a"])
+    html = d.table(frame, "en", css="tsp-strategic", html_id="strategic-matrix")
+    assert '<table class="tsp-table tsp-strategic" id="strategic-matrix">' in html
+    assert html.count("id=") == 1
+    assert " id=" not in d.table(frame, "en", css="tsp-strategic")
+
+
 def test_table_escapes_labels():
     frame = pd.DataFrame({"<b>": ["<script>"]}, index=["a&b"])
     html = d.table(frame, "en")

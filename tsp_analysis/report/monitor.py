@@ -423,7 +423,7 @@ def strategic_table(res: Results, lang: str) -> Html:
             )
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=munis)
     frame.columns = [label("municipalities", m, lang) for m in munis]
-    html = table(
+    return table(
         frame,
         lang,
         caption=tbl.caption[lang],
@@ -431,13 +431,7 @@ def strategic_table(res: Results, lang: str) -> Html:
         notes=notes,
         css="tsp-strategic",
         sources=[tbl, comp, *([status_tbl] if status_tbl is not None else [])],
-    )
-    return Html(
-        html.replace(
-            '<table class="tsp-table tsp-strategic">',
-            '<table class="tsp-table tsp-strategic" id="strategic-matrix">',
-            1,
-        )
+        html_id="strategic-matrix",
     )
 
 
@@ -543,7 +537,7 @@ def recommendations_table(res: Results, lang: str) -> Html:
             }
         )
         previous = muni
-    html = table(
+    return table(
         pd.DataFrame(out),
         lang,
         index=False,
@@ -551,13 +545,7 @@ def recommendations_table(res: Results, lang: str) -> Html:
         notes=[t("monitoring.recommendations.note", lang)],
         css="tsp-recommendation-status",
         sources=[tbl],
-    )
-    return Html(
-        html.replace(
-            '<table class="tsp-table tsp-recommendation-status">',
-            '<table class="tsp-table tsp-recommendation-status" id="recommendation-status">',
-            1,
-        )
+        html_id="recommendation-status",
     )
 
 
