@@ -38,6 +38,7 @@ from .i18n import (
     DASH,
     SUPPRESSED_MARK,
     Markup,
+    category_label,
     fmt_count,
     fmt_list,
     fmt_number,
@@ -395,27 +396,6 @@ def sex_age_table(res: Results, lang: str) -> Html:
 
 
 # -- 3. the sample and its weights --------------------------------------------------------------
-def _category_label(margin: str, code: str, lang: str, *, inline: bool = False) -> str:
-    """Label of a weighting category (collapsed ones are "+"-joined codes); ``inline``: inside
-    a sentence, where common nouns are not capitalised (countries still are)."""
-    parts = str(code).split("+")
-    out = []
-    for part in parts:
-        if inline and margin != "citizenship":
-            out.append(lower_first(_category_label(margin, part, lang)))
-        elif part == OTHER:
-            out.append(t("needs.sample.other", lang))
-        elif margin == "sex":
-            out.append(value_label("sex", part, lang))
-        elif margin == "age_group":
-            out.append(labels("age_groups", lang).get(part, part))
-        elif margin == "residence_basis":
-            out.append(labels("residence_bases", lang).get(part, part))
-        elif margin == "citizenship":
-            out.append(labels("countries", lang, column="name").get(part, part))
-        else:
-            out.append(part)
-    return " + ".join(out)
 
 
 MARGIN_KEYS = {
@@ -532,7 +512,7 @@ def weighting_summary(res: Results, lang: str) -> Html:
         groups = [
             lower_first(_margin_label(margin, lang))
             + ": "
-            + "; ".join(_category_label(margin, "+".join(g), lang, inline=True) for g in merged)
+            + "; ".join(category_label(margin, "+".join(g), lang, inline=True) for g in merged)
             for margin, merged in info["collapsed"].items()
         ]
         notes.append(label_html(t("needs.sample.collapsed", lang, merged="; ".join(groups))))
@@ -570,7 +550,7 @@ def sample_table(res: Results, lang: str) -> Html:
             row: dict[str, Any] = {
                 t("needs.sample.col.margin", lang): _margin_label(margin, lang) if first else "",
                 t("needs.sample.col.category", lang): _label_cell(
-                    _category_label(margin, cat, lang)
+                    category_label(margin, cat, lang)
                 ),
             }
             first = False

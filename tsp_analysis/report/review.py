@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import datareview
-from ..ids import ALL, COUNTRY, OTHER
+from ..ids import ALL, COUNTRY
 from ..results.cubes import MISSING
 from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
@@ -38,6 +38,7 @@ from .display import (
 from .i18n import (
     DASH,
     Markup,
+    category_label,
     column_label,
     fmt_list,
     has,
@@ -46,7 +47,6 @@ from .i18n import (
     question_label,
     t,
     t_html,
-    value_label,
 )
 
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
@@ -644,21 +644,7 @@ def _category(variable: str, code: str, lang: str) -> str:
         return t("review.audit.profile_missing", lang)
     if code == TOTAL_CATEGORY:
         return t("review.audit.profile_total", lang)
-    out = []
-    for part in str(code).split("+"):
-        if part == OTHER:
-            out.append(t("needs.sample.other", lang))
-        elif variable == "sex":
-            out.append(value_label("sex", part, lang))
-        elif variable == "age_group":
-            out.append(labels("age_groups", lang).get(part, part))
-        elif variable == "residence_basis":
-            out.append(labels("residence_bases", lang).get(part, part))
-        elif variable == "citizenship":
-            out.append(labels("countries", lang, column="name").get(part, part))
-        else:
-            out.append(part)
-    return " + ".join(out)
+    return category_label(variable, code, lang)
 
 
 def profile_table(res: Results, lang: str) -> Html:
