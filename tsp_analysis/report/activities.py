@@ -18,8 +18,8 @@ import pandas as pd
 from ..ids import ALL
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell
-from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
+from .checked import cell, cells_table
+from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 from .monitor import TOTAL, _muni, _rows, municipality_measure_table
 
@@ -65,13 +65,8 @@ def participants_table(res: Results, table_id: str, lang: str) -> Html:
         out[_muni(muni, lang)] = {
             head: cell(tbl, rows[(muni, c)], lang) for c, head in heads.items()
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        notes=[t("monitoring.participants.note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "common.municipality", notes=[t("monitoring.participants.note", lang)]
     )
 
 
@@ -93,13 +88,8 @@ def provider_training_table(res: Results, lang: str) -> Html:
         }
         for rec in tbl.records()
     }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        notes=[t("monitoring.provider_training.note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "common.municipality", notes=[t("monitoring.provider_training.note", lang)]
     )
 
 
@@ -133,14 +123,7 @@ def indicators_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        caption=tbl.caption[lang],
-        notes=[t("monitoring.indicators.note", lang)],
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, notes=[t("monitoring.indicators.note", lang)])
 
 
 def _seed(source: str) -> str:
@@ -241,14 +224,13 @@ def documents_table(res: Results, lang: str) -> Html:
         }
         if rec[f"note_{lang}"]:
             notes.append(f"{label('municipalities', muni, lang)}: {rec[f'note_{lang}']}")
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
+        "common.municipality",
         notes=[*notes, t("monitoring.documents.source_note", lang)],
         css="tsp-documents",
-        sources=[tbl],
     )
 
 

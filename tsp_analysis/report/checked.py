@@ -280,6 +280,54 @@ def grid(
     )
 
 
+def cells_table(
+    rows: Mapping[str, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
+    source: ResultTable,
+    lang: str,
+    header: str | None = None,
+    *,
+    caption: str | Markup | None = None,
+    notes: Sequence[str] = (),
+    css: str | None = None,
+    sources: Sequence[ResultTable] | None = None,
+    html_id: str | None = None,
+) -> Html:
+    """An HTML table of the cells of one checked table, a row per entry of ``rows``.
+
+    Parameters
+    ----------
+    rows : mapping or sequence
+        Row label → {column heading → cell}, in display order, the labels heading the rows;
+        or a sequence of {column heading → cell} rows without labels. The columns are the
+        headings in order of first appearance (a row without one of them shows a dash).
+    source : ResultTable
+        The checked table the cells come from: its caption heads the table (unless
+        ``caption``) and its data are linked below it (unless ``sources``).
+    header : str, optional
+        Report-text key of the heading over the row labels: given exactly when ``rows`` is a
+        mapping.
+    html_id : str, optional
+        ``id`` of the ``<table>`` element.
+    """
+    labelled = isinstance(rows, Mapping)
+    if labelled != (header is not None):
+        raise ValueError(
+            f"table {source.id!r}: rows with labels (a mapping) need a header key, and rows "
+            f"without (a list) take none; got {type(rows).__name__} and header={header!r}"
+        )
+    return table(
+        pd.DataFrame.from_dict(rows, orient="index") if labelled else pd.DataFrame(list(rows)),
+        lang,
+        caption=caption if caption is not None else source.caption[lang],
+        notes=notes,
+        index=labelled,
+        index_header=t(header, lang) if header is not None else "",
+        css=css,
+        sources=list(sources) if sources is not None else [source],
+        html_id=html_id,
+    )
+
+
 def table_html(frame: pd.DataFrame, lang: str, **options: Any) -> Html:
     """:func:`~tsp_analysis.report.display.table` (re-exported for renderers)."""
     return table(frame, lang, **options)

@@ -23,7 +23,7 @@ from ..ids import ALL, TOTAL
 from ..results.monitoring import NO_DOCUMENT, NOT_ASSESSED
 from ..results.table import Results, ResultTable
 from . import charts, checked
-from .checked import cell, span
+from .checked import cell, cells_table, span
 from .display import (
     Cell,
     Html,
@@ -245,13 +245,7 @@ def evaluations_table(res: Results, lang: str) -> Html:
                 "", markup=on, ref=tbl.ref(rec), kind="text"
             ),
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("monitoring.period.col.evaluation", lang),
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, "monitoring.period.col.evaluation")
 
 
 # -- consultations ------------------------------------------------------------------------------
@@ -274,13 +268,7 @@ def municipality_measure_table(tbl: ResultTable, measures: Sequence[str], lang: 
             )
             for m in measures
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, "common.municipality")
 
 
 def consultations_chart(res: Results, lang: str) -> Html:
@@ -350,7 +338,7 @@ def _over_time_table(tbl: ResultTable, lang: str, caption: str) -> Html:
             rec = rows.get((m, period))
             row[_muni(m, lang)] = cell(tbl, rec, lang) if rec is not None else Cell("–")
         out.append(row)
-    return table(pd.DataFrame(out), lang, index=False, caption=caption, sources=[tbl])
+    return cells_table(out, tbl, lang, caption=caption)
 
 
 # -- strategic documents ---------------------------------------------------------------------
@@ -460,16 +448,15 @@ def implementation_table(res: Results, lang: str) -> Html:
             )
             for m, head in heads.items()
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("monitoring.implementation.row", lang),
+        "monitoring.implementation.row",
         notes=[
             t("monitoring.implementation.rates_note", lang),
             t_html("monitoring.implementation.rounding_note", lang),
         ],
-        sources=[tbl],
     )
 
 
@@ -537,14 +524,12 @@ def recommendations_table(res: Results, lang: str) -> Html:
             }
         )
         previous = muni
-    return table(
-        pd.DataFrame(out),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        index=False,
-        caption=tbl.caption[lang],
         notes=[t("monitoring.recommendations.note", lang)],
         css="tsp-recommendation-status",
-        sources=[tbl],
         html_id="recommendation-status",
     )
 

@@ -20,7 +20,7 @@ from .. import reference
 from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, grid, span
+from .checked import cell, cells_table, grid, span
 from .display import (
     Cell,
     Html,
@@ -152,12 +152,12 @@ def context_comparison_table(res: Results, lang: str) -> Html:
             t("needs.context.col.female", lang): _cell(tab, recs.get("female"), lang),
             t("needs.context.col.top_citizenship", lang): top_cell,
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "common.municipality",
         caption=t_html("needs.context.compare_caption", lang, year=_year(res)),
-        index_header=t("common.municipality", lang),
-        sources=[tab],
     )
 
 
@@ -324,12 +324,12 @@ def trend_table(res: Results, lang: str) -> Html:
                 text=_signed(change, lang) if change else None,
             ),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.context.col.year",
         caption=_caption(tab, lang, "needs.context.trend_caption"),
-        index_header=t("needs.context.col.year", lang),
-        sources=[tab],
     )
 
 
@@ -354,12 +354,8 @@ def citizenship_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(rows),
-        lang,
-        index=False,
-        caption=t_html("needs.context.citizenship_caption", lang, year=_year(res)),
-        sources=[tab],
+    return cells_table(
+        rows, tab, lang, caption=t_html("needs.context.citizenship_caption", lang, year=_year(res))
     )
 
 
@@ -385,13 +381,13 @@ def sex_age_table(res: Results, lang: str) -> Html:
     notes = []
     if total is not None:
         notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.context.col.age_group",
         caption=t_html("needs.context.sex_age_caption", lang, year=_year(res)),
-        index_header=t("needs.context.col.age_group", lang),
         notes=notes,
-        sources=[tab],
     )
 
 
@@ -563,15 +559,14 @@ def sample_table(res: Results, lang: str) -> Html:
                         css="tsp-num",
                     )
             rows.append(row)
-    return table(
-        pd.DataFrame(rows),
+    return cells_table(
+        rows,
+        tab,
         lang,
-        index=False,
         caption=t_html(
             "needs.sample.profile_caption", lang, year=safe(res.info["weighting"]["year"], "year")
         ),
         css="tsp-grouped",
-        sources=[tab],
     )
 
 
@@ -667,13 +662,13 @@ def needs_table(res: Results, lang: str) -> Html:
             )
             row[t(key_p, lang)] = _p_cell(tab, diff, lang)
         rows[names[area]] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.needs.caption"),
-        index_header=t("needs.col.area", lang),
         notes=_comparison_notes(res, "needs", lang),
-        sources=[tab],
     )
 
 
@@ -836,13 +831,13 @@ def scores_table(res: Results, lang: str) -> Html:
                 lang,
             )
         rows[names[area]] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.scores.caption"),
-        index_header=t("needs.col.area", lang),
         notes=_comparison_notes(res, "scores", lang),
-        sources=[tab],
     )
 
 
@@ -864,13 +859,13 @@ def provider_table(res: Results, lang: str) -> Html:
             t(key, lang): _unit_cell(tab, _one(tab, area=area, measure=m), None, lang)
             for m, key in PROVIDER_KEYS.items()
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.provider.caption"),
-        index_header=t("needs.col.area", lang),
         notes=[t_html("needs.interval_n_note", lang)],
-        sources=[tab],
     )
 
 
@@ -895,13 +890,13 @@ def provider_types_table(res: Results, lang: str) -> Html:
         }
     if not rows:
         return message("needs.provider_types.none", lang)
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.provider_types.col.type",
         caption=_caption(tab, lang, "needs.provider_types.caption"),
-        index_header=t("needs.provider_types.col.type", lang),
         notes=[t_html("needs.provider_types.note", lang)],
-        sources=[tab],
     )
 
 
@@ -1210,12 +1205,12 @@ def language_table(res: Results, lang: str) -> Html:
         rows[value_label("language", rec["category"], lang)] = {
             t("needs.information.col.share", lang): cell(tab, rec, lang, show_n=True)
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.information.col.language",
         caption=t_html("needs.information.language_caption", lang),
-        index_header=t("needs.information.col.language", lang),
-        sources=[tab],
     )
 
 
@@ -1286,13 +1281,8 @@ def priority_table(res: Results, lang: str) -> Html:
     notes = [t_html("needs.priorities.formula", lang)]
     if incomplete:
         notes.append(t_html("needs.priorities.incomplete", lang))
-    return table(
-        pd.DataFrame(rows),
-        lang,
-        index=False,
-        caption=_caption(tab, lang, "needs.priorities.caption"),
-        notes=notes,
-        sources=[tab],
+    return cells_table(
+        rows, tab, lang, caption=_caption(tab, lang, "needs.priorities.caption"), notes=notes
     )
 
 
@@ -1439,13 +1429,13 @@ def index_table(res: Results, lang: str) -> Html:
             ),
         )
         notes.append(Markup(f"{label_html(_unit_name(m, lang))}: {note}"))
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "common.municipality",
         caption=_caption(tab, lang, "needs.index.caption"),
-        index_header=t("common.municipality", lang),
         notes=notes,
-        sources=[tab],
     )
 
 

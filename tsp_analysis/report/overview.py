@@ -18,8 +18,8 @@ import pandas as pd
 from .. import reference
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, interval_span, span
-from .display import Cell, Html, data_links, figure, label_html, suppression_note, table
+from .checked import cell, cells_table, interval_span, span
+from .display import Cell, Html, data_links, figure, label_html, suppression_note
 from .i18n import DASH, SUPPRESSED_MARK, Markup, fmt_list, label, labels, t, t_html
 
 #: Marker and vertical offset of each measure in the need charts.
@@ -363,15 +363,7 @@ def capacity_table(res: Results, lang: str) -> Html:
         if r["suppressed"] and r["measure"] in ("need", "capacity")
     ]
     notes = [suppression_note(r, lang, [tab]) for r in dict.fromkeys(reasons)]
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("needs.col.area", lang),
-        notes=notes,
-        sources=[tab],
-        css="tsp-overview-capacity",
-    )
+    return cells_table(rows, tab, lang, "needs.col.area", notes=notes, css="tsp-overview-capacity")
 
 
 # -- composite index -------------------------------------------------------------------------------
@@ -429,13 +421,8 @@ def index_table(res: Results, lang: str) -> Html:
             t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
             t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("common.municipality", lang),
-        notes=[t_html("needs.index.range_note", lang)],
-        sources=[tab],
+    return cells_table(
+        rows, tab, lang, "common.municipality", notes=[t_html("needs.index.range_note", lang)]
     )
 
 
@@ -470,13 +457,7 @@ def strengths_table(res: Results, lang: str) -> Html:
             head[0]: Cell("", markup=_area_item(tab, ranked[0], lang)),
             head[1]: Cell("", markup=_area_item(tab, ranked[-1], lang)),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("common.municipality", lang),
-        sources=[tab],
-    )
+    return cells_table(rows, tab, lang, "common.municipality")
 
 
 # -- who could learn from whom ---------------------------------------------------------------------
@@ -524,13 +505,7 @@ def learning_table(res: Results, lang: str) -> Html:
             ),
             t("overview.learning.col.practice", lang): Cell("", markup=label_html(practice)),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("needs.col.area", lang),
-        sources=[tab, res["score_differences"]],
-    )
+    return cells_table(rows, tab, lang, "needs.col.area", sources=[tab, res["score_differences"]])
 
 
 def _practices(lang: str) -> dict[str, str]:
@@ -580,13 +555,7 @@ def monitoring_table(res: Results, lang: str) -> Html:
             row[t(f"overview.monitoring.col.{ev}", lang)] = Cell("", markup=body)
         name = t("common.total", lang) if m == "total" else _name(m, lang)
         rows[name] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(impl.caption[lang]),
-        index_header=t("common.municipality", lang),
-        sources=[impl, strat],
-    )
+    return cells_table(rows, impl, lang, "common.municipality", sources=[impl, strat])
 
 
 def method(res: Results, lang: str) -> Html:

@@ -22,7 +22,7 @@ from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
 from ..thresholds import DEFAULT_MIN_BASE
 from . import charts
-from .checked import cell, share_decimals
+from .checked import cell, cells_table, share_decimals
 from .display import (
     Cell,
     Html,
@@ -279,14 +279,7 @@ def availability_table(res: Results, lang: str) -> Html:
             head = t("review.indicators.col.sources", lang, level=level_names[lv].lower())
             row[head] = _text(lab[f"{lv}_sources"] or DASH)
         out.append(row)
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, css="tsp-indicators")
 
 
 # -- 2b. monitoring a strategic document with existing data -----------------------------------
@@ -329,14 +322,13 @@ def area_monitoring_table(res: Results, lang: str) -> Html:
             t(f"review.monitoring.type.{k}", lang): _monitoring_cell(rows[(area, k)], lang)
             for k in types
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        index_header=t("review.monitoring.col.area", lang),
+        "review.monitoring.col.area",
         notes=[t_html("review.monitoring.area_note", lang)],
-        sources=[tbl],
+        css="tsp-indicators",
     )
 
 
@@ -364,14 +356,8 @@ def measure_monitoring_table(res: Results, lang: str) -> Html:
                 else _text(t("review.monitoring.whole_verdict", lang)),
             }
         )
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        notes=[t_html("review.monitoring.measure_note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, notes=[t_html("review.monitoring.measure_note", lang)], css="tsp-indicators"
     )
 
 
@@ -402,13 +388,12 @@ def coverage_table(res: Results, lang: str) -> Html:
             ):
                 out[f"{name}: {t(key, lang)}"] = _fig(tbl, rows.get((domain, lv, measure)), lang)
         frame_rows[domains.get(domain, domain)] = out
-    return table(
-        pd.DataFrame.from_dict(frame_rows, orient="index"),
+    return cells_table(
+        frame_rows,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.indicators.col.domain", lang),
+        "review.indicators.col.domain",
         notes=[t("review.coverage.formula", lang)],
-        sources=[tbl],
     )
 
 
@@ -516,14 +501,7 @@ def _dataset_grid(
         frame_rows[_dataset(dataset, lang)] = {
             _col(m, lang): _fig(tbl, rows.get((dataset, m)), lang) for m in measures
         }
-    return table(
-        pd.DataFrame.from_dict(frame_rows, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.audit.col.dataset", lang),
-        notes=notes,
-        sources=[tbl],
-    )
+    return cells_table(frame_rows, tbl, lang, "review.audit.col.dataset", notes=notes)
 
 
 def quarantine_table(res: Results, lang: str) -> Html:
@@ -576,14 +554,7 @@ def nonresponse_table(res: Results, lang: str, dataset: str = "tsp_survey") -> H
     notes = [t("review.audit.nonresponse_note", lang)]
     if res.unit == COUNTRY and dataset == "tsp_survey":
         notes.append(t("review.audit.nonresponse_country_note", lang))
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.audit.col.question", lang),
-        notes=notes,
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, "review.audit.col.question", notes=notes)
 
 
 def straightlining_table(res: Results, lang: str) -> Html:
@@ -597,13 +568,8 @@ def straightlining_table(res: Results, lang: str) -> Html:
             _col("complete", lang): _fig(tbl, rows.get((area, "complete")), lang),
             _col("straightlined", lang): _fig(tbl, rows.get((area, "straightlined")), lang),
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("needs.col.area", lang),
-        notes=[t("review.audit.straightlining_note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "needs.col.area", notes=[t("review.audit.straightlining_note", lang)]
     )
 
 
@@ -731,13 +697,11 @@ def cleaning_log_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(out),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        index=False,
-        caption=tbl.caption[lang],
         notes=[t("review.audit.log_note", lang), t("review.audit.log_quarantine_note", lang)],
-        sources=[tbl],
     )
 
 
