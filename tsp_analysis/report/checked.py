@@ -217,6 +217,23 @@ def interval_span(table: ResultTable, rec: Mapping[str, Any], lang: str) -> Mark
     return span(table, rec, lang, formatter=interval_only)
 
 
+def range_cell(
+    table: ResultTable, rec: Mapping[str, Any], lang: str, *, low: str, high: str
+) -> Cell:
+    """A range "1–3" from two published columns of a checked row (each end a marked figure),
+    or a dash where either end is missing."""
+    if _missing(rec.get(low)) or _missing(rec.get(high)):
+        return Cell(DASH)
+    return Cell(
+        "",
+        css="tsp-num",
+        markup=Markup(
+            f"{span(table, rec, lang, column=low, decimals=0)}{DASH}"
+            f"{span(table, rec, lang, column=high, decimals=0)}"
+        ),
+    )
+
+
 def lookup(table: ResultTable, **where: object) -> dict[str, Any]:
     """The checked row matching ``where`` (all dimension values given as codes)."""
     return table.require_checked().row(**where)

@@ -20,7 +20,7 @@ from .. import reference
 from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, cells_table, grid, span
+from .checked import cell, cells_table, grid, range_cell, span
 from .display import (
     Cell,
     Html,
@@ -1362,17 +1362,44 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     return _chart(fig, tab, lang, alt, hidden, notes, data_table=data_table)
 
 
-def _range(tab: ResultTable, rec: dict, low: str, high: str, lang: str) -> Cell:
-    """A rank range "1–3" from two published columns of a checked row."""
-    if _missing(rec[low]) or _missing(rec[high]):
-        return Cell(DASH)
-    return Cell(
-        "",
-        css="tsp-num",
-        markup=Markup(
-            f"{span(tab, rec, lang, column=low, decimals=0)}{DASH}"
-            f"{span(tab, rec, lang, column=high, decimals=0)}"
-        ),
+#: Report-text keys of the columns of the service index table (the overview's too).
+INDEX_COLUMNS = (
+    "needs.index.col.index",
+    "needs.index.col.rank",
+    "needs.index.col.range",
+    "needs.index.col.methods",
+    "needs.index.col.sampling",
+)
+
+
+def index_cells(
+    tab: ResultTable, rec: dict | None, lang: str, *, words: Cell | None = None
+) -> dict[str, Cell]:
+    """A municipality's row of the service index table (:data:`INDEX_COLUMNS`): the index, its
+    rank and the rank ranges over every scenario, method choices alone and sampling error
+    alone. Dashes where the table has no row; ``words`` ("not enough data") in the first
+    column and dashes after it; the mark in every column of a hidden row."""
+    heads = [t(c, lang) for c in INDEX_COLUMNS]
+    if rec is None or words is not None:
+        return {
+            h: words if words is not None and i == 0 else Cell(DASH) for i, h in enumerate(heads)
+        }
+    if rec["suppressed"]:
+        return {h: cell(tab, rec, lang) for h in heads}
+    ranges = (
+        range_cell(tab, rec, lang, low=f"rank_min{kind}", high=f"rank_max{kind}")
+        for kind in ("", "_methods", "_sampling")
+    )
+    return dict(
+        zip(
+            heads,
+            (
+                cell(tab, rec, lang, decimals=1, css="tsp-num"),
+                cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
+                *ranges,
+            ),
+            strict=True,
+        )
     )
 
 
@@ -1393,31 +1420,15 @@ def index_table(res: Results, lang: str) -> Html:
         name = _unit_name(m, lang)
         if m == res.unit:
             name = f"▶ {name}"
-        cols = (
-            "needs.index.col.index",
-            "needs.index.col.rank",
-            "needs.index.col.range",
-            "needs.index.col.methods",
-            "needs.index.col.sampling",
-        )
-        if rec is None:
-            rows[name] = {t(c, lang): Cell(DASH) for c in cols}
-            continue
-        if not rec["suppressed"] and str(rec.get("status")) == "not_enough_data":
+        words = None
+        if (
+            rec is not None
+            and not rec["suppressed"]
+            and str(rec.get("status")) == "not_enough_data"
+        ):
             apart.append((m, rec))
             words = Cell(t("needs.index.not_enough_data", lang), css="tsp-not-enough")
-            rows[name] = {t(cols[0], lang): words, **{t(c, lang): Cell(DASH) for c in cols[1:]}}
-            continue
-        if rec["suppressed"]:
-            rows[name] = {t(c, lang): _cell(tab, rec, lang) for c in cols}
-            continue
-        rows[name] = {
-            t(cols[0], lang): _cell(tab, rec, lang, decimals=1, css="tsp-num"),
-            t(cols[1], lang): _cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
-            t(cols[2], lang): _range(tab, rec, "rank_min", "rank_max", lang),
-            t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
-            t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
-        }
+        rows[name] = index_cells(tab, rec, lang, words=words)
     notes = [t_html("needs.index.note_method", lang)]
     for m, rec in apart:
         note = t_html(
