@@ -21,7 +21,7 @@ from . import charts
 from .checked import cell, cells_table
 from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
-from .monitor import TOTAL, _muni, _rows, municipality_measure_table
+from .monitor import TOTAL, _muni, _rows, municipality_measure_table, running_totals_figure
 
 #: Kind codes of each activity register, in column order.
 KIND_MEASURES = {
@@ -146,25 +146,13 @@ def activities_chart(res: Results, activity: str, lang: str) -> Html:
     if data.empty:
         return Html(f"<p>{t_html('monitoring.activities.none_held', lang)}</p>")
     title = t(f"monitoring.activity.{activity}", lang)
-    frame = data.assign(
-        period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
-    )
-    fig = charts.lines_figure(
-        frame,
-        x="period",
-        y="estimate",
-        hue="municipality",
-        lang=lang,
-        hue_labels=labels("municipalities", lang),
-        drawstyle="steps-post",
+    fig, frame = running_totals_figure(
+        data,
+        lang,
         title=t("monitoring.activities.chart_title_of", lang, activity=title),
         ylabel=t("monitoring.activities.chart_y", lang),
+        tick_months=2,
     )
-    import matplotlib.dates as mdates
-
-    ax = fig.axes[0]
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     last = frame.sort_values("period").groupby("municipality")["estimate"].last()
     names = labels("municipalities", lang)
     alt = charts.alt_text(

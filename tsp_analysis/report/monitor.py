@@ -16,6 +16,7 @@ Each function takes the checked :class:`~tsp_analysis.results.table.Results` of
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -37,6 +38,9 @@ from .display import (
     table,
 )
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LEVELS = ("included", "partly", "not_included")
 STATUSES = ("implemented", "partly_implemented", "not_implemented")
@@ -271,34 +275,51 @@ def municipality_measure_table(tbl: ResultTable, measures: Sequence[str], lang: 
     return cells_table(out, tbl, lang, "common.municipality")
 
 
-def consultations_chart(res: Results, lang: str) -> Html:
-    """Running total of consultations held per municipality, by month."""
-    tbl = res["consultations_over_time"].require_checked()
-    data = tbl.data[~tbl.data["suppressed"]]
-    if data.empty:
-        return Html(f"<p>{t_html('monitoring.consultations.none_held', lang)}</p>")
+def running_totals_figure(
+    data: pd.DataFrame, lang: str, *, title: str, ylabel: str, tick_months: int | None = None
+) -> tuple[Figure, pd.DataFrame]:
+    """A line per municipality of a running total by month (``period``, ``estimate``: the
+    shown rows of a checked over-time table), drawn as steps; the x axis labelled every
+    ``tick_months`` months, or (``None``) at most about six times. Returns the figure and the
+    data it draws (periods as dates, totals as floats)."""
+    import matplotlib.dates as mdates
+
     frame = data.assign(
         period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
     )
-    title = t("monitoring.consultations.chart_title", lang)
-    names = labels("municipalities", lang)
     fig = charts.lines_figure(
         frame,
         x="period",
         y="estimate",
         hue="municipality",
         lang=lang,
-        hue_labels=names,
+        hue_labels=labels("municipalities", lang),
         drawstyle="steps-post",
         title=title,
-        ylabel=t("monitoring.consultations.chart_y", lang),
+        ylabel=ylabel,
     )
     ax = fig.axes[0]
-    import matplotlib.dates as mdates
-
-    # at most about six labels: a label per month would overlap on a phone
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
+    # a label per month would overlap on a phone
+    ax.xaxis.set_major_locator(
+        mdates.AutoDateLocator(minticks=3, maxticks=6)
+        if tick_months is None
+        else mdates.MonthLocator(interval=tick_months)
+    )
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    return fig, frame
+
+
+def consultations_chart(res: Results, lang: str) -> Html:
+    """Running total of consultations held per municipality, by month."""
+    tbl = res["consultations_over_time"].require_checked()
+    data = tbl.data[~tbl.data["suppressed"]]
+    if data.empty:
+        return Html(f"<p>{t_html('monitoring.consultations.none_held', lang)}</p>")
+    title = t("monitoring.consultations.chart_title", lang)
+    names = labels("municipalities", lang)
+    fig, frame = running_totals_figure(
+        data, lang, title=title, ylabel=t("monitoring.consultations.chart_y", lang)
+    )
     last = frame[frame["period"] == frame["period"].max()]
     alt = charts.alt_text(
         "lines",
