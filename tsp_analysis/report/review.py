@@ -106,6 +106,10 @@ def findings(res: Results, lang: str) -> Html:
         decimals = share_decimals(rec) if _kind_of(tbl, rec) == "share" else None
         return span(tbl, rec, lang, decimals=decimals)
 
+    def figs(finding: str, *measures: str) -> dict[str, Markup]:
+        """A finding's figures by measure: the placeholders of its sentence are named so."""
+        return {m: fig(finding, m) for m in measures}
+
     threshold = safe(int(tbl.thresholds.get("min_base", DEFAULT_MIN_BASE)), "threshold")
     names = datareview.indicator_availability(lang=lang).set_index("indicator_id")["indicator"]
     domains = datareview.terms("domain", lang)
@@ -118,10 +122,7 @@ def findings(res: Results, lang: str) -> Html:
             t_html(
                 f"review.findings.indicators.{level}",
                 lang,
-                value=fig("indicators_computable", "value"),
-                partial=fig("indicators_computable", "partial"),
-                total=fig("indicators_computable", "total"),
-                share=fig("indicators_computable", "share"),
+                **figs("indicators_computable", "value", "partial", "total", "share"),
             )
         )
     if ("core_not_available", ALL, "value") in rows and (
@@ -138,8 +139,7 @@ def findings(res: Results, lang: str) -> Html:
                 t_html(
                     "review.findings.core",
                     lang,
-                    value=fig("core_not_available", "value"),
-                    total=fig("core_not_available", "total"),
+                    **figs("core_not_available", "value", "total"),
                     items=label_html(fmt_list(listed, lang)),
                     domain=domain,
                     share=fig("weakest_domain", "share"),
@@ -164,9 +164,7 @@ def findings(res: Results, lang: str) -> Html:
             t_html(
                 f"review.findings.survey.{scope}",
                 lang,
-                value=fig("survey_figures", "value"),
-                total=fig("survey_figures", "total"),
-                share=fig("survey_figures", "share"),
+                **figs("survey_figures", "value", "total", "share"),
                 min_base=threshold,
             )
         )
