@@ -44,6 +44,7 @@ from .i18n import (
     has,
     label,
     labels,
+    lower_first,
     question_label,
     t,
     t_html,
@@ -83,13 +84,6 @@ def _fig(tbl: ResultTable, rec: dict | None, lang: str, **options) -> Cell:
 
 
 # -- 0. key findings ------------------------------------------------------------------------------
-def _lower_first(text: str) -> str:
-    """ "Employment rate" → "employment rate" inside a sentence (an acronym stays: "ILO")."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def findings(res: Results, lang: str) -> Html:
     """The key findings of this review (municipality or country), three to six sentences,
     every figure a checked cell: of the ``findings`` table (indicators, gaps, survey figures)
@@ -132,9 +126,9 @@ def findings(res: Results, lang: str) -> Html:
     ) in rows:
         core = rows[("core_not_available", ALL, "value")]
         weakest = rows[("weakest_domain", ALL, "share")]
-        domain = label_html(_lower_first(domains.get(weakest["items"], weakest["items"])))
+        domain = label_html(lower_first(domains.get(weakest["items"], weakest["items"])))
         if core["estimate"] and float(core["estimate"]) > 0:
-            listed = [_lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
+            listed = [lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
             items.append(
                 t_html(
                     "review.findings.core",
@@ -156,7 +150,7 @@ def findings(res: Results, lang: str) -> Html:
             )
     gaps = [r for r in tbl.records() if r["finding_id"] == "top_gap"]
     if gaps:
-        listed = [_lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
+        listed = [lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
         items.append(t_html("review.findings.gaps", lang, gaps=label_html(fmt_list(listed, lang))))
     if ("survey_figures", ALL, "value") in rows:
         scope = "national" if level == "national" else "municipal"
@@ -481,8 +475,8 @@ def rows_table(res: Results, lang: str) -> Html:
         )
     if balanced:
         files = [
-            _lower_first(_dataset(d, lang))
-            + f": {_lower_first(t('common.yes' if ok else 'common.no', lang))}"
+            lower_first(_dataset(d, lang))
+            + f": {lower_first(t('common.yes' if ok else 'common.no', lang))}"
             for d, ok in balanced.items()
         ]
         text = t_html("review.audit.balanced_list", lang, files=label_html(fmt_list(files, lang)))
@@ -600,7 +594,7 @@ def duplicates_table(res: Results, lang: str) -> Html:
 def _columns(dataset: str, key: str, lang: str) -> str:
     """ "municipality, year" → "savivaldybė, metai": a key's columns named for readers."""
     names = [column_label(dataset, c.strip(), lang) for c in str(key).split(",") if c.strip()]
-    return ", ".join(_lower_first(n) for n in names)
+    return ", ".join(lower_first(n) for n in names)
 
 
 def _category(variable: str, code: str, lang: str) -> str:
