@@ -124,15 +124,7 @@ def summary(res: Results, lang: str) -> Html:
         )
     )
     status = _statuses(res)
-    for m in munis:
-        if status.get(m) == NO_DOCUMENT:
-            items.append(
-                t_html(
-                    "monitoring.no_separate_document",
-                    lang,
-                    municipality=label_html(label("municipalities", m, lang)),
-                )
-            )
+    items.extend(_no_document_notes(munis, status, lang))
     # the least complete of the documents there are (no document has no score)
     scored = [m for m in munis if status.get(m) != NO_DOCUMENT and _has(k[(m, "score")])]
     if scored:
@@ -178,6 +170,20 @@ def _statuses(res: Results) -> dict[str, str]:
         return {}
     tbl = res["strategic_status"].require_checked()
     return {rec["municipality"]: rec["status"] for rec in tbl.records()}
+
+
+def _no_document_notes(munis: Sequence[str], status: dict[str, str], lang: str) -> list[Markup]:
+    """ "… has no separate strategic document" for each of ``munis`` whose status says so, in
+    the summary and under the strategic matrix."""
+    return [
+        t_html(
+            "monitoring.no_separate_document",
+            lang,
+            municipality=label_html(label("municipalities", m, lang)),
+        )
+        for m in munis
+        if status.get(m) == NO_DOCUMENT
+    ]
 
 
 # -- evaluations and their periods ------------------------------------------------------------
@@ -420,16 +426,7 @@ def strategic_table(res: Results, lang: str) -> Html:
         else:
             completeness[m] = Cell("—")
     rows[t("monitoring.strategic.completeness", lang)] = completeness
-    notes = [t("monitoring.strategic.legend", lang)]
-    for m in munis:
-        if status.get(m) == NO_DOCUMENT:
-            notes.append(
-                t_html(
-                    "monitoring.no_separate_document",
-                    lang,
-                    municipality=label_html(label("municipalities", m, lang)),
-                )
-            )
+    notes = [t("monitoring.strategic.legend", lang), *_no_document_notes(munis, status, lang)]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=munis)
     frame.columns = [label("municipalities", m, lang) for m in munis]
     return table(
