@@ -433,3 +433,9 @@ def test_alt_text_says_what_kind_of_chart_and_where_the_figures_are():
     assert "‡" in text and "lentelėje „Poreikiai“" in text
     with pytest.raises(ValueError, match="kind must be one of"):
         charts.alt_text("pie", "x", "en")
+
+
+def test_in_order_keeps_a_given_order_else_first_appearance():
+    assert charts._in_order(None, ["b", "a", "b", "c"]) == ["b", "a", "c"]
+    assert charts._in_order(("c", "a"), ["b", "a", "c"]) == ["c", "a"]  # given: kept as given
+    assert charts._in_order([], ["a"]) == []  # an empty order is an order, not "none given"

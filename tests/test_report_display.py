@@ -96,6 +96,14 @@ def test_a_digit_bearing_plain_string_passed_to_a_needs_renderer_raises():
     assert '<span data-safe="label">25</span>' in html
 
 
+def test_table_id_is_set_on_the_table_element_only():
+    frame = pd.DataFrame({"Name": ["x"]}, index=["a"])
+    html = d.table(frame, "en", css="tsp-strategic", html_id="strategic-matrix")
+    assert '<table class="tsp-table tsp-strategic" id="strategic-matrix">' in html
+    assert html.count("id=") == 1
+    assert " id=" not in d.table(frame, "en", css="tsp-strategic")
+
+
 def test_table_escapes_labels():
     frame = pd.DataFrame({"<b>": ["<script>"]}, index=["a&b"])
     html = d.table(frame, "en")
@@ -140,3 +148,77 @@ def test_a_label_with_an_apostrophe_keeps_its_character():
     html = d.label_html("Women's rights, 25–34")
     assert html.startswith("Women's rights") and "&#x" not in html
     assert html.count('data-safe="label"') == 2
+
+
+def test_cells_table_takes_the_caption_and_data_link_of_its_checked_table():
+    from tsp_analysis.report import checked
+
+    tab = _checked()
+    rec = tab.row(area="health", measure="need")
+    labelled = checked.cells_table(
+        {"Health care": {"Need": checked.cell(tab, rec, "en")}}, tab, "en", "common.municipality"
+    )
+    assert "<caption>Table</caption>" in labelled
+    assert "<th>Municipality</th>" in labelled  # the header key, in the report language
+    assert '<th scope="row">Health care</th>' in labelled
+    assert 'href="../data/needs_analysis-akmene/need_unmet.csv"' in labelled
+    unlabelled = checked.cells_table([{"Need": checked.cell(tab, rec, "en")}], tab, "lt")
+    assert "<caption>Lentelė</caption>" in unlabelled and 'scope="row"' not in unlabelled
+    with pytest.raises(ValueError, match="need_unmet.*header"):
+        checked.cells_table([{"Need": "x"}], tab, "en", "common.municipality")
+    with pytest.raises(ValueError, match="need_unmet.*header"):
+        checked.cells_table({"a": {"Need": "x"}}, tab, "en")
+
+
+def _service_index():
+    from tsp_analysis.results.policy import DisclosurePolicy
+    from tsp_analysis.results.table import Results, ResultTable
+
+    frame = pd.DataFrame(
+        {
+            "municipality": ["akmene", "jonava"],
+            "estimate": [61.24, np.nan],
+            "n": [120, 3],
+            "suppressed": [False, True],
+            "rank": [2.0, np.nan],
+            "rank_min": [1.0, np.nan],
+            "rank_max": [3.0, np.nan],
+            "rank_min_methods": [2.0, np.nan],
+            "rank_max_methods": [2.0, np.nan],
+            "rank_min_sampling": [np.nan, np.nan],
+            "rank_max_sampling": [4.0, np.nan],
+        }
+    )
+    res = Results("needs_analysis", "akmene")
+    res.add(
+        ResultTable.make(
+            "service_index",
+            frame,
+            caption={"lt": "Indeksas", "en": "Index"},
+            kind="score",
+            dims=["municipality"],
+            values=[c for c in frame if c.startswith("rank")],
+        )
+    )
+    return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)["service_index"]
+
+
+def test_index_cells_show_the_index_its_rank_and_three_rank_ranges():
+    from tsp_analysis.report import checked, needs
+
+    tab = _service_index()
+    shown = needs.index_cells(tab, tab.row(municipality="akmene"), "en")
+    assert len(shown) == 5
+    texts = [c.text if c.markup is None else str(c.markup) for c in shown.values()]
+    assert texts[0] == "61.2" and texts[1] == "2"  # one decimal; rank whole
+    assert ">1</span>–<span" in texts[2] and ">3</span>" in texts[2]
+    assert ">2</span>–<span" in texts[3]
+    assert texts[4] == "–"  # one end missing: a dash, not a half range
+    hidden = needs.index_cells(tab, tab.row(municipality="jonava"), "en")
+    assert all(c.suppressed for c in hidden.values())
+    words = d.Cell("not enough data")
+    apart = needs.index_cells(tab, tab.row(municipality="akmene"), "en", words=words)
+    assert list(apart.values())[0] is words
+    assert [c.text for c in list(apart.values())[1:]] == ["–"] * 4
+    assert [c.text for c in needs.index_cells(tab, None, "en").values()] == ["–"] * 5
+    assert checked.range_cell(tab, {"rank_min": 1.0}, "en", low="rank_min", high="x").text == "–"

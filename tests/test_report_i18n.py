@@ -184,3 +184,17 @@ def test_reference_labels_come_in_both_languages():
     )
     assert i18n.label("countries", "UA", "lt") == "Ukraina"
     assert i18n.value_label("inclusion_level", "partly", "en") == "Partly included"
+
+
+def test_category_label_joins_collapsed_codes_and_lowers_them_inside_a_sentence():
+    # hand-read from data/reference/residence_bases.csv, age_groups.csv and the sample text
+    assert i18n.category_label("residence_basis", "work+family", "en") == (
+        "Work + Family reunification"
+    )
+    assert i18n.category_label("residence_basis", "work+other", "en", inline=True) == (
+        "work + other"
+    )
+    assert i18n.category_label("age_group", "18_24+25_34", "lt") == "18–24 m. + 25–34 m."
+    # countries keep their capital inside a sentence; an unknown margin shows its codes
+    assert i18n.category_label("citizenship", "UA", "en", inline=True) == "Ukraine"
+    assert i18n.category_label("education", "a+b", "en") == "a + b"

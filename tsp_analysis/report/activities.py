@@ -18,10 +18,10 @@ import pandas as pd
 from ..ids import ALL
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell
-from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe, table
+from .checked import cell, cells_table
+from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
-from .monitor import TOTAL, _muni, _rows, municipality_measure_table
+from .monitor import TOTAL, _muni, _rows, municipality_measure_table, running_totals_figure
 
 #: Kind codes of each activity register, in column order.
 KIND_MEASURES = {
@@ -65,13 +65,8 @@ def participants_table(res: Results, table_id: str, lang: str) -> Html:
         out[_muni(muni, lang)] = {
             head: cell(tbl, rows[(muni, c)], lang) for c, head in heads.items()
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        notes=[t("monitoring.participants.note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "common.municipality", notes=[t("monitoring.participants.note", lang)]
     )
 
 
@@ -93,13 +88,8 @@ def provider_training_table(res: Results, lang: str) -> Html:
         }
         for rec in tbl.records()
     }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        notes=[t("monitoring.provider_training.note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "common.municipality", notes=[t("monitoring.provider_training.note", lang)]
     )
 
 
@@ -133,14 +123,7 @@ def indicators_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        caption=tbl.caption[lang],
-        notes=[t("monitoring.indicators.note", lang)],
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, notes=[t("monitoring.indicators.note", lang)])
 
 
 def _seed(source: str) -> str:
@@ -163,25 +146,13 @@ def activities_chart(res: Results, activity: str, lang: str) -> Html:
     if data.empty:
         return Html(f"<p>{t_html('monitoring.activities.none_held', lang)}</p>")
     title = t(f"monitoring.activity.{activity}", lang)
-    frame = data.assign(
-        period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
-    )
-    fig = charts.lines_figure(
-        frame,
-        x="period",
-        y="estimate",
-        hue="municipality",
-        lang=lang,
-        hue_labels=labels("municipalities", lang),
-        drawstyle="steps-post",
+    fig, frame = running_totals_figure(
+        data,
+        lang,
         title=t("monitoring.activities.chart_title_of", lang, activity=title),
         ylabel=t("monitoring.activities.chart_y", lang),
+        tick_months=2,
     )
-    import matplotlib.dates as mdates
-
-    ax = fig.axes[0]
-    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=2))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     last = frame.sort_values("period").groupby("municipality")["estimate"].last()
     names = labels("municipalities", lang)
     alt = charts.alt_text(
@@ -241,14 +212,13 @@ def documents_table(res: Results, lang: str) -> Html:
         }
         if rec[f"note_{lang}"]:
             notes.append(f"{label('municipalities', muni, lang)}: {rec[f'note_{lang}']}")
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
+        "common.municipality",
         notes=[*notes, t("monitoring.documents.source_note", lang)],
         css="tsp-documents",
-        sources=[tbl],
     )
 
 

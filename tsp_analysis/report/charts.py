@@ -29,7 +29,7 @@ without the suffix return the embedded figure with that note as
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -167,6 +167,16 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
+def _in_order(given: Sequence[str] | None, values: Iterable[str]) -> list[str]:
+    """The order a caller gave, or else the distinct ``values`` in order of first appearance."""
+    return list(given) if given is not None else list(dict.fromkeys(values))
+
+
+def _whole_numbers(lang: str) -> FuncFormatter:
+    """Tick labels as whole numbers in the report language's style."""
+    return FuncFormatter(lambda v, _p: fmt_number(v, lang, 0))
+
+
 def _axis_formatter(kind: str, lang: str) -> FuncFormatter:
     if kind == "share":
         return FuncFormatter(lambda v, _pos: fmt_percent(v, lang))
@@ -225,7 +235,7 @@ def interval_bars_figure(
     """
     category_labels = category_labels or {}
     hue_labels = hue_labels or {}
-    order = list(order) if order is not None else list(dict.fromkeys(data[category]))
+    order = _in_order(order, data[category])
     keep = _keep(data, min_base)
     omitted = []
     for rec in data.loc[~keep].to_dict("records"):
@@ -237,7 +247,7 @@ def interval_bars_figure(
     shown["_cat"] = shown[category].map(lambda c: _wrap(category_labels.get(c, c), 20))
     cat_order = [_wrap(category_labels.get(c, c), 20) for c in order]
     if hue:
-        hue_order = list(hue_order) if hue_order is not None else list(dict.fromkeys(data[hue]))
+        hue_order = _in_order(hue_order, data[hue])
         shown["_hue"] = shown[hue].map(lambda h: hue_labels.get(h, h))
         hue_names = [hue_labels.get(h, h) for h in hue_order]
     n_bars = len(order) * (len(hue_order) if hue else 1)
@@ -346,8 +356,8 @@ def heatmap_figure(
     """Heatmap of 0–100 scores; suppressed cells are hatched grey and marked, not coloured."""
     row_labels = row_labels or {}
     col_labels = col_labels or {}
-    row_order = list(row_order) if row_order is not None else list(dict.fromkeys(data[row]))
-    col_order = list(col_order) if col_order is not None else list(dict.fromkeys(data[col]))
+    row_order = _in_order(row_order, data[row])
+    col_order = _in_order(col_order, data[col])
     keep = _keep(data, min_base)
     values = pd.DataFrame(np.nan, index=row_order, columns=col_order)
     suppressed = pd.DataFrame(False, index=row_order, columns=col_order)
@@ -555,7 +565,7 @@ def lines_figure(
 
     hue_labels = hue_labels or {}
     frame = data.copy()
-    hue_order = list(hue_order) if hue_order is not None else list(dict.fromkeys(frame[hue]))
+    hue_order = _in_order(hue_order, frame[hue])
     frame["_hue"] = frame[hue].map(lambda h: hue_labels.get(h, h))
     names = [hue_labels.get(h, h) for h in hue_order]
     colours = dict(zip(names, sns.color_palette(PALETTE, len(names)), strict=True))
@@ -599,7 +609,7 @@ def lines_figure(
         if kind == "share":
             ax.yaxis.set_major_formatter(_axis_formatter("share", lang))
         else:
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+            ax.yaxis.set_major_formatter(_whole_numbers(lang))
         if np.issubdtype(frame[x].dtype, np.integer):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{int(v)}"))
@@ -674,7 +684,7 @@ def dumbbell_figure(
     """Two values per item on one 0–``upper`` scale joined by a line: the length of the line is
     the gap. Missing values (suppressed) are simply not drawn."""
     item_labels = item_labels or {}
-    order = list(order) if order is not None else list(dict.fromkeys(data[item]))
+    order = _in_order(order, data[item])
     frame = data.set_index(item).reindex(order)
     colours = sns.color_palette(PALETTE, 2)
     with style():
@@ -696,7 +706,7 @@ def dumbbell_figure(
         ax.set_yticks(y, [_wrap(item_labels.get(i, i), 18) for i in order])
         ax.invert_yaxis()
         ax.set_xlim(0, upper)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+        ax.xaxis.set_major_formatter(_whole_numbers(lang))
         ax.set_xlabel(xlabel or "")
         fig.legend(loc="outside lower center", ncols=2, frameon=False)
         if title:
@@ -722,7 +732,7 @@ def two_scales_figure(
     (need in per cent on the left, a 0–100 rating on the right): each on its own axis, so
     nothing invites reading their difference. Missing values (suppressed) are not drawn."""
     item_labels = item_labels or {}
-    order = list(order) if order is not None else list(dict.fromkeys(data[item]))
+    order = _in_order(order, data[item])
     frame = data.set_index(item).reindex(order)
     colours = sns.color_palette(PALETTE, 2)
     with style():
@@ -737,7 +747,7 @@ def two_scales_figure(
             ok = np.isfinite(values)
             ax.barh(y[ok], values[ok], color=colour, height=0.6)
             ax.set_xlim(0, upper)
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+            ax.xaxis.set_major_formatter(_whole_numbers(lang))
             ax.set_xlabel(_wrap(label, 24))
         axes[0].set_yticks(y, [_wrap(item_labels.get(i, i), 16) for i in order])
         axes[0].invert_yaxis()
@@ -766,7 +776,7 @@ def stacked_bars_figure(
     ``hatches`` (one per part) tell parts apart without colour (an ordered status). Shares of
     at least 12 % are written on their part."""
     category_labels = category_labels or {}
-    order = list(order) if order is not None else list(dict.fromkeys(data[category]))
+    order = _in_order(order, data[category])
     wide = (
         data.pivot_table(index=category, columns=part, values=value, aggfunc="sum")
         .reindex(index=order, columns=list(part_order))

@@ -217,6 +217,23 @@ def interval_span(table: ResultTable, rec: Mapping[str, Any], lang: str) -> Mark
     return span(table, rec, lang, formatter=interval_only)
 
 
+def range_cell(
+    table: ResultTable, rec: Mapping[str, Any], lang: str, *, low: str, high: str
+) -> Cell:
+    """A range "1–3" from two published columns of a checked row (each end a marked figure),
+    or a dash where either end is missing."""
+    if _missing(rec.get(low)) or _missing(rec.get(high)):
+        return Cell(DASH)
+    return Cell(
+        "",
+        css="tsp-num",
+        markup=Markup(
+            f"{span(table, rec, lang, column=low, decimals=0)}{DASH}"
+            f"{span(table, rec, lang, column=high, decimals=0)}"
+        ),
+    )
+
+
 def lookup(table: ResultTable, **where: object) -> dict[str, Any]:
     """The checked row matching ``where`` (all dimension values given as codes)."""
     return table.require_checked().row(**where)
@@ -277,6 +294,54 @@ def grid(
         index_header=index_header,
         css=css,
         sources=[table],
+    )
+
+
+def cells_table(
+    rows: Mapping[str, Mapping[str, Any]] | Sequence[Mapping[str, Any]],
+    source: ResultTable,
+    lang: str,
+    header: str | None = None,
+    *,
+    caption: str | Markup | None = None,
+    notes: Sequence[str] = (),
+    css: str | None = None,
+    sources: Sequence[ResultTable] | None = None,
+    html_id: str | None = None,
+) -> Html:
+    """An HTML table of the cells of one checked table, a row per entry of ``rows``.
+
+    Parameters
+    ----------
+    rows : mapping or sequence
+        Row label → {column heading → cell}, in display order, the labels heading the rows;
+        or a sequence of {column heading → cell} rows without labels. The columns are the
+        headings in order of first appearance (a row without one of them shows a dash).
+    source : ResultTable
+        The checked table the cells come from: its caption heads the table (unless
+        ``caption``) and its data are linked below it (unless ``sources``).
+    header : str, optional
+        Report-text key of the heading over the row labels: given exactly when ``rows`` is a
+        mapping.
+    html_id : str, optional
+        ``id`` of the ``<table>`` element.
+    """
+    labelled = isinstance(rows, Mapping)
+    if labelled != (header is not None):
+        raise ValueError(
+            f"table {source.id!r}: rows with labels (a mapping) need a header key, and rows "
+            f"without (a list) take none; got {type(rows).__name__} and header={header!r}"
+        )
+    return table(
+        pd.DataFrame.from_dict(rows, orient="index") if labelled else pd.DataFrame(list(rows)),
+        lang,
+        caption=caption if caption is not None else source.caption[lang],
+        notes=notes,
+        index=labelled,
+        index_header=t(header, lang) if header is not None else "",
+        css=css,
+        sources=list(sources) if sources is not None else [source],
+        html_id=html_id,
     )
 
 

@@ -178,6 +178,7 @@ def table(
     index_header: str = "",
     css: str | None = None,
     sources: Sequence[ResultTable] = (),
+    html_id: str | None = None,
 ) -> Html:
     """Render a frame of :class:`Cell` as an HTML table.
 
@@ -186,7 +187,8 @@ def table(
     did not pass the disclosure policy out of the report. Row and column labels are labels:
     their digits ("25–34") are marked as such for the scan. A footnote states each reason for
     which a cell is hidden, with the thresholds of ``sources``; each source table gets a link
-    to its data.
+    to its data. ``html_id`` is the ``id`` of the ``<table>`` element (a link target, or a
+    handle for tests).
     """
     head_cells = ([f"<th>{label_html(index_header)}</th>"] if index else []) + [
         f"<th>{label_html(str(c))}</th>" for c in frame.columns
@@ -205,8 +207,9 @@ def table(
     foot += [suppression_note(r, lang, sources) for r in reasons]
     cap = f"<caption>{caption_html(caption)}</caption>" if caption else ""
     cls = "tsp-table" + (f" {css}" if css else "")
+    ident = f' id="{escape(html_id)}"' if html_id else ""
     out = (
-        f'<div class="tsp-table-wrap"><table class="{cls}">{cap}<thead><tr>'
+        f'<div class="tsp-table-wrap"><table class="{cls}"{ident}>{cap}<thead><tr>'
         f"{''.join(head_cells)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
     if foot:

@@ -22,7 +22,7 @@ from functools import cache
 from html import escape
 
 from .. import reference
-from ..ids import COUNTRY
+from ..ids import COUNTRY, OTHER
 from ..paths import reference_dir
 from . import grammar
 
@@ -374,6 +374,29 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+def category_label(margin: str, code: str, lang: str, *, inline: bool = False) -> str:
+    """Label of a category of a sample margin (``sex``, ``age_group``, ``residence_basis``,
+    ``citizenship``; collapsed categories are "+"-joined codes, ``other`` the rest). ``inline``:
+    inside a sentence, where common nouns are not capitalised (countries still are)."""
+    out = []
+    for part in str(code).split("+"):
+        if inline and margin != "citizenship":
+            out.append(lower_first(category_label(margin, part, lang)))
+        elif part == OTHER:
+            out.append(t("needs.sample.other", lang))
+        elif margin == "sex":
+            out.append(value_label("sex", part, lang))
+        elif margin == "age_group":
+            out.append(labels("age_groups", lang).get(part, part))
+        elif margin == "residence_basis":
+            out.append(labels("residence_bases", lang).get(part, part))
+        elif margin == "citizenship":
+            out.append(labels("countries", lang, column="name").get(part, part))
+        else:
+            out.append(part)
+    return " + ".join(out)
 
 
 def sentence_list(items: list[str], lang: str, *, capitalise: bool = False) -> str:

@@ -16,6 +16,7 @@ Each function takes the checked :class:`~tsp_analysis.results.table.Results` of
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from ..ids import ALL, TOTAL
 from ..results.monitoring import NO_DOCUMENT, NOT_ASSESSED
 from ..results.table import Results, ResultTable
 from . import charts, checked
-from .checked import cell, span
+from .checked import cell, cells_table, span
 from .display import (
     Cell,
     Html,
@@ -37,6 +38,9 @@ from .display import (
     table,
 )
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LEVELS = ("included", "partly", "not_included")
 STATUSES = ("implemented", "partly_implemented", "not_implemented")
@@ -120,15 +124,7 @@ def summary(res: Results, lang: str) -> Html:
         )
     )
     status = _statuses(res)
-    for m in munis:
-        if status.get(m) == NO_DOCUMENT:
-            items.append(
-                t_html(
-                    "monitoring.no_separate_document",
-                    lang,
-                    municipality=label_html(label("municipalities", m, lang)),
-                )
-            )
+    items.extend(_no_document_notes(munis, status, lang))
     # the least complete of the documents there are (no document has no score)
     scored = [m for m in munis if status.get(m) != NO_DOCUMENT and _has(k[(m, "score")])]
     if scored:
@@ -174,6 +170,20 @@ def _statuses(res: Results) -> dict[str, str]:
         return {}
     tbl = res["strategic_status"].require_checked()
     return {rec["municipality"]: rec["status"] for rec in tbl.records()}
+
+
+def _no_document_notes(munis: Sequence[str], status: dict[str, str], lang: str) -> list[Markup]:
+    """ "… has no separate strategic document" for each of ``munis`` whose status says so, in
+    the summary and under the strategic matrix."""
+    return [
+        t_html(
+            "monitoring.no_separate_document",
+            lang,
+            municipality=label_html(label("municipalities", m, lang)),
+        )
+        for m in munis
+        if status.get(m) == NO_DOCUMENT
+    ]
 
 
 # -- evaluations and their periods ------------------------------------------------------------
@@ -245,13 +255,7 @@ def evaluations_table(res: Results, lang: str) -> Html:
                 "", markup=on, ref=tbl.ref(rec), kind="text"
             ),
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("monitoring.period.col.evaluation", lang),
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, "monitoring.period.col.evaluation")
 
 
 # -- consultations ------------------------------------------------------------------------------
@@ -274,13 +278,41 @@ def municipality_measure_table(tbl: ResultTable, measures: Sequence[str], lang: 
             )
             for m in measures
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("common.municipality", lang),
-        sources=[tbl],
+    return cells_table(out, tbl, lang, "common.municipality")
+
+
+def running_totals_figure(
+    data: pd.DataFrame, lang: str, *, title: str, ylabel: str, tick_months: int | None = None
+) -> tuple[Figure, pd.DataFrame]:
+    """A line per municipality of a running total by month (``period``, ``estimate``: the
+    shown rows of a checked over-time table), drawn as steps; the x axis labelled every
+    ``tick_months`` months, or (``None``) at most about six times. Returns the figure and the
+    data it draws (periods as dates, totals as floats)."""
+    import matplotlib.dates as mdates
+
+    frame = data.assign(
+        period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
     )
+    fig = charts.lines_figure(
+        frame,
+        x="period",
+        y="estimate",
+        hue="municipality",
+        lang=lang,
+        hue_labels=labels("municipalities", lang),
+        drawstyle="steps-post",
+        title=title,
+        ylabel=ylabel,
+    )
+    ax = fig.axes[0]
+    # a label per month would overlap on a phone
+    ax.xaxis.set_major_locator(
+        mdates.AutoDateLocator(minticks=3, maxticks=6)
+        if tick_months is None
+        else mdates.MonthLocator(interval=tick_months)
+    )
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    return fig, frame
 
 
 def consultations_chart(res: Results, lang: str) -> Html:
@@ -289,28 +321,11 @@ def consultations_chart(res: Results, lang: str) -> Html:
     data = tbl.data[~tbl.data["suppressed"]]
     if data.empty:
         return Html(f"<p>{t_html('monitoring.consultations.none_held', lang)}</p>")
-    frame = data.assign(
-        period=pd.to_datetime(data["period"]), estimate=data["estimate"].astype(float)
-    )
     title = t("monitoring.consultations.chart_title", lang)
     names = labels("municipalities", lang)
-    fig = charts.lines_figure(
-        frame,
-        x="period",
-        y="estimate",
-        hue="municipality",
-        lang=lang,
-        hue_labels=names,
-        drawstyle="steps-post",
-        title=title,
-        ylabel=t("monitoring.consultations.chart_y", lang),
+    fig, frame = running_totals_figure(
+        data, lang, title=title, ylabel=t("monitoring.consultations.chart_y", lang)
     )
-    ax = fig.axes[0]
-    import matplotlib.dates as mdates
-
-    # at most about six labels: a label per month would overlap on a phone
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     last = frame[frame["period"] == frame["period"].max()]
     alt = charts.alt_text(
         "lines",
@@ -350,7 +365,7 @@ def _over_time_table(tbl: ResultTable, lang: str, caption: str) -> Html:
             rec = rows.get((m, period))
             row[_muni(m, lang)] = cell(tbl, rec, lang) if rec is not None else Cell("–")
         out.append(row)
-    return table(pd.DataFrame(out), lang, index=False, caption=caption, sources=[tbl])
+    return cells_table(out, tbl, lang, caption=caption)
 
 
 # -- strategic documents ---------------------------------------------------------------------
@@ -411,19 +426,10 @@ def strategic_table(res: Results, lang: str) -> Html:
         else:
             completeness[m] = Cell("—")
     rows[t("monitoring.strategic.completeness", lang)] = completeness
-    notes = [t("monitoring.strategic.legend", lang)]
-    for m in munis:
-        if status.get(m) == NO_DOCUMENT:
-            notes.append(
-                t_html(
-                    "monitoring.no_separate_document",
-                    lang,
-                    municipality=label_html(label("municipalities", m, lang)),
-                )
-            )
+    notes = [t("monitoring.strategic.legend", lang), *_no_document_notes(munis, status, lang)]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=munis)
     frame.columns = [label("municipalities", m, lang) for m in munis]
-    html = table(
+    return table(
         frame,
         lang,
         caption=tbl.caption[lang],
@@ -431,13 +437,7 @@ def strategic_table(res: Results, lang: str) -> Html:
         notes=notes,
         css="tsp-strategic",
         sources=[tbl, comp, *([status_tbl] if status_tbl is not None else [])],
-    )
-    return Html(
-        html.replace(
-            '<table class="tsp-table tsp-strategic">',
-            '<table class="tsp-table tsp-strategic" id="strategic-matrix">',
-            1,
-        )
+        html_id="strategic-matrix",
     )
 
 
@@ -466,16 +466,15 @@ def implementation_table(res: Results, lang: str) -> Html:
             )
             for m, head in heads.items()
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("monitoring.implementation.row", lang),
+        "monitoring.implementation.row",
         notes=[
             t("monitoring.implementation.rates_note", lang),
             t_html("monitoring.implementation.rounding_note", lang),
         ],
-        sources=[tbl],
     )
 
 
@@ -543,21 +542,13 @@ def recommendations_table(res: Results, lang: str) -> Html:
             }
         )
         previous = muni
-    html = table(
-        pd.DataFrame(out),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        index=False,
-        caption=tbl.caption[lang],
         notes=[t("monitoring.recommendations.note", lang)],
         css="tsp-recommendation-status",
-        sources=[tbl],
-    )
-    return Html(
-        html.replace(
-            '<table class="tsp-table tsp-recommendation-status">',
-            '<table class="tsp-table tsp-recommendation-status" id="recommendation-status">',
-            1,
-        )
+        html_id="recommendation-status",
     )
 
 

@@ -20,7 +20,7 @@ from .. import reference
 from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, grid, span
+from .checked import cell, cells_table, grid, range_cell, span
 from .display import (
     Cell,
     Html,
@@ -38,6 +38,7 @@ from .i18n import (
     DASH,
     SUPPRESSED_MARK,
     Markup,
+    category_label,
     fmt_count,
     fmt_list,
     fmt_number,
@@ -151,12 +152,12 @@ def context_comparison_table(res: Results, lang: str) -> Html:
             t("needs.context.col.female", lang): _cell(tab, recs.get("female"), lang),
             t("needs.context.col.top_citizenship", lang): top_cell,
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "common.municipality",
         caption=t_html("needs.context.compare_caption", lang, year=_year(res)),
-        index_header=t("common.municipality", lang),
-        sources=[tab],
     )
 
 
@@ -323,12 +324,12 @@ def trend_table(res: Results, lang: str) -> Html:
                 text=_signed(change, lang) if change else None,
             ),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.context.col.year",
         caption=_caption(tab, lang, "needs.context.trend_caption"),
-        index_header=t("needs.context.col.year", lang),
-        sources=[tab],
     )
 
 
@@ -353,12 +354,8 @@ def citizenship_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(rows),
-        lang,
-        index=False,
-        caption=t_html("needs.context.citizenship_caption", lang, year=_year(res)),
-        sources=[tab],
+    return cells_table(
+        rows, tab, lang, caption=t_html("needs.context.citizenship_caption", lang, year=_year(res))
     )
 
 
@@ -384,38 +381,17 @@ def sex_age_table(res: Results, lang: str) -> Html:
     notes = []
     if total is not None:
         notes.append(Markup(f"{label_html(t('common.total', lang))}: {span(tab, total, lang)}"))
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.context.col.age_group",
         caption=t_html("needs.context.sex_age_caption", lang, year=_year(res)),
-        index_header=t("needs.context.col.age_group", lang),
         notes=notes,
-        sources=[tab],
     )
 
 
 # -- 3. the sample and its weights --------------------------------------------------------------
-def _category_label(margin: str, code: str, lang: str, *, inline: bool = False) -> str:
-    """Label of a weighting category (collapsed ones are "+"-joined codes); ``inline``: inside
-    a sentence, where common nouns are not capitalised (countries still are)."""
-    parts = str(code).split("+")
-    out = []
-    for part in parts:
-        if inline and margin != "citizenship":
-            out.append(lower_first(_category_label(margin, part, lang)))
-        elif part == OTHER:
-            out.append(t("needs.sample.other", lang))
-        elif margin == "sex":
-            out.append(value_label("sex", part, lang))
-        elif margin == "age_group":
-            out.append(labels("age_groups", lang).get(part, part))
-        elif margin == "residence_basis":
-            out.append(labels("residence_bases", lang).get(part, part))
-        elif margin == "citizenship":
-            out.append(labels("countries", lang, column="name").get(part, part))
-        else:
-            out.append(part)
-    return " + ".join(out)
 
 
 MARGIN_KEYS = {
@@ -532,7 +508,7 @@ def weighting_summary(res: Results, lang: str) -> Html:
         groups = [
             lower_first(_margin_label(margin, lang))
             + ": "
-            + "; ".join(_category_label(margin, "+".join(g), lang, inline=True) for g in merged)
+            + "; ".join(category_label(margin, "+".join(g), lang, inline=True) for g in merged)
             for margin, merged in info["collapsed"].items()
         ]
         notes.append(label_html(t("needs.sample.collapsed", lang, merged="; ".join(groups))))
@@ -570,7 +546,7 @@ def sample_table(res: Results, lang: str) -> Html:
             row: dict[str, Any] = {
                 t("needs.sample.col.margin", lang): _margin_label(margin, lang) if first else "",
                 t("needs.sample.col.category", lang): _label_cell(
-                    _category_label(margin, cat, lang)
+                    category_label(margin, cat, lang)
                 ),
             }
             first = False
@@ -583,15 +559,14 @@ def sample_table(res: Results, lang: str) -> Html:
                         css="tsp-num",
                     )
             rows.append(row)
-    return table(
-        pd.DataFrame(rows),
+    return cells_table(
+        rows,
+        tab,
         lang,
-        index=False,
         caption=t_html(
             "needs.sample.profile_caption", lang, year=safe(res.info["weighting"]["year"], "year")
         ),
         css="tsp-grouped",
-        sources=[tab],
     )
 
 
@@ -687,13 +662,13 @@ def needs_table(res: Results, lang: str) -> Html:
             )
             row[t(key_p, lang)] = _p_cell(tab, diff, lang)
         rows[names[area]] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.needs.caption"),
-        index_header=t("needs.col.area", lang),
         notes=_comparison_notes(res, "needs", lang),
-        sources=[tab],
     )
 
 
@@ -856,13 +831,13 @@ def scores_table(res: Results, lang: str) -> Html:
                 lang,
             )
         rows[names[area]] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.scores.caption"),
-        index_header=t("needs.col.area", lang),
         notes=_comparison_notes(res, "scores", lang),
-        sources=[tab],
     )
 
 
@@ -884,13 +859,13 @@ def provider_table(res: Results, lang: str) -> Html:
             t(key, lang): _unit_cell(tab, _one(tab, area=area, measure=m), None, lang)
             for m, key in PROVIDER_KEYS.items()
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.col.area",
         caption=_caption(tab, lang, "needs.provider.caption"),
-        index_header=t("needs.col.area", lang),
         notes=[t_html("needs.interval_n_note", lang)],
-        sources=[tab],
     )
 
 
@@ -915,13 +890,13 @@ def provider_types_table(res: Results, lang: str) -> Html:
         }
     if not rows:
         return message("needs.provider_types.none", lang)
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.provider_types.col.type",
         caption=_caption(tab, lang, "needs.provider_types.caption"),
-        index_header=t("needs.provider_types.col.type", lang),
         notes=[t_html("needs.provider_types.note", lang)],
-        sources=[tab],
     )
 
 
@@ -1230,12 +1205,12 @@ def language_table(res: Results, lang: str) -> Html:
         rows[value_label("language", rec["category"], lang)] = {
             t("needs.information.col.share", lang): cell(tab, rec, lang, show_n=True)
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "needs.information.col.language",
         caption=t_html("needs.information.language_caption", lang),
-        index_header=t("needs.information.col.language", lang),
-        sources=[tab],
     )
 
 
@@ -1306,13 +1281,8 @@ def priority_table(res: Results, lang: str) -> Html:
     notes = [t_html("needs.priorities.formula", lang)]
     if incomplete:
         notes.append(t_html("needs.priorities.incomplete", lang))
-    return table(
-        pd.DataFrame(rows),
-        lang,
-        index=False,
-        caption=_caption(tab, lang, "needs.priorities.caption"),
-        notes=notes,
-        sources=[tab],
+    return cells_table(
+        rows, tab, lang, caption=_caption(tab, lang, "needs.priorities.caption"), notes=notes
     )
 
 
@@ -1392,17 +1362,44 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     return _chart(fig, tab, lang, alt, hidden, notes, data_table=data_table)
 
 
-def _range(tab: ResultTable, rec: dict, low: str, high: str, lang: str) -> Cell:
-    """A rank range "1–3" from two published columns of a checked row."""
-    if _missing(rec[low]) or _missing(rec[high]):
-        return Cell(DASH)
-    return Cell(
-        "",
-        css="tsp-num",
-        markup=Markup(
-            f"{span(tab, rec, lang, column=low, decimals=0)}{DASH}"
-            f"{span(tab, rec, lang, column=high, decimals=0)}"
-        ),
+#: Report-text keys of the columns of the service index table (the overview's too).
+INDEX_COLUMNS = (
+    "needs.index.col.index",
+    "needs.index.col.rank",
+    "needs.index.col.range",
+    "needs.index.col.methods",
+    "needs.index.col.sampling",
+)
+
+
+def index_cells(
+    tab: ResultTable, rec: dict | None, lang: str, *, words: Cell | None = None
+) -> dict[str, Cell]:
+    """A municipality's row of the service index table (:data:`INDEX_COLUMNS`): the index, its
+    rank and the rank ranges over every scenario, method choices alone and sampling error
+    alone. Dashes where the table has no row; ``words`` ("not enough data") in the first
+    column and dashes after it; the mark in every column of a hidden row."""
+    heads = [t(c, lang) for c in INDEX_COLUMNS]
+    if rec is None or words is not None:
+        return {
+            h: words if words is not None and i == 0 else Cell(DASH) for i, h in enumerate(heads)
+        }
+    if rec["suppressed"]:
+        return {h: cell(tab, rec, lang) for h in heads}
+    ranges = (
+        range_cell(tab, rec, lang, low=f"rank_min{kind}", high=f"rank_max{kind}")
+        for kind in ("", "_methods", "_sampling")
+    )
+    return dict(
+        zip(
+            heads,
+            (
+                cell(tab, rec, lang, decimals=1, css="tsp-num"),
+                cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
+                *ranges,
+            ),
+            strict=True,
+        )
     )
 
 
@@ -1423,31 +1420,15 @@ def index_table(res: Results, lang: str) -> Html:
         name = _unit_name(m, lang)
         if m == res.unit:
             name = f"▶ {name}"
-        cols = (
-            "needs.index.col.index",
-            "needs.index.col.rank",
-            "needs.index.col.range",
-            "needs.index.col.methods",
-            "needs.index.col.sampling",
-        )
-        if rec is None:
-            rows[name] = {t(c, lang): Cell(DASH) for c in cols}
-            continue
-        if not rec["suppressed"] and str(rec.get("status")) == "not_enough_data":
+        words = None
+        if (
+            rec is not None
+            and not rec["suppressed"]
+            and str(rec.get("status")) == "not_enough_data"
+        ):
             apart.append((m, rec))
             words = Cell(t("needs.index.not_enough_data", lang), css="tsp-not-enough")
-            rows[name] = {t(cols[0], lang): words, **{t(c, lang): Cell(DASH) for c in cols[1:]}}
-            continue
-        if rec["suppressed"]:
-            rows[name] = {t(c, lang): _cell(tab, rec, lang) for c in cols}
-            continue
-        rows[name] = {
-            t(cols[0], lang): _cell(tab, rec, lang, decimals=1, css="tsp-num"),
-            t(cols[1], lang): _cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
-            t(cols[2], lang): _range(tab, rec, "rank_min", "rank_max", lang),
-            t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
-            t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
-        }
+        rows[name] = index_cells(tab, rec, lang, words=words)
     notes = [t_html("needs.index.note_method", lang)]
     for m, rec in apart:
         note = t_html(
@@ -1459,13 +1440,13 @@ def index_table(res: Results, lang: str) -> Html:
             ),
         )
         notes.append(Markup(f"{label_html(_unit_name(m, lang))}: {note}"))
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
+    return cells_table(
+        rows,
+        tab,
         lang,
+        "common.municipality",
         caption=_caption(tab, lang, "needs.index.caption"),
-        index_header=t("common.municipality", lang),
         notes=notes,
-        sources=[tab],
     )
 
 

@@ -18,9 +18,10 @@ import pandas as pd
 from .. import reference
 from ..results.table import Results, ResultTable
 from . import charts
-from .checked import cell, interval_span, span
-from .display import Cell, Html, data_links, figure, label_html, suppression_note, table
+from .checked import cell, cells_table, interval_span, span
+from .display import Cell, Html, data_links, figure, label_html, suppression_note
 from .i18n import DASH, SUPPRESSED_MARK, Markup, fmt_list, label, labels, t, t_html
+from .needs import index_cells
 
 #: Marker and vertical offset of each measure in the need charts.
 MEASURE_MARKERS = {"need": ("o", 0.14), "unmet": ("D", -0.14)}
@@ -363,31 +364,10 @@ def capacity_table(res: Results, lang: str) -> Html:
         if r["suppressed"] and r["measure"] in ("need", "capacity")
     ]
     notes = [suppression_note(r, lang, [tab]) for r in dict.fromkeys(reasons)]
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("needs.col.area", lang),
-        notes=notes,
-        sources=[tab],
-        css="tsp-overview-capacity",
-    )
+    return cells_table(rows, tab, lang, "needs.col.area", notes=notes, css="tsp-overview-capacity")
 
 
 # -- composite index -------------------------------------------------------------------------------
-def _range(tab: ResultTable, rec: dict, low: str, high: str, lang: str) -> Cell:
-    if pd.isna(rec.get(low)) or pd.isna(rec.get(high)):
-        return Cell(DASH)
-    return Cell(
-        "",
-        css="tsp-num",
-        markup=Markup(
-            f"{span(tab, rec, lang, column=low, decimals=0)}{DASH}"
-            f"{span(tab, rec, lang, column=high, decimals=0)}"
-        ),
-    )
-
-
 def index_table(res: Results, lang: str) -> Html:
     """The overall service index with its rank and rank range, ranked municipalities first;
     a municipality with too few areas says "not enough data" and has no rank."""
@@ -403,39 +383,17 @@ def index_table(res: Results, lang: str) -> Html:
             _municipalities(res).index(m) if m in _municipalities(res) else 99,
         )
 
-    cols = (
-        "needs.index.col.index",
-        "needs.index.col.rank",
-        "needs.index.col.range",
-        "needs.index.col.methods",
-        "needs.index.col.sampling",
-    )
     rows, reasons = {}, []
     for m in sorted(recs, key=order):
         rec = recs[m]
-        name = _name(m, lang)
+        words = None
         if rec["suppressed"]:
             reasons.append(rec["reason"])
-            rows[name] = {t(c, lang): cell(tab, rec, lang) for c in cols}
-            continue
-        if rec.get("status") != "ranked":
+        elif rec.get("status") != "ranked":
             words = Cell(t("needs.index.not_enough_data", lang))
-            rows[name] = {t(cols[0], lang): words, **{t(c, lang): Cell(DASH) for c in cols[1:]}}
-            continue
-        rows[name] = {
-            t(cols[0], lang): cell(tab, rec, lang, decimals=1, css="tsp-num"),
-            t(cols[1], lang): cell(tab, rec, lang, column="rank", decimals=0, css="tsp-num"),
-            t(cols[2], lang): _range(tab, rec, "rank_min", "rank_max", lang),
-            t(cols[3], lang): _range(tab, rec, "rank_min_methods", "rank_max_methods", lang),
-            t(cols[4], lang): _range(tab, rec, "rank_min_sampling", "rank_max_sampling", lang),
-        }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("common.municipality", lang),
-        notes=[t_html("needs.index.range_note", lang)],
-        sources=[tab],
+        rows[_name(m, lang)] = index_cells(tab, rec, lang, words=words)
+    return cells_table(
+        rows, tab, lang, "common.municipality", notes=[t_html("needs.index.range_note", lang)]
     )
 
 
@@ -470,13 +428,7 @@ def strengths_table(res: Results, lang: str) -> Html:
             head[0]: Cell("", markup=_area_item(tab, ranked[0], lang)),
             head[1]: Cell("", markup=_area_item(tab, ranked[-1], lang)),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("common.municipality", lang),
-        sources=[tab],
-    )
+    return cells_table(rows, tab, lang, "common.municipality")
 
 
 # -- who could learn from whom ---------------------------------------------------------------------
@@ -524,13 +476,7 @@ def learning_table(res: Results, lang: str) -> Html:
             ),
             t("overview.learning.col.practice", lang): Cell("", markup=label_html(practice)),
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("needs.col.area", lang),
-        sources=[tab, res["score_differences"]],
-    )
+    return cells_table(rows, tab, lang, "needs.col.area", sources=[tab, res["score_differences"]])
 
 
 def _practices(lang: str) -> dict[str, str]:
@@ -580,13 +526,7 @@ def monitoring_table(res: Results, lang: str) -> Html:
             row[t(f"overview.monitoring.col.{ev}", lang)] = Cell("", markup=body)
         name = t("common.total", lang) if m == "total" else _name(m, lang)
         rows[name] = row
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(impl.caption[lang]),
-        index_header=t("common.municipality", lang),
-        sources=[impl, strat],
-    )
+    return cells_table(rows, impl, lang, "common.municipality", sources=[impl, strat])
 
 
 def method(res: Results, lang: str) -> Html:

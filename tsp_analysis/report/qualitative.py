@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
-
 from ..results.qualitative import ALL, SOURCE_KINDS
 from ..results.table import Results
-from .checked import cell, span
-from .display import Cell, Html, bullets, join, label_html, paragraph, safe, table
+from .checked import cell, cells_table, span
+from .display import Cell, Html, bullets, join, paragraph, safe
 from .display import section as section_heading
 from .i18n import DASH, label, labels, t, t_html, value_label
 
@@ -54,13 +52,7 @@ def _area_table(res: Results, area: str, lang: str) -> Html:
             heads[k]: (cell(tab, by[(theme, k)], lang) if (theme, k) in by else Cell(DASH))
             for k in (ALL, *SOURCE_KINDS)
         }
-    return table(
-        pd.DataFrame.from_dict(rows, orient="index"),
-        lang,
-        caption=label_html(tab.caption[lang]),
-        index_header=t("qual.col.theme", lang),
-        sources=[tab],
-    )
+    return cells_table(rows, tab, lang, "qual.col.theme")
 
 
 def _quotes(res: Results, area: str, lang: str) -> Html | None:

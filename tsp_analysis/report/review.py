@@ -16,13 +16,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .. import datareview
-from ..ids import ALL, COUNTRY, OTHER
+from ..ids import ALL, COUNTRY
 from ..results.cubes import MISSING
 from ..results.review import MISSING_KINDS, NO_CODE, SCOPES, TOTAL_CATEGORY
 from ..results.table import Results, ResultTable
 from ..thresholds import DEFAULT_MIN_BASE
 from . import charts
-from .checked import cell, share_decimals
+from .checked import cell, cells_table, share_decimals
 from .display import (
     Cell,
     Html,
@@ -38,15 +38,16 @@ from .display import (
 from .i18n import (
     DASH,
     Markup,
+    category_label,
     column_label,
     fmt_list,
     has,
     label,
     labels,
+    lower_first,
     question_label,
     t,
     t_html,
-    value_label,
 )
 
 AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available": "not_included"}
@@ -83,13 +84,6 @@ def _fig(tbl: ResultTable, rec: dict | None, lang: str, **options) -> Cell:
 
 
 # -- 0. key findings ------------------------------------------------------------------------------
-def _lower_first(text: str) -> str:
-    """ "Employment rate" → "employment rate" inside a sentence (an acronym stays: "ILO")."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
-        return text[0].lower() + text[1:]
-    return text
-
-
 def findings(res: Results, lang: str) -> Html:
     """The key findings of this review (municipality or country), three to six sentences,
     every figure a checked cell: of the ``findings`` table (indicators, gaps, survey figures)
@@ -106,6 +100,10 @@ def findings(res: Results, lang: str) -> Html:
         decimals = share_decimals(rec) if _kind_of(tbl, rec) == "share" else None
         return span(tbl, rec, lang, decimals=decimals)
 
+    def figs(finding: str, *measures: str) -> dict[str, Markup]:
+        """A finding's figures by measure: the placeholders of its sentence are named so."""
+        return {m: fig(finding, m) for m in measures}
+
     threshold = safe(int(tbl.thresholds.get("min_base", DEFAULT_MIN_BASE)), "threshold")
     names = datareview.indicator_availability(lang=lang).set_index("indicator_id")["indicator"]
     domains = datareview.terms("domain", lang)
@@ -118,10 +116,7 @@ def findings(res: Results, lang: str) -> Html:
             t_html(
                 f"review.findings.indicators.{level}",
                 lang,
-                value=fig("indicators_computable", "value"),
-                partial=fig("indicators_computable", "partial"),
-                total=fig("indicators_computable", "total"),
-                share=fig("indicators_computable", "share"),
+                **figs("indicators_computable", "value", "partial", "total", "share"),
             )
         )
     if ("core_not_available", ALL, "value") in rows and (
@@ -131,15 +126,14 @@ def findings(res: Results, lang: str) -> Html:
     ) in rows:
         core = rows[("core_not_available", ALL, "value")]
         weakest = rows[("weakest_domain", ALL, "share")]
-        domain = label_html(_lower_first(domains.get(weakest["items"], weakest["items"])))
+        domain = label_html(lower_first(domains.get(weakest["items"], weakest["items"])))
         if core["estimate"] and float(core["estimate"]) > 0:
-            listed = [_lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
+            listed = [lower_first(str(names.get(i, i))) for i in core["items"].split(";") if i]
             items.append(
                 t_html(
                     "review.findings.core",
                     lang,
-                    value=fig("core_not_available", "value"),
-                    total=fig("core_not_available", "total"),
+                    **figs("core_not_available", "value", "total"),
                     items=label_html(fmt_list(listed, lang)),
                     domain=domain,
                     share=fig("weakest_domain", "share"),
@@ -156,7 +150,7 @@ def findings(res: Results, lang: str) -> Html:
             )
     gaps = [r for r in tbl.records() if r["finding_id"] == "top_gap"]
     if gaps:
-        listed = [_lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
+        listed = [lower_first(str(names.get(r["items"], r["items"]))) for r in gaps]
         items.append(t_html("review.findings.gaps", lang, gaps=label_html(fmt_list(listed, lang))))
     if ("survey_figures", ALL, "value") in rows:
         scope = "national" if level == "national" else "municipal"
@@ -164,9 +158,7 @@ def findings(res: Results, lang: str) -> Html:
             t_html(
                 f"review.findings.survey.{scope}",
                 lang,
-                value=fig("survey_figures", "value"),
-                total=fig("survey_figures", "total"),
-                share=fig("survey_figures", "share"),
+                **figs("survey_figures", "value", "total", "share"),
                 min_base=threshold,
             )
         )
@@ -279,14 +271,7 @@ def availability_table(res: Results, lang: str) -> Html:
             head = t("review.indicators.col.sources", lang, level=level_names[lv].lower())
             row[head] = _text(lab[f"{lv}_sources"] or DASH)
         out.append(row)
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, css="tsp-indicators")
 
 
 # -- 2b. monitoring a strategic document with existing data -----------------------------------
@@ -329,14 +314,13 @@ def area_monitoring_table(res: Results, lang: str) -> Html:
             t(f"review.monitoring.type.{k}", lang): _monitoring_cell(rows[(area, k)], lang)
             for k in types
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        index_header=t("review.monitoring.col.area", lang),
+        "review.monitoring.col.area",
         notes=[t_html("review.monitoring.area_note", lang)],
-        sources=[tbl],
+        css="tsp-indicators",
     )
 
 
@@ -364,14 +348,8 @@ def measure_monitoring_table(res: Results, lang: str) -> Html:
                 else _text(t("review.monitoring.whole_verdict", lang)),
             }
         )
-    return table(
-        pd.DataFrame(out),
-        lang,
-        index=False,
-        css="tsp-indicators",
-        caption=tbl.caption[lang],
-        notes=[t_html("review.monitoring.measure_note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, notes=[t_html("review.monitoring.measure_note", lang)], css="tsp-indicators"
     )
 
 
@@ -402,13 +380,12 @@ def coverage_table(res: Results, lang: str) -> Html:
             ):
                 out[f"{name}: {t(key, lang)}"] = _fig(tbl, rows.get((domain, lv, measure)), lang)
         frame_rows[domains.get(domain, domain)] = out
-    return table(
-        pd.DataFrame.from_dict(frame_rows, orient="index"),
+    return cells_table(
+        frame_rows,
+        tbl,
         lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.indicators.col.domain", lang),
+        "review.indicators.col.domain",
         notes=[t("review.coverage.formula", lang)],
-        sources=[tbl],
     )
 
 
@@ -498,8 +475,8 @@ def rows_table(res: Results, lang: str) -> Html:
         )
     if balanced:
         files = [
-            _lower_first(_dataset(d, lang))
-            + f": {_lower_first(t('common.yes' if ok else 'common.no', lang))}"
+            lower_first(_dataset(d, lang))
+            + f": {lower_first(t('common.yes' if ok else 'common.no', lang))}"
             for d, ok in balanced.items()
         ]
         text = t_html("review.audit.balanced_list", lang, files=label_html(fmt_list(files, lang)))
@@ -516,14 +493,7 @@ def _dataset_grid(
         frame_rows[_dataset(dataset, lang)] = {
             _col(m, lang): _fig(tbl, rows.get((dataset, m)), lang) for m in measures
         }
-    return table(
-        pd.DataFrame.from_dict(frame_rows, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.audit.col.dataset", lang),
-        notes=notes,
-        sources=[tbl],
-    )
+    return cells_table(frame_rows, tbl, lang, "review.audit.col.dataset", notes=notes)
 
 
 def quarantine_table(res: Results, lang: str) -> Html:
@@ -576,14 +546,7 @@ def nonresponse_table(res: Results, lang: str, dataset: str = "tsp_survey") -> H
     notes = [t("review.audit.nonresponse_note", lang)]
     if res.unit == COUNTRY and dataset == "tsp_survey":
         notes.append(t("review.audit.nonresponse_country_note", lang))
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("review.audit.col.question", lang),
-        notes=notes,
-        sources=[tbl],
-    )
+    return cells_table(out, tbl, lang, "review.audit.col.question", notes=notes)
 
 
 def straightlining_table(res: Results, lang: str) -> Html:
@@ -597,13 +560,8 @@ def straightlining_table(res: Results, lang: str) -> Html:
             _col("complete", lang): _fig(tbl, rows.get((area, "complete")), lang),
             _col("straightlined", lang): _fig(tbl, rows.get((area, "straightlined")), lang),
         }
-    return table(
-        pd.DataFrame.from_dict(out, orient="index"),
-        lang,
-        caption=tbl.caption[lang],
-        index_header=t("needs.col.area", lang),
-        notes=[t("review.audit.straightlining_note", lang)],
-        sources=[tbl],
+    return cells_table(
+        out, tbl, lang, "needs.col.area", notes=[t("review.audit.straightlining_note", lang)]
     )
 
 
@@ -636,7 +594,7 @@ def duplicates_table(res: Results, lang: str) -> Html:
 def _columns(dataset: str, key: str, lang: str) -> str:
     """ "municipality, year" → "savivaldybė, metai": a key's columns named for readers."""
     names = [column_label(dataset, c.strip(), lang) for c in str(key).split(",") if c.strip()]
-    return ", ".join(_lower_first(n) for n in names)
+    return ", ".join(lower_first(n) for n in names)
 
 
 def _category(variable: str, code: str, lang: str) -> str:
@@ -644,21 +602,7 @@ def _category(variable: str, code: str, lang: str) -> str:
         return t("review.audit.profile_missing", lang)
     if code == TOTAL_CATEGORY:
         return t("review.audit.profile_total", lang)
-    out = []
-    for part in str(code).split("+"):
-        if part == OTHER:
-            out.append(t("needs.sample.other", lang))
-        elif variable == "sex":
-            out.append(value_label("sex", part, lang))
-        elif variable == "age_group":
-            out.append(labels("age_groups", lang).get(part, part))
-        elif variable == "residence_basis":
-            out.append(labels("residence_bases", lang).get(part, part))
-        elif variable == "citizenship":
-            out.append(labels("countries", lang, column="name").get(part, part))
-        else:
-            out.append(part)
-    return " + ".join(out)
+    return category_label(variable, code, lang)
 
 
 def profile_table(res: Results, lang: str) -> Html:
@@ -745,13 +689,11 @@ def cleaning_log_table(res: Results, lang: str) -> Html:
                 ),
             }
         )
-    return table(
-        pd.DataFrame(out),
+    return cells_table(
+        out,
+        tbl,
         lang,
-        index=False,
-        caption=tbl.caption[lang],
         notes=[t("review.audit.log_note", lang), t("review.audit.log_quarantine_note", lang)],
-        sources=[tbl],
     )
 
 
