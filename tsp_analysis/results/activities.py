@@ -38,7 +38,7 @@ import pandas as pd
 from .. import activities, monitoring, reference
 from ..ids import ALL
 from ..report.i18n import t
-from .table import Cube, Results, ResultTable, coord
+from .table import Cube, Results, ResultTable, coord, measure_rows
 
 #: Measures of the event tables before the per-kind counts.
 EVENT_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
@@ -85,26 +85,20 @@ def add_tables(res: Results, inputs) -> None:
 
 
 def _event_table(res: Results, events: pd.DataFrame, dataset: str) -> None:
-    summary = activities.event_summary(events, dataset)
+    event_table(res, EVENT_TABLES[dataset], activities.event_summary(events, dataset))
+
+
+def event_table(res: Results, table_id: str, summary: pd.DataFrame) -> None:
+    """Add an event table, municipality × measure (:data:`EVENT_MEASURES` and ``held_<kind>``),
+    from a summary of :func:`tsp_analysis.monitoring.status_counts`: the consultations of the
+    monitoring report and the activity registers' trainings and expert engagements."""
     measures = [*EVENT_MEASURES, *[c for c in summary.columns if c.startswith("held_")]]
-    rows = []
-    for rec in summary.to_dict("records"):
-        for m in measures:
-            share = m == "share_held"
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "measure": m,
-                    "kind": "share" if share else "count",
-                    "estimate": rec[m],
-                    "n": rec["planned"] if share else rec[m],
-                }
-            )
+    rows = measure_rows(summary, ["municipality"], measures, shares=["share_held"], base="planned")
     res.add(
         ResultTable.make(
-            EVENT_TABLES[dataset],
+            table_id,
             pd.DataFrame(rows),
-            caption=_caption(f"monitoring.{EVENT_TABLES[dataset]}.caption"),
+            caption=_caption(f"monitoring.{table_id}.caption"),
             kind="count",
             dims=["municipality", "measure"],
             subject="records",
@@ -339,4 +333,4 @@ def monitoring_period(inputs) -> tuple[str, str] | None:
     return tuple(d.strftime("%Y-%m-%d") for d in span)
 
 
-__all__ = ["add_tables", "monitoring_period", "participants_cube_id"]
+__all__ = ["add_tables", "event_table", "monitoring_period", "participants_cube_id"]

@@ -29,10 +29,8 @@ from .. import monitoring, recommend
 from ..ids import ALL, LANGUAGES
 from ..report.i18n import t
 from . import activities
-from .table import Results, ResultTable
+from .table import Results, ResultTable, measure_rows
 
-#: Measures of the consultation table, in column order (``share_held`` is a share).
-CONSULTATION_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
 #: Measures of the completeness table (``score`` 0–100).
 COMPLETENESS_MEASURES = ("included", "partly", "not_included", "not_assessed", "score")
 #: Measures of the implementation table (the rates are shares of the assessed ones).
@@ -46,7 +44,8 @@ IMPLEMENTATION_MEASURES = (
     "completion_rate",
     "weighted_completion",
 )
-SHARES = ("share_held", "completion_rate", "weighted_completion")
+#: The implementation measures that are shares of the assessed recommendations.
+SHARES = ("completion_rate", "weighted_completion")
 #: A strategic-document status that has no completeness score (there is no document).
 NO_DOCUMENT = "no_separate_document"
 #: Shown for a recommendation an evaluation has not assessed.
@@ -66,29 +65,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     _evaluations_table(res)
     summary = monitoring.consultation_summary(consultations)
 
-    rows = []
-    for rec in summary.to_dict("records"):
-        for m in CONSULTATION_MEASURES:
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "measure": m,
-                    "kind": "share" if m in SHARES else "count",
-                    "estimate": rec[m],
-                    "n": rec["planned"] if m in SHARES else rec[m],
-                }
-            )
-    res.add(
-        ResultTable.make(
-            "consultations",
-            pd.DataFrame(rows),
-            caption=_caption("monitoring.consultations.caption"),
-            kind="count",
-            dims=["municipality", "measure"],
-            subject="records",
-            labels={"municipality": "municipalities", "measure": "text:monitoring.col"},
-        )
-    )
+    activities.event_table(res, "consultations", summary)
 
     over_time = monitoring.consultations_over_time(consultations)
     frame = pd.DataFrame(
@@ -185,19 +162,8 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     _status_table(res, assessment)
 
     implementation = monitoring.implementation_summary(inputs.recommendations.data)
-    rows = []
-    for rec in implementation.to_dict("records"):
-        for m in IMPLEMENTATION_MEASURES:
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "evaluation": rec["evaluation"],
-                    "measure": m,
-                    "kind": "share" if m in SHARES else "count",
-                    "estimate": rec[m],
-                    "n": rec["assessed"] if m in SHARES else rec[m],
-                }
-            )
+    measures, keys = IMPLEMENTATION_MEASURES, ["municipality", "evaluation"]
+    rows = measure_rows(implementation, keys, measures, shares=SHARES, base="assessed")
     res.add(
         ResultTable.make(
             "implementation",

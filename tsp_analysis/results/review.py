@@ -59,7 +59,7 @@ from .cubes import (
     QUARANTINE_REASONS,
     item_dim,
 )
-from .table import Results, ResultTable, coord
+from .table import Results, ResultTable, coord, measure_rows
 
 #: Measures of the rows tables, in column order.
 ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unattributed")
@@ -341,25 +341,10 @@ def _reference_tables(res: Results, unit: str) -> None:
         )
     )
     cov = datareview.coverage_scores()
-    rows = []
-    for rec in cov.to_dict("records"):
-        # the coverage share (of the indicators), then the counts it is made of
-        figures = [("coverage", "share", rec["coverage"], rec["indicators"])]
-        figures += [
-            (m, "count", rec[m], rec[m])
-            for m in ("indicators", "available", "partial", "not_available")
-        ]
-        for measure, kind, value, n in figures:
-            rows.append(
-                {
-                    "domain": rec["domain"],
-                    "level": rec["level"],
-                    "measure": measure,
-                    "kind": kind,
-                    "estimate": value,
-                    "n": n,
-                }
-            )
+    # the coverage share (of the indicators), then the counts it is made of
+    measures = ("coverage", "indicators", "available", "partial", "not_available")
+    keys = ["domain", "level"]
+    rows = measure_rows(cov, keys, measures, shares=["coverage"], base="indicators")
     res.add(
         ResultTable.make(
             "coverage",

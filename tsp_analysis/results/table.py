@@ -98,6 +98,46 @@ def coord(**dims: object) -> str:
 SUBSET = ","
 
 
+def measure_rows(
+    summary: pd.DataFrame,
+    keys: Sequence[str],
+    measures: Sequence[str],
+    *,
+    shares: Iterable[str] = (),
+    base: str = "",
+) -> list[dict[str, Any]]:
+    """Rows of a table that has one row per record of ``summary`` × ``measure`` (counts of
+    events, recommendations, indicators, and shares of one of them).
+
+    A count is its own base (``n`` = the count); a measure in ``shares`` is a share whose base
+    is the record's ``base`` column. The rows keep the ``keys`` columns, then ``measure``,
+    ``kind`` (``count``/``share``), ``estimate`` and ``n``.
+
+    >>> summary = pd.DataFrame({"municipality": ["jonava"], "planned": [4], "held": [3],
+    ...                         "share_held": [0.75]})
+    >>> for row in measure_rows(summary, ["municipality"], ["planned", "share_held"],
+    ...                         shares=["share_held"], base="planned"):
+    ...     print(row)
+    {'municipality': 'jonava', 'measure': 'planned', 'kind': 'count', 'estimate': 4, 'n': 4}
+    {'municipality': 'jonava', 'measure': 'share_held', 'kind': 'share', 'estimate': 0.75, 'n': 4}
+    """
+    shares = set(shares)
+    rows = []
+    for rec in summary.to_dict("records"):
+        for m in measures:
+            share = m in shares
+            rows.append(
+                {
+                    **{k: rec[k] for k in keys},
+                    "measure": m,
+                    "kind": "share" if share else "count",
+                    "estimate": rec[m],
+                    "n": rec[base] if share else rec[m],
+                }
+            )
+    return rows
+
+
 def parse_coord(text: str) -> dict[str, str]:
     """The inverse of :func:`coord`."""
     if not text:
