@@ -1321,6 +1321,8 @@ INDEX_RANGES = (
     "rank_min_sampling",
     "rank_max_sampling",
 )
+#: Published columns of the service index besides the core ones (the overview copies them).
+INDEX_VALUES = ("status", "rank", *INDEX_RANGES, "n_indicators")
 
 
 def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable:
@@ -1349,7 +1351,7 @@ def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable
         caption=_caption("needs.index.caption"),
         kind="index",
         dims=("municipality",),
-        values=("status", "rank", *INDEX_RANGES, "n_indicators"),
+        values=INDEX_VALUES,
         labels={"municipality": "municipalities"},
     )
 
