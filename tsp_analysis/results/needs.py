@@ -65,7 +65,7 @@ from .cubes import (
     respondents_cube,
     respondents_cube_id,
 )
-from .table import Cube, Results, ResultTable, coord
+from .table import Cube, Results, ResultTable, coord, counted, derived, share_of
 
 MISSING = cubes.MISSING
 ADULTS = cubes.adults()
@@ -287,63 +287,24 @@ def _context_compare(
         c = cells[m]
         tsp = int(rec["tsp"])
         base = {"municipality": m, "role": rec["role"], "citizenship": ""}
-        rows.append(
-            {
-                **base,
-                "measure": "tsp",
-                "kind": "count",
-                "estimate": tsp,
-                "cube": all_cube,
-                "coord": all_coord(m),
-            }
-        )
+        count = counted(tsp, all_cube, all_coord(m))
+        rows.append({**base, "measure": "tsp", "kind": "count", **count})
         rows.append(
             {**base, "measure": "residents", "kind": "count", "estimate": int(rec["residents"])}
         )
         # per 100 residents rests on the TŠP count: published with it, it also publishes the
         # total of the unit's own cube to the audit
-        rows.append(
-            {
-                **base,
-                "measure": "per_100",
-                "kind": "number",
-                "estimate": rec["share_pct"],
-                "n": tsp,
-                "of_cube": c.cube.id,
-                "of_coord": coord(),
-                "of_value": tsp,
-            }
-        )
-        female = c.count(sex="female")
-        rows.append(
-            {
-                **base,
-                "measure": "female",
-                "kind": "share",
-                "estimate": female / tsp if tsp else np.nan,
-                "n": tsp,
-                "of_cube": c.cube.id,
-                "of_coord": coord(sex="female"),
-                "of_value": female,
-            }
-        )
+        per_100 = derived(rec["share_pct"], tsp, c.cube.id, coord(), tsp)
+        rows.append({**base, "measure": "per_100", "kind": "number", **per_100})
+        female = share_of(c.count(sex="female"), tsp, c.cube.id, coord(sex="female"))
+        rows.append({**base, "measure": "female", "kind": "share", **female})
         top = rec.get("top_citizenship")
         if isinstance(top, str) and top and top != "<NA>":
             code = top if top in c.citizenships else OTHER
-            count = c.count(citizenship=code)
-            rows.append(
-                {
-                    **base,
-                    "measure": "top_citizenship",
-                    "citizenship": code,
-                    "kind": "share",
-                    "estimate": count / tsp if tsp else np.nan,
-                    "n": tsp,
-                    "of_cube": c.cube.id,
-                    "of_coord": c.cell(citizenship=code),
-                    "of_value": count,
-                }
-            )
+            cell = c.cell(citizenship=code)
+            share = share_of(c.count(citizenship=code), tsp, c.cube.id, cell)
+            top_row = {"measure": "top_citizenship", "citizenship": code, "kind": "share"}
+            rows.append({**base, **top_row, **share})
     return ResultTable.make(
         "context_compare",
         pd.DataFrame(rows),
@@ -364,17 +325,8 @@ def _context_trend(totals: pd.DataFrame) -> ResultTable:
     rows = []
     for rec in totals.to_dict("records"):
         m, y, tsp = rec["municipality"], int(rec["year"]), rec["tsp"]
-        rows.append(
-            {
-                "municipality": m,
-                "year": str(y),
-                "estimate": rec["share_pct"],
-                "n": tsp,
-                "of_cube": population_cube_id(ALL, y),
-                "of_coord": all_coord(m),
-                "of_value": tsp,
-            }
-        )
+        per_100 = derived(rec["share_pct"], tsp, population_cube_id(ALL, y), all_coord(m), tsp)
+        rows.append({"municipality": m, "year": str(y), **per_100})
     return ResultTable.make(
         "context_trend",
         pd.DataFrame(rows),
@@ -391,29 +343,10 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     for rec in trend.to_dict("records"):
         y, tsp = int(rec["year"]), int(rec["tsp"])
         cube, cell = population_cube_id(ALL, y), all_coord(unit)
-        rows.append(
-            {
-                "year": str(y),
-                "measure": "tsp",
-                "kind": "count",
-                "estimate": tsp,
-                "cube": cube,
-                "coord": cell,
-            }
-        )
+        rows.append({"year": str(y), "measure": "tsp", "kind": "count", **counted(tsp, cube, cell)})
         for measure, col in (("per_100", "share_pct"), ("change", "change_pct")):
-            rows.append(
-                {
-                    "year": str(y),
-                    "measure": measure,
-                    "kind": "number",
-                    "estimate": rec[col],
-                    "n": tsp,
-                    "of_cube": cube,
-                    "of_coord": cell,
-                    "of_value": tsp,
-                }
-            )
+            figure = derived(rec[col], tsp, cube, cell, tsp)
+            rows.append({"year": str(y), "measure": measure, "kind": "number", **figure})
     return ResultTable.make(
         "context_trend_unit",
         pd.DataFrame(rows),
@@ -431,18 +364,9 @@ def _context_residence(units: pd.DataFrame, cells: Mapping[str, PopulationCells]
     for m in units["municipality"]:
         c = cells[m]
         for b in bases:
-            count = c.count(residence_basis=b)
-            rows.append(
-                {
-                    "municipality": m,
-                    "residence_basis": b,
-                    "estimate": count / c.total if c.total else np.nan,
-                    "n": c.total,
-                    "of_cube": c.cube.id,
-                    "of_coord": coord(residence_basis=b),
-                    "of_value": count,
-                }
-            )
+            cell = coord(residence_basis=b)
+            share = share_of(c.count(residence_basis=b), c.total, c.cube.id, cell)
+            rows.append({"municipality": m, "residence_basis": b, **share})
     return ResultTable.make(
         "context_residence",
         pd.DataFrame(rows),
@@ -454,35 +378,22 @@ def _context_residence(units: pd.DataFrame, cells: Mapping[str, PopulationCells]
     )
 
 
+def _count_and_share(key: dict, c: PopulationCells, cell: str, count: int) -> list[dict]:
+    """Two rows of a cell of the unit's population cube: its count, and its share of the
+    unit's TŠP (resting on the count)."""
+    return [
+        {**key, "measure": "count", "kind": "count", **counted(count, c.cube.id, cell)},
+        {**key, "measure": "share", "kind": "share", **share_of(count, c.total, c.cube.id, cell)},
+    ]
+
+
 def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTable:
     rows = []
     for code in c.citizenships:
         count = c.count(citizenship=code)
         if code == OTHER and count == 0:
             continue
-        cell = c.cell(citizenship=code)
-        rows.append(
-            {
-                "citizenship": code,
-                "measure": "count",
-                "kind": "count",
-                "estimate": count,
-                "cube": c.cube.id,
-                "coord": cell,
-            }
-        )
-        rows.append(
-            {
-                "citizenship": code,
-                "measure": "share",
-                "kind": "share",
-                "estimate": count / c.total if c.total else np.nan,
-                "n": c.total,
-                "of_cube": c.cube.id,
-                "of_coord": cell,
-                "of_value": count,
-            }
-        )
+        rows.extend(_count_and_share({"citizenship": code}, c, c.cell(citizenship=code), count))
     return ResultTable.make(
         "context_citizenship",
         pd.DataFrame(rows),
@@ -500,42 +411,10 @@ def _context_sex_age(c: PopulationCells, year: int) -> ResultTable:
         for age in c.cube.dims["age_group"]:
             count = c.count(sex=sex, age_group=age)
             cell = coord(sex=sex, age_group=age)
-            rows.append(
-                {
-                    "sex": sex,
-                    "age_group": age,
-                    "measure": "count",
-                    "kind": "count",
-                    "estimate": count,
-                    "cube": c.cube.id,
-                    "coord": cell,
-                }
-            )
-            rows.append(
-                {
-                    "sex": sex,
-                    "age_group": age,
-                    "measure": "share",
-                    "kind": "share",
-                    "estimate": count / c.total if c.total else np.nan,
-                    "n": c.total,
-                    "of_cube": c.cube.id,
-                    "of_coord": cell,
-                    "of_value": count,
-                }
-            )
+            rows.extend(_count_and_share({"sex": sex, "age_group": age}, c, cell, count))
     # The total, published in the comparison table too, ties the cube to what readers know.
-    rows.append(
-        {
-            "sex": TOTAL,
-            "age_group": TOTAL,
-            "measure": "count",
-            "kind": "count",
-            "estimate": c.total,
-            "cube": c.cube.id,
-            "coord": coord(),
-        }
-    )
+    total = {"sex": TOTAL, "age_group": TOTAL, "measure": "count", "kind": "count"}
+    rows.append({**total, **counted(c.total, c.cube.id, coord())})
     return ResultTable.make(
         "context_sex_age",
         pd.DataFrame(rows),
@@ -656,28 +535,18 @@ def _sample_profile(
             cell = coord(**{margin: _members(cube, margin, members[cat], members)})
             count = int(rec["sample_n"]) if not pd.isna(rec["sample_n"]) else 0
             rows.append(
-                {
-                    **base,
-                    "measure": "respondents",
-                    "kind": "count",
-                    "estimate": count,
-                    "cube": cube.id,
-                    "coord": cell,
-                }
+                {**base, "measure": "respondents", "kind": "count", **counted(count, cube.id, cell)}
             )
             for measure in ("sample_share", "weighted_share"):
                 if measure not in rec:
                     continue
+                share = derived(rec[measure], answered, cube.id, cell, count)
                 rows.append(
                     {
                         **base,
                         "measure": measure,
                         "kind": "share",
-                        "estimate": rec[measure],
-                        "n": answered,
-                        "of_cube": cube.id,
-                        "of_coord": cell,
-                        "of_value": count,
+                        **share,
                         "n_cube": cube.id,
                         "n_coord": answered_cell,
                     }
@@ -687,24 +556,25 @@ def _sample_profile(
             pop_where = (
                 {margin: cat} if margin == "age_group" else {margin: cat, "age_group": ADULTS}
             )
-            share = {
-                **base,
-                "measure": "population_share",
-                "kind": "share",
-                "estimate": rec["population_share"],
-                "n": round(adults),
-                "of_cube": pop.cube.id,
-                "of_coord": coord(
-                    **{
-                        k: _members(pop.cube, k, members[v] if k == margin else v, members)
-                        for k, v in pop_where.items()
-                    }
-                ),
-                "of_value": rec["population"],
-                "n_cube": pop.cube.id,
-                "n_coord": coord(age_group=ADULTS),
-            }
-            rows.append(share)
+            pop_cell = coord(
+                **{
+                    k: _members(pop.cube, k, members[v] if k == margin else v, members)
+                    for k, v in pop_where.items()
+                }
+            )
+            share = derived(
+                rec["population_share"], round(adults), pop.cube.id, pop_cell, rec["population"]
+            )
+            rows.append(
+                {
+                    **base,
+                    "measure": "population_share",
+                    "kind": "share",
+                    **share,
+                    "n_cube": pop.cube.id,
+                    "n_coord": coord(age_group=ADULTS),
+                }
+            )
     return ResultTable.make(
         "sample_profile",
         pd.DataFrame(rows),

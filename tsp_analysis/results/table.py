@@ -98,6 +98,35 @@ def coord(**dims: object) -> str:
 SUBSET = ","
 
 
+def counted(value: object, cube: str, cell: str) -> dict[str, Any]:
+    """The columns of a row whose figure is a count of people: the count and the cube cell it
+    is (``cube``, ``coord``).
+
+    >>> counted(12, "population:jonava:2024", coord(sex="female"))
+    {'estimate': 12, 'cube': 'population:jonava:2024', 'coord': 'sex=female'}
+    """
+    return {"estimate": value, "cube": cube, "coord": cell}
+
+
+def derived(estimate: object, n: object, cube: str, cell: str, value: object) -> dict[str, Any]:
+    """The columns of a row whose figure is derived from a count cell (a share of it, a rate
+    per 100 residents): the figure, its base ``n`` and the cell with its count (``of_cube``,
+    ``of_coord``, ``of_value``), so the figure is hidden whenever the count is."""
+    return {"estimate": estimate, "n": n, "of_cube": cube, "of_coord": cell, "of_value": value}
+
+
+def share_of(count: float, total: float, cube: str, cell: str) -> dict[str, Any]:
+    """:func:`derived` for the share ``count`` / ``total`` of the count cell ``cell`` (NaN when
+    the total is 0), on the base ``total``.
+
+    >>> share_of(3, 12, "population:jonava:2024", coord(sex="female"))["estimate"]
+    0.25
+    >>> share_of(0, 0, "c", "")["estimate"]
+    nan
+    """
+    return derived(count / total if total else float("nan"), total, cube, cell, count)
+
+
 def measure_rows(
     summary: pd.DataFrame,
     keys: Sequence[str],
