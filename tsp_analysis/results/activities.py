@@ -37,8 +37,7 @@ import pandas as pd
 
 from .. import activities, monitoring, reference
 from ..ids import ALL
-from ..report.i18n import t
-from .table import Cube, Results, ResultTable, coord, measure_rows
+from .table import Cube, Results, ResultTable, caption, coord, measure_rows
 
 #: Measures of the event tables before the per-kind counts.
 EVENT_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
@@ -50,10 +49,6 @@ PARTICIPANT_TABLES = {
     "expert_engagements": ("expert_participants", "kind", "kind"),
 }
 TOTAL = monitoring.TOTAL
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in ("lt", "en")}
 
 
 def participants_cube_id(dataset: str) -> str:
@@ -98,7 +93,7 @@ def event_table(res: Results, table_id: str, summary: pd.DataFrame) -> None:
         ResultTable.make(
             table_id,
             pd.DataFrame(rows),
-            caption=_caption(f"monitoring.{table_id}.caption"),
+            caption=caption(f"monitoring.{table_id}.caption"),
             kind="count",
             dims=["municipality", "measure"],
             subject="records",
@@ -138,7 +133,7 @@ def _over_time(res: Results, inputs) -> None:
         ResultTable.make(
             "activities_over_time",
             frame,
-            caption=_caption("monitoring.activities.chart_title"),
+            caption=caption("monitoring.activities.chart_title"),
             kind="count",
             dims=["activity", "municipality", "period"],
             subject="records",
@@ -192,7 +187,7 @@ def _participant_table(res: Results, events: pd.DataFrame, dataset: str) -> None
         ResultTable.make(
             table_id,
             pd.DataFrame(rows),
-            caption=_caption(f"monitoring.{table_id}.caption"),
+            caption=caption(f"monitoring.{table_id}.caption"),
             kind="count",
             dims=["municipality", "category"],
             subject="participants",
@@ -229,7 +224,7 @@ def _indicator_table(res: Results, inputs) -> None:
         ResultTable.make(
             "activity_indicators",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.indicators.caption"),
+            caption=caption("monitoring.indicators.caption"),
             kind="count",
             dims=["indicator", "measure"],
             subject="records",
@@ -256,7 +251,7 @@ def _provider_training(res: Results, provider: pd.DataFrame) -> None:
         ResultTable.make(
             "provider_training",
             pd.DataFrame(rows, columns=["municipality", "estimate", "n"]),
-            caption=_caption("monitoring.provider_training.caption"),
+            caption=caption("monitoring.provider_training.caption"),
             kind="share",
             dims=["municipality"],
             subject="respondents",
@@ -298,7 +293,7 @@ def _documents(res: Results) -> None:
         ResultTable.make(
             "strategic_documents",
             frame,
-            caption=_caption("monitoring.documents.caption"),
+            caption=caption("monitoring.documents.caption"),
             kind="text",
             dims=["municipality"],
             subject="records",
@@ -313,7 +308,7 @@ def _documents(res: Results) -> None:
             remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]].astype(
                 str
             ),
-            caption=_caption("monitoring.remarks.caption"),
+            caption=caption("monitoring.remarks.caption"),
             kind="text",
             dims=["municipality", "remark"],
             subject="records",

@@ -26,10 +26,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import monitoring, recommend
-from ..ids import ALL, LANGUAGES
-from ..report.i18n import t
+from ..ids import ALL
 from . import activities
-from .table import Results, ResultTable, measure_rows
+from .table import Results, ResultTable, caption, measure_rows
 
 #: Measures of the completeness table (``score`` 0–100).
 COMPLETENESS_MEASURES = ("included", "partly", "not_included", "not_assessed", "score")
@@ -50,10 +49,6 @@ SHARES = ("completion_rate", "weighted_completion")
 NO_DOCUMENT = "no_separate_document"
 #: Shown for a recommendation an evaluation has not assessed.
 NOT_ASSESSED = "not_assessed"
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in LANGUAGES}
 
 
 def compute(inputs, params: dict, *, unit: str) -> Results:
@@ -82,7 +77,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "consultations_over_time",
             frame,
-            caption=_caption("monitoring.consultations.chart_title"),
+            caption=caption("monitoring.consultations.chart_title"),
             kind="count",
             dims=["municipality", "period"],
             subject="records",
@@ -107,7 +102,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "strategic_matrix",
             pd.DataFrame(rows, columns=["component", "municipality", "level"]),
-            caption=_caption("monitoring.strategic.caption"),
+            caption=caption("monitoring.strategic.caption"),
             kind="text",
             dims=["component", "municipality"],
             subject="records",
@@ -151,7 +146,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "strategic_completeness",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.strategic.completeness"),
+            caption=caption("monitoring.strategic.completeness"),
             kind="count",
             dims=["municipality", "measure"],
             subject="records",
@@ -168,7 +163,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "implementation",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.implementation.caption"),
+            caption=caption("monitoring.implementation.caption"),
             kind="count",
             dims=["municipality", "evaluation", "measure"],
             subject="records",
@@ -203,7 +198,7 @@ def _evaluations_table(res: Results) -> None:
         ResultTable.make(
             "evaluations",
             frame,
-            caption=_caption("monitoring.period.caption"),
+            caption=caption("monitoring.period.caption"),
             kind="text",
             dims=["evaluation"],
             subject="records",
@@ -228,7 +223,7 @@ def _status_table(res: Results, assessment: pd.DataFrame) -> None:
         ResultTable.make(
             "strategic_status",
             frame,
-            caption=_caption("monitoring.status.caption"),
+            caption=caption("monitoring.status.caption"),
             kind="text",
             dims=["municipality"],
             subject="records",
@@ -278,7 +273,7 @@ def _recommendations_table(res: Results, register: pd.DataFrame) -> None:
         ResultTable.make(
             "recommendation_status",
             frame,
-            caption=_caption("monitoring.recommendation_status.caption"),
+            caption=caption("monitoring.recommendation_status.caption"),
             kind="text",
             dims=["municipality", "recommendation_id"],
             subject="records",

@@ -51,8 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
-from ..ids import ALL, LANGUAGES, TOTAL
-from ..report.i18n import t
+from ..ids import ALL, TOTAL
 from . import cubes
 from .cubes import (
     NO_LIBRARY_SUPPRESSION,
@@ -65,14 +64,10 @@ from .cubes import (
     respondents_cube,
     respondents_cube_id,
 )
-from .table import Cube, Results, ResultTable, coord, counted, derived, share_of
+from .table import Cube, Results, ResultTable, caption, coord, counted, derived, share_of
 
 MISSING = cubes.MISSING
 ADULTS = cubes.adults()
-
-
-def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 # -- shared work -------------------------------------------------------------------------------
@@ -308,7 +303,7 @@ def _context_compare(
     return ResultTable.make(
         "context_compare",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.compare_caption", year=year),
+        caption=caption("needs.context.compare_caption", year=year),
         kind="count",
         dims=("municipality", "measure", "citizenship"),
         values=(),
@@ -330,7 +325,7 @@ def _context_trend(totals: pd.DataFrame) -> ResultTable:
     return ResultTable.make(
         "context_trend",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.trend_title"),
+        caption=caption("needs.context.trend_title"),
         kind="number",
         dims=("municipality", "year"),
         subject="population",
@@ -350,7 +345,7 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     return ResultTable.make(
         "context_trend_unit",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.trend_caption"),
+        caption=caption("needs.context.trend_caption"),
         kind="number",
         dims=("year", "measure"),
         subject="population",
@@ -370,7 +365,7 @@ def _context_residence(units: pd.DataFrame, cells: Mapping[str, PopulationCells]
     return ResultTable.make(
         "context_residence",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.residence_title", year=year),
+        caption=caption("needs.context.residence_title", year=year),
         kind="share",
         dims=("municipality", "residence_basis"),
         subject="population",
@@ -397,7 +392,7 @@ def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTabl
     return ResultTable.make(
         "context_citizenship",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.citizenship_caption", year=year),
+        caption=caption("needs.context.citizenship_caption", year=year),
         kind="count",
         dims=("citizenship", "measure"),
         subject="population",
@@ -418,7 +413,7 @@ def _context_sex_age(c: PopulationCells, year: int) -> ResultTable:
     return ResultTable.make(
         "context_sex_age",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.sex_age_caption", year=year),
+        caption=caption("needs.context.sex_age_caption", year=year),
         kind="count",
         dims=("sex", "age_group", "measure"),
         subject="population",
@@ -462,7 +457,7 @@ def _sample_weighting(rake, unit: str) -> ResultTable:
     return ResultTable.make(
         "sample_weighting",
         pd.DataFrame(rows),
-        caption=_caption("needs.sample.weights_caption"),
+        caption=caption("needs.sample.weights_caption"),
         kind="number",
         dims=("figure",),
         subject="respondents",
@@ -578,7 +573,7 @@ def _sample_profile(
     return ResultTable.make(
         "sample_profile",
         pd.DataFrame(rows),
-        caption=_caption("needs.sample.profile_caption", year=year),
+        caption=caption("needs.sample.profile_caption", year=year),
         kind="share",
         dims=("margin", "category", "measure"),
         subject="respondents",
@@ -714,7 +709,7 @@ def _need_unmet(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
     return ResultTable.make(
         "need_unmet",
         _withheld(frame),
-        caption=_caption("needs.needs.caption"),
+        caption=caption("needs.needs.caption"),
         kind="share",
         dims=("area", "measure", "group"),
         values=COMPARISON_VALUES,
@@ -728,7 +723,7 @@ def _criterion_scores(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
     return ResultTable.make(
         "criterion_scores",
         _withheld(frame),
-        caption=_caption("needs.scores.caption"),
+        caption=caption("needs.scores.caption"),
         kind="score",
         dims=("area", "criterion", "group"),
         values=COMPARISON_VALUES,
@@ -744,7 +739,7 @@ def _provider_scores(provider: pd.DataFrame) -> ResultTable:
     return ResultTable.make(
         "provider_scores",
         _withheld(frame),
-        caption=_caption("needs.provider.caption"),
+        caption=caption("needs.provider.caption"),
         kind="score",
         dims=("area", "measure"),
         values=("n_interval",),
@@ -794,7 +789,7 @@ def _provider_types(overall: pd.DataFrame, providers: pd.DataFrame, unit: str) -
     return ResultTable.make(
         "provider_types",
         frame,
-        caption=_caption("needs.provider_types.caption"),
+        caption=caption("needs.provider_types.caption"),
         kind="score",
         dims=("org_type", "measure"),
         subject="respondents",
@@ -853,7 +848,7 @@ def _need_capacity(gap: pd.DataFrame, unit: str) -> ResultTable:
     return ResultTable.make(
         "need_capacity",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.provider.chart_title"),
+        caption=caption("needs.provider.chart_title"),
         kind="score",
         dims=("area", "measure"),
         labels={"area": "areas", "measure": "text:needs.provider.measure"},
@@ -893,7 +888,7 @@ def _drivers(model) -> ResultTable:
     return ResultTable.make(
         "drivers",
         frame,
-        caption=_caption("needs.drivers.caption"),
+        caption=caption("needs.drivers.caption"),
         kind="ratio",
         dims=tuple(cols),
         values=("p_value",),
@@ -957,7 +952,7 @@ def _drivers_sample(
     table = ResultTable.make(
         "drivers_sample",
         frame,
-        caption=_caption("needs.drivers.sample_caption"),
+        caption=caption("needs.drivers.sample_caption"),
         kind="count",
         dims=("figure",),
         labels={"figure": "text:needs.drivers.figure"},
@@ -985,7 +980,7 @@ def _model_checks(model) -> ResultTable:
     return ResultTable.make(
         "model_checks",
         frame,
-        caption=_caption("needs.model.checks_caption"),
+        caption=caption("needs.model.checks_caption"),
         kind="number",
         dims=("term",),
         values=("df", "p_value"),
@@ -1024,7 +1019,7 @@ def _information(info: pd.DataFrame) -> ResultTable:
     return ResultTable.make(
         "information",
         _withheld(frame),
-        caption=_caption("needs.information.chart_title"),
+        caption=caption("needs.information.chart_title"),
         kind="share",
         dims=("group", "category"),
         labels={},
@@ -1146,7 +1141,7 @@ def _priorities(
     return ResultTable.make(
         "priorities",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.priorities.caption"),
+        caption=caption("needs.priorities.caption"),
         kind="index",
         dims=("area", "component"),
         values=("status",),
@@ -1174,7 +1169,7 @@ def _priority_stability(prio: pd.DataFrame, stability: pd.DataFrame) -> ResultTa
     return ResultTable.make(
         "priority_stability",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.priorities.stability_title"),
+        caption=caption("needs.priorities.stability_title"),
         kind="rank",
         dims=("area",),
         values=("rank_min", "rank_max", "status"),
@@ -1218,7 +1213,7 @@ def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable
     return ResultTable.make(
         "service_index",
         pd.DataFrame(rows),
-        caption=_caption("needs.index.caption"),
+        caption=caption("needs.index.caption"),
         kind="index",
         dims=("municipality",),
         values=INDEX_VALUES,
@@ -1416,7 +1411,7 @@ def _recommendations(
     return ResultTable.make(
         "recommendations",
         frame,
-        caption=_caption("needs.recommendations.caption"),
+        caption=caption("needs.recommendations.caption"),
         kind="text",
         dims=dims,
         subject="records",
@@ -1429,7 +1424,7 @@ def _recommendation_count(fired: int, shown: int) -> ResultTable:
     return ResultTable.make(
         "recommendation_count",
         frame,
-        caption=_caption("needs.recommendations.count_caption"),
+        caption=caption("needs.recommendations.count_caption"),
         kind="count",
         dims=("figure",),
         subject="records",

@@ -50,18 +50,13 @@ from typing import Any
 import pandas as pd
 
 from .. import reference
-from ..report.i18n import t
 from .needs import INDEX_VALUES
-from .table import CORE, INTERNAL, INTERNAL_VALUE, Results, ResultTable
+from .table import CORE, INTERNAL, INTERNAL_VALUE, Results, ResultTable, caption
 
 #: The report kinds the overview reads.
 SOURCES = ("needs_analysis", "monitoring")
 #: Implementation measures shown side by side per evaluation.
 IMPLEMENTATION_MEASURES = ("assessed", "implemented", "completion_rate", "weighted_completion")
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in ("lt", "en")}
 
 
 def municipalities(inputs) -> list[str]:
@@ -183,7 +178,7 @@ def _make(
     if frame.empty:
         frame = pd.DataFrame(columns=[*dims, "estimate", *options.get("values", ())])
     return ResultTable.make(
-        id, frame, caption=_caption(f"overview.{id}.caption"), kind=kind, dims=dims, **options
+        id, frame, caption=caption(f"overview.{id}.caption"), kind=kind, dims=dims, **options
     )
 
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..ids import ALL
+from ..ids import ALL, LANGUAGES
 
 #: Kinds of figure. ``count`` is a number of people or records; ``share`` a proportion 0–1;
 #: ``mean`` and ``score`` (0–100) averages; ``index`` a composite value; ``ratio`` an odds
@@ -96,6 +96,14 @@ def coord(**dims: object) -> str:
 
 #: Separates the categories of a dimension that a cell sums over.
 SUBSET = ","
+
+
+def caption(key: str, **values: object) -> dict[str, str]:
+    """A table's caption in every report language: the text ``key`` of
+    ``data/reference/report_text.csv`` with its ``{placeholders}`` filled from ``values``."""
+    from ..report.i18n import t
+
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 def counted(value: object, cube: str, cell: str) -> dict[str, Any]:
