@@ -89,15 +89,23 @@ def event_table(res: Results, table_id: str, summary: pd.DataFrame) -> None:
     monitoring report and the activity registers' trainings and expert engagements."""
     measures = [*EVENT_MEASURES, *[c for c in summary.columns if c.startswith("held_")]]
     rows = measure_rows(summary, ["municipality"], measures, shares=["share_held"], base="planned")
+    _by_municipality(res, table_id, rows, "measure", "records", "text:monitoring.col")
+
+
+def _by_municipality(
+    res: Results, table_id: str, rows: list[dict], dim: str, subject: str, label: str
+) -> None:
+    """Add a count table municipality × ``dim`` (labelled by ``label``), captioned
+    ``monitoring.<table_id>.caption``: the event and participant tables."""
     res.add(
         ResultTable.make(
             table_id,
             pd.DataFrame(rows),
             caption=caption(f"monitoring.{table_id}.caption"),
             kind="count",
-            dims=["municipality", "measure"],
-            subject="records",
-            labels={"municipality": "municipalities", "measure": "text:monitoring.col"},
+            dims=["municipality", dim],
+            subject=subject,
+            labels={"municipality": "municipalities", dim: label},
         )
     )
 
@@ -178,22 +186,8 @@ def _participant_table(res: Results, events: pd.DataFrame, dataset: str) -> None
         value = int(long.loc[long["category"] == category, "participants"].sum())
         add(TOTAL, category, value, coord(**{dim: category}))
     add(TOTAL, ALL, int(long["participants"].sum()), coord())
-    labels = (
-        {"category": "value_set:participant_institution"}
-        if by == "institution_type"
-        else {"category": f"value_set:{activities.KINDS[dataset]}"}
-    )
-    res.add(
-        ResultTable.make(
-            table_id,
-            pd.DataFrame(rows),
-            caption=caption(f"monitoring.{table_id}.caption"),
-            kind="count",
-            dims=["municipality", "category"],
-            subject="participants",
-            labels={"municipality": "municipalities", **labels},
-        )
-    )
+    value_set = "participant_institution" if by == "institution_type" else activities.KINDS[dataset]
+    _by_municipality(res, table_id, rows, "category", "participants", f"value_set:{value_set}")
 
 
 def _indicator_table(res: Results, inputs) -> None:
