@@ -416,7 +416,7 @@ def test_the_marker_follows_direction_next_to_the_municipality_value():
     comparison = pd.DataFrame(
         [rec("health", 0.2, 0.5, True, "lower"), rec("education", 0.6, 0.55, False, "none")]
     )
-    raw = rneeds._need_unmet(comparison)
+    raw = rneeds._comparison_table(comparison, "need_unmet")
     raw = raw.with_data(raw.data.assign(n_cube="", n_coord=""))
     res = Results("needs_analysis", "akmene")
     res.add(raw)

@@ -186,8 +186,8 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.info["weighting"] = _weighting_info(rake)
 
     # -- needs, scores, providers ----------------------------------------------------------------
-    res.add(_need_unmet(comparison, unit))
-    res.add(_criterion_scores(comparison, unit))
+    for table_id in COMPARISON_TABLES:
+        res.add(_comparison_table(comparison, table_id))
     res.info["comparisons"] = _families(comparison)
     res.info["alpha"] = _alpha()
     need_m = scores.need_unmet(mine, min_base=min_base)
@@ -703,31 +703,36 @@ def _families(comparison: pd.DataFrame) -> dict[str, dict[str, object]]:
     return out
 
 
-def _need_unmet(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
-    part = comparison[comparison["measure"].isin(["need", "unmet"])]
-    frame = pd.DataFrame(_comparison_rows(part, ("area", "measure"), "share"))
-    return ResultTable.make(
-        "need_unmet",
-        _withheld(frame),
-        caption=caption("needs.needs.caption"),
-        kind="share",
-        dims=("area", "measure", "group"),
-        values=COMPARISON_VALUES,
-        labels={"area": "areas", "measure": "text:needs.needs.col"},
-    )
+#: The tables of the comparisons with the other municipalities: id → (measures of
+#: :func:`tsp_analysis.compare.compare_to_rest`, the dimension beside ``area``, kind, caption
+#: key, label of that dimension).
+COMPARISON_TABLES = {
+    "need_unmet": (
+        ("need", "unmet"),
+        "measure",
+        "share",
+        "needs.needs.caption",
+        "text:needs.needs.col",
+    ),
+    "criterion_scores": (("score",), "criterion", "score", "needs.scores.caption", "criteria"),
+}
 
 
-def _criterion_scores(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
-    part = comparison[comparison["measure"] == "score"]
-    frame = pd.DataFrame(_comparison_rows(part, ("area", "criterion"), "score"))
+def _comparison_table(comparison: pd.DataFrame, table_id: str) -> ResultTable:
+    """``need_unmet`` (need and unmet need per area) or ``criterion_scores`` (area ×
+    criterion): the municipality, the other municipalities and the difference
+    (:data:`COMPARISON_TABLES`)."""
+    measures, dim, kind, key, label = COMPARISON_TABLES[table_id]
+    part = comparison[comparison["measure"].isin(measures)]
+    frame = pd.DataFrame(_comparison_rows(part, ("area", dim), kind))
     return ResultTable.make(
-        "criterion_scores",
+        table_id,
         _withheld(frame),
-        caption=caption("needs.scores.caption"),
-        kind="score",
-        dims=("area", "criterion", "group"),
+        caption=caption(key),
+        kind=kind,
+        dims=("area", dim, "group"),
         values=COMPARISON_VALUES,
-        labels={"area": "areas", "criterion": "criteria"},
+        labels={"area": "areas", dim: label},
     )
 
 
@@ -1312,6 +1317,20 @@ def _value(frame: pd.DataFrame, **where: str) -> tuple[float, float]:
     return (np.nan if pd.isna(est) else float(est)), _num(rec["n"])
 
 
+def _as_input(published: pd.DataFrame, **keys: str) -> pd.DataFrame:
+    """Published rows as the statistics library's input: the ``keys`` columns (new name → the
+    published column) as text, ``estimate`` and ``n`` as floats, ``suppressed`` where the
+    publication hides the figure or there is none."""
+    return pd.DataFrame(
+        {
+            **{name: published[col].astype(str) for name, col in keys.items()},
+            "estimate": pd.to_numeric(published["estimate"]).astype(float),
+            "n": pd.to_numeric(published["n"]).astype(float),
+            "suppressed": published["suppressed"].astype(bool) | published["estimate"].isna(),
+        }
+    )
+
+
 def _advice(published: Mapping[str, pd.DataFrame], unit: str) -> tuple[pd.DataFrame, list[str]]:
     """Every rule that fires on the published figures (:func:`tsp_analysis.recommend.recommend`
     given the published priorities, criterion scores and information shares, hidden ones
@@ -1330,26 +1349,10 @@ def _advice(published: Mapping[str, pd.DataFrame], unit: str) -> tuple[pd.DataFr
         rows.append(row)
     prio_pub = pd.DataFrame(rows)
     crit = published["criterion_scores"]
-    crit = crit[crit["group"] == "unit"]
-    crit_pub = pd.DataFrame(
-        {
-            "area": crit["area"].astype(str),
-            "criterion": crit["criterion"].astype(str),
-            "estimate": pd.to_numeric(crit["estimate"]).astype(float),
-            "n": pd.to_numeric(crit["n"]).astype(float),
-            "suppressed": crit["suppressed"].astype(bool) | crit["estimate"].isna(),
-        }
-    )
+    crit_pub = _as_input(crit[crit["group"] == "unit"], area="area", criterion="criterion")
     info = published["information"]
-    info = info[info["group"].isin(["channel", "language"])]
-    info_pub = pd.DataFrame(
-        {
-            "kind": info["group"].astype(str),
-            "category": info["category"].astype(str),
-            "estimate": pd.to_numeric(info["estimate"]).astype(float),
-            "n": pd.to_numeric(info["n"]).astype(float),
-            "suppressed": info["suppressed"].astype(bool) | info["estimate"].isna(),
-        }
+    info_pub = _as_input(
+        info[info["group"].isin(["channel", "language"])], kind="group", category="category"
     )
     advice = recommend.recommend(
         prio_pub, "en", criterion_scores=crit_pub, information=info_pub, municipality=unit
