@@ -37,7 +37,7 @@ import pandas as pd
 
 from .. import activities, monitoring, reference
 from ..ids import ALL
-from .table import Cube, Results, ResultTable, caption, coord, measure_rows
+from .table import Cube, Results, ResultTable, caption, coord, measure_rows, text_table
 
 #: Measures of the event tables before the per-kind counts.
 EVENT_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
@@ -283,33 +283,13 @@ def _documents(res: Results) -> None:
         .loc[monitoring.municipality_order(frame["municipality"])]
         .reset_index()
     )
-    res.add(
-        ResultTable.make(
-            "strategic_documents",
-            frame,
-            caption=caption("monitoring.documents.caption"),
-            kind="text",
-            dims=["municipality"],
-            subject="records",
-            values=[c for c in frame.columns if c != "municipality"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    labels = {"municipality": "municipalities"}
+    key = "monitoring.documents.caption"
+    res.add(text_table("strategic_documents", frame, key, ["municipality"], labels))
     remarks = reference.table("document_remarks")
-    res.add(
-        ResultTable.make(
-            "document_remarks",
-            remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]].astype(
-                str
-            ),
-            caption=caption("monitoring.remarks.caption"),
-            kind="text",
-            dims=["municipality", "remark"],
-            subject="records",
-            values=["topic", "text_lt", "text_en", "source"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    remarks = remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]]
+    key, dims = "monitoring.remarks.caption", ["municipality", "remark"]
+    res.add(text_table("document_remarks", remarks.astype(str), key, dims, labels))
 
 
 def monitoring_period(inputs) -> tuple[str, str] | None:

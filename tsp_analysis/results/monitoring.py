@@ -28,7 +28,7 @@ import pandas as pd
 from .. import monitoring, recommend
 from ..ids import ALL
 from . import activities
-from .table import Results, ResultTable, caption, measure_rows
+from .table import Results, ResultTable, caption, measure_rows, text_table
 
 #: Measures of the completeness table (``score`` 0–100).
 COMPLETENESS_MEASURES = ("included", "partly", "not_included", "not_assessed", "score")
@@ -98,18 +98,10 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
                     "level": "not_assessed" if pd.isna(level) else str(level),
                 }
             )
-    res.add(
-        ResultTable.make(
-            "strategic_matrix",
-            pd.DataFrame(rows, columns=["component", "municipality", "level"]),
-            caption=caption("monitoring.strategic.caption"),
-            kind="text",
-            dims=["component", "municipality"],
-            subject="records",
-            values=["level"],
-            labels={"component": "strategic_components", "municipality": "municipalities"},
-        )
-    )
+    frame = pd.DataFrame(rows, columns=["component", "municipality", "level"])
+    labels = {"component": "strategic_components", "municipality": "municipalities"}
+    dims = ["component", "municipality"]
+    res.add(text_table("strategic_matrix", frame, "monitoring.strategic.caption", dims, labels))
 
     completeness = monitoring.strategic_completeness(assessment)
     components = len(matrix.index)
@@ -194,18 +186,8 @@ def _evaluations_table(res: Results) -> None:
             "source": periods["source"].fillna("").astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "evaluations",
-            frame,
-            caption=caption("monitoring.period.caption"),
-            kind="text",
-            dims=["evaluation"],
-            subject="records",
-            values=["period_start", "period_end", "evaluated_on", "source"],
-            labels={"evaluation": "text:monitoring.eval"},
-        )
-    )
+    labels = {"evaluation": "text:monitoring.eval"}
+    res.add(text_table("evaluations", frame, "monitoring.period.caption", ["evaluation"], labels))
 
 
 def _status_table(res: Results, assessment: pd.DataFrame) -> None:
@@ -219,18 +201,9 @@ def _status_table(res: Results, assessment: pd.DataFrame) -> None:
             "adopted": status["adopted"].map({True: "true", False: "false"}).astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "strategic_status",
-            frame,
-            caption=caption("monitoring.status.caption"),
-            kind="text",
-            dims=["municipality"],
-            subject="records",
-            values=["status", "adopted"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    labels = {"municipality": "municipalities"}
+    key = "monitoring.status.caption"
+    res.add(text_table("strategic_status", frame, key, ["municipality"], labels))
 
 
 def rule_of(recommendation_id: str, municipality: str, rules: set[str]) -> str:
@@ -269,23 +242,6 @@ def _recommendations_table(res: Results, register: pd.DataFrame) -> None:
             "title_en": status["title_en"].fillna("").astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "recommendation_status",
-            frame,
-            caption=caption("monitoring.recommendation_status.caption"),
-            kind="text",
-            dims=["municipality", "recommendation_id"],
-            subject="records",
-            values=[
-                "area",
-                "rule_id",
-                "status_interim",
-                "status_final",
-                "change",
-                "title_lt",
-                "title_en",
-            ],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    key, dims = "monitoring.recommendation_status.caption", ["municipality", "recommendation_id"]
+    labels = {"municipality": "municipalities"}
+    res.add(text_table("recommendation_status", frame, key, dims, labels))

@@ -64,7 +64,17 @@ from .cubes import (
     respondents_cube,
     respondents_cube_id,
 )
-from .table import Cube, Results, ResultTable, caption, coord, counted, derived, share_of
+from .table import (
+    Cube,
+    Results,
+    ResultTable,
+    caption,
+    coord,
+    counted,
+    derived,
+    share_of,
+    text_table,
+)
 
 MISSING = cubes.MISSING
 ADULTS = cubes.adults()
@@ -1411,15 +1421,8 @@ def _recommendations(
         "metrics",
         "languages",
     )
-    return ResultTable.make(
-        "recommendations",
-        frame,
-        caption=caption("needs.recommendations.caption"),
-        kind="text",
-        dims=dims,
-        subject="records",
-        labels={"area": "areas"},
-    )
+    labels = {"area": "areas"}
+    return text_table("recommendations", frame, "needs.recommendations.caption", dims, labels)
 
 
 def _recommendation_count(fired: int, shown: int) -> ResultTable:

@@ -59,7 +59,7 @@ from .cubes import (
     QUARANTINE_REASONS,
     item_dim,
 )
-from .table import Results, ResultTable, caption, coord, measure_rows
+from .table import Results, ResultTable, caption, coord, measure_rows, text_table
 
 #: Measures of the rows tables, in column order.
 ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unattributed")
@@ -324,18 +324,11 @@ def _reference_tables(res: Results, unit: str) -> None:
                     "sources": rec[f"{level}_sources"],
                 }
             )
-    res.add(
-        ResultTable.make(
-            "indicators",
-            pd.DataFrame(rows),
-            caption=caption("review.indicators.caption"),
-            kind="text",
-            dims=["indicator_id", "level"],
-            subject="records",
-            values=["domain", "availability", "sources"],
-            labels={"level": "text:review.level"},
-        )
-    )
+    labels = {"level": "text:review.level"}
+    columns = ["indicator_id", "level", "domain", "availability", "sources"]
+    frame = pd.DataFrame(rows, columns=columns)
+    dims = ["indicator_id", "level"]
+    res.add(text_table("indicators", frame, "review.indicators.caption", dims, labels))
     cov = datareview.coverage_scores()
     # the coverage share (of the indicators), then the counts it is made of
     measures = ("coverage", "indicators", "available", "partial", "not_available")
@@ -362,18 +355,7 @@ def _reference_tables(res: Results, unit: str) -> None:
             "gap": gaps.get("gap", pd.Series(dtype=str)),
         }
     )
-    res.add(
-        ResultTable.make(
-            "gaps",
-            frame,
-            caption=caption("review.gaps"),
-            kind="text",
-            dims=["level", "indicator_id"],
-            subject="records",
-            values=["domain", "availability", "gap"],
-            labels={"level": "text:review.level"},
-        )
-    )
+    res.add(text_table("gaps", frame, "review.gaps", ["level", "indicator_id"], labels))
 
 
 # -- the quality audit ----------------------------------------------------------------------------

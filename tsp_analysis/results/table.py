@@ -106,6 +106,28 @@ def caption(key: str, **values: object) -> dict[str, str]:
     return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
+def text_table(
+    table_id: str,
+    frame: pd.DataFrame,
+    key: str,
+    dims: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> ResultTable:
+    """A table of words about records (``kind="text"``, ``subject="records"``): dates,
+    statuses, codes, reference facts. Every column of ``frame`` besides the ``dims`` is
+    published, in frame order; ``key`` is its caption's text (:func:`caption`)."""
+    return ResultTable.make(
+        table_id,
+        frame,
+        caption=caption(key),
+        kind="text",
+        dims=dims,
+        subject="records",
+        values=[c for c in frame.columns if c not in set(dims)],
+        labels=labels,
+    )
+
+
 def counted(value: object, cube: str, cell: str) -> dict[str, Any]:
     """The columns of a row whose figure is a count of people: the count and the cube cell it
     is (``cube``, ``coord``).
