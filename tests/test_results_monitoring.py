@@ -223,3 +223,18 @@ def test_consultations_and_implementation_tables_keep_their_rows(res):
     rate = impl.xs("completion_rate", level="measure")
     assessed = impl.xs("assessed", level="measure")
     assert (rate["n"] == assessed["estimate"]).all() and (rate["kind"] == "share").all()
+
+
+def test_text_table_publishes_every_column_but_the_keys_in_frame_order(res):
+    from tsp_analysis.results.table import text_table
+
+    frame = pd.DataFrame(
+        {"municipality": ["jonava"], "status": ["complete"], "adopted": ["true"], "remark": ["r1"]}
+    )
+    tab = text_table("t", frame, "monitoring.status.caption", ["municipality", "remark"])
+    assert tab.values == ("status", "adopted")
+    assert (tab.kind, tab.subject, tab.dims) == ("text", "records", ("municipality", "remark"))
+    # the monitoring report's own text tables keep the columns they published by name
+    assert res["evaluations"].values == ("period_start", "period_end", "evaluated_on", "source")
+    assert res["strategic_status"].values == ("status", "adopted")
+    assert res["strategic_matrix"].values == ("level",)
