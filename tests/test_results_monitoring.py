@@ -177,3 +177,64 @@ def test_every_section_renders_without_an_unmarked_number(res, lang):
     assert cells > 100
     for tid in ("evaluations", "strategic_status", "recommendation_status", "implementation"):
         assert f'data-table="{tid}"' in html, tid
+
+
+# -- measure_rows: one row per record × measure (consultations, events, implementation, coverage)
+def test_measure_rows_counts_are_their_own_base_and_shares_rest_on_the_base_column():
+    from tsp_analysis.results.table import measure_rows
+
+    # interim evaluation of Jonava, worked by hand: 8 recommendations, 6 assessed, 3
+    # implemented; completion 3 / 6 = 0.5 rests on the 6 assessed
+    summary = pd.DataFrame(
+        {
+            "municipality": ["jonava"],
+            "evaluation": ["interim"],
+            "recommendations": [8],
+            "assessed": [6],
+            "implemented": [3],
+            "completion_rate": [0.5],
+        }
+    )
+    rows = measure_rows(
+        summary,
+        ["municipality", "evaluation"],
+        ["recommendations", "completion_rate", "implemented"],
+        shares=["completion_rate"],
+        base="assessed",
+    )
+    assert [(r["measure"], r["kind"], r["estimate"], r["n"]) for r in rows] == [
+        ("recommendations", "count", 8, 8),
+        ("completion_rate", "share", 0.5, 6),
+        ("implemented", "count", 3, 3),
+    ]
+    assert list(rows[0]) == ["municipality", "evaluation", "measure", "kind", "estimate", "n"]
+    assert {(r["municipality"], r["evaluation"]) for r in rows} == {("jonava", "interim")}
+
+
+def test_consultations_and_implementation_tables_keep_their_rows(res):
+    # the demo's consultations: a share held on the planned ones, counts on themselves
+    cons = res["consultations"].data.set_index(["municipality", "measure"])
+    total = cons.loc[("total", "share_held")]
+    assert total["kind"] == "share" and total["n"] == cons.loc[("total", "planned"), "estimate"]
+    assert (
+        cons.xs("held", level="measure")["n"] == cons.xs("held", level="measure")["estimate"]
+    ).all()
+    impl = res["implementation"].data.set_index(["municipality", "evaluation", "measure"])
+    rate = impl.xs("completion_rate", level="measure")
+    assessed = impl.xs("assessed", level="measure")
+    assert (rate["n"] == assessed["estimate"]).all() and (rate["kind"] == "share").all()
+
+
+def test_text_table_publishes_every_column_but_the_keys_in_frame_order(res):
+    from tsp_analysis.results.table import text_table
+
+    frame = pd.DataFrame(
+        {"municipality": ["jonava"], "status": ["complete"], "adopted": ["true"], "remark": ["r1"]}
+    )
+    tab = text_table("t", frame, "monitoring.status.caption", ["municipality", "remark"])
+    assert tab.values == ("status", "adopted")
+    assert (tab.kind, tab.subject, tab.dims) == ("text", "records", ("municipality", "remark"))
+    # the monitoring report's own text tables keep the columns they published by name
+    assert res["evaluations"].values == ("period_start", "period_end", "evaluated_on", "source")
+    assert res["strategic_status"].values == ("status", "adopted")
+    assert res["strategic_matrix"].values == ("level",)

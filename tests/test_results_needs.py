@@ -416,7 +416,7 @@ def test_the_marker_follows_direction_next_to_the_municipality_value():
     comparison = pd.DataFrame(
         [rec("health", 0.2, 0.5, True, "lower"), rec("education", 0.6, 0.55, False, "none")]
     )
-    raw = rneeds._need_unmet(comparison)
+    raw = rneeds._comparison_table(comparison, "need_unmet")
     raw = raw.with_data(raw.data.assign(n_cube="", n_coord=""))
     res = Results("needs_analysis", "akmene")
     res.add(raw)
@@ -618,3 +618,37 @@ def test_need_capacity_hides_every_need_figure_the_need_table_hides(published, u
             assert cap[area]["suppressed"], area
         elif not cap[area]["suppressed"]:
             assert cap[area]["n"] == rec["n"], area
+
+
+# -- the row helpers of results.table (counted, derived, share_of) ---------------------------------
+def test_row_helpers_name_the_cell_a_figure_rests_on():
+    import math
+
+    from tsp_analysis.results.table import coord, counted, derived, share_of
+
+    cell = coord(sex="female")
+    assert counted(12, "population:jonava:2024", cell) == {
+        "estimate": 12,
+        "cube": "population:jonava:2024",
+        "coord": "sex=female",
+    }
+    # 3 of 12: a share of 0.25 on the base 12, resting on the count 3 of that cell
+    assert share_of(3, 12, "population:jonava:2024", cell) == {
+        "estimate": 0.25,
+        "n": 12,
+        "of_cube": "population:jonava:2024",
+        "of_coord": "sex=female",
+        "of_value": 3,
+    }
+    assert math.isnan(share_of(0, 0, "population:jonava:2024", cell)["estimate"])
+    # a rate per 100 residents rests on the count it is computed from
+    assert derived(2.5, 40, "population:all:2024", "municipality=jonava", 40)["of_value"] == 40
+
+
+def test_results_table_examples_run():
+    import doctest
+
+    from tsp_analysis.results import table
+
+    failures, attempted = doctest.testmod(table, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0 and failures == 0

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import reference
 from .codebook import load_codebook
-from .monitoring import TOTAL, _check_codes, municipality_order
+from .monitoring import TOTAL, _check_codes, municipality_order, status_counts
 from .tables import require
 
 #: The activity registers and the value set of their ``kind``.
@@ -60,8 +60,8 @@ def event_summary(events: pd.DataFrame, dataset: str) -> pd.DataFrame:
     ...                                       "held_standard", "held_experiential"]]
       municipality  planned  held  held_standard  held_experiential
     0       akmene        1     1              1                  0
-    1       jonava        2     1              0                  1
-    2        total        3     2              2                  1
+    1       jonava        2     1              1                  0
+    2        total        3     2              2                  0
     """
     require(events, ["municipality", "kind", "status"], dataset)
     cb = load_codebook()
@@ -69,25 +69,12 @@ def event_summary(events: pd.DataFrame, dataset: str) -> pd.DataFrame:
     kinds = cb.codes(KINDS[dataset])
     _check_codes(events, "status", statuses, dataset)
     _check_codes(events, "kind", kinds, dataset)
-    order = municipality_order(events["municipality"].dropna())
-    counts = pd.crosstab(events["municipality"], events["status"])
-    counts = counts.reindex(index=order, columns=statuses, fill_value=0)
+    out = status_counts(events, statuses)
     held = events[events["status"] == "held"]
     by_kind = pd.crosstab(held["municipality"], held["kind"]).reindex(
-        index=order, columns=kinds, fill_value=0
+        index=municipality_order(events["municipality"].dropna()), columns=kinds, fill_value=0
     )
-    counts.loc[TOTAL] = counts.sum()
     by_kind.loc[TOTAL] = by_kind.sum()
-    out = pd.DataFrame(
-        {
-            "municipality": counts.index.astype(str),
-            "planned": counts.sum(axis=1).to_numpy(),
-            "held": counts["held"].to_numpy(),
-            "cancelled": counts["cancelled"].to_numpy(),
-            "still_planned": counts["planned"].to_numpy(),
-        }
-    )
-    out["share_held"] = out["held"] / out["planned"].where(out["planned"] > 0)
     for kind in kinds:
         out[f"held_{kind}"] = by_kind[kind].to_numpy()
     return out

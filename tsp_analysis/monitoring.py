@@ -126,9 +126,41 @@ def consultation_summary(consultations: pd.DataFrame) -> pd.DataFrame:
     require(consultations, ["municipality", "status"], "consultations")
     statuses = load_codebook().codes("consultation_status")
     _check_codes(consultations, "status", statuses, "consultations")
-    counts = pd.crosstab(consultations["municipality"], consultations["status"])
-    counts = counts.reindex(columns=statuses, fill_value=0)
-    counts = counts.reindex(municipality_order(counts.index))
+    return status_counts(consultations, statuses)
+
+
+def status_counts(records: pd.DataFrame, statuses) -> pd.DataFrame:
+    """Rows planned, held, cancelled and still planned per municipality: the counts of
+    :func:`consultation_summary` and of :func:`tsp_analysis.activities.event_summary`.
+
+    Parameters
+    ----------
+    records : DataFrame
+        One row per event ever planned, with ``municipality`` and a ``status`` already checked
+        against ``statuses``.
+    statuses : sequence of str
+        The status codes of the register's value set (``held``, ``planned``, ``cancelled``).
+
+    Returns
+    -------
+    DataFrame
+        ``municipality`` (Annex 1 order, then ``total``), ``planned`` (every row), ``held``,
+        ``cancelled``, ``still_planned`` (status still ``planned``) and ``share_held`` = held /
+        planned (0–1; NaN when nothing was planned).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"municipality": ["kaunas", "akmene", "kaunas", "kaunas"],
+    ...                    "status": ["held", "cancelled", "planned", "held"]})
+    >>> status_counts(df, ["held", "planned", "cancelled"])
+      municipality  planned  held  cancelled  still_planned  share_held
+    0       akmene        1     0          1              0    0.000000
+    1       kaunas        3     2          0              1    0.666667
+    2        total        4     2          1              1    0.500000
+    """
+    order = municipality_order(records["municipality"].dropna())
+    counts = pd.crosstab(records["municipality"], records["status"])
+    counts = counts.reindex(index=order, columns=list(statuses), fill_value=0)
     counts.loc[TOTAL] = counts.sum()
     out = pd.DataFrame(
         {

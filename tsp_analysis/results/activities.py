@@ -37,8 +37,7 @@ import pandas as pd
 
 from .. import activities, monitoring, reference
 from ..ids import ALL
-from ..report.i18n import t
-from .table import Cube, Results, ResultTable, coord
+from .table import Cube, Results, ResultTable, caption, coord, measure_rows, text_table
 
 #: Measures of the event tables before the per-kind counts.
 EVENT_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
@@ -50,10 +49,6 @@ PARTICIPANT_TABLES = {
     "expert_engagements": ("expert_participants", "kind", "kind"),
 }
 TOTAL = monitoring.TOTAL
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in ("lt", "en")}
 
 
 def participants_cube_id(dataset: str) -> str:
@@ -85,30 +80,32 @@ def add_tables(res: Results, inputs) -> None:
 
 
 def _event_table(res: Results, events: pd.DataFrame, dataset: str) -> None:
-    summary = activities.event_summary(events, dataset)
+    event_table(res, EVENT_TABLES[dataset], activities.event_summary(events, dataset))
+
+
+def event_table(res: Results, table_id: str, summary: pd.DataFrame) -> None:
+    """Add an event table, municipality × measure (:data:`EVENT_MEASURES` and ``held_<kind>``),
+    from a summary of :func:`tsp_analysis.monitoring.status_counts`: the consultations of the
+    monitoring report and the activity registers' trainings and expert engagements."""
     measures = [*EVENT_MEASURES, *[c for c in summary.columns if c.startswith("held_")]]
-    rows = []
-    for rec in summary.to_dict("records"):
-        for m in measures:
-            share = m == "share_held"
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "measure": m,
-                    "kind": "share" if share else "count",
-                    "estimate": rec[m],
-                    "n": rec["planned"] if share else rec[m],
-                }
-            )
+    rows = measure_rows(summary, ["municipality"], measures, shares=["share_held"], base="planned")
+    _by_municipality(res, table_id, rows, "measure", "records", "text:monitoring.col")
+
+
+def _by_municipality(
+    res: Results, table_id: str, rows: list[dict], dim: str, subject: str, label: str
+) -> None:
+    """Add a count table municipality × ``dim`` (labelled by ``label``), captioned
+    ``monitoring.<table_id>.caption``: the event and participant tables."""
     res.add(
         ResultTable.make(
-            EVENT_TABLES[dataset],
+            table_id,
             pd.DataFrame(rows),
-            caption=_caption(f"monitoring.{EVENT_TABLES[dataset]}.caption"),
+            caption=caption(f"monitoring.{table_id}.caption"),
             kind="count",
-            dims=["municipality", "measure"],
-            subject="records",
-            labels={"municipality": "municipalities", "measure": "text:monitoring.col"},
+            dims=["municipality", dim],
+            subject=subject,
+            labels={"municipality": "municipalities", dim: label},
         )
     )
 
@@ -144,7 +141,7 @@ def _over_time(res: Results, inputs) -> None:
         ResultTable.make(
             "activities_over_time",
             frame,
-            caption=_caption("monitoring.activities.chart_title"),
+            caption=caption("monitoring.activities.chart_title"),
             kind="count",
             dims=["activity", "municipality", "period"],
             subject="records",
@@ -189,22 +186,8 @@ def _participant_table(res: Results, events: pd.DataFrame, dataset: str) -> None
         value = int(long.loc[long["category"] == category, "participants"].sum())
         add(TOTAL, category, value, coord(**{dim: category}))
     add(TOTAL, ALL, int(long["participants"].sum()), coord())
-    labels = (
-        {"category": "value_set:participant_institution"}
-        if by == "institution_type"
-        else {"category": f"value_set:{activities.KINDS[dataset]}"}
-    )
-    res.add(
-        ResultTable.make(
-            table_id,
-            pd.DataFrame(rows),
-            caption=_caption(f"monitoring.{table_id}.caption"),
-            kind="count",
-            dims=["municipality", "category"],
-            subject="participants",
-            labels={"municipality": "municipalities", **labels},
-        )
-    )
+    value_set = "participant_institution" if by == "institution_type" else activities.KINDS[dataset]
+    _by_municipality(res, table_id, rows, "category", "participants", f"value_set:{value_set}")
 
 
 def _indicator_table(res: Results, inputs) -> None:
@@ -235,7 +218,7 @@ def _indicator_table(res: Results, inputs) -> None:
         ResultTable.make(
             "activity_indicators",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.indicators.caption"),
+            caption=caption("monitoring.indicators.caption"),
             kind="count",
             dims=["indicator", "measure"],
             subject="records",
@@ -262,7 +245,7 @@ def _provider_training(res: Results, provider: pd.DataFrame) -> None:
         ResultTable.make(
             "provider_training",
             pd.DataFrame(rows, columns=["municipality", "estimate", "n"]),
-            caption=_caption("monitoring.provider_training.caption"),
+            caption=caption("monitoring.provider_training.caption"),
             kind="share",
             dims=["municipality"],
             subject="respondents",
@@ -300,33 +283,13 @@ def _documents(res: Results) -> None:
         .loc[monitoring.municipality_order(frame["municipality"])]
         .reset_index()
     )
-    res.add(
-        ResultTable.make(
-            "strategic_documents",
-            frame,
-            caption=_caption("monitoring.documents.caption"),
-            kind="text",
-            dims=["municipality"],
-            subject="records",
-            values=[c for c in frame.columns if c != "municipality"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    labels = {"municipality": "municipalities"}
+    key = "monitoring.documents.caption"
+    res.add(text_table("strategic_documents", frame, key, ["municipality"], labels))
     remarks = reference.table("document_remarks")
-    res.add(
-        ResultTable.make(
-            "document_remarks",
-            remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]].astype(
-                str
-            ),
-            caption=_caption("monitoring.remarks.caption"),
-            kind="text",
-            dims=["municipality", "remark"],
-            subject="records",
-            values=["topic", "text_lt", "text_en", "source"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    remarks = remarks[["municipality", "remark", "topic", "text_lt", "text_en", "source"]]
+    key, dims = "monitoring.remarks.caption", ["municipality", "remark"]
+    res.add(text_table("document_remarks", remarks.astype(str), key, dims, labels))
 
 
 def monitoring_period(inputs) -> tuple[str, str] | None:
@@ -339,4 +302,4 @@ def monitoring_period(inputs) -> tuple[str, str] | None:
     return tuple(d.strftime("%Y-%m-%d") for d in span)
 
 
-__all__ = ["add_tables", "monitoring_period", "participants_cube_id"]
+__all__ = ["add_tables", "event_table", "monitoring_period", "participants_cube_id"]

@@ -26,13 +26,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import monitoring, recommend
-from ..ids import ALL, LANGUAGES
-from ..report.i18n import t
+from ..ids import ALL
 from . import activities
-from .table import Results, ResultTable
+from .table import Results, ResultTable, caption, measure_rows, text_table
 
-#: Measures of the consultation table, in column order (``share_held`` is a share).
-CONSULTATION_MEASURES = ("planned", "held", "cancelled", "still_planned", "share_held")
 #: Measures of the completeness table (``score`` 0–100).
 COMPLETENESS_MEASURES = ("included", "partly", "not_included", "not_assessed", "score")
 #: Measures of the implementation table (the rates are shares of the assessed ones).
@@ -46,15 +43,12 @@ IMPLEMENTATION_MEASURES = (
     "completion_rate",
     "weighted_completion",
 )
-SHARES = ("share_held", "completion_rate", "weighted_completion")
+#: The implementation measures that are shares of the assessed recommendations.
+SHARES = ("completion_rate", "weighted_completion")
 #: A strategic-document status that has no completeness score (there is no document).
 NO_DOCUMENT = "no_separate_document"
 #: Shown for a recommendation an evaluation has not assessed.
 NOT_ASSESSED = "not_assessed"
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in LANGUAGES}
 
 
 def compute(inputs, params: dict, *, unit: str) -> Results:
@@ -66,29 +60,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     _evaluations_table(res)
     summary = monitoring.consultation_summary(consultations)
 
-    rows = []
-    for rec in summary.to_dict("records"):
-        for m in CONSULTATION_MEASURES:
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "measure": m,
-                    "kind": "share" if m in SHARES else "count",
-                    "estimate": rec[m],
-                    "n": rec["planned"] if m in SHARES else rec[m],
-                }
-            )
-    res.add(
-        ResultTable.make(
-            "consultations",
-            pd.DataFrame(rows),
-            caption=_caption("monitoring.consultations.caption"),
-            kind="count",
-            dims=["municipality", "measure"],
-            subject="records",
-            labels={"municipality": "municipalities", "measure": "text:monitoring.col"},
-        )
-    )
+    activities.event_table(res, "consultations", summary)
 
     over_time = monitoring.consultations_over_time(consultations)
     frame = pd.DataFrame(
@@ -105,7 +77,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "consultations_over_time",
             frame,
-            caption=_caption("monitoring.consultations.chart_title"),
+            caption=caption("monitoring.consultations.chart_title"),
             kind="count",
             dims=["municipality", "period"],
             subject="records",
@@ -126,18 +98,10 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
                     "level": "not_assessed" if pd.isna(level) else str(level),
                 }
             )
-    res.add(
-        ResultTable.make(
-            "strategic_matrix",
-            pd.DataFrame(rows, columns=["component", "municipality", "level"]),
-            caption=_caption("monitoring.strategic.caption"),
-            kind="text",
-            dims=["component", "municipality"],
-            subject="records",
-            values=["level"],
-            labels={"component": "strategic_components", "municipality": "municipalities"},
-        )
-    )
+    frame = pd.DataFrame(rows, columns=["component", "municipality", "level"])
+    labels = {"component": "strategic_components", "municipality": "municipalities"}
+    dims = ["component", "municipality"]
+    res.add(text_table("strategic_matrix", frame, "monitoring.strategic.caption", dims, labels))
 
     completeness = monitoring.strategic_completeness(assessment)
     components = len(matrix.index)
@@ -174,7 +138,7 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
         ResultTable.make(
             "strategic_completeness",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.strategic.completeness"),
+            caption=caption("monitoring.strategic.completeness"),
             kind="count",
             dims=["municipality", "measure"],
             subject="records",
@@ -185,24 +149,13 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     _status_table(res, assessment)
 
     implementation = monitoring.implementation_summary(inputs.recommendations.data)
-    rows = []
-    for rec in implementation.to_dict("records"):
-        for m in IMPLEMENTATION_MEASURES:
-            rows.append(
-                {
-                    "municipality": rec["municipality"],
-                    "evaluation": rec["evaluation"],
-                    "measure": m,
-                    "kind": "share" if m in SHARES else "count",
-                    "estimate": rec[m],
-                    "n": rec["assessed"] if m in SHARES else rec[m],
-                }
-            )
+    measures, keys = IMPLEMENTATION_MEASURES, ["municipality", "evaluation"]
+    rows = measure_rows(implementation, keys, measures, shares=SHARES, base="assessed")
     res.add(
         ResultTable.make(
             "implementation",
             pd.DataFrame(rows),
-            caption=_caption("monitoring.implementation.caption"),
+            caption=caption("monitoring.implementation.caption"),
             kind="count",
             dims=["municipality", "evaluation", "measure"],
             subject="records",
@@ -233,18 +186,8 @@ def _evaluations_table(res: Results) -> None:
             "source": periods["source"].fillna("").astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "evaluations",
-            frame,
-            caption=_caption("monitoring.period.caption"),
-            kind="text",
-            dims=["evaluation"],
-            subject="records",
-            values=["period_start", "period_end", "evaluated_on", "source"],
-            labels={"evaluation": "text:monitoring.eval"},
-        )
-    )
+    labels = {"evaluation": "text:monitoring.eval"}
+    res.add(text_table("evaluations", frame, "monitoring.period.caption", ["evaluation"], labels))
 
 
 def _status_table(res: Results, assessment: pd.DataFrame) -> None:
@@ -258,18 +201,9 @@ def _status_table(res: Results, assessment: pd.DataFrame) -> None:
             "adopted": status["adopted"].map({True: "true", False: "false"}).astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "strategic_status",
-            frame,
-            caption=_caption("monitoring.status.caption"),
-            kind="text",
-            dims=["municipality"],
-            subject="records",
-            values=["status", "adopted"],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    labels = {"municipality": "municipalities"}
+    key = "monitoring.status.caption"
+    res.add(text_table("strategic_status", frame, key, ["municipality"], labels))
 
 
 def rule_of(recommendation_id: str, municipality: str, rules: set[str]) -> str:
@@ -308,23 +242,6 @@ def _recommendations_table(res: Results, register: pd.DataFrame) -> None:
             "title_en": status["title_en"].fillna("").astype(str),
         }
     )
-    res.add(
-        ResultTable.make(
-            "recommendation_status",
-            frame,
-            caption=_caption("monitoring.recommendation_status.caption"),
-            kind="text",
-            dims=["municipality", "recommendation_id"],
-            subject="records",
-            values=[
-                "area",
-                "rule_id",
-                "status_interim",
-                "status_final",
-                "change",
-                "title_lt",
-                "title_en",
-            ],
-            labels={"municipality": "municipalities"},
-        )
-    )
+    key, dims = "monitoring.recommendation_status.caption", ["municipality", "recommendation_id"]
+    labels = {"municipality": "municipalities"}
+    res.add(text_table("recommendation_status", frame, key, dims, labels))

@@ -51,8 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
-from ..ids import ALL, LANGUAGES, TOTAL
-from ..report.i18n import t
+from ..ids import ALL, TOTAL
 from . import cubes
 from .cubes import (
     NO_LIBRARY_SUPPRESSION,
@@ -65,14 +64,20 @@ from .cubes import (
     respondents_cube,
     respondents_cube_id,
 )
-from .table import Cube, Results, ResultTable, coord
+from .table import (
+    Cube,
+    Results,
+    ResultTable,
+    caption,
+    coord,
+    counted,
+    derived,
+    share_of,
+    text_table,
+)
 
 MISSING = cubes.MISSING
 ADULTS = cubes.adults()
-
-
-def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 # -- shared work -------------------------------------------------------------------------------
@@ -191,8 +196,8 @@ def compute(inputs, params: dict, *, unit: str) -> Results:
     res.info["weighting"] = _weighting_info(rake)
 
     # -- needs, scores, providers ----------------------------------------------------------------
-    res.add(_need_unmet(comparison, unit))
-    res.add(_criterion_scores(comparison, unit))
+    for table_id in COMPARISON_TABLES:
+        res.add(_comparison_table(comparison, table_id))
     res.info["comparisons"] = _families(comparison)
     res.info["alpha"] = _alpha()
     need_m = scores.need_unmet(mine, min_base=min_base)
@@ -287,67 +292,28 @@ def _context_compare(
         c = cells[m]
         tsp = int(rec["tsp"])
         base = {"municipality": m, "role": rec["role"], "citizenship": ""}
-        rows.append(
-            {
-                **base,
-                "measure": "tsp",
-                "kind": "count",
-                "estimate": tsp,
-                "cube": all_cube,
-                "coord": all_coord(m),
-            }
-        )
+        count = counted(tsp, all_cube, all_coord(m))
+        rows.append({**base, "measure": "tsp", "kind": "count", **count})
         rows.append(
             {**base, "measure": "residents", "kind": "count", "estimate": int(rec["residents"])}
         )
         # per 100 residents rests on the TŠP count: published with it, it also publishes the
         # total of the unit's own cube to the audit
-        rows.append(
-            {
-                **base,
-                "measure": "per_100",
-                "kind": "number",
-                "estimate": rec["share_pct"],
-                "n": tsp,
-                "of_cube": c.cube.id,
-                "of_coord": coord(),
-                "of_value": tsp,
-            }
-        )
-        female = c.count(sex="female")
-        rows.append(
-            {
-                **base,
-                "measure": "female",
-                "kind": "share",
-                "estimate": female / tsp if tsp else np.nan,
-                "n": tsp,
-                "of_cube": c.cube.id,
-                "of_coord": coord(sex="female"),
-                "of_value": female,
-            }
-        )
+        per_100 = derived(rec["share_pct"], tsp, c.cube.id, coord(), tsp)
+        rows.append({**base, "measure": "per_100", "kind": "number", **per_100})
+        female = share_of(c.count(sex="female"), tsp, c.cube.id, coord(sex="female"))
+        rows.append({**base, "measure": "female", "kind": "share", **female})
         top = rec.get("top_citizenship")
         if isinstance(top, str) and top and top != "<NA>":
             code = top if top in c.citizenships else OTHER
-            count = c.count(citizenship=code)
-            rows.append(
-                {
-                    **base,
-                    "measure": "top_citizenship",
-                    "citizenship": code,
-                    "kind": "share",
-                    "estimate": count / tsp if tsp else np.nan,
-                    "n": tsp,
-                    "of_cube": c.cube.id,
-                    "of_coord": c.cell(citizenship=code),
-                    "of_value": count,
-                }
-            )
+            cell = c.cell(citizenship=code)
+            share = share_of(c.count(citizenship=code), tsp, c.cube.id, cell)
+            top_row = {"measure": "top_citizenship", "citizenship": code, "kind": "share"}
+            rows.append({**base, **top_row, **share})
     return ResultTable.make(
         "context_compare",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.compare_caption", year=year),
+        caption=caption("needs.context.compare_caption", year=year),
         kind="count",
         dims=("municipality", "measure", "citizenship"),
         values=(),
@@ -364,21 +330,12 @@ def _context_trend(totals: pd.DataFrame) -> ResultTable:
     rows = []
     for rec in totals.to_dict("records"):
         m, y, tsp = rec["municipality"], int(rec["year"]), rec["tsp"]
-        rows.append(
-            {
-                "municipality": m,
-                "year": str(y),
-                "estimate": rec["share_pct"],
-                "n": tsp,
-                "of_cube": population_cube_id(ALL, y),
-                "of_coord": all_coord(m),
-                "of_value": tsp,
-            }
-        )
+        per_100 = derived(rec["share_pct"], tsp, population_cube_id(ALL, y), all_coord(m), tsp)
+        rows.append({"municipality": m, "year": str(y), **per_100})
     return ResultTable.make(
         "context_trend",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.trend_title"),
+        caption=caption("needs.context.trend_title"),
         kind="number",
         dims=("municipality", "year"),
         subject="population",
@@ -391,33 +348,14 @@ def _context_trend_unit(trend: pd.DataFrame, unit: str) -> ResultTable:
     for rec in trend.to_dict("records"):
         y, tsp = int(rec["year"]), int(rec["tsp"])
         cube, cell = population_cube_id(ALL, y), all_coord(unit)
-        rows.append(
-            {
-                "year": str(y),
-                "measure": "tsp",
-                "kind": "count",
-                "estimate": tsp,
-                "cube": cube,
-                "coord": cell,
-            }
-        )
+        rows.append({"year": str(y), "measure": "tsp", "kind": "count", **counted(tsp, cube, cell)})
         for measure, col in (("per_100", "share_pct"), ("change", "change_pct")):
-            rows.append(
-                {
-                    "year": str(y),
-                    "measure": measure,
-                    "kind": "number",
-                    "estimate": rec[col],
-                    "n": tsp,
-                    "of_cube": cube,
-                    "of_coord": cell,
-                    "of_value": tsp,
-                }
-            )
+            figure = derived(rec[col], tsp, cube, cell, tsp)
+            rows.append({"year": str(y), "measure": measure, "kind": "number", **figure})
     return ResultTable.make(
         "context_trend_unit",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.trend_caption"),
+        caption=caption("needs.context.trend_caption"),
         kind="number",
         dims=("year", "measure"),
         subject="population",
@@ -431,27 +369,27 @@ def _context_residence(units: pd.DataFrame, cells: Mapping[str, PopulationCells]
     for m in units["municipality"]:
         c = cells[m]
         for b in bases:
-            count = c.count(residence_basis=b)
-            rows.append(
-                {
-                    "municipality": m,
-                    "residence_basis": b,
-                    "estimate": count / c.total if c.total else np.nan,
-                    "n": c.total,
-                    "of_cube": c.cube.id,
-                    "of_coord": coord(residence_basis=b),
-                    "of_value": count,
-                }
-            )
+            cell = coord(residence_basis=b)
+            share = share_of(c.count(residence_basis=b), c.total, c.cube.id, cell)
+            rows.append({"municipality": m, "residence_basis": b, **share})
     return ResultTable.make(
         "context_residence",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.residence_title", year=year),
+        caption=caption("needs.context.residence_title", year=year),
         kind="share",
         dims=("municipality", "residence_basis"),
         subject="population",
         labels={"municipality": "municipalities", "residence_basis": "residence_bases"},
     )
+
+
+def _count_and_share(key: dict, c: PopulationCells, cell: str, count: int) -> list[dict]:
+    """Two rows of a cell of the unit's population cube: its count, and its share of the
+    unit's TŠP (resting on the count)."""
+    return [
+        {**key, "measure": "count", "kind": "count", **counted(count, c.cube.id, cell)},
+        {**key, "measure": "share", "kind": "share", **share_of(count, c.total, c.cube.id, cell)},
+    ]
 
 
 def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTable:
@@ -460,33 +398,11 @@ def _context_citizenship(c: PopulationCells, unit: str, year: int) -> ResultTabl
         count = c.count(citizenship=code)
         if code == OTHER and count == 0:
             continue
-        cell = c.cell(citizenship=code)
-        rows.append(
-            {
-                "citizenship": code,
-                "measure": "count",
-                "kind": "count",
-                "estimate": count,
-                "cube": c.cube.id,
-                "coord": cell,
-            }
-        )
-        rows.append(
-            {
-                "citizenship": code,
-                "measure": "share",
-                "kind": "share",
-                "estimate": count / c.total if c.total else np.nan,
-                "n": c.total,
-                "of_cube": c.cube.id,
-                "of_coord": cell,
-                "of_value": count,
-            }
-        )
+        rows.extend(_count_and_share({"citizenship": code}, c, c.cell(citizenship=code), count))
     return ResultTable.make(
         "context_citizenship",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.citizenship_caption", year=year),
+        caption=caption("needs.context.citizenship_caption", year=year),
         kind="count",
         dims=("citizenship", "measure"),
         subject="population",
@@ -500,46 +416,14 @@ def _context_sex_age(c: PopulationCells, year: int) -> ResultTable:
         for age in c.cube.dims["age_group"]:
             count = c.count(sex=sex, age_group=age)
             cell = coord(sex=sex, age_group=age)
-            rows.append(
-                {
-                    "sex": sex,
-                    "age_group": age,
-                    "measure": "count",
-                    "kind": "count",
-                    "estimate": count,
-                    "cube": c.cube.id,
-                    "coord": cell,
-                }
-            )
-            rows.append(
-                {
-                    "sex": sex,
-                    "age_group": age,
-                    "measure": "share",
-                    "kind": "share",
-                    "estimate": count / c.total if c.total else np.nan,
-                    "n": c.total,
-                    "of_cube": c.cube.id,
-                    "of_coord": cell,
-                    "of_value": count,
-                }
-            )
+            rows.extend(_count_and_share({"sex": sex, "age_group": age}, c, cell, count))
     # The total, published in the comparison table too, ties the cube to what readers know.
-    rows.append(
-        {
-            "sex": TOTAL,
-            "age_group": TOTAL,
-            "measure": "count",
-            "kind": "count",
-            "estimate": c.total,
-            "cube": c.cube.id,
-            "coord": coord(),
-        }
-    )
+    total = {"sex": TOTAL, "age_group": TOTAL, "measure": "count", "kind": "count"}
+    rows.append({**total, **counted(c.total, c.cube.id, coord())})
     return ResultTable.make(
         "context_sex_age",
         pd.DataFrame(rows),
-        caption=_caption("needs.context.sex_age_caption", year=year),
+        caption=caption("needs.context.sex_age_caption", year=year),
         kind="count",
         dims=("sex", "age_group", "measure"),
         subject="population",
@@ -583,7 +467,7 @@ def _sample_weighting(rake, unit: str) -> ResultTable:
     return ResultTable.make(
         "sample_weighting",
         pd.DataFrame(rows),
-        caption=_caption("needs.sample.weights_caption"),
+        caption=caption("needs.sample.weights_caption"),
         kind="number",
         dims=("figure",),
         subject="respondents",
@@ -656,28 +540,18 @@ def _sample_profile(
             cell = coord(**{margin: _members(cube, margin, members[cat], members)})
             count = int(rec["sample_n"]) if not pd.isna(rec["sample_n"]) else 0
             rows.append(
-                {
-                    **base,
-                    "measure": "respondents",
-                    "kind": "count",
-                    "estimate": count,
-                    "cube": cube.id,
-                    "coord": cell,
-                }
+                {**base, "measure": "respondents", "kind": "count", **counted(count, cube.id, cell)}
             )
             for measure in ("sample_share", "weighted_share"):
                 if measure not in rec:
                     continue
+                share = derived(rec[measure], answered, cube.id, cell, count)
                 rows.append(
                     {
                         **base,
                         "measure": measure,
                         "kind": "share",
-                        "estimate": rec[measure],
-                        "n": answered,
-                        "of_cube": cube.id,
-                        "of_coord": cell,
-                        "of_value": count,
+                        **share,
                         "n_cube": cube.id,
                         "n_coord": answered_cell,
                     }
@@ -687,28 +561,29 @@ def _sample_profile(
             pop_where = (
                 {margin: cat} if margin == "age_group" else {margin: cat, "age_group": ADULTS}
             )
-            share = {
-                **base,
-                "measure": "population_share",
-                "kind": "share",
-                "estimate": rec["population_share"],
-                "n": round(adults),
-                "of_cube": pop.cube.id,
-                "of_coord": coord(
-                    **{
-                        k: _members(pop.cube, k, members[v] if k == margin else v, members)
-                        for k, v in pop_where.items()
-                    }
-                ),
-                "of_value": rec["population"],
-                "n_cube": pop.cube.id,
-                "n_coord": coord(age_group=ADULTS),
-            }
-            rows.append(share)
+            pop_cell = coord(
+                **{
+                    k: _members(pop.cube, k, members[v] if k == margin else v, members)
+                    for k, v in pop_where.items()
+                }
+            )
+            share = derived(
+                rec["population_share"], round(adults), pop.cube.id, pop_cell, rec["population"]
+            )
+            rows.append(
+                {
+                    **base,
+                    "measure": "population_share",
+                    "kind": "share",
+                    **share,
+                    "n_cube": pop.cube.id,
+                    "n_coord": coord(age_group=ADULTS),
+                }
+            )
     return ResultTable.make(
         "sample_profile",
         pd.DataFrame(rows),
-        caption=_caption("needs.sample.profile_caption", year=year),
+        caption=caption("needs.sample.profile_caption", year=year),
         kind="share",
         dims=("margin", "category", "measure"),
         subject="respondents",
@@ -838,31 +713,36 @@ def _families(comparison: pd.DataFrame) -> dict[str, dict[str, object]]:
     return out
 
 
-def _need_unmet(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
-    part = comparison[comparison["measure"].isin(["need", "unmet"])]
-    frame = pd.DataFrame(_comparison_rows(part, ("area", "measure"), "share"))
-    return ResultTable.make(
-        "need_unmet",
-        _withheld(frame),
-        caption=_caption("needs.needs.caption"),
-        kind="share",
-        dims=("area", "measure", "group"),
-        values=COMPARISON_VALUES,
-        labels={"area": "areas", "measure": "text:needs.needs.col"},
-    )
+#: The tables of the comparisons with the other municipalities: id → (measures of
+#: :func:`tsp_analysis.compare.compare_to_rest`, the dimension beside ``area``, kind, caption
+#: key, label of that dimension).
+COMPARISON_TABLES = {
+    "need_unmet": (
+        ("need", "unmet"),
+        "measure",
+        "share",
+        "needs.needs.caption",
+        "text:needs.needs.col",
+    ),
+    "criterion_scores": (("score",), "criterion", "score", "needs.scores.caption", "criteria"),
+}
 
 
-def _criterion_scores(comparison: pd.DataFrame, unit: str = "") -> ResultTable:
-    part = comparison[comparison["measure"] == "score"]
-    frame = pd.DataFrame(_comparison_rows(part, ("area", "criterion"), "score"))
+def _comparison_table(comparison: pd.DataFrame, table_id: str) -> ResultTable:
+    """``need_unmet`` (need and unmet need per area) or ``criterion_scores`` (area ×
+    criterion): the municipality, the other municipalities and the difference
+    (:data:`COMPARISON_TABLES`)."""
+    measures, dim, kind, key, label = COMPARISON_TABLES[table_id]
+    part = comparison[comparison["measure"].isin(measures)]
+    frame = pd.DataFrame(_comparison_rows(part, ("area", dim), kind))
     return ResultTable.make(
-        "criterion_scores",
+        table_id,
         _withheld(frame),
-        caption=_caption("needs.scores.caption"),
-        kind="score",
-        dims=("area", "criterion", "group"),
+        caption=caption(key),
+        kind=kind,
+        dims=("area", dim, "group"),
         values=COMPARISON_VALUES,
-        labels={"area": "areas", "criterion": "criteria"},
+        labels={"area": "areas", dim: label},
     )
 
 
@@ -874,7 +754,7 @@ def _provider_scores(provider: pd.DataFrame) -> ResultTable:
     return ResultTable.make(
         "provider_scores",
         _withheld(frame),
-        caption=_caption("needs.provider.caption"),
+        caption=caption("needs.provider.caption"),
         kind="score",
         dims=("area", "measure"),
         values=("n_interval",),
@@ -924,7 +804,7 @@ def _provider_types(overall: pd.DataFrame, providers: pd.DataFrame, unit: str) -
     return ResultTable.make(
         "provider_types",
         frame,
-        caption=_caption("needs.provider_types.caption"),
+        caption=caption("needs.provider_types.caption"),
         kind="score",
         dims=("org_type", "measure"),
         subject="respondents",
@@ -983,7 +863,7 @@ def _need_capacity(gap: pd.DataFrame, unit: str) -> ResultTable:
     return ResultTable.make(
         "need_capacity",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.provider.chart_title"),
+        caption=caption("needs.provider.chart_title"),
         kind="score",
         dims=("area", "measure"),
         labels={"area": "areas", "measure": "text:needs.provider.measure"},
@@ -1023,7 +903,7 @@ def _drivers(model) -> ResultTable:
     return ResultTable.make(
         "drivers",
         frame,
-        caption=_caption("needs.drivers.caption"),
+        caption=caption("needs.drivers.caption"),
         kind="ratio",
         dims=tuple(cols),
         values=("p_value",),
@@ -1087,7 +967,7 @@ def _drivers_sample(
     table = ResultTable.make(
         "drivers_sample",
         frame,
-        caption=_caption("needs.drivers.sample_caption"),
+        caption=caption("needs.drivers.sample_caption"),
         kind="count",
         dims=("figure",),
         labels={"figure": "text:needs.drivers.figure"},
@@ -1115,7 +995,7 @@ def _model_checks(model) -> ResultTable:
     return ResultTable.make(
         "model_checks",
         frame,
-        caption=_caption("needs.model.checks_caption"),
+        caption=caption("needs.model.checks_caption"),
         kind="number",
         dims=("term",),
         values=("df", "p_value"),
@@ -1154,7 +1034,7 @@ def _information(info: pd.DataFrame) -> ResultTable:
     return ResultTable.make(
         "information",
         _withheld(frame),
-        caption=_caption("needs.information.chart_title"),
+        caption=caption("needs.information.chart_title"),
         kind="share",
         dims=("group", "category"),
         labels={},
@@ -1276,7 +1156,7 @@ def _priorities(
     return ResultTable.make(
         "priorities",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.priorities.caption"),
+        caption=caption("needs.priorities.caption"),
         kind="index",
         dims=("area", "component"),
         values=("status",),
@@ -1304,7 +1184,7 @@ def _priority_stability(prio: pd.DataFrame, stability: pd.DataFrame) -> ResultTa
     return ResultTable.make(
         "priority_stability",
         _withheld(pd.DataFrame(rows)),
-        caption=_caption("needs.priorities.stability_title"),
+        caption=caption("needs.priorities.stability_title"),
         kind="rank",
         dims=("area",),
         values=("rank_min", "rank_max", "status"),
@@ -1321,6 +1201,8 @@ INDEX_RANGES = (
     "rank_min_sampling",
     "rank_max_sampling",
 )
+#: Published columns of the service index besides the core ones (the overview copies them).
+INDEX_VALUES = ("status", "rank", *INDEX_RANGES, "n_indicators")
 
 
 def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable:
@@ -1346,10 +1228,10 @@ def _service_index(index: pd.DataFrame, bases: Mapping[str, int]) -> ResultTable
     return ResultTable.make(
         "service_index",
         pd.DataFrame(rows),
-        caption=_caption("needs.index.caption"),
+        caption=caption("needs.index.caption"),
         kind="index",
         dims=("municipality",),
-        values=("status", "rank", *INDEX_RANGES, "n_indicators"),
+        values=INDEX_VALUES,
         labels={"municipality": "municipalities"},
     )
 
@@ -1445,6 +1327,20 @@ def _value(frame: pd.DataFrame, **where: str) -> tuple[float, float]:
     return (np.nan if pd.isna(est) else float(est)), _num(rec["n"])
 
 
+def _as_input(published: pd.DataFrame, **keys: str) -> pd.DataFrame:
+    """Published rows as the statistics library's input: the ``keys`` columns (new name → the
+    published column) as text, ``estimate`` and ``n`` as floats, ``suppressed`` where the
+    publication hides the figure or there is none."""
+    return pd.DataFrame(
+        {
+            **{name: published[col].astype(str) for name, col in keys.items()},
+            "estimate": pd.to_numeric(published["estimate"]).astype(float),
+            "n": pd.to_numeric(published["n"]).astype(float),
+            "suppressed": published["suppressed"].astype(bool) | published["estimate"].isna(),
+        }
+    )
+
+
 def _advice(published: Mapping[str, pd.DataFrame], unit: str) -> tuple[pd.DataFrame, list[str]]:
     """Every rule that fires on the published figures (:func:`tsp_analysis.recommend.recommend`
     given the published priorities, criterion scores and information shares, hidden ones
@@ -1463,26 +1359,10 @@ def _advice(published: Mapping[str, pd.DataFrame], unit: str) -> tuple[pd.DataFr
         rows.append(row)
     prio_pub = pd.DataFrame(rows)
     crit = published["criterion_scores"]
-    crit = crit[crit["group"] == "unit"]
-    crit_pub = pd.DataFrame(
-        {
-            "area": crit["area"].astype(str),
-            "criterion": crit["criterion"].astype(str),
-            "estimate": pd.to_numeric(crit["estimate"]).astype(float),
-            "n": pd.to_numeric(crit["n"]).astype(float),
-            "suppressed": crit["suppressed"].astype(bool) | crit["estimate"].isna(),
-        }
-    )
+    crit_pub = _as_input(crit[crit["group"] == "unit"], area="area", criterion="criterion")
     info = published["information"]
-    info = info[info["group"].isin(["channel", "language"])]
-    info_pub = pd.DataFrame(
-        {
-            "kind": info["group"].astype(str),
-            "category": info["category"].astype(str),
-            "estimate": pd.to_numeric(info["estimate"]).astype(float),
-            "n": pd.to_numeric(info["n"]).astype(float),
-            "suppressed": info["suppressed"].astype(bool) | info["estimate"].isna(),
-        }
+    info_pub = _as_input(
+        info[info["group"].isin(["channel", "language"])], kind="group", category="category"
     )
     advice = recommend.recommend(
         prio_pub, "en", criterion_scores=crit_pub, information=info_pub, municipality=unit
@@ -1541,15 +1421,8 @@ def _recommendations(
         "metrics",
         "languages",
     )
-    return ResultTable.make(
-        "recommendations",
-        frame,
-        caption=_caption("needs.recommendations.caption"),
-        kind="text",
-        dims=dims,
-        subject="records",
-        labels={"area": "areas"},
-    )
+    labels = {"area": "areas"}
+    return text_table("recommendations", frame, "needs.recommendations.caption", dims, labels)
 
 
 def _recommendation_count(fired: int, shown: int) -> ResultTable:
@@ -1557,7 +1430,7 @@ def _recommendation_count(fired: int, shown: int) -> ResultTable:
     return ResultTable.make(
         "recommendation_count",
         frame,
-        caption=_caption("needs.recommendations.count_caption"),
+        caption=caption("needs.recommendations.count_caption"),
         kind="count",
         dims=("figure",),
         subject="records",

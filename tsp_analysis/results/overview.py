@@ -43,23 +43,20 @@ Tables, in report order (ids name the CSV files and workbook sheets):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from .. import reference
-from ..report.i18n import t
-from .table import CORE, INTERNAL, INTERNAL_VALUE, Results, ResultTable
+from .needs import INDEX_VALUES
+from .table import CORE, INTERNAL, INTERNAL_VALUE, Results, ResultTable, caption
 
 #: The report kinds the overview reads.
 SOURCES = ("needs_analysis", "monitoring")
 #: Implementation measures shown side by side per evaluation.
 IMPLEMENTATION_MEASURES = ("assessed", "implemented", "completion_rate", "weighted_completion")
-
-
-def _caption(key: str) -> dict[str, str]:
-    return {lang: t(key, lang) for lang in ("lt", "en")}
 
 
 def municipalities(inputs) -> list[str]:
@@ -118,11 +115,13 @@ def carry(
     return row
 
 
-def _rows(table: ResultTable, **where: str) -> list[dict[str, Any]]:
+def _rows(table: ResultTable, **where: str | tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a checked table whose column ``k`` is ``v`` (one of ``v``, a tuple), in
+    table order."""
     data = table.require_checked().data
     mask = pd.Series(True, index=data.index)
     for k, v in where.items():
-        mask &= data[k] == v
+        mask &= data[k].isin(v) if isinstance(v, tuple) else data[k] == v
     return data[mask].to_dict("records")
 
 
@@ -143,16 +142,19 @@ def compute(srcs: Mapping[str, Results], params: dict) -> Results:
         for cube in src.cubes.values():
             res.add_cube(cube)
     monitoring = srcs["monitoring-all"]
-    res.add(_need_unmet(needs))
-    res.add(_area_scores(needs))
-    res.add(_criterion_scores(needs))
-    diffs = res.add(_score_differences(needs))
-    res.add(_need_capacity(needs))
+    for table_id in (
+        "need_unmet",
+        "area_scores",
+        "criterion_scores",
+        "score_differences",
+        "need_capacity",
+    ):
+        res.add(_copied(needs, table_id))
     res.add(_service_index(needs))
-    res.add(_priority_ranks(needs))
-    res.add(_learning(diffs))
-    res.add(_strategic(monitoring))
-    res.add(_implementation(monitoring))
+    res.add(_copied(needs, "priority_ranks"))
+    res.add(_learning(res["score_differences"]))
+    for table_id in ("strategic", "implementation"):
+        res.add(_copied([("", monitoring)], table_id))
     first = needs[0][1] if needs else monitoring
     res.info.update(
         synthetic=any(bool(r.info.get("synthetic")) for r in srcs.values()),
@@ -176,105 +178,21 @@ def _make(
     if frame.empty:
         frame = pd.DataFrame(columns=[*dims, "estimate", *options.get("values", ())])
     return ResultTable.make(
-        id, frame, caption=_caption(f"overview.{id}.caption"), kind=kind, dims=dims, **options
+        id, frame, caption=caption(f"overview.{id}.caption"), kind=kind, dims=dims, **options
     )
 
 
-def _need_unmet(needs: list[tuple[str, Results]]) -> ResultTable:
-    rows = []
-    for m, src in needs:
-        tab = src["need_unmet"]
-        for rec in _rows(tab, group="unit"):
-            rows.append(
-                carry(
-                    tab,
-                    rec,
-                    keep=("n_interval",),
-                    area=rec["area"],
-                    municipality=m,
-                    measure=rec["measure"],
-                )
-            )
-    return _make(
-        "need_unmet",
-        rows,
-        kind="share",
-        dims=("area", "municipality", "measure"),
-        values=("n_interval",),
-        labels={
-            "area": "areas",
-            "municipality": "municipalities",
-            "measure": "text:needs.needs.col",
-        },
-    )
-
-
-def _area_scores(needs: list[tuple[str, Results]]) -> ResultTable:
-    rows = []
-    for m, src in needs:
-        tab = src["priorities"]
-        for rec in _rows(tab, component="score"):
-            rows.append(carry(tab, rec, municipality=m, area=rec["area"]))
-    return _make(
-        "area_scores",
-        rows,
-        kind="score",
-        dims=("municipality", "area"),
-        labels={"area": "areas", "municipality": "municipalities"},
-    )
-
-
-def _criterion_scores(needs: list[tuple[str, Results]]) -> ResultTable:
-    rows = []
-    for m, src in needs:
-        tab = src["criterion_scores"]
-        for rec in _rows(tab, group="unit"):
-            rows.append(
-                carry(
-                    tab,
-                    rec,
-                    keep=("n_interval",),
-                    municipality=m,
-                    area=rec["area"],
-                    criterion=rec["criterion"],
-                )
-            )
-    return _make(
-        "criterion_scores",
-        rows,
-        kind="score",
-        dims=("municipality", "area", "criterion"),
-        values=("n_interval",),
-        labels={"area": "areas", "municipality": "municipalities", "criterion": "criteria"},
-    )
-
-
+#: Labels of the overview's dimensions (a table's ``measure`` has its own: :data:`COPIED`).
+DIM_LABELS = {
+    "area": "areas",
+    "municipality": "municipalities",
+    "criterion": "criteria",
+    "evaluation": "text:monitoring.eval",
+}
+#: Value columns the copied tables carry besides the figure.
 COMPARISON = ("p_adjusted", "significant", "direction", "family")
-
-
-def _score_differences(needs: list[tuple[str, Results]]) -> ResultTable:
-    rows = []
-    for m, src in needs:
-        tab = src["criterion_scores"]
-        for rec in _rows(tab, group="difference"):
-            rows.append(
-                carry(
-                    tab,
-                    rec,
-                    keep=COMPARISON,
-                    municipality=m,
-                    area=rec["area"],
-                    criterion=rec["criterion"],
-                )
-            )
-    return _make(
-        "score_differences",
-        rows,
-        kind="number",
-        dims=("municipality", "area", "criterion"),
-        values=COMPARISON,
-        labels={"area": "areas", "municipality": "municipalities", "criterion": "criteria"},
-    )
+RANK_VALUES = ("rank_min", "rank_max", "status")
+CRITERION_DIMS = ("municipality", "area", "criterion")
 
 
 #: The figures of ``need_capacity`` that other tables of the same report also publish: a
@@ -290,44 +208,115 @@ SAME_FIGURE = {
 }
 
 
-def _need_capacity(needs: list[tuple[str, Results]]) -> ResultTable:
+def _hidden_elsewhere(row: dict[str, Any], src: Results) -> None:
+    """Hide a copied ``need_capacity`` figure that another table of the same needs analysis
+    hides (:data:`SAME_FIGURE`), with that table's reason."""
+    if row["suppressed"]:
+        return
+    for other, where in SAME_FIGURE.get(row["measure"], ()):
+        hit = _rows(src[other], area=row["area"], **where)
+        if hit and bool(hit[0]["suppressed"]):
+            row["suppressed"], row["reason"] = True, hit[0]["reason"]
+            return
+
+
+@dataclass(frozen=True)
+class Copy:
+    """An overview table copied row by row from every municipality's needs analysis (or from
+    the monitoring report): the source table and which of its rows (``where``: a column's code,
+    or a tuple of codes), the overview table's kind and dimensions (``municipality`` is the
+    source needs analysis's unit, the others the source row's own), the value columns carried
+    with each figure, the label of its ``measure`` dimension, if any, what the rows are about,
+    and a last step each copied row goes through (given the row and its source report)."""
+
+    source: str
+    where: Mapping[str, str]
+    kind: str
+    dims: tuple[str, ...]
+    keep: tuple[str, ...] = ()
+    measure: str = ""
+    subject: str = "respondents"
+    adjust: Callable[[dict[str, Any], Results], None] | None = None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The reference tables (or texts) that label the table's dimensions."""
+        labels = {d: label for d, label in DIM_LABELS.items() if d in self.dims}
+        return {**labels, "measure": self.measure} if self.measure else labels
+
+
+#: The tables :func:`_copied` builds, by id.
+COPIED = {
+    "need_unmet": Copy(
+        "need_unmet",
+        {"group": "unit"},
+        "share",
+        ("area", "municipality", "measure"),
+        keep=("n_interval",),
+        measure="text:needs.needs.col",
+    ),
+    "area_scores": Copy("priorities", {"component": "score"}, "score", ("municipality", "area")),
+    "criterion_scores": Copy(
+        "criterion_scores", {"group": "unit"}, "score", CRITERION_DIMS, keep=("n_interval",)
+    ),
+    "score_differences": Copy(
+        "criterion_scores", {"group": "difference"}, "number", CRITERION_DIMS, keep=COMPARISON
+    ),
+    "need_capacity": Copy(
+        "need_capacity",
+        {},
+        "score",
+        ("municipality", "area", "measure"),
+        measure="text:needs.provider.measure",
+        adjust=_hidden_elsewhere,
+    ),
+    "priority_ranks": Copy(
+        "priority_stability", {}, "rank", ("municipality", "area"), keep=RANK_VALUES
+    ),
+    # from the monitoring report: its rows name their municipality
+    "strategic": Copy(
+        "strategic_completeness",
+        {"measure": "score"},
+        "score",
+        ("municipality",),
+        keep=("status",),
+        subject="records",
+    ),
+    "implementation": Copy(
+        "implementation",
+        {"measure": IMPLEMENTATION_MEASURES},
+        "count",
+        ("municipality", "evaluation", "measure"),
+        measure="text:monitoring.col",
+        subject="records",
+    ),
+}
+
+
+def _copied(srcs: list[tuple[str, Results]], table_id: str) -> ResultTable:
+    """The overview table ``table_id`` (:data:`COPIED`): the chosen rows of its source table in
+    every source report, each :func:`carry` -ed with its dimensions: the municipality of a
+    needs analysis (``srcs``: (municipality, results) pairs, as :func:`_needs` gives them),
+    else the row's own (the monitoring report, ``("", results)``)."""
+    spec = COPIED[table_id]
     rows = []
-    for m, src in needs:
-        tab = src["need_capacity"]
-        for rec in tab.records():
-            row = carry(tab, rec, municipality=m, area=rec["area"], measure=rec["measure"])
-            if not row["suppressed"]:
-                for other, where in SAME_FIGURE.get(rec["measure"], ()):
-                    hit = _rows(src[other], area=rec["area"], **where)
-                    if hit and bool(hit[0]["suppressed"]):
-                        row["suppressed"], row["reason"] = True, hit[0]["reason"]
-                        break
+    for m, src in srcs:
+        tab = src[spec.source]
+        for rec in _rows(tab, **spec.where):
+            dims = {d: m if d == "municipality" and m else rec[d] for d in spec.dims}
+            row = carry(tab, rec, keep=spec.keep, **dims)
+            if spec.adjust is not None:
+                spec.adjust(row, src)
             rows.append(row)
     return _make(
-        "need_capacity",
+        table_id,
         rows,
-        kind="score",
-        dims=("municipality", "area", "measure"),
-        labels={
-            "area": "areas",
-            "municipality": "municipalities",
-            "measure": "text:needs.provider.measure",
-        },
+        kind=spec.kind,
+        dims=spec.dims,
+        subject=spec.subject,
+        values=spec.keep,
+        labels=spec.labels,
     )
-
-
-#: Published columns of the service index besides the core ones.
-INDEX_VALUES = (
-    "status",
-    "rank",
-    "rank_min",
-    "rank_max",
-    "rank_min_methods",
-    "rank_max_methods",
-    "rank_min_sampling",
-    "rank_max_sampling",
-    "n_indicators",
-)
 
 
 def _service_index(needs: list[tuple[str, Results]]) -> ResultTable:
@@ -355,30 +344,6 @@ def _service_index(needs: list[tuple[str, Results]]) -> ResultTable:
         dims=("municipality",),
         values=INDEX_VALUES,
         labels={"municipality": "municipalities"},
-    )
-
-
-def _priority_ranks(needs: list[tuple[str, Results]]) -> ResultTable:
-    rows = []
-    for m, src in needs:
-        tab = src["priority_stability"]
-        for rec in tab.records():
-            rows.append(
-                carry(
-                    tab,
-                    rec,
-                    keep=("rank_min", "rank_max", "status"),
-                    municipality=m,
-                    area=rec["area"],
-                )
-            )
-    return _make(
-        "priority_ranks",
-        rows,
-        kind="rank",
-        dims=("municipality", "area"),
-        values=("rank_min", "rank_max", "status"),
-        labels={"area": "areas", "municipality": "municipalities"},
     )
 
 
@@ -442,50 +407,6 @@ def _learning(diffs: ResultTable) -> ResultTable:
         dims=("area", "criterion", "municipality"),
         values=("role", "practice_id"),
         labels={"area": "areas", "municipality": "municipalities", "criterion": "criteria"},
-    )
-
-
-def _strategic(monitoring: Results) -> ResultTable:
-    tab = monitoring["strategic_completeness"]
-    rows = [
-        carry(tab, rec, keep=("status",), municipality=rec["municipality"])
-        for rec in _rows(tab, measure="score")
-    ]
-    return _make(
-        "strategic",
-        rows,
-        kind="score",
-        dims=("municipality",),
-        subject="records",
-        values=("status",),
-        labels={"municipality": "municipalities"},
-    )
-
-
-def _implementation(monitoring: Results) -> ResultTable:
-    tab = monitoring["implementation"]
-    rows = [
-        carry(
-            tab,
-            rec,
-            municipality=rec["municipality"],
-            evaluation=rec["evaluation"],
-            measure=rec["measure"],
-        )
-        for rec in tab.records()
-        if rec["measure"] in IMPLEMENTATION_MEASURES
-    ]
-    return _make(
-        "implementation",
-        rows,
-        kind="count",
-        dims=("municipality", "evaluation", "measure"),
-        subject="records",
-        labels={
-            "municipality": "municipalities",
-            "evaluation": "text:monitoring.eval",
-            "measure": "text:monitoring.col",
-        },
     )
 
 

@@ -36,7 +36,7 @@ import pandas as pd
 from .. import reference
 from ..ids import ALL
 from ..redact import redact
-from .table import Cube, Results, ResultTable, coord
+from .table import Cube, Results, ResultTable, caption, coord
 
 #: Kinds of source, in report order (the value set ``qual_source_kind``).
 SOURCE_KINDS = ("interview", "focus_group", "round_table", "survey_comment")
@@ -46,12 +46,6 @@ QUOTES_PER_THEME = 3
 
 def cube_id(unit: str, theme: str) -> str:
     return f"qual:{unit}:{theme}"
-
-
-def _caption(key: str) -> dict[str, str]:
-    from ..report.i18n import t
-
-    return {lang: t(key, lang) for lang in ("lt", "en")}
 
 
 def register(inputs, unit: str) -> pd.DataFrame:
@@ -99,7 +93,7 @@ def sources_table(counts: pd.DataFrame, unit: str) -> ResultTable:
     return ResultTable.make(
         "qual_sources",
         frame,
-        caption=_caption("qual.sources.caption"),
+        caption=caption("qual.sources.caption"),
         kind="count",
         dims=("area", "theme", "source_kind"),
         subject="respondents",
@@ -173,7 +167,7 @@ def quotes_table(
     return ResultTable.make(
         "qual_quotes",
         frame,
-        caption=_caption("qual.quotes.caption"),
+        caption=caption("qual.quotes.caption"),
         kind="text",
         dims=("area", "theme", "quote"),
         subject="respondents",

@@ -59,7 +59,7 @@ from .cubes import (
     QUARANTINE_REASONS,
     item_dim,
 )
-from .table import Results, ResultTable, coord
+from .table import Results, ResultTable, caption, coord, measure_rows, text_table
 
 #: Measures of the rows tables, in column order.
 ROW_MEASURES_RECORDS = ("rows_in", "received", "accepted", "quarantined", "unattributed")
@@ -73,10 +73,6 @@ SCOPES = ("unit", UNATTRIBUTED)
 NO_CODE = "_none"
 #: The row of a profile table holding the cube's total.
 TOTAL_VARIABLE, TOTAL_CATEGORY = ALL, TOTAL
-
-
-def _caption(key: str, **values: object) -> dict[str, str]:
-    return {lang: t(key, lang, **values) for lang in LANGUAGES}
 
 
 def _dataset_caption(key: str, dataset: str) -> dict[str, str]:
@@ -208,7 +204,7 @@ def _findings_table(res: Results, inputs, unit: str, params: dict, audit) -> Non
                     "sources",
                 ],
             ),
-            caption=_caption("review.findings.caption"),
+            caption=caption("review.findings.caption"),
             kind="count",
             dims=["finding_id", "item", "measure"],
             subject="records",
@@ -253,7 +249,7 @@ def _monitoring_tables(res: Results, inputs, unit: str) -> None:
                 available=[";".join(v) for v in by_area["available"]],
                 partial=[";".join(v) for v in by_area["partial"]],
             ),
-            caption=_caption(f"review.monitoring.area_caption.{level}"),
+            caption=caption(f"review.monitoring.area_caption.{level}"),
             kind="text",
             dims=["area", "indicator_type"],
             subject="records",
@@ -279,7 +275,7 @@ def _monitoring_tables(res: Results, inputs, unit: str) -> None:
                 available=[";".join(v) for v in measures["available"]],
                 partial=[";".join(v) for v in measures["partial"]],
             ),
-            caption=_caption("review.monitoring.measure_caption"),
+            caption=caption("review.monitoring.measure_caption"),
             kind="text",
             dims=["rec_id"],
             subject="records",
@@ -308,7 +304,7 @@ def _reference_tables(res: Results, unit: str) -> None:
         ResultTable.make(
             "inventory",
             inventory,
-            caption=_caption("review.inventory.caption"),
+            caption=caption("review.inventory.caption"),
             kind="number",
             dims=["source_id"],
             subject="records",
@@ -328,43 +324,21 @@ def _reference_tables(res: Results, unit: str) -> None:
                     "sources": rec[f"{level}_sources"],
                 }
             )
-    res.add(
-        ResultTable.make(
-            "indicators",
-            pd.DataFrame(rows),
-            caption=_caption("review.indicators.caption"),
-            kind="text",
-            dims=["indicator_id", "level"],
-            subject="records",
-            values=["domain", "availability", "sources"],
-            labels={"level": "text:review.level"},
-        )
-    )
+    labels = {"level": "text:review.level"}
+    columns = ["indicator_id", "level", "domain", "availability", "sources"]
+    frame = pd.DataFrame(rows, columns=columns)
+    dims = ["indicator_id", "level"]
+    res.add(text_table("indicators", frame, "review.indicators.caption", dims, labels))
     cov = datareview.coverage_scores()
-    rows = []
-    for rec in cov.to_dict("records"):
-        # the coverage share (of the indicators), then the counts it is made of
-        figures = [("coverage", "share", rec["coverage"], rec["indicators"])]
-        figures += [
-            (m, "count", rec[m], rec[m])
-            for m in ("indicators", "available", "partial", "not_available")
-        ]
-        for measure, kind, value, n in figures:
-            rows.append(
-                {
-                    "domain": rec["domain"],
-                    "level": rec["level"],
-                    "measure": measure,
-                    "kind": kind,
-                    "estimate": value,
-                    "n": n,
-                }
-            )
+    # the coverage share (of the indicators), then the counts it is made of
+    measures = ("coverage", "indicators", "available", "partial", "not_available")
+    keys = ["domain", "level"]
+    rows = measure_rows(cov, keys, measures, shares=["coverage"], base="indicators")
     res.add(
         ResultTable.make(
             "coverage",
             pd.DataFrame(rows),
-            caption=_caption("review.coverage.caption"),
+            caption=caption("review.coverage.caption"),
             kind="share",
             dims=["domain", "level", "measure"],
             subject="records",
@@ -381,18 +355,7 @@ def _reference_tables(res: Results, unit: str) -> None:
             "gap": gaps.get("gap", pd.Series(dtype=str)),
         }
     )
-    res.add(
-        ResultTable.make(
-            "gaps",
-            frame,
-            caption=_caption("review.gaps"),
-            kind="text",
-            dims=["level", "indicator_id"],
-            subject="records",
-            values=["domain", "availability", "gap"],
-            labels={"level": "text:review.level"},
-        )
-    )
+    res.add(text_table("gaps", frame, "review.gaps", ["level", "indicator_id"], labels))
 
 
 # -- the quality audit ----------------------------------------------------------------------------
@@ -465,7 +428,7 @@ def _add_count_pair(
     cell of a respondents cube: ``cube``, ``coord``) and ``<name>_records`` (the record
     datasets); captions ``review.audit.<name>_caption`` and ``..._records_caption``."""
     cols = [*dims, "estimate"]
-    for subject, rows, columns, caption in (
+    for subject, rows, columns, suffix in (
         ("respondents", people, [*cols, "cube", "coord"], "caption"),
         ("records", records, cols, "records_caption"),
     ):
@@ -473,7 +436,7 @@ def _add_count_pair(
             ResultTable.make(
                 f"{name}_{subject}",
                 pd.DataFrame(rows, columns=columns),
-                caption=_caption(f"review.audit.{name}_{caption}"),
+                caption=caption(f"review.audit.{name}_{suffix}"),
                 kind="count",
                 dims=dims,
                 subject=subject,
@@ -686,7 +649,7 @@ def _straightlining_table(res, data) -> None:
         ResultTable.make(
             "straightlining",
             pd.DataFrame(rows, columns=["area", "measure", "kind", "estimate", "n"]),
-            caption=_caption("review.audit.straightlining_caption"),
+            caption=caption("review.audit.straightlining_caption"),
             kind="share",
             dims=["area", "measure"],
             subject="respondents",
@@ -794,7 +757,7 @@ def _profile_tables(res, rep, dis, units) -> None:
             ResultTable.make(
                 name,
                 pd.DataFrame(rows, columns=cols),
-                caption=_caption(f"review.audit.{name}_caption"),
+                caption=caption(f"review.audit.{name}_caption"),
                 kind="count",
                 dims=["municipality", "variable", "category", "measure"],
                 subject=subject,
@@ -856,7 +819,7 @@ def _cleaning_log_table(res, log) -> None:
             pd.DataFrame(
                 rows, columns=["dataset", "column", "action", "cause", "measure", "estimate"]
             ),
-            caption=_caption("review.audit.log_caption"),
+            caption=caption("review.audit.log_caption"),
             kind="count",
             dims=["dataset", "column", "action", "cause", "measure"],
             subject="records",

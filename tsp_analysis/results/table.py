@@ -44,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..ids import ALL
+from ..ids import ALL, LANGUAGES
 
 #: Kinds of figure. ``count`` is a number of people or records; ``share`` a proportion 0–1;
 #: ``mean`` and ``score`` (0–100) averages; ``index`` a composite value; ``ratio`` an odds
@@ -96,6 +96,105 @@ def coord(**dims: object) -> str:
 
 #: Separates the categories of a dimension that a cell sums over.
 SUBSET = ","
+
+
+def caption(key: str, **values: object) -> dict[str, str]:
+    """A table's caption in every report language: the text ``key`` of
+    ``data/reference/report_text.csv`` with its ``{placeholders}`` filled from ``values``."""
+    from ..report.i18n import t
+
+    return {lang: t(key, lang, **values) for lang in LANGUAGES}
+
+
+def text_table(
+    table_id: str,
+    frame: pd.DataFrame,
+    key: str,
+    dims: Sequence[str],
+    labels: Mapping[str, str] | None = None,
+) -> ResultTable:
+    """A table of words about records (``kind="text"``, ``subject="records"``): dates,
+    statuses, codes, reference facts. Every column of ``frame`` besides the ``dims`` is
+    published, in frame order; ``key`` is its caption's text (:func:`caption`)."""
+    return ResultTable.make(
+        table_id,
+        frame,
+        caption=caption(key),
+        kind="text",
+        dims=dims,
+        subject="records",
+        values=[c for c in frame.columns if c not in set(dims)],
+        labels=labels,
+    )
+
+
+def counted(value: object, cube: str, cell: str) -> dict[str, Any]:
+    """The columns of a row whose figure is a count of people: the count and the cube cell it
+    is (``cube``, ``coord``).
+
+    >>> counted(12, "population:jonava:2024", coord(sex="female"))
+    {'estimate': 12, 'cube': 'population:jonava:2024', 'coord': 'sex=female'}
+    """
+    return {"estimate": value, "cube": cube, "coord": cell}
+
+
+def derived(estimate: object, n: object, cube: str, cell: str, value: object) -> dict[str, Any]:
+    """The columns of a row whose figure is derived from a count cell (a share of it, a rate
+    per 100 residents): the figure, its base ``n`` and the cell with its count (``of_cube``,
+    ``of_coord``, ``of_value``), so the figure is hidden whenever the count is."""
+    return {"estimate": estimate, "n": n, "of_cube": cube, "of_coord": cell, "of_value": value}
+
+
+def share_of(count: float, total: float, cube: str, cell: str) -> dict[str, Any]:
+    """:func:`derived` for the share ``count`` / ``total`` of the count cell ``cell`` (NaN when
+    the total is 0), on the base ``total``.
+
+    >>> share_of(3, 12, "population:jonava:2024", coord(sex="female"))["estimate"]
+    0.25
+    >>> share_of(0, 0, "c", "")["estimate"]
+    nan
+    """
+    return derived(count / total if total else float("nan"), total, cube, cell, count)
+
+
+def measure_rows(
+    summary: pd.DataFrame,
+    keys: Sequence[str],
+    measures: Sequence[str],
+    *,
+    shares: Iterable[str] = (),
+    base: str = "",
+) -> list[dict[str, Any]]:
+    """Rows of a table that has one row per record of ``summary`` × ``measure`` (counts of
+    events, recommendations, indicators, and shares of one of them).
+
+    A count is its own base (``n`` = the count); a measure in ``shares`` is a share whose base
+    is the record's ``base`` column. The rows keep the ``keys`` columns, then ``measure``,
+    ``kind`` (``count``/``share``), ``estimate`` and ``n``.
+
+    >>> summary = pd.DataFrame({"municipality": ["jonava"], "planned": [4], "held": [3],
+    ...                         "share_held": [0.75]})
+    >>> for row in measure_rows(summary, ["municipality"], ["planned", "share_held"],
+    ...                         shares=["share_held"], base="planned"):
+    ...     print(row)
+    {'municipality': 'jonava', 'measure': 'planned', 'kind': 'count', 'estimate': 4, 'n': 4}
+    {'municipality': 'jonava', 'measure': 'share_held', 'kind': 'share', 'estimate': 0.75, 'n': 4}
+    """
+    shares = set(shares)
+    rows = []
+    for rec in summary.to_dict("records"):
+        for m in measures:
+            share = m in shares
+            rows.append(
+                {
+                    **{k: rec[k] for k in keys},
+                    "measure": m,
+                    "kind": "share" if share else "count",
+                    "estimate": rec[m],
+                    "n": rec[base] if share else rec[m],
+                }
+            )
+    return rows
 
 
 def parse_coord(text: str) -> dict[str, str]:
