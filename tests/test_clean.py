@@ -545,17 +545,6 @@ def test_categorical_input_is_cleaned_like_text():
     pd.testing.assert_frame_equal(a.data, b.data)
 
 
-@pytest.mark.parametrize("module", ["readers", "names", "clean", "validate", "inputs"])
-def test_docstring_examples_run(module):
-    import doctest
-    import importlib
-
-    mod = importlib.import_module(f"tsp_analysis.{module}")
-    failures, attempted = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0  # a module whose examples were lost would pass with 0 failures
-    assert failures == 0
-
-
 def test_free_text_is_not_copied_into_the_log():
     result = clean(tsp(comment=["  Mano vardas Jonas, tel. 8600  ", "ok"]), "tsp_survey")
     assert result.data["comment"].tolist() == ["Mano vardas Jonas, tel. 8600", "ok"]

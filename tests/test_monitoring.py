@@ -457,16 +457,3 @@ def test_demo_register_is_keyed_by_the_needs_analysis_recommendation_ids():
     )
     row = status.set_index("recommendation_id").loc["akmene-employment_pathways"]
     assert row["rule_id"] == "employment_pathways" and "unmet need" in row["evidence"]
-
-
-@pytest.mark.parametrize("module", ["monitoring", "activities"])
-def test_docstring_examples_run(module):
-    # status_counts serves both modules; their examples are hand-worked counts (the
-    # activities example had held_experiential for jonava, which only planned one)
-    import doctest
-    import importlib
-
-    mod = importlib.import_module(f"tsp_analysis.{module}")
-    failures, attempted = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0  # a module whose examples were lost would pass with 0 failures
-    assert failures == 0

@@ -643,12 +643,3 @@ def test_row_helpers_name_the_cell_a_figure_rests_on():
     assert math.isnan(share_of(0, 0, "population:jonava:2024", cell)["estimate"])
     # a rate per 100 residents rests on the count it is computed from
     assert derived(2.5, 40, "population:all:2024", "municipality=jonava", 40)["of_value"] == 40
-
-
-def test_results_table_examples_run():
-    import doctest
-
-    from tsp_analysis.results import table
-
-    failures, attempted = doctest.testmod(table, optionflags=doctest.ELLIPSIS)
-    assert attempted > 0 and failures == 0

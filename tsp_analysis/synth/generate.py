@@ -58,8 +58,9 @@ def generate(out_dir: str | Path, seed: int) -> dict[str, Path]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = generate(tmp, seed=1)
-    ...     sorted(paths)[:2]
-    ['consultations', 'population']
+    ...     sorted(paths)  # doctest: +NORMALIZE_WHITESPACE
+    ['consultations', 'expert_engagements', 'population', 'provider_survey', 'qual_evidence',
+     'recommendations', 'residents', 'strategic_assessment', 'training_events', 'tsp_survey']
     """
     seed = check_seed(seed)
     out = Path(out_dir)
