@@ -3,6 +3,8 @@ reference tables and of the survey."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,6 +41,14 @@ def test_indicator_counts_equal_a_direct_count_of_the_reference_table(level):
     got = _by_id(out, "core_not_available")
     assert set(filter(None, got["items"].split(";"))) == set(missing)
     assert got["total"] == len(core)
+    assert got["share"] == pytest.approx(len(missing) / len(core))
+
+
+def test_a_share_of_nothing_is_no_figure_rather_than_zero():
+    # Every finding's share follows one rule: with nothing to take a share of there is no
+    # figure (core_not_available once divided by max(total, 1) and said 0 %).
+    assert review_findings._share(1, 4) == 0.25
+    assert math.isnan(review_findings._share(0, 0))
 
 
 def test_top_gaps_put_missing_core_indicators_first():

@@ -53,6 +53,11 @@ COLUMNS = [
 ]
 
 
+def _share(part: float, whole: float) -> float:
+    """``part / whole``, or NaN (no figure) when there is nothing to take a share of."""
+    return part / whole if whole else np.nan
+
+
 def _row(**values) -> dict:
     out = dict.fromkeys(COLUMNS, np.nan)
     for key in ("items", "detail", "sources", "topic", "level", "municipality", "finding_id"):
@@ -85,7 +90,7 @@ def indicator_findings(level: str, k_gaps: int = 3) -> list[dict]:
             level=level,
             value=len(missing_core),
             total=int(core.sum()),
-            share=len(missing_core) / max(int(core.sum()), 1),
+            share=_share(len(missing_core), int(core.sum())),
             items=";".join(missing_core),
         )
     )
@@ -149,7 +154,7 @@ def survey_findings(inputs, municipality: str, min_base: int = DEFAULT_MIN_BASE)
                 topic="survey",
                 value=published,
                 total=len(frame),
-                share=published / len(frame) if len(frame) else np.nan,
+                share=_share(published, len(frame)),
                 items=family,
             )
         )
@@ -159,7 +164,7 @@ def survey_findings(inputs, municipality: str, min_base: int = DEFAULT_MIN_BASE)
             topic="survey",
             value=total_pub,
             total=total_all,
-            share=total_pub / total_all if total_all else np.nan,
+            share=_share(total_pub, total_all),
             items=ALL,
         )
     )
@@ -175,7 +180,7 @@ def survey_findings(inputs, municipality: str, min_base: int = DEFAULT_MIN_BASE)
                 topic="audit",
                 value=int(r["quarantined"]),
                 total=received,
-                share=int(r["quarantined"]) / received if received else np.nan,
+                share=_share(int(r["quarantined"]), received),
                 items="tsp_survey",
             )
         )
