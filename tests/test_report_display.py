@@ -176,17 +176,18 @@ def _service_index():
 
     frame = pd.DataFrame(
         {
-            "municipality": ["akmene", "jonava"],
-            "estimate": [61.24, np.nan],
-            "n": [120, 3],
-            "suppressed": [False, True],
-            "rank": [2.0, np.nan],
-            "rank_min": [1.0, np.nan],
-            "rank_max": [3.0, np.nan],
-            "rank_min_methods": [2.0, np.nan],
-            "rank_max_methods": [2.0, np.nan],
-            "rank_min_sampling": [np.nan, np.nan],
-            "rank_max_sampling": [4.0, np.nan],
+            "municipality": ["akmene", "jonava", "kaunas"],
+            "estimate": [61.24, np.nan, np.nan],
+            "n": [120, 3, 150],
+            "suppressed": [False, True, False],
+            "status": ["ranked", "ranked", "not_enough_data"],
+            "rank": [2.0, np.nan, np.nan],
+            "rank_min": [1.0, np.nan, np.nan],
+            "rank_max": [3.0, np.nan, np.nan],
+            "rank_min_methods": [2.0, np.nan, np.nan],
+            "rank_max_methods": [2.0, np.nan, np.nan],
+            "rank_min_sampling": [np.nan, np.nan, np.nan],
+            "rank_max_sampling": [4.0, np.nan, np.nan],
         }
     )
     res = Results("needs_analysis", "akmene")
@@ -197,7 +198,7 @@ def _service_index():
             caption={"lt": "Indeksas", "en": "Index"},
             kind="score",
             dims=["municipality"],
-            values=[c for c in frame if c.startswith("rank")],
+            values=["status", *(c for c in frame if c.startswith("rank"))],
         )
     )
     return DisclosurePolicy(min_count=5, min_base=10).publish_one(res)["service_index"]
@@ -216,9 +217,32 @@ def test_index_cells_show_the_index_its_rank_and_three_rank_ranges():
     assert texts[4] == "–"  # one end missing: a dash, not a half range
     hidden = needs.index_cells(tab, tab.row(municipality="jonava"), "en")
     assert all(c.suppressed for c in hidden.values())
-    words = d.Cell("not enough data")
-    apart = needs.index_cells(tab, tab.row(municipality="akmene"), "en", words=words)
-    assert list(apart.values())[0] is words
-    assert [c.text for c in list(apart.values())[1:]] == ["–"] * 4
+    # Too few areas: the words in the first column, dashes after; one rule for every report.
+    kaunas = tab.row(municipality="kaunas")
+    assert needs.not_enough_data(kaunas)
+    assert not needs.not_enough_data(tab.row(municipality="akmene"))
+    assert not needs.not_enough_data(tab.row(municipality="jonava"))  # hidden, not "too few"
+    apart = list(needs.index_cells(tab, kaunas, "en").values())
+    assert (apart[0].text, apart[0].css) == ("not enough data", "tsp-not-enough")
+    assert [c.text for c in apart[1:]] == ["–"] * 4
     assert [c.text for c in needs.index_cells(tab, None, "en").values()] == ["–"] * 5
     assert checked.range_cell(tab, {"rank_min": 1.0}, "en", low="rank_min", high="x").text == "–"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, True),
+        (float("nan"), True),
+        (np.float64("nan"), True),
+        (pd.NA, True),
+        (pd.NaT, True),
+        (0, False),
+        (0.0, False),
+        ("", False),
+        ("–", False),
+        ([1, 2], False),
+    ],
+)
+def test_missing_is_the_one_no_figure_test(value, expected):
+    assert d.missing(value) is expected

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..results.table import ResultTable
-from .display import Cell, Html, label_html, table
+from .display import Cell, Html, label_html, missing, table
 from .i18n import (
     DASH,
     SUPPRESSED_MARK,
@@ -55,10 +55,6 @@ def _kind(table: ResultTable, rec: Mapping[str, Any]) -> str:
     return str(k) if isinstance(k, str) and k else table.kind
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 #: Below this unweighted base a share is shown with one decimal (1 of 8 is 12,5 %, not 12 %).
 SMALL_BASE = 20
 
@@ -67,12 +63,12 @@ def share_decimals(rec: Mapping[str, Any]) -> int:
     """Decimals of a share: one when its base ``rec["n"]`` is below :data:`SMALL_BASE`, where
     whole per cent would mislead; else none (also when the base is unknown)."""
     n = rec.get("n")
-    return 1 if not _missing(n) and int(n) < SMALL_BASE else 0
+    return 1 if not missing(n) and int(n) < SMALL_BASE else 0
 
 
 def fmt_value(value: object, kind: str, lang: str, *, decimals: int | None = None) -> str:
     """A single figure as text in ``lang`` (no interval)."""
-    if _missing(value):
+    if missing(value):
         return DASH
     if kind == "share":
         return fmt_percent(float(value), lang, decimals or 0)
@@ -102,7 +98,7 @@ def figure_text(
         return fmt_value(
             rec[column], kind if column == "estimate" else "number", lang, decimals=decimals
         )
-    if interval and kind not in ("count", "rank", "p", "text") and not _missing(rec["ci_low"]):
+    if interval and kind not in ("count", "rank", "p", "text") and not missing(rec["ci_low"]):
         return fmt_interval(
             float(rec["estimate"]),
             float(rec["ci_low"]),
@@ -160,7 +156,7 @@ def cell(
         return hidden_cell(table, rec, lang)
     kind = _kind(table, rec)
     value = rec[column]
-    if _missing(value):
+    if missing(value):
         return Cell(DASH, ref=table.ref(rec), kind=_HTML_KIND[kind])
     body = (
         formatter(value)
@@ -170,11 +166,11 @@ def cell(
     if text is not None:
         body = text(body)
     n = rec.get("n")
-    if show_n and not _missing(n):
+    if show_n and not missing(n):
         body = f"{body}\n{t('common.base', lang, n=fmt_count(n, lang))}"
     return Cell(
         body,
-        n=None if _missing(n) else int(n),
+        n=None if missing(n) else int(n),
         kind=_HTML_KIND[kind],
         ref=table.ref(rec),
         css=css or ("tsp-num" if kind == "count" else None),
@@ -222,7 +218,7 @@ def range_cell(
 ) -> Cell:
     """A range "1–3" from two published columns of a checked row (each end a marked figure),
     or a dash where either end is missing."""
-    if _missing(rec.get(low)) or _missing(rec.get(high)):
+    if missing(rec.get(low)) or missing(rec.get(high)):
         return Cell(DASH)
     return Cell(
         "",

@@ -161,9 +161,9 @@ class Cell:
 def is_suppressed(suppressed: object, n: object, threshold: int) -> bool:
     """True when a figure must not be shown: flagged by disclosure control, or (a guard, in case
     a table reaches the report without it) its base is missing or below ``threshold``."""
-    if not _missing(suppressed) and bool(suppressed):
+    if not missing(suppressed) and bool(suppressed):
         return True
-    if _missing(n):
+    if missing(n):
         return True
     return int(n) < threshold
 
@@ -302,7 +302,7 @@ def data_links(sources: Sequence[ResultTable], lang: str) -> Html:
 
 def _plain(value: object, lang: str) -> str:
     """Text of a non-figure cell; a number here would bypass the disclosure policy."""
-    if _missing(value):
+    if missing(value):
         return DASH
     if isinstance(value, bool):
         return t("common.yes" if value else "common.no", lang)
@@ -314,7 +314,9 @@ def _plain(value: object, lang: str) -> str:
     return str(value)
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """Is ``value`` no figure at all (``None``, ``NaN``, ``pd.NA``, ``NaT``)? The one test every
+    renderer uses before it shows a figure or a dash."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):

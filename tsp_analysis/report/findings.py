@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ..results.table import Results, ResultTable
 from .checked import interval_span, span
-from .display import Html, bullets, safe
+from .display import Html, bullets, missing, safe
 from .i18n import Markup, fmt_list, fmt_number, fmt_p_eq, fmt_pp, label, t_html
 
 #: Templates of the sentences about a significant difference, per measure and direction.
@@ -35,14 +33,10 @@ def shown(table: ResultTable, **where: str) -> list[dict[str, Any]]:
     for rec in table.records():
         if any(rec.get(k) != v for k, v in where.items()):
             continue
-        if rec["suppressed"] or _missing(rec["estimate"]):
+        if rec["suppressed"] or missing(rec["estimate"]):
             continue
         out.append(rec)
     return out
-
-
-def _missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))
 
 
 def _largest(table: ResultTable, measure: str, key: str, lang: str) -> Markup | None:
@@ -107,10 +101,10 @@ def differences(res: Results, lang: str, k: int = 2) -> list[Markup]:
         table = res[name]
         for diff in shown(table, group="difference"):
             mine, rest = _row(table, diff, "unit"), _row(table, diff, "rest")
-            if mine is None or rest is None or _missing(diff["p_adjusted"]):
+            if mine is None or rest is None or missing(diff["p_adjusted"]):
                 continue
             tested += 1
-            if not _missing(diff["significant"]) and float(diff["significant"]) >= 1:
+            if not missing(diff["significant"]) and float(diff["significant"]) >= 1:
                 candidates.append((float(diff["p_adjusted"]), name, diff, mine, rest))
     if not candidates:
         if not tested:

@@ -34,6 +34,7 @@ from .display import (
     figure,
     join,
     label_html,
+    missing,
     safe,
     table,
 )
@@ -160,8 +161,7 @@ def summary(res: Results, lang: str) -> Html:
 
 
 def _has(rec: dict) -> bool:
-    value = rec.get("estimate")
-    return not (value is None or value is pd.NA or value != value)
+    return not missing(rec.get("estimate"))
 
 
 def _statuses(res: Results) -> dict[str, str]:
@@ -190,7 +190,7 @@ def _no_document_notes(munis: Sequence[str], status: dict[str, str], lang: str) 
 def _date(value: object, lang: str) -> Markup:
     """A date of the evaluations table, marked as a date; "not given in the source
     documents" when the sources give none."""
-    text = "" if value is None or value is pd.NA or value != value else str(value)
+    text = "" if missing(value) else str(value)
     return safe(text, "date") if text else Markup(t_html("monitoring.period.not_given", lang))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import reference
+from ..composite import NOT_ENOUGH_DATA
 from ..ids import COUNTRY, OTHER, TOTAL
 from ..results.table import Results, ResultTable
 from . import charts
@@ -30,6 +31,7 @@ from .display import (
     join,
     label_html,
     message,
+    missing,
     safe,
     suppression_note,
     table,
@@ -581,10 +583,6 @@ def _mark(diff: dict | None) -> str:
     return {"higher": " ▲", "lower": " ▼"}.get(str(diff.get("direction") or ""), "")
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
 def _unit_cell(tab: ResultTable, rec: dict | None, diff: dict | None, lang: str) -> Cell:
     """The municipality's figure with its interval, the ▲/▼ of a significant difference next to
     it, and under it the base n and the interval base (the effective size the interval uses)."""
@@ -592,8 +590,8 @@ def _unit_cell(tab: ResultTable, rec: dict | None, diff: dict | None, lang: str)
         return Cell(DASH)
     mark = _mark(diff)
     n, ni = rec.get("n"), rec.get("n_interval")
-    base = "" if _missing(n) else t("common.base", lang, n=fmt_count(n, lang))
-    if base and not _missing(ni):
+    base = "" if missing(n) else t("common.base", lang, n=fmt_count(n, lang))
+    if base and not missing(ni):
         base += "; " + t("needs.interval_n", lang, n=fmt_number(float(ni), lang, 0))
 
     def text(body: str) -> str:
@@ -1080,7 +1078,7 @@ def _model_notes(res: Results, lang: str) -> list[Markup]:
             figure_ = str(rec["figure"])
             if not figure_.startswith("dropped_"):
                 continue
-            if not rec["suppressed"] and not _missing(rec["estimate"]) and rec["estimate"] == 0:
+            if not rec["suppressed"] and not missing(rec["estimate"]) and rec["estimate"] == 0:
                 continue
             name = t(f"needs.drivers.figure.{figure_}", lang)
             reasons.append(Markup(f"{label_html(lower_first(name))}: {span(sample, rec, lang)}"))
@@ -1113,7 +1111,7 @@ def _model_notes(res: Results, lang: str) -> list[Markup]:
             )
         )
     omnibus = _one(checks, term="omnibus")
-    if omnibus is None or not _shown(omnibus) or _missing(omnibus["p_value"]):
+    if omnibus is None or not _shown(omnibus) or missing(omnibus["p_value"]):
         notes.append(t_html("needs.model.po_not_tested", lang))
         return notes
     alpha = float(res.info["alpha"])
@@ -1130,7 +1128,7 @@ def _model_notes(res: Results, lang: str) -> list[Markup]:
             for r in checks.records()
             if r["term"] != "omnibus"
             and _shown(r)
-            and not _missing(r["p_value"])
+            and not missing(r["p_value"])
             and float(r["p_value"]) < alpha
         ]
         notes.append(
@@ -1233,7 +1231,7 @@ def _ranked(
     ranked, rest = [], []
     for u in order:
         rec = rank_of(u)
-        if rec is not None and not rec["suppressed"] and not _missing(rec[key]):
+        if rec is not None and not rec["suppressed"] and not missing(rec[key]):
             ranked.append((float(rec[key]), u))
         else:
             rest.append(u)
@@ -1292,16 +1290,8 @@ def priority_stability_chart(res: Results, lang: str) -> Html:
     tab = res["priority_stability"]
     short = labels("areas", lang, column="short")
     recs = tab.records()
-    apart = [
-        short.get(r["area"], r["area"])
-        for r in recs
-        if not r["suppressed"] and str(r.get("status")) == "not_enough_data"
-    ]
-    shown = [
-        r
-        for r in recs
-        if _shown(r) and str(r.get("status")) != "not_enough_data" and not _missing(r["estimate"])
-    ]
+    apart = [short.get(r["area"], r["area"]) for r in recs if not_enough_data(r)]
+    shown = [r for r in recs if _shown(r) and not not_enough_data(r) and not missing(r["estimate"])]
     hidden = [(short.get(r["area"], r["area"]), r["reason"]) for r in recs if r["suppressed"]]
     if not shown:  # no area has every component (Jonava): nothing to compare, say so
         areas = label_html(sentence_list(apart, lang))
@@ -1372,18 +1362,25 @@ INDEX_COLUMNS = (
 )
 
 
-def index_cells(
-    tab: ResultTable, rec: dict | None, lang: str, *, words: Cell | None = None
-) -> dict[str, Cell]:
+def not_enough_data(rec: Mapping[str, Any] | None) -> bool:
+    """Is ``rec`` a published row left unranked because too few of its components have data
+    (status ``not_enough_data``)? One rule for the service index and the priorities, in every
+    report."""
+    return rec is not None and not rec["suppressed"] and str(rec.get("status")) == NOT_ENOUGH_DATA
+
+
+def index_cells(tab: ResultTable, rec: dict | None, lang: str) -> dict[str, Cell]:
     """A municipality's row of the service index table (:data:`INDEX_COLUMNS`): the index, its
     rank and the rank ranges over every scenario, method choices alone and sampling error
-    alone. Dashes where the table has no row; ``words`` ("not enough data") in the first
-    column and dashes after it; the mark in every column of a hidden row."""
+    alone. Dashes where the table has no row; "not enough data" in the first column and dashes
+    after it for a municipality with too few areas (:func:`not_enough_data`); the mark in every
+    column of a hidden row."""
     heads = [t(c, lang) for c in INDEX_COLUMNS]
-    if rec is None or words is not None:
-        return {
-            h: words if words is not None and i == 0 else Cell(DASH) for i, h in enumerate(heads)
-        }
+    if rec is None:
+        return dict.fromkeys(heads, Cell(DASH))
+    if not_enough_data(rec):
+        words = Cell(t("needs.index.not_enough_data", lang), css="tsp-not-enough")
+        return {h: words if i == 0 else Cell(DASH) for i, h in enumerate(heads)}
     if rec["suppressed"]:
         return {h: cell(tab, rec, lang) for h in heads}
     ranges = (
@@ -1420,15 +1417,9 @@ def index_table(res: Results, lang: str) -> Html:
         name = _unit_name(m, lang)
         if m == res.unit:
             name = f"▶ {name}"
-        words = None
-        if (
-            rec is not None
-            and not rec["suppressed"]
-            and str(rec.get("status")) == "not_enough_data"
-        ):
+        if not_enough_data(rec):
             apart.append((m, rec))
-            words = Cell(t("needs.index.not_enough_data", lang), css="tsp-not-enough")
-        rows[name] = index_cells(tab, rec, lang, words=words)
+        rows[name] = index_cells(tab, rec, lang)
     notes = [t_html("needs.index.note_method", lang)]
     for m, rec in apart:
         note = t_html(
@@ -1610,7 +1601,7 @@ def priority_areas(res: Results) -> list[str]:
     ranked = [
         (float(r["estimate"]), str(r["area"]))
         for r in tab.records()
-        if r["component"] == "rank" and _shown(r) and not _missing(r["estimate"])
+        if r["component"] == "rank" and _shown(r) and not missing(r["estimate"])
     ]
     return [area for rank, area in sorted(ranked) if rank <= PRIORITY_TOP]
 

@@ -21,7 +21,7 @@ from . import charts
 from .checked import cell, cells_table, interval_span, span
 from .display import Cell, Html, data_links, figure, label_html, suppression_note
 from .i18n import DASH, SUPPRESSED_MARK, Markup, fmt_list, label, labels, t, t_html
-from .needs import index_cells
+from .needs import index_cells, not_enough_data
 
 #: Marker and vertical offset of each measure in the need charts.
 MEASURE_MARKERS = {"need": ("o", 0.14), "unmet": ("D", -0.14)}
@@ -97,11 +97,7 @@ def _finding_index(res: Results, lang: str) -> Markup | None:
 
 def _finding_not_ranked(res: Results, lang: str) -> Markup | None:
     tab = res["service_index"]
-    apart = [
-        r["municipality"]
-        for r in tab.records()
-        if not r["suppressed"] and r.get("status") == "not_enough_data"
-    ]
+    apart = [r["municipality"] for r in tab.records() if not_enough_data(r)]
     if not apart:
         return None
     return t_html("overview.finding.not_ranked", lang, names=_names(apart, lang))
@@ -386,12 +382,9 @@ def index_table(res: Results, lang: str) -> Html:
     rows, reasons = {}, []
     for m in sorted(recs, key=order):
         rec = recs[m]
-        words = None
         if rec["suppressed"]:
             reasons.append(rec["reason"])
-        elif rec.get("status") != "ranked":
-            words = Cell(t("needs.index.not_enough_data", lang))
-        rows[_name(m, lang)] = index_cells(tab, rec, lang, words=words)
+        rows[_name(m, lang)] = index_cells(tab, rec, lang)
     return cells_table(
         rows, tab, lang, "common.municipality", notes=[t_html("needs.index.range_note", lang)]
     )
