@@ -246,3 +246,13 @@ def test_index_cells_show_the_index_its_rank_and_three_rank_ranges():
 )
 def test_missing_is_the_one_no_figure_test(value, expected):
     assert d.missing(value) is expected
+
+
+def test_data_links_name_their_tables_only_when_there_are_several():
+    tab = _service_index()
+    one = str(d.data_links([tab], "en"))
+    assert ">Data (CSV)</a>" in one and "Data (CSV):" not in one
+    assert 'href="../data/needs_analysis-akmene/service_index.csv"' in one
+    two = str(d.data_links([tab, tab], "en"))
+    assert two.count(">Data (CSV): Index</a>") == 2
+    assert ">All tables (Excel)</a>" in two

@@ -195,3 +195,32 @@ def test_the_policy_hides_nothing_beyond_what_was_copied_hidden(built):
     raw = overview.compute(srcs, validate_params({"municipality": "all"}, "t", report="overview"))
     for tab in res:
         assert list(raw[tab.id].data["suppressed"]) == list(tab.data["suppressed"]), tab.id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["lt", "en"])
+def test_learning_table_names_a_practice_or_says_there_is_none(built, lang):
+    """A learning pair is followed by the catalogue's practice for the area, or by the sentence
+    that the catalogue has none, never by a bare dash; its two data links name their tables."""
+    import re
+
+    from tsp_analysis.recommend import load_practices
+    from tsp_analysis.report.i18n import t
+    from tsp_analysis.report.overview import learning_table
+
+    res, _ = built
+    html = str(learning_table(res, lang))
+    text = re.sub(r"<[^>]+>", "", html)
+    practices = set(load_practices()[f"name_{lang}"])
+    none = t("overview.learning.no_practice", lang)
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]  # after the header row
+    assert rows
+    for row in rows:
+        cell = re.sub(r"<[^>]+>", "", re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]).strip()
+        assert not cell.endswith("–") or cell == "–", cell
+        assert cell == "–" or none in cell or any(name in cell for name in practices), cell
+    # the demo data has a pair whose area has no practice in the catalogue
+    assert none in text
+    csv = t("common.data_csv", lang)
+    for table in (res["learning"], res["score_differences"]):
+        assert f"{csv}: {table.caption[lang]}" in text

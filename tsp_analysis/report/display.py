@@ -282,15 +282,18 @@ def suppression_note(reason: str, lang: str, sources: Sequence[ResultTable] = ()
 
 def data_links(sources: Sequence[ResultTable], lang: str) -> Html:
     """Links from a table or chart to its data: the CSV of each source table and the report's
-    workbook (``OUT/data/``, see ``docs/outputs.md``)."""
+    workbook (``OUT/data/``, see ``docs/outputs.md``). With more than one source table, each
+    CSV link also names its table (its caption), so that a reader can tell them apart."""
     if not sources:
         return Html("")
     links = []
     for source in sources:
+        text = t_html("common.data_csv", lang)
+        if len(sources) > 1:
+            text = Markup(f"{text}: {label_html(source.caption[lang])}")
         links.append(
             f'<a class="tsp-data-link" data-table="{escape(source.id)}" '
-            f'href="../data/{escape(source.home)}/{escape(source.id)}.csv">'
-            f"{t_html('common.data_csv', lang)}</a>"
+            f'href="../data/{escape(source.home)}/{escape(source.id)}.csv">{text}</a>'
         )
     home = sources[0].home
     links.append(

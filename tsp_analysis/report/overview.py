@@ -450,7 +450,7 @@ def learning_table(res: Results, lang: str) -> Html:
         leaders = list(dict.fromkeys(r["municipality"] for r in part if r["role"] == "leader"))
         learners = list(dict.fromkeys(r["municipality"] for r in part if r["role"] == "learner"))
         pid = str(part[0].get("practice_id") or "")
-        practice = practices.get(pid, DASH)
+        practice = label_html(practices[pid]) if pid in practices else None
         if leaders and learners:
             pair = t_html(
                 "overview.learning.pair",
@@ -459,7 +459,10 @@ def learning_table(res: Results, lang: str) -> Html:
                 leader=_names(leaders, lang),
                 area=label_html(label("areas", area, lang)),
             )
-            practice = Markup(f"{pair} {label_html(practice)}")
+            # A pair with no fitting practice says so rather than ending in a bare dash.
+            practice = Markup(f"{pair} {practice or t_html('overview.learning.no_practice', lang)}")
+        elif practice is None:
+            practice = Markup(DASH)
         rows[label("areas", area, lang)] = {
             t("overview.learning.col.above", lang): Cell(
                 who("leader") or DASH, markup=label_html(who("leader") or DASH)
