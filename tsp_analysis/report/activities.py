@@ -13,13 +13,21 @@ from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
-
 from ..ids import ALL
 from ..results.table import Results, ResultTable
 from . import charts
 from .checked import cell, cells_table
-from .display import Cell, Html, bullets, data_links, figure, join, label_html, safe
+from .display import (
+    Cell,
+    Html,
+    bullets,
+    data_links,
+    figure,
+    join,
+    label_html,
+    missing,
+    safe,
+)
 from .i18n import Markup, fmt_list, label, labels, t, t_html, value_label
 from .monitor import TOTAL, _muni, _rows, municipality_measure_table, running_totals_figure
 
@@ -131,10 +139,10 @@ def _seed(source: str) -> str:
     return ", ".join(s.split("_")[0] for s in str(source).split(";") if s)
 
 
-def _figure_or(tbl: ResultTable, rec: dict, lang: str, missing: str) -> Cell:
-    value = rec.get("estimate")
-    if value is None or value is pd.NA or value != value:
-        text = t(f"monitoring.indicators.{missing}", lang)
+def _figure_or(tbl: ResultTable, rec: dict, lang: str, why: str) -> Cell:
+    """The record's figure, or the words ``monitoring.indicators.<why>`` where it has none."""
+    if missing(rec.get("estimate")):
+        text = t(f"monitoring.indicators.{why}", lang)
         return Cell(text, ref=tbl.ref(rec), kind="text", markup=label_html(text))
     return cell(tbl, rec, lang)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .i18n import (
     SUPPRESSED_MARK,
     Markup,
     label,
+    missing,
     t,
     t_html,
 )
@@ -315,19 +315,6 @@ def _plain(value: object, lang: str) -> str:
             "(report.checked), or a label passed through label_html"
         )
     return str(value)
-
-
-def missing(value: object) -> bool:
-    """Is ``value`` no figure at all (``None``, ``NaN``, ``pd.NA``, ``NaT``)? The one test every
-    renderer uses before it shows a figure or a dash."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 # -- figures --------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ on one line in tables and charts.
 from __future__ import annotations
 
 import csv
-import math
 import re
 import string
 from functools import cache
@@ -190,12 +189,7 @@ def fmt_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     '1,234.5'
     """
     reference.check_lang(lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    try:
-        if value != value:  # pandas NA / numpy nan
-            return ""
-    except TypeError:  # pd.NA raises on comparison
+    if missing(value):
         return ""
     text = f"{float(value):,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
@@ -213,7 +207,7 @@ def fmt_count(value: float | int | None, lang: str) -> str:
 
 def fmt_percent(share: float | None, lang: str, decimals: int = 0) -> str:
     """A proportion 0–1 as a percentage: "42,5 %" (lt), "42.5%" (en)."""
-    if share is None or _isnan(share):
+    if missing(share):
         return ""
     number = fmt_number(share * 100, lang, decimals)
     return f"{number}{NBSP}%" if lang == "lt" else f"{number}%"
@@ -240,13 +234,13 @@ def fmt_interval(
     gives "−3"); shares are shown within 0–100 % and scores within 0–100, where the true value
     must lie.
     """
-    if kind == "share" and not (_isnan(low) or _isnan(high)):
+    if kind == "share" and not (missing(low) or missing(high)):
         low, high = max(low, 0.0), min(high, 1.0)
-    if kind == "score" and not (_isnan(low) or _isnan(high)):
+    if kind == "score" and not (missing(low) or missing(high)):
         low, high = max(low, 0.0), min(high, 100.0)
     if kind == "share":
         value = fmt_percent(estimate, lang, decimals)
-        if _isnan(low) or _isnan(high):
+        if missing(low) or missing(high):
             return value
         lo = fmt_number(low * 100, lang, decimals)
         hi = fmt_percent(high, lang, decimals)
@@ -254,14 +248,14 @@ def fmt_interval(
     if kind == "ratio":
         decimals = max(decimals, 2)
     value = fmt_number(estimate, lang, decimals)
-    if _isnan(low) or _isnan(high):
+    if missing(low) or missing(high):
         return value
     return f"{value} ({fmt_number(low, lang, decimals)}{DASH}{fmt_number(high, lang, decimals)})"
 
 
 def fmt_p(p: float | None, lang: str) -> str:
     """A p-value: "< 0,001" below one in a thousand, else three decimals."""
-    if p is None or _isnan(p):
+    if missing(p):
         return ""
     if p < 0.001:
         return f"<{NBSP}{fmt_number(0.001, lang, 3)}"
@@ -276,7 +270,7 @@ def fmt_p_eq(p: float | None, lang: str) -> str:
 
 def fmt_pp(diff: float | None, lang: str, decimals: int = 0) -> str:
     """A difference of two proportions in percentage points, signed: "+12 proc. p." / "+12 pp"."""
-    if diff is None or _isnan(diff):
+    if missing(diff):
         return ""
     sign = "+" if diff > 0 else ""
     return t("common.pp", lang, value=sign + fmt_number(diff * 100, lang, decimals))
@@ -291,13 +285,17 @@ def fmt_list(items: list[str], lang: str) -> str:
     return f"{', '.join(items[:-1])} {conj} {items[-1]}"
 
 
-def _isnan(value: object) -> bool:
+def missing(value: object) -> bool:
+    """Is ``value`` no figure at all (``None``, ``NaN``, ``pd.NA``, ``NaT``)? The one test every
+    formatter and renderer uses before it shows a figure or a dash (no pandas needed)."""
     if value is None:
         return True
     try:
-        return bool(value != value)
-    except TypeError:  # pd.NA
+        return bool(value != value)  # NaN and NaT differ from themselves
+    except TypeError:  # pd.NA: its comparison is NA, which has no truth value
         return True
+    except ValueError:  # an array: not a single missing value
+        return False
 
 
 # -- labels from the reference tables -------------------------------------------------------

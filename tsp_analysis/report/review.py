@@ -32,6 +32,7 @@ from .display import (
     join,
     label_html,
     message,
+    missing,
     safe,
     table,
 )
@@ -55,7 +56,7 @@ AVAILABILITY_CSS = {"available": "included", "partial": "partly", "not_available
 
 def _text(value: object) -> Cell:
     """A cell of words (a label, a reference text): digits in it are marked as label digits."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if missing(value):
         return Cell(DASH)
     text = str(value)
     return Cell(text, markup=label_html(text))
