@@ -216,13 +216,13 @@ def settle_leftover_tasks() -> int:
     was destroyed but it is pending!" when the process exits. The build settles the loop after
     every report, so nothing is left behind whatever the notebook did.
     """
+    import asyncio
+
     from jupyter_core.utils import ensure_event_loop
 
     loop = ensure_event_loop()
     if loop.is_running() or loop.is_closed():
         return 0
-    import asyncio
-
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in pending:
         task.cancel()

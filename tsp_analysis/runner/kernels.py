@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import functools
 import json
 import os
 import select
@@ -397,11 +398,14 @@ class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
         return self.connection_info
 
 
+@functools.cache
 def provisioner_registered() -> bool:
     """Is :class:`ZygoteProvisioner` registered as a kernel provisioner (an installed package)?
 
     A source checkout used without installing the package has no entry points: its kernels
-    are then launched normally (and the build records them as ``launched``).
+    are then launched normally (and the build records them as ``launched``). Asked once per
+    process (reading the installed metadata takes about 12 ms, and it does not change while
+    a build runs), not at every kernel start.
     """
     from importlib.metadata import entry_points
 
